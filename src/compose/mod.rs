@@ -1,0 +1,429 @@
+//! Compose: turn a [`Draft`] into a finished RFC 5322 message, encrypted and signed as RFC 3156
+//! PGP/MIME with RFC 9788 protected headers, or signed only.
+//!
+//! Recipient keys are checked first, all of them, and any recipient without a usable key stops
+//! the whole compose: sealmail never falls back to plaintext.
+
+mod autocrypt;
+
+pub use autocrypt::autocrypt_header;
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::time::SystemTime;
+
+use sequoia_openpgp as openpgp;
+use openpgp::cert::Preferences;
+use openpgp::crypto::Password;
+use openpgp::serialize::stream::{Armorer, Encryptor, LiteralWriter, Message, Recipient, Signer};
+use openpgp::types::HashAlgorithm;
+
+use crate::keys::{KeyError, KeyProblem, Keyring, PasswordRequest};
+use crate::mime::{self, Mailbox};
+use crate::Context;
+
+/// Errors of compose.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ComposeError {
+    /// One or more recipients have no usable key; nothing was written.
+    #[error("not encrypting: {}", describe_missing(.0))]
+    Recipients(Vec<(String, KeyProblem)>),
+    /// The draft is incomplete or wrong.
+    #[error("{0}")]
+    Draft(String),
+    /// An attachment could not be read.
+    #[error("cannot read attachment {path}: {source}")]
+    Attachment {
+        /// The attachment's path.
+        path: String,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// A key store problem (e.g. no own signing key).
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// OpenPGP encryption or signing failed.
+    #[error("OpenPGP: {0}")]
+    OpenPgp(String),
+    /// Writing the output failed.
+    #[error("cannot write the message: {0}")]
+    Io(#[from] io::Error),
+}
+
+fn describe_missing(v: &[(String, KeyProblem)]) -> String {
+    v.iter()
+        .map(|(e, p)| format!("{e}: {p}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ComposeError {
+    /// What to do next.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ComposeError::Recipients(v) => Some(
+                v.iter()
+                    .map(|(e, p)| p.hint(e))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            ComposeError::Key(k) => k.hint(),
+            ComposeError::Draft(_) => Some("see: sealmail compose --help".into()),
+            ComposeError::Attachment { .. } => Some("check the path given to --attach".into()),
+            ComposeError::OpenPgp(_) | ComposeError::Io(_) => None,
+        }
+    }
+}
+
+fn pgp_err(e: impl std::fmt::Display) -> ComposeError {
+    ComposeError::OpenPgp(e.to_string())
+}
+
+/// An attachment: a name, a content type and its bytes.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// The file name shown to the recipient.
+    pub filename: String,
+    /// MIME content type.
+    pub content_type: String,
+    /// The content.
+    pub data: Vec<u8>,
+}
+
+impl Attachment {
+    /// Reads a file as an attachment; the content type is guessed from the extension.
+    pub fn from_path(path: &Path) -> Result<Self, ComposeError> {
+        let data = std::fs::read(path).map_err(|source| ComposeError::Attachment {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let filename = mime::safe_filename(&path.to_string_lossy());
+        Ok(Attachment {
+            content_type: guess_type(&filename).into(),
+            filename,
+            data,
+        })
+    }
+}
+
+fn guess_type(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "txt" | "md" | "log" => "text/plain",
+        "pdf" => "application/pdf",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        "kdbx" => "application/x-keepass2",
+        "asc" => "application/pgp-keys",
+        _ => "application/octet-stream",
+    }
+}
+
+/// What the user asked to send.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The sender (an own key must exist for the address).
+    pub from: Mailbox,
+    /// Primary recipients.
+    pub to: Vec<Mailbox>,
+    /// Copy recipients.
+    pub cc: Vec<Mailbox>,
+    /// Blind copy recipients: encrypted to, never named in a header.
+    pub bcc: Vec<Mailbox>,
+    /// The real subject (hidden inside the ciphertext when encrypting).
+    pub subject: String,
+    /// The text body.
+    pub body: String,
+    /// Attachments.
+    pub attachments: Vec<Attachment>,
+    /// The date; `None` means the context's time.
+    pub date: Option<SystemTime>,
+    /// The Message-ID; `None` makes a fresh one.
+    pub message_id: Option<String>,
+}
+
+/// How the message is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protection {
+    /// Encrypted to every recipient and the sender, signed by the sender (RFC 3156 §6.2,
+    /// combined).
+    EncryptAndSign,
+    /// Signed only, as RFC 3156 `multipart/signed`.
+    SignOnly,
+}
+
+/// What compose did, for the caller to report.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// The Message-ID of the new message.
+    pub message_id: String,
+    /// Fingerprints of the certificates encrypted to.
+    pub recipients: Vec<(String, String)>,
+    /// Fingerprint of the signing certificate.
+    pub signer: String,
+}
+
+struct Headers {
+    date: String,
+    message_id: String,
+}
+
+impl Draft {
+    fn check(&self) -> Result<(), ComposeError> {
+        if self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty() {
+            return Err(ComposeError::Draft("no recipient: give at least one --to".into()));
+        }
+        Ok(())
+    }
+
+    fn all_recipients(&self) -> impl Iterator<Item = &Mailbox> {
+        self.to.iter().chain(&self.cc).chain(&self.bcc)
+    }
+
+    fn headers(&self, ctx: &Context) -> Headers {
+        Headers {
+            date: mime::date(self.date.unwrap_or_else(|| ctx.time())),
+            message_id: self
+                .message_id
+                .clone()
+                .unwrap_or_else(|| mime::message_id(self.from.domain())),
+        }
+    }
+
+    /// The addressing headers (From, To, Cc, Subject, Date, Message-ID) with `subject`.
+    fn address_headers(&self, h: &Headers, subject: &str) -> String {
+        let mut s = String::new();
+        s.push_str(&format!("From: {}\r\n", self.from.to_header()));
+        if !self.to.is_empty() {
+            s.push_str(&format!("To: {}\r\n", mime::address_list(&self.to)));
+        }
+        if !self.cc.is_empty() {
+            s.push_str(&format!("Cc: {}\r\n", mime::address_list(&self.cc)));
+        }
+        s.push_str(&format!("Subject: {}\r\n", mime::encode_text(subject)));
+        s.push_str(&format!("Date: {}\r\n", h.date));
+        s.push_str(&format!("Message-ID: {}\r\n", h.message_id));
+        s
+    }
+
+    /// The inner MIME entity: the root part carrying the protected headers (RFC 9788, plus the
+    /// legacy `protected-headers="v1"` parameter), the text body and the attachments.
+    fn inner_entity(&self, h: &Headers, hp: &str, outer_subject: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let params = format!("protected-headers=\"v1\"; hp=\"{hp}\"");
+        let text_part = |out: &mut Vec<u8>, ct_extra: &str| {
+            out.extend_from_slice(
+                format!(
+                    "Content-Type: text/plain; charset=\"utf-8\"{ct_extra}\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+                )
+                .as_bytes(),
+            );
+        };
+        let mut hp_outer = String::new();
+        if hp == "cipher" {
+            // RFC 9788 §2.2: say what the outer header section showed instead.
+            hp_outer.push_str(&format!("HP-Outer: From: {}\r\n", self.from.to_header()));
+            if !self.to.is_empty() {
+                hp_outer.push_str(&format!("HP-Outer: To: {}\r\n", mime::address_list(&self.to)));
+            }
+            if !self.cc.is_empty() {
+                hp_outer.push_str(&format!("HP-Outer: Cc: {}\r\n", mime::address_list(&self.cc)));
+            }
+            hp_outer.push_str(&format!("HP-Outer: Date: {}\r\n", h.date));
+            hp_outer.push_str(&format!("HP-Outer: Message-ID: {}\r\n", h.message_id));
+            hp_outer.push_str(&format!("HP-Outer: Subject: {outer_subject}\r\n"));
+        }
+        let headers = self.address_headers(h, &self.subject);
+        let body = mime::quoted_printable(&self.body);
+        if self.attachments.is_empty() {
+            text_part(&mut out, &format!("; {params}"));
+            out.extend_from_slice(headers.as_bytes());
+            out.extend_from_slice(hp_outer.as_bytes());
+            out.extend_from_slice(b"\r\n");
+            out.extend_from_slice(body.as_bytes());
+            return out;
+        }
+        let b = mime::boundary();
+        out.extend_from_slice(
+            format!("Content-Type: multipart/mixed; boundary=\"{b}\"; {params}\r\n").as_bytes(),
+        );
+        out.extend_from_slice(headers.as_bytes());
+        out.extend_from_slice(hp_outer.as_bytes());
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(format!("--{b}\r\n").as_bytes());
+        text_part(&mut out, "");
+        out.extend_from_slice(b"\r\n");
+        out.extend_from_slice(body.as_bytes());
+        if !body.ends_with("\r\n") {
+            out.extend_from_slice(b"\r\n");
+        }
+        for a in &self.attachments {
+            let name = mime::encode_text(&mime::safe_filename(&a.filename));
+            out.extend_from_slice(
+                format!(
+                    "--{b}\r\nContent-Type: {}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+                    a.content_type
+                )
+                .as_bytes(),
+            );
+            // Writing into a Vec cannot fail.
+            let _ = mime::write_base64_lines(&mut out, &a.data);
+        }
+        out.extend_from_slice(format!("--{b}--\r\n").as_bytes());
+        out
+    }
+}
+
+/// Composes `draft` under `protection`, writing the finished RFC 5322 message to `out`.
+///
+/// With [`Protection::EncryptAndSign`] every recipient (To, Cc, Bcc) and the sender must have
+/// a usable key; otherwise nothing is written and [`ComposeError::Recipients`] lists every
+/// address without one.
+pub fn compose(
+    draft: &Draft,
+    protection: Protection,
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    out: &mut (dyn Write + Send + Sync),
+) -> Result<Composed, ComposeError> {
+    draft.check()?;
+    // Recipients first: a missing key must stop us before anything else happens.
+    let mut recipients = Vec::new();
+    if protection == Protection::EncryptAndSign {
+        let mut problems = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        for m in draft.all_recipients().chain(std::iter::once(&draft.from)) {
+            if !seen.insert(m.email.to_lowercase()) {
+                continue;
+            }
+            match keyring.recipient(&m.email, ctx) {
+                Ok(r) => recipients.push(r),
+                Err(KeyError::Unusable { email, problem }) => problems.push((email, problem)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ComposeError::Recipients(problems));
+        }
+    }
+    let (own, signer) = keyring.signer(&draft.from.email, ctx, password)?;
+    let h = draft.headers(ctx);
+    let outer_subject = "[...]";
+
+    let boundary = mime::boundary();
+    let mut head = String::new();
+    match protection {
+        Protection::EncryptAndSign => head.push_str(&draft.address_headers(&h, outer_subject)),
+        Protection::SignOnly => head.push_str(&draft.address_headers(&h, &draft.subject)),
+    }
+    head.push_str("MIME-Version: 1.0\r\n");
+    head.push_str(&autocrypt_header(&draft.from.email, &own, ctx));
+    head.push_str("User-Agent: sealmail/");
+    head.push_str(env!("CARGO_PKG_VERSION"));
+    head.push_str("\r\n");
+
+    let composed = Composed {
+        message_id: h.message_id.clone(),
+        recipients: recipients
+            .iter()
+            .map(|r| (r.email.clone(), r.cert.fingerprint().to_hex()))
+            .collect(),
+        signer: own.fingerprint().to_hex(),
+    };
+
+    match protection {
+        Protection::EncryptAndSign => {
+            let inner = draft.inner_entity(&h, "cipher", outer_subject);
+            head.push_str(&format!(
+                "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\";\r\n boundary=\"{boundary}\"\r\n\r\n"
+            ));
+            head.push_str("This is an OpenPGP/MIME encrypted message (RFC 4880 and 3156)\r\n");
+            head.push_str(&format!("--{boundary}\r\n"));
+            head.push_str("Content-Type: application/pgp-encrypted\r\nContent-Description: PGP/MIME version identification\r\n\r\nVersion: 1\r\n\r\n");
+            head.push_str(&format!("--{boundary}\r\n"));
+            head.push_str("Content-Type: application/octet-stream; name=\"encrypted.asc\"\r\nContent-Description: OpenPGP encrypted message\r\nContent-Disposition: inline; filename=\"encrypted.asc\"\r\n\r\n");
+            out.write_all(head.as_bytes())?;
+            {
+                let mut crlf = mime::CrlfWriter::new(&mut *out);
+                let mut keys = Vec::new();
+                for r in &recipients {
+                    let vc = r
+                        .cert
+                        .with_policy(ctx.policy(), ctx.time())
+                        .map_err(pgp_err)?;
+                    let features = vc.features();
+                    for ka in vc
+                        .keys()
+                        .supported()
+                        .alive()
+                        .revoked(false)
+                        .for_transport_encryption()
+                        .for_storage_encryption()
+                    {
+                        keys.push(Recipient::new(
+                            features.clone(),
+                            ka.key().key_handle(),
+                            ka.key(),
+                        ));
+                    }
+                }
+                let message = Message::new(&mut crlf);
+                let message = Armorer::new(message).build().map_err(pgp_err)?;
+                let message = Encryptor::for_recipients(message, keys)
+                    .build()
+                    .map_err(pgp_err)?;
+                let mut signer = Signer::new(message, signer)
+                    .map_err(pgp_err)?
+                    .hash_algo(HashAlgorithm::SHA512)
+                    .map_err(pgp_err)?;
+                for r in &recipients {
+                    signer = signer.add_intended_recipient(&r.cert);
+                }
+                let message = signer.build().map_err(pgp_err)?;
+                let mut lit = LiteralWriter::new(message).build().map_err(pgp_err)?;
+                lit.write_all(&inner)?;
+                lit.finalize().map_err(pgp_err)?;
+            }
+            out.write_all(format!("\r\n--{boundary}--\r\n").as_bytes())?;
+        }
+        Protection::SignOnly => {
+            let inner = draft.inner_entity(&h, "clear", outer_subject);
+            head.push_str(&format!(
+                "Content-Type: multipart/signed; micalg=pgp-sha512;\r\n protocol=\"application/pgp-signature\"; boundary=\"{boundary}\"\r\n\r\n"
+            ));
+            head.push_str("This is an OpenPGP/MIME signed message (RFC 4880 and 3156)\r\n");
+            head.push_str(&format!("--{boundary}\r\n"));
+            out.write_all(head.as_bytes())?;
+            // The signed bytes are the part exactly as it travels: CRLF, without the CRLF that
+            // belongs to the following boundary line.
+            let signed = inner.strip_suffix(b"\r\n").unwrap_or(&inner);
+            out.write_all(signed)?;
+            out.write_all(format!("\r\n--{boundary}\r\n").as_bytes())?;
+            out.write_all(b"Content-Type: application/pgp-signature; name=\"signature.asc\"\r\nContent-Description: OpenPGP digital signature\r\nContent-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n")?;
+            {
+                let mut crlf = mime::CrlfWriter::new(&mut *out);
+                let message = Message::new(&mut crlf);
+                let message = Armorer::new(message)
+                    .kind(openpgp::armor::Kind::Signature)
+                    .build()
+                    .map_err(pgp_err)?;
+                let mut s = Signer::new(message, signer)
+                    .map_err(pgp_err)?
+                    .hash_algo(HashAlgorithm::SHA512)
+                    .map_err(pgp_err)?
+                    .detached()
+                    .build()
+                    .map_err(pgp_err)?;
+                s.write_all(signed)?;
+                s.finalize().map_err(pgp_err)?;
+            }
+            out.write_all(format!("\r\n--{boundary}--\r\n").as_bytes())?;
+        }
+    }
+    out.flush()?;
+    Ok(composed)
+}

@@ -1,0 +1,139 @@
+//! Which key of a certificate may receive mail, and why not.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use sequoia_openpgp as openpgp;
+use openpgp::types::RevocationStatus;
+use openpgp::Cert;
+
+use crate::Context;
+
+/// Why a certificate cannot be used to encrypt to a recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyProblem {
+    /// The store has no key for the address.
+    Missing,
+    /// The certificate expired at the given time.
+    Expired(SystemTime),
+    /// The certificate was revoked by its owner.
+    Revoked,
+    /// The certificate has no valid, alive encryption subkey.
+    NoEncryptionKey,
+    /// The certificate is not valid under the policy (e.g. only SHA-1 self-signatures).
+    Invalid(String),
+}
+
+impl fmt::Display for KeyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyProblem::Missing => write!(f, "no key for this address in the key store"),
+            KeyProblem::Expired(t) => write!(
+                f,
+                "the key expired on {}",
+                chrono::DateTime::<chrono::Utc>::from(*t).format("%Y-%m-%d")
+            ),
+            KeyProblem::Revoked => write!(f, "the key was revoked by its owner"),
+            KeyProblem::NoEncryptionKey => write!(f, "the key has no usable encryption subkey"),
+            KeyProblem::Invalid(r) => write!(f, "the key is not valid under sealmail's policy ({r})"),
+        }
+    }
+}
+
+impl KeyProblem {
+    /// What to do about it.
+    pub fn hint(&self, email: &str) -> String {
+        match self {
+            KeyProblem::Missing => format!(
+                "get {email}'s public key (ask them: gpg --export -a {email}) and import it: sealmail key import FILE"
+            ),
+            KeyProblem::Expired(_) => format!(
+                "ask {email} to extend their key's expiry and send it again, then: sealmail key import FILE"
+            ),
+            KeyProblem::Revoked => format!(
+                "the owner withdrew this key; ask {email} for their new key, then: sealmail key import FILE"
+            ),
+            KeyProblem::NoEncryptionKey | KeyProblem::Invalid(_) => format!(
+                "ask {email} for a current key that can encrypt (one with an encryption subkey), then: sealmail key import FILE"
+            ),
+        }
+    }
+}
+
+/// A certificate checked for encryption, with the subkeys to encrypt to.
+#[derive(Debug, Clone)]
+pub struct RecipientKey {
+    /// The recipient's address as asked for.
+    pub email: String,
+    /// The certificate.
+    pub cert: Cert,
+}
+
+/// Checks that `cert` may receive mail now: valid, not revoked, alive, with an encryption key.
+pub fn check_encryptable(cert: &Cert, ctx: &Context) -> Result<(), KeyProblem> {
+    let vc = cert
+        .with_policy(ctx.policy(), ctx.time())
+        .map_err(|e| KeyProblem::Invalid(e.to_string()))?;
+    if let RevocationStatus::Revoked(_) = vc.revocation_status() {
+        return Err(KeyProblem::Revoked);
+    }
+    if vc.alive().is_err() {
+        let t = vc
+            .primary_key()
+            .key_expiration_time()
+            .unwrap_or_else(|| ctx.time());
+        return Err(KeyProblem::Expired(t));
+    }
+    let usable = vc
+        .keys()
+        .supported()
+        .alive()
+        .revoked(false)
+        .for_transport_encryption()
+        .for_storage_encryption()
+        .next()
+        .is_some();
+    if usable {
+        return Ok(());
+    }
+    // Was there an encryption subkey that merely expired?
+    let expired = vc
+        .keys()
+        .supported()
+        .revoked(false)
+        .for_transport_encryption()
+        .for_storage_encryption()
+        .filter_map(|ka| ka.key_expiration_time())
+        .max();
+    match expired {
+        Some(t) => Err(KeyProblem::Expired(t)),
+        None => Err(KeyProblem::NoEncryptionKey),
+    }
+}
+
+/// Picks, among `certs` (all claiming `email`), the first one that may receive mail, or
+/// explains why none can.
+pub fn pick_recipient(
+    email: &str,
+    certs: Vec<Cert>,
+    ctx: &Context,
+) -> Result<RecipientKey, KeyProblem> {
+    let mut problem = KeyProblem::Missing;
+    for cert in certs {
+        match check_encryptable(&cert, ctx) {
+            Ok(()) => {
+                return Ok(RecipientKey {
+                    email: email.to_string(),
+                    cert,
+                })
+            }
+            Err(p) => {
+                if problem == KeyProblem::Missing {
+                    problem = p
+                }
+            }
+        }
+    }
+    Err(problem)
+}

@@ -1,0 +1,452 @@
+//! The key store: public certificates in a pgp-cert-d (shared with `sq`), own secret keys
+//! as files below `secret/`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use sequoia_cert_store as cert_store;
+use sequoia_openpgp as openpgp;
+
+use cert_store::store::certd::CertD;
+use cert_store::{LazyCert, Store, StoreUpdate};
+use openpgp::cert::prelude::*;
+use openpgp::crypto::{KeyPair, Password};
+use openpgp::parse::Parse;
+use openpgp::serialize::{Serialize, SerializeInto};
+use openpgp::types::RevocationStatus;
+use openpgp::{Cert, Fingerprint, KeyHandle};
+use serde::Serialize as SerdeSerialize;
+use zeroize::Zeroizing;
+
+use super::select::{check_encryptable, pick_recipient, RecipientKey};
+use super::{cert_emails, normalize_email, store_err, KeyError};
+use crate::Context;
+
+/// A request for the passphrase of a protected secret key, handed to the caller's callback.
+#[derive(Debug, Clone)]
+pub struct PasswordRequest {
+    /// The fingerprint of the certificate whose key is locked.
+    pub fingerprint: Fingerprint,
+    /// The certificate's first user ID, for the prompt.
+    pub userid: String,
+}
+
+/// A summary of one certificate, as `key list` shows it.
+#[derive(Debug, Clone, SerdeSerialize)]
+pub struct KeyInfo {
+    /// Fingerprint, upper-case hex.
+    pub fingerprint: String,
+    /// The e-mail addresses of the user IDs.
+    pub emails: Vec<String>,
+    /// The user IDs as written.
+    pub userids: Vec<String>,
+    /// Expiry of the certificate (RFC 3339), if it has one.
+    pub expires: Option<String>,
+    /// Whether the owner revoked it.
+    pub revoked: bool,
+    /// Whether sealmail holds the secret key.
+    pub secret: bool,
+    /// Whether mail can be encrypted to it now.
+    pub can_encrypt: bool,
+    /// Why not, if it cannot.
+    pub problem: Option<String>,
+    /// Public-key algorithm of the primary key.
+    pub algorithm: String,
+    /// Creation time (RFC 3339).
+    pub created: String,
+}
+
+/// One certificate taken in by [`Keyring::import`].
+#[derive(Debug, Clone, SerdeSerialize)]
+pub struct Imported {
+    /// Fingerprint.
+    pub fingerprint: String,
+    /// E-mail addresses.
+    pub emails: Vec<String>,
+    /// Whether secret key material was imported.
+    pub secret: bool,
+}
+
+/// The key store below a sealmail home.
+pub struct Keyring {
+    certd: CertD<'static>,
+    secret_dir: PathBuf,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring")
+            .field("secret_dir", &self.secret_dir)
+            .finish()
+    }
+}
+
+fn rfc3339(t: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Parses every certificate in `data` (armored or binary, public or secret, several per input).
+pub fn parse_certs(data: &[u8], what: &str) -> Result<Vec<Cert>, KeyError> {
+    let parser = CertParser::from_bytes(data).map_err(|e| KeyError::Malformed {
+        what: what.into(),
+        reason: e.to_string(),
+    })?;
+    let mut certs = Vec::new();
+    for c in parser {
+        match c {
+            Ok(c) => certs.push(c),
+            Err(e) => {
+                if certs.is_empty() {
+                    return Err(KeyError::Malformed {
+                        what: what.into(),
+                        reason: e.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    if certs.is_empty() {
+        return Err(KeyError::NoCertificates { what: what.into() });
+    }
+    Ok(certs)
+}
+
+impl Keyring {
+    /// Opens the key store below `dir` (`dir/certs` and `dir/secret`), creating it if needed.
+    pub fn open(dir: &Path) -> Result<Self, KeyError> {
+        let certs = dir.join("certs");
+        let secret_dir = dir.join("secret");
+        crate::home::create_private_dir(&secret_dir)?;
+        let certd = CertD::open(&certs).map_err(store_err)?;
+        Ok(Keyring { certd, secret_dir })
+    }
+
+    /// The folder of the shared certificate directory (for `sq --cert-store`).
+    pub fn certd_path(&self) -> PathBuf {
+        self.certd.certd().base_dir().to_path_buf()
+    }
+
+    fn secret_path(&self, fpr: &Fingerprint) -> PathBuf {
+        self.secret_dir.join(format!("{}.pgp", fpr.to_hex()))
+    }
+
+    /// Whether the secret key of `fpr` is held.
+    pub fn has_secret(&self, fpr: &Fingerprint) -> bool {
+        self.secret_path(fpr).exists()
+    }
+
+    /// Generates an own key (v4, Ed25519 primary and signing subkey, Cv25519 encryption subkey,
+    /// advertising SEIPDv1 only so that gpg 2.2 and Thunderbird can use it), stores it and
+    /// returns the certificate. With `password`, the secret key material is encrypted with it.
+    pub fn generate(
+        &self,
+        email: &str,
+        name: Option<&str>,
+        password: Option<Password>,
+        ctx: &Context,
+    ) -> Result<Cert, KeyError> {
+        let uid = match name {
+            Some(n) if !n.trim().is_empty() => format!("{} <{}>", n.trim(), email.trim()),
+            _ => format!("<{}>", email.trim()),
+        };
+        let (cert, _rev) = CertBuilder::new()
+            .set_cipher_suite(CipherSuite::Cv25519)
+            .set_profile(openpgp::Profile::RFC4880)
+            .and_then(|b| b.set_features(openpgp::types::Features::empty().set_seipdv1()))
+            .map_err(store_err)?
+            .set_creation_time(ctx.time() - std::time::Duration::from_secs(60))
+            .add_userid(uid)
+            .add_signing_subkey()
+            .add_subkey(
+                openpgp::types::KeyFlags::empty()
+                    .set_transport_encryption()
+                    .set_storage_encryption(),
+                None,
+                None,
+            )
+            .set_password(password)
+            .generate()
+            .map_err(store_err)?;
+        self.store_cert(cert.clone())?;
+        Ok(cert)
+    }
+
+    /// Stores a certificate: the public part in the cert-d (merged with what is there), the
+    /// secret part, if any, in `secret/`.
+    fn store_cert(&self, cert: Cert) -> Result<Imported, KeyError> {
+        let secret = cert.is_tsk();
+        if secret {
+            let path = self.secret_path(&cert.fingerprint());
+            let merged = match std::fs::read(&path) {
+                Ok(old) => Cert::from_bytes(&old)
+                    .and_then(|old| old.merge_public_and_secret(cert.clone()))
+                    .map_err(store_err)?,
+                Err(_) => cert.clone(),
+            };
+            let bytes = Zeroizing::new(merged.as_tsk().to_vec().map_err(store_err)?);
+            write_private(&path, &bytes)?;
+        }
+        let info = Imported {
+            fingerprint: cert.fingerprint().to_hex(),
+            emails: cert_emails(&cert),
+            secret,
+        };
+        let public = cert.strip_secret_key_material();
+        self.certd
+            .update(Arc::new(LazyCert::from(public)))
+            .map_err(store_err)?;
+        Ok(info)
+    }
+
+    /// Imports every certificate in `data`; `what` names the input in errors.
+    pub fn import(&self, data: &[u8], what: &str) -> Result<Vec<Imported>, KeyError> {
+        parse_certs(data, what)?
+            .into_iter()
+            .map(|c| self.store_cert(c))
+            .collect()
+    }
+
+    /// Every certificate in the store.
+    pub fn all(&self) -> Result<Vec<Cert>, KeyError> {
+        let mut v = Vec::new();
+        for lc in self.certd.certs() {
+            v.push(lc.to_cert().map_err(store_err)?.clone());
+        }
+        v.sort_by_key(|c| c.fingerprint().to_hex());
+        Ok(v)
+    }
+
+    /// A summary of every certificate, judged under `ctx`.
+    pub fn list(&self, ctx: &Context) -> Result<Vec<KeyInfo>, KeyError> {
+        Ok(self.all()?.iter().map(|c| self.info(c, ctx)).collect())
+    }
+
+    /// A summary of one certificate, judged under `ctx`.
+    pub fn info(&self, cert: &Cert, ctx: &Context) -> KeyInfo {
+        let vc = cert.with_policy(ctx.policy(), ctx.time()).ok();
+        let expires = vc
+            .as_ref()
+            .and_then(|vc| vc.primary_key().key_expiration_time())
+            .map(rfc3339);
+        let revoked = matches!(
+            cert.revocation_status(ctx.policy(), ctx.time()),
+            RevocationStatus::Revoked(_)
+        );
+        let check = check_encryptable(cert, ctx);
+        KeyInfo {
+            fingerprint: cert.fingerprint().to_hex(),
+            emails: cert_emails(cert),
+            userids: cert
+                .userids()
+                .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
+                .collect(),
+            expires,
+            revoked,
+            secret: self.has_secret(&cert.fingerprint()),
+            can_encrypt: check.is_ok(),
+            problem: check.err().map(|p| p.to_string()),
+            algorithm: cert.primary_key().key().pk_algo().to_string(),
+            created: rfc3339(cert.primary_key().key().creation_time()),
+        }
+    }
+
+    /// Finds certificates by fingerprint, key ID or e-mail address.
+    pub fn find(&self, query: &str) -> Result<Vec<Cert>, KeyError> {
+        let q = query.trim();
+        let hex: String = q
+            .trim_start_matches("0x")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let is_hex = !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+        let found = if is_hex && (hex.len() == 40 || hex.len() == 64 || hex.len() == 16) {
+            let kh: KeyHandle = hex.parse().map_err(store_err)?;
+            self.certd.lookup_by_cert_or_subkey(&kh).unwrap_or_default()
+        } else if q.contains('@') {
+            let email = normalize_email(q);
+            self.certd.lookup_by_email(&email).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let mut certs = Vec::new();
+        for lc in found {
+            certs.push(lc.to_cert().map_err(store_err)?.clone());
+        }
+        if certs.is_empty() {
+            return Err(KeyError::NotFound {
+                query: query.to_string(),
+            });
+        }
+        Ok(certs)
+    }
+
+    /// The certificate to encrypt to for `email`: stops with a [`KeyError::Unusable`] that
+    /// names the address and the reason when there is none.
+    pub fn recipient(&self, email: &str, ctx: &Context) -> Result<RecipientKey, KeyError> {
+        let certs = match self.find(email) {
+            Ok(c) => c,
+            Err(KeyError::NotFound { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        };
+        // Keep only certs where the address is bound by a valid user ID.
+        let want = normalize_email(email);
+        let certs = certs
+            .into_iter()
+            .filter(|c| {
+                cert_emails(c)
+                    .iter()
+                    .any(|e| normalize_email(e) == want)
+            })
+            .collect();
+        pick_recipient(email, certs, ctx).map_err(|problem| KeyError::Unusable {
+            email: email.to_string(),
+            problem,
+        })
+    }
+
+    /// The certificate with secret key of the own identity `email`.
+    pub fn own_cert(&self, email: &str) -> Result<Cert, KeyError> {
+        let certs = self.find(email).unwrap_or_default();
+        for c in certs {
+            if let Some(tsk) = self.secret_cert(&c.fingerprint())? {
+                return Ok(tsk);
+            }
+        }
+        Err(KeyError::NoSigningKey {
+            email: email.to_string(),
+        })
+    }
+
+    /// The stored secret certificate of `fpr`, if any.
+    pub fn secret_cert(&self, fpr: &Fingerprint) -> Result<Option<Cert>, KeyError> {
+        match std::fs::read(self.secret_path(fpr)) {
+            Ok(b) => {
+                let b = Zeroizing::new(b);
+                Ok(Some(Cert::from_bytes(&b[..]).map_err(store_err)?))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Every own secret certificate.
+    pub fn secret_certs(&self) -> Result<Vec<Cert>, KeyError> {
+        let mut v = Vec::new();
+        for e in std::fs::read_dir(&self.secret_dir)? {
+            let p = e?.path();
+            if p.extension().is_some_and(|x| x == "pgp") {
+                let b = Zeroizing::new(std::fs::read(&p)?);
+                v.push(Cert::from_bytes(&b[..]).map_err(store_err)?);
+            }
+        }
+        Ok(v)
+    }
+
+    /// The signing key pair of the own identity `email`, unlocked with the callback's
+    /// passphrase if it is protected.
+    pub fn signer(
+        &self,
+        email: &str,
+        ctx: &Context,
+        password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    ) -> Result<(Cert, KeyPair), KeyError> {
+        let tsk = self.own_cert(email)?;
+        let vc = tsk
+            .with_policy(ctx.policy(), ctx.time())
+            .map_err(|_| KeyError::NoSigningKey {
+                email: email.into(),
+            })?;
+        let ka = vc
+            .keys()
+            .secret()
+            .alive()
+            .revoked(false)
+            .for_signing()
+            .next()
+            .ok_or_else(|| KeyError::NoSigningKey {
+                email: email.into(),
+            })?;
+        let key = ka.key().clone();
+        let pair = unlock(key, &tsk, password)?;
+        Ok((tsk.clone(), pair))
+    }
+
+    /// Exports certificates matching `query` as ASCII armor; with `secret`, the secret keys.
+    pub fn export(&self, query: &str, secret: bool) -> Result<Zeroizing<Vec<u8>>, KeyError> {
+        let certs = self.find(query)?;
+        let mut out = Zeroizing::new(Vec::new());
+        for c in certs {
+            if secret {
+                let Some(tsk) = self.secret_cert(&c.fingerprint())? else {
+                    return Err(KeyError::NoSigningKey {
+                        email: query.to_string(),
+                    });
+                };
+                tsk.as_tsk().armored().serialize(&mut *out).map_err(store_err)?;
+            } else {
+                c.armored().serialize(&mut *out).map_err(store_err)?;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Removes the certificate `fpr` (and its secret key, if held). Returns whether a secret key
+    /// was removed.
+    pub fn remove(&self, fpr: &str) -> Result<bool, KeyError> {
+        let certs = self.find(fpr)?;
+        let mut secret = false;
+        for c in certs {
+            let f = c.fingerprint();
+            let path = self
+                .certd
+                .certd()
+                .get_path_by_fingerprint(&f.to_hex().to_lowercase())
+                .map_err(store_err)?;
+            std::fs::remove_file(&path)?;
+            let sp = self.secret_path(&f);
+            if sp.exists() {
+                std::fs::remove_file(sp)?;
+                secret = true;
+            }
+        }
+        Ok(secret)
+    }
+}
+
+/// Unlocks a secret key, asking the callback for a passphrase when it is protected.
+pub(crate) fn unlock<R: openpgp::packet::key::KeyRole>(
+    key: openpgp::packet::Key<openpgp::packet::key::SecretParts, R>,
+    cert: &Cert,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+) -> Result<KeyPair, KeyError> {
+    let key = key.role_into_unspecified();
+    if !key.has_unencrypted_secret() {
+        let req = PasswordRequest {
+            fingerprint: cert.fingerprint(),
+            userid: cert
+                .userids()
+                .next()
+                .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
+                .unwrap_or_default(),
+        };
+        let locked = || KeyError::Locked {
+            fingerprint: cert.fingerprint().to_hex(),
+        };
+        let pw = password(&req).ok_or_else(locked)?;
+        let k = key.decrypt_secret(&pw).map_err(|_| locked())?;
+        return k.into_keypair().map_err(store_err);
+    }
+    key.into_keypair().map_err(store_err)
+}
+
+/// Writes `data` to `path` atomically, readable by the user only.
+fn write_private(path: &Path, data: &[u8]) -> Result<(), KeyError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| KeyError::Io(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! sealmail: encrypted email from the terminal, the easy way to hand a secret to someone
+//! outside your company.
+//!
+//! This crate is the whole engine; the `sealmail` binary only parses arguments, asks for
+//! passphrases and prints what the library returns. The library never prints, prompts or
+//! exits.
+//!
+//! The flow of an outgoing mail reads straight down the modules:
+//! [`compose::Draft`] (what the user asked for) → [`keys::Keyring`] (who can receive it,
+//! checked under one [`Context`]) → [`compose::write_encrypted`] (RFC 3156 PGP/MIME with
+//! RFC 9788 protected headers) → the bytes of a finished RFC 5322 message.
+//! An incoming mail goes [`read::read_message`] → [`read::Report`] (what was encrypted,
+//! what was signed and by whom, which parts were protected).
+//!
+//! ```
+//! use sealmail::{Context, keys::Keyring};
+//! let dir = tempfile::tempdir().unwrap();
+//! let ctx = Context::now();
+//! let ring = Keyring::open(dir.path()).unwrap();
+//! let cert = ring.generate("alice@example.org", Some("Alice"), None, &ctx).unwrap();
+//! assert_eq!(ring.list(&ctx).unwrap().len(), 1);
+//! assert!(ring.list(&ctx).unwrap()[0].secret);
+//! # let _ = cert;
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+
+pub mod compose;
+pub mod context;
+pub mod home;
+pub mod keys;
+pub mod mime;
+pub mod read;
+
+pub use context::Context;
+pub use home::Home;
+
+/// The OpenPGP implementation sealmail is built on, re-exported so that callers name the
+/// same types (fingerprints, passwords) without a second dependency.
+pub use sequoia_openpgp as openpgp;

@@ -1,0 +1,307 @@
+//! The OpenPGP side of reading: decrypt with own keys, verify with the store, and classify
+//! every signature. Plaintext is collected completely and released only when the whole
+//! message, including its integrity check, has been processed.
+
+use std::io::Read;
+
+use sequoia_openpgp as openpgp;
+use openpgp::crypto::{Password, SessionKey};
+use openpgp::packet::{PKESK, SKESK};
+use openpgp::parse::stream::{
+    DecryptionHelper, DecryptorBuilder, DetachedVerifierBuilder, MessageLayer, MessageStructure,
+    VerificationError, VerificationHelper, VerifierBuilder,
+};
+use openpgp::cert::amalgamation::ValidAmalgamation;
+use openpgp::parse::Parse;
+use openpgp::types::{RevocationStatus, SymmetricAlgorithm};
+use openpgp::{Cert, KeyHandle};
+
+use super::verdict::SigStatus;
+use super::ReadError;
+use crate::keys::{Keyring, PasswordRequest};
+use crate::Context;
+
+/// The keys and the passphrase callback used while reading.
+pub struct Keys<'a> {
+    pub keyring: &'a Keyring,
+    pub ctx: &'a Context,
+    pub password: &'a mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+}
+
+/// One signature's outcome.
+#[derive(Debug, Clone)]
+pub struct SigResult {
+    pub status: SigStatus,
+    /// The signing certificate, when it is known.
+    pub cert: Option<Cert>,
+    /// The issuer named in the signature (fingerprint or key ID, hex).
+    pub issuer: Option<String>,
+}
+
+/// What decryption produced.
+pub struct Decrypted {
+    pub plaintext: Vec<u8>,
+    pub sigs: Vec<SigResult>,
+}
+
+#[derive(Default)]
+struct State {
+    sigs: Vec<SigResult>,
+    decrypted: bool,
+    recipients: Vec<String>,
+    locked: Option<String>,
+}
+
+/// The helper handed to Sequoia; what it learns goes to a [`State`] that outlives it.
+struct Helper<'a, 'k> {
+    keys: &'a mut Keys<'k>,
+    st: &'a mut State,
+}
+
+fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>, ctx: &Context) -> SigResult {
+    let issuer = |sig: &openpgp::packet::Signature| {
+        sig.get_issuers().first().map(|kh| kh.to_hex())
+    };
+    match r {
+        Ok(good) => SigResult {
+            status: SigStatus::Good,
+            cert: Some(good.ka.cert().clone()),
+            issuer: issuer(good.sig),
+        },
+        Err(VerificationError::MissingKey { sig }) => SigResult {
+            status: SigStatus::UnknownKey,
+            cert: None,
+            issuer: issuer(sig),
+        },
+        Err(VerificationError::BadKey { sig, ka, .. }) => {
+            let cert = ka.cert();
+            let revoked = matches!(
+                cert.revocation_status(ctx.policy(), ctx.time()),
+                RevocationStatus::Revoked(_)
+            ) || matches!(ka.revocation_status(), RevocationStatus::Revoked(_));
+            let status = if revoked {
+                SigStatus::RevokedKey
+            } else if ka.alive().is_err() || ka.valid_cert().alive().is_err() {
+                SigStatus::ExpiredKey
+            } else {
+                SigStatus::Bad
+            };
+            SigResult {
+                status,
+                cert: Some(cert.clone()),
+                issuer: issuer(sig),
+            }
+        }
+        Err(VerificationError::UnboundKey { sig, cert, .. }) => {
+            let revoked = matches!(
+                cert.revocation_status(ctx.policy(), ctx.time()),
+                RevocationStatus::Revoked(_)
+            );
+            let expired = cert
+                .with_policy(ctx.policy(), ctx.time())
+                .map(|vc| vc.alive().is_err())
+                .unwrap_or(false);
+            SigResult {
+                status: if revoked {
+                    SigStatus::RevokedKey
+                } else if expired {
+                    SigStatus::ExpiredKey
+                } else {
+                    SigStatus::Bad
+                },
+                cert: Some((*cert).clone()),
+                issuer: issuer(sig),
+            }
+        }
+        Err(VerificationError::BadSignature { sig, ka, .. }) => SigResult {
+            status: SigStatus::Bad,
+            cert: Some(ka.cert().clone()),
+            issuer: issuer(sig),
+        },
+        Err(VerificationError::MalformedSignature { sig, .. }) => SigResult {
+            status: SigStatus::Bad,
+            cert: None,
+            issuer: issuer(sig),
+        },
+        Err(_) => SigResult {
+            status: SigStatus::Bad,
+            cert: None,
+            issuer: None,
+        },
+    }
+}
+
+impl VerificationHelper for Helper<'_, '_> {
+    fn get_certs(&mut self, ids: &[KeyHandle]) -> openpgp::Result<Vec<Cert>> {
+        let mut v = Vec::new();
+        for id in ids {
+            if let Ok(certs) = self.keys.keyring.find(&id.to_hex()) {
+                v.extend(certs);
+            }
+        }
+        Ok(v)
+    }
+
+    fn check(&mut self, structure: MessageStructure) -> openpgp::Result<()> {
+        for layer in structure.into_iter() {
+            if let MessageLayer::SignatureGroup { results } = layer {
+                for r in &results {
+                    let c = classify(r, self.keys.ctx);
+                    self.st.sigs.push(c);
+                }
+            }
+        }
+        // Signatures are reported, not enforced, here: the verdict decides.
+        Ok(())
+    }
+}
+
+impl DecryptionHelper for Helper<'_, '_> {
+    fn decrypt(
+        &mut self,
+        pkesks: &[PKESK],
+        _skesks: &[SKESK],
+        sym_algo: Option<SymmetricAlgorithm>,
+        decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
+    ) -> openpgp::Result<Option<Cert>> {
+        self.st.recipients = pkesks
+            .iter()
+            .map(|p| {
+                p.recipient()
+                    .map(|r| r.to_hex())
+                    .unwrap_or_else(|| "a hidden recipient".into())
+            })
+            .collect();
+        let certs = self.keys.keyring.secret_certs().map_err(anyhow::Error::from)?;
+        // Two rounds: keys without passphrase first, then protected ones.
+        for locked_round in [false, true] {
+            for cert in &certs {
+                for ka in cert.keys().secret() {
+                    let key = ka.key();
+                    let locked = !key.has_unencrypted_secret();
+                    if locked != locked_round {
+                        continue;
+                    }
+                    for pkesk in pkesks {
+                        let matches = match pkesk.recipient() {
+                            Some(r) => r.aliases(key.key_handle()),
+                            None => true,
+                        };
+                        if !matches {
+                            continue;
+                        }
+                        let pair = match crate::keys::unlock_key(key.clone(), cert, self.keys.password) {
+                            Ok(p) => p,
+                            Err(_) => {
+                                self.st.locked = Some(cert.fingerprint().to_hex());
+                                continue;
+                            }
+                        };
+                        let mut pair = pair;
+                        if let Some((algo, sk)) = pkesk.decrypt(&mut pair, sym_algo) {
+                            if decrypt(algo, &sk) {
+                                self.st.decrypted = true;
+                                return Ok(Some(cert.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Err(openpgp::Error::MissingSessionKey("no own key fits".into()).into())
+    }
+}
+
+fn is_integrity_error(e: &anyhow::Error) -> bool {
+    for cause in e.chain() {
+        if let Some(oe) = cause.downcast_ref::<openpgp::Error>() {
+            match oe {
+                openpgp::Error::ManipulatedMessage => return true,
+                openpgp::Error::PolicyViolation(..) => return true,
+                _ => {}
+            }
+        }
+    }
+    let s = format!("{e:#}").to_lowercase();
+    s.contains("mdc") || s.contains("manipulated") || s.contains("authentication") || s.contains("truncated")
+}
+
+/// Decrypts (and verifies) an OpenPGP message. The plaintext is returned only when the whole
+/// message was processed and its integrity confirmed.
+pub fn decrypt(data: &[u8], keys: &mut Keys<'_>) -> Result<Decrypted, ReadError> {
+    let policy = keys.ctx.policy();
+    let time = keys.ctx.time();
+    let mut st = State::default();
+    let result = (|| -> openpgp::Result<Vec<u8>> {
+        let helper = Helper { keys, st: &mut st };
+        let mut d = DecryptorBuilder::from_bytes(data)?.with_policy(policy, time, helper)?;
+        let mut out = Vec::new();
+        d.read_to_end(&mut out)?;
+        Ok(out)
+    })();
+    match result {
+        Ok(plaintext) => {
+            if !st.decrypted {
+                // A signed-only message handed to the decryptor: nothing was encrypted.
+                return Err(ReadError::Malformed("the data is not encrypted".into()));
+            }
+            Ok(Decrypted {
+                plaintext,
+                sigs: st.sigs,
+            })
+        }
+        Err(e) => {
+            if st.decrypted || is_integrity_error(&e) {
+                Err(ReadError::Integrity(format!("{e:#}")))
+            } else if let Some(fpr) = st.locked.clone() {
+                Err(ReadError::Locked(fpr))
+            } else if !st.recipients.is_empty() {
+                Err(ReadError::NoKey {
+                    recipients: st.recipients.join(", "),
+                })
+            } else {
+                Err(ReadError::Malformed(format!("{e:#}")))
+            }
+        }
+    }
+}
+
+/// Verifies a detached signature over `data`.
+pub fn verify_detached(data: &[u8], sig: &[u8], keys: &mut Keys<'_>) -> Vec<SigResult> {
+    let policy = keys.ctx.policy();
+    let time = keys.ctx.time();
+    let mut st = State::default();
+    let r = (|| -> openpgp::Result<()> {
+        let helper = Helper { keys, st: &mut st };
+        let mut v = DetachedVerifierBuilder::from_bytes(sig)?.with_policy(policy, time, helper)?;
+        v.verify_bytes(data)?;
+        Ok(())
+    })();
+    match r {
+        _ if !st.sigs.is_empty() => st.sigs,
+        _ => vec![SigResult {
+            status: SigStatus::Bad,
+            cert: None,
+            issuer: None,
+        }],
+    }
+}
+
+/// Verifies an inline signed message (cleartext signature framework or a signed OpenPGP
+/// message); returns the signed text and the results.
+pub fn verify_inline(data: &[u8], keys: &mut Keys<'_>) -> Result<(Vec<u8>, Vec<SigResult>), ReadError> {
+    let policy = keys.ctx.policy();
+    let time = keys.ctx.time();
+    let mut st = State::default();
+    let r = (|| -> openpgp::Result<Vec<u8>> {
+        let helper = Helper { keys, st: &mut st };
+        let mut v = VerifierBuilder::from_bytes(data)?.with_policy(policy, time, helper)?;
+        let mut out = Vec::new();
+        v.read_to_end(&mut out)?;
+        Ok(out)
+    })();
+    match r {
+        Ok(text) => Ok((text, st.sigs)),
+        Err(e) => Err(ReadError::Malformed(format!("{e:#}"))),
+    }
+}

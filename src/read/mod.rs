@@ -1,0 +1,130 @@
+//! Read: decrypt and verify a received message and tell the truth about it.
+//!
+//! [`read_message`] looks at the root of the message only: an RFC 3156 `multipart/encrypted`
+//! root is decrypted, a `multipart/signed` root is verified, a single text part holding inline
+//! PGP is decrypted or verified. Encrypted or signed parts nested deeper inside someone's
+//! mail are listed as unprotected parts and never merged into the protected body: that is
+//! where EFAIL-style and signature-wrapping attacks hide.
+//!
+//! Integrity comes before everything: a message whose integrity check fails (no MDC,
+//! tampered, truncated, AEAD failure) yields [`ReadError::Integrity`] and no plaintext.
+
+mod decrypt;
+mod mime_tree;
+mod verdict;
+
+pub use verdict::{Integrity, PartInfo, Report, SigStatus, SignatureVerdict};
+
+use std::path::{Path, PathBuf};
+
+use sequoia_openpgp as openpgp;
+use openpgp::crypto::Password;
+
+use crate::keys::{Keyring, PasswordRequest};
+use crate::Context;
+
+/// Why a message could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The input is empty.
+    #[error("the input is empty")]
+    Empty,
+    /// The input is not an e-mail message.
+    #[error("the input is not an e-mail message (no RFC 5322 header section)")]
+    NotMail,
+    /// The message carries OpenPGP data that is damaged (bad armor, truncated packets).
+    #[error("the OpenPGP data in the message is damaged: {0}")]
+    Malformed(String),
+    /// None of the own secret keys can decrypt the message.
+    #[error("the message is not encrypted to any of your keys (it is for {recipients})")]
+    NoKey {
+        /// The key IDs the message was encrypted to.
+        recipients: String,
+    },
+    /// The integrity check failed; no plaintext is released.
+    #[error("integrity check failed, nothing was shown: {0}")]
+    Integrity(String),
+    /// A secret key was needed but the passphrase was not given or wrong.
+    #[error("the secret key {0} is protected and could not be unlocked")]
+    Locked(String),
+    /// The key store failed.
+    #[error(transparent)]
+    Key(#[from] crate::keys::KeyError),
+    /// Writing an attachment failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// Where.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl ReadError {
+    /// What to do next.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            ReadError::Empty | ReadError::NotMail => {
+                "give a whole message as saved by your mail client (.eml, with headers): sealmail decrypt FILE.eml".into()
+            }
+            ReadError::Malformed(_) => {
+                "the message was damaged in transit; ask the sender to send it again".into()
+            }
+            ReadError::NoKey { .. } => {
+                "import the secret key it was encrypted to: sealmail key import SECRET-KEY-FILE (see: sealmail key list)".into()
+            }
+            ReadError::Integrity(_) => {
+                "do not trust this message: it was modified or cut short; ask the sender to send it again".into()
+            }
+            ReadError::Locked(_) => "give the passphrase at the prompt, or with --passphrase-fd N".into(),
+            ReadError::Key(k) => return k.hint(),
+            ReadError::Write { .. } => "choose a writable folder for --attachments".into(),
+        })
+    }
+}
+
+/// Decrypts and verifies `raw` (a whole RFC 5322 message) with the keys in `keyring`.
+pub fn read_message(
+    raw: &[u8],
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+) -> Result<Report, ReadError> {
+    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ReadError::Empty);
+    }
+    let root = mime_tree::Entity::parse(raw).ok_or(ReadError::NotMail)?;
+    if !root.has_headers() {
+        return Err(ReadError::NotMail);
+    }
+    let mut keys = decrypt::Keys {
+        keyring,
+        ctx,
+        password,
+    };
+    verdict::analyze(&root, &mut keys)
+}
+
+/// Writes the attachments of `report` below `dir` with sanitized, non-clobbering names;
+/// returns the paths written.
+pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
+    let mk = |path: &Path, source| ReadError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| mk(dir, e))?;
+    let mut written = Vec::new();
+    for a in &report.attachments {
+        let name = crate::mime::safe_filename(&a.filename);
+        let mut path = dir.join(&name);
+        let mut n = 1;
+        while path.exists() {
+            path = dir.join(format!("{n}-{name}"));
+            n += 1;
+        }
+        std::fs::write(&path, &a.data).map_err(|e| mk(&path, e))?;
+        written.push(path);
+    }
+    Ok(written)
+}

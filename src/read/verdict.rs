@@ -1,0 +1,449 @@
+//! The verdict: what was encrypted, what was signed and by whom, which parts were protected.
+
+use serde::Serialize;
+
+use super::decrypt::{self, Keys, SigResult};
+use super::mime_tree::Entity;
+use super::ReadError;
+use crate::keys::{cert_emails, normalize_email};
+
+/// Whether the integrity of the encrypted data was confirmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Integrity {
+    /// Encrypted and the MDC/AEAD check passed.
+    Ok,
+    /// Not encrypted: nothing to check.
+    None,
+    /// The check failed (never reported with plaintext; kept for batch reports).
+    Failed,
+}
+
+/// The state of the message's signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SigStatus {
+    /// A valid signature by a known certificate.
+    Good,
+    /// The signature does not verify (damaged, forged, or over other data).
+    Bad,
+    /// No signature.
+    Missing,
+    /// Signed by a key that is not in the store.
+    UnknownKey,
+    /// Signed by a key that had expired.
+    ExpiredKey,
+    /// Signed by a revoked key.
+    RevokedKey,
+}
+
+impl SigStatus {
+    fn rank(self) -> u8 {
+        match self {
+            SigStatus::Good => 5,
+            SigStatus::ExpiredKey | SigStatus::RevokedKey => 3,
+            SigStatus::UnknownKey => 2,
+            SigStatus::Bad => 1,
+            SigStatus::Missing => 0,
+        }
+    }
+}
+
+/// The signature verdict, bound to the From address.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignatureVerdict {
+    /// The state.
+    pub status: SigStatus,
+    /// The signing certificate's fingerprint, when known.
+    pub signer: Option<String>,
+    /// The signer's address: the one matching From if the certificate has it, else its first.
+    pub signer_email: Option<String>,
+    /// Whether the signer's certificate has a user ID with the From address.
+    pub matches_from: bool,
+    /// The issuer key ID or fingerprint named in the signature (also for unknown keys).
+    pub issuer: Option<String>,
+}
+
+/// One leaf part of the message.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartInfo {
+    /// Its content type.
+    pub content_type: String,
+    /// Its file name, if any.
+    pub filename: Option<String>,
+    /// Whether it was inside the encryption.
+    pub encrypted: bool,
+    /// Whether it was covered by a good signature.
+    pub signed: bool,
+}
+
+/// A decoded attachment.
+#[derive(Debug, Clone)]
+pub struct AttachmentData {
+    /// The file name given by the sender (unsanitized; see [`super::save_attachments`]).
+    pub filename: String,
+    /// Content type.
+    pub content_type: String,
+    /// Content.
+    pub data: Vec<u8>,
+}
+
+/// Everything sealmail learned about a message.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Whether the shown content was encrypted.
+    pub encrypted: bool,
+    /// The integrity state.
+    pub integrity: Integrity,
+    /// The signature verdict.
+    pub signature: SignatureVerdict,
+    /// The From address in effect (the protected one when there are protected headers).
+    pub from: String,
+    /// The From header as written (display name and address).
+    pub from_display: String,
+    /// The To header in effect.
+    pub to: String,
+    /// The Cc header in effect.
+    pub cc: String,
+    /// The Date header.
+    pub date: String,
+    /// The subject in effect (the protected one when there are protected headers).
+    pub subject: String,
+    /// Whether protected headers (RFC 9788 or the legacy v1) were found inside the protection.
+    pub protected_headers: bool,
+    /// The text body of the protected content (or of the message, when unprotected).
+    pub body: String,
+    /// Every leaf part, with what protected it.
+    pub parts: Vec<PartInfo>,
+    /// Things the reader should know (e.g. an outer From that differs from the protected one).
+    pub warnings: Vec<String>,
+    /// The protected inner MIME entity (decrypted or signed content), for `--raw`.
+    #[serde(skip)]
+    pub inner: Option<Vec<u8>>,
+    /// The attachments of the protected content.
+    #[serde(skip)]
+    pub attachments: Vec<AttachmentData>,
+}
+
+fn header_text(e: &Entity<'_>, name: &str) -> Option<String> {
+    e.msg
+        .header_raw(name)
+        .map(|_| match name {
+            "Subject" => e.msg.subject().unwrap_or("").to_string(),
+            "Date" => e.msg.date().map(|d| d.to_rfc822()).unwrap_or_default(),
+            _ => address_header(e, name),
+        })
+}
+
+fn address_header(e: &Entity<'_>, name: &str) -> String {
+    let a = match name {
+        "From" => e.msg.from(),
+        "To" => e.msg.to(),
+        "Cc" => e.msg.cc(),
+        _ => None,
+    };
+    a.map(|a| {
+        a.iter()
+            .map(|m| match (m.name(), m.address()) {
+                (Some(n), Some(ad)) => format!("{n} <{ad}>"),
+                (None, Some(ad)) => ad.to_string(),
+                (Some(n), None) => n.to_string(),
+                (None, None) => String::new(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+    .unwrap_or_default()
+}
+
+fn from_address(e: &Entity<'_>) -> String {
+    e.msg
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|m| m.address())
+        .map(normalize_email)
+        .unwrap_or_default()
+}
+
+/// Picks the best signature result and binds it to `from`.
+fn sig_verdict(sigs: &[SigResult], from: &str) -> SignatureVerdict {
+    let from = normalize_email(from);
+    let binds = |r: &SigResult| {
+        r.cert.as_ref().is_some_and(|c| {
+            cert_emails(c).iter().any(|e| normalize_email(e) == from)
+        })
+    };
+    let best = sigs
+        .iter()
+        .max_by_key(|r| (r.status.rank(), binds(r) as u8));
+    match best {
+        None => SignatureVerdict {
+            status: SigStatus::Missing,
+            signer: None,
+            signer_email: None,
+            matches_from: false,
+            issuer: None,
+        },
+        Some(r) => {
+            let emails = r.cert.as_ref().map(cert_emails).unwrap_or_default();
+            let signer_email = emails
+                .iter()
+                .find(|e| normalize_email(e) == from)
+                .or(emails.first())
+                .cloned();
+            SignatureVerdict {
+                status: r.status,
+                signer: r.cert.as_ref().map(|c| c.fingerprint().to_hex()),
+                signer_email,
+                matches_from: r.status == SigStatus::Good && binds(r),
+                issuer: r.issuer.clone(),
+            }
+        }
+    }
+}
+
+const PGP_MSG_BEGIN: &str = "-----BEGIN PGP MESSAGE-----";
+const PGP_MSG_END: &str = "-----END PGP MESSAGE-----";
+const PGP_SIGNED_BEGIN: &str = "-----BEGIN PGP SIGNED MESSAGE-----";
+const PGP_SIG_END: &str = "-----END PGP SIGNATURE-----";
+
+/// Cleans an armored block taken out of a text or HTML body: non-breaking spaces and
+/// trailing blanks gone, CRLF line ends.
+fn clean_armor(block: &str) -> Vec<u8> {
+    block
+        .replace('\u{a0}', " ")
+        .lines()
+        .map(|l| l.trim_end())
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        .into_bytes()
+}
+
+/// Analyzes a parsed message.
+pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadError> {
+    let outer_from = from_address(root);
+    let mut report = Report {
+        encrypted: false,
+        integrity: Integrity::None,
+        signature: sig_verdict(&[], &outer_from),
+        from: outer_from.clone(),
+        from_display: header_text(root, "From").unwrap_or_default(),
+        to: header_text(root, "To").unwrap_or_default(),
+        cc: header_text(root, "Cc").unwrap_or_default(),
+        date: header_text(root, "Date").unwrap_or_default(),
+        subject: header_text(root, "Subject").unwrap_or_default(),
+        protected_headers: false,
+        body: String::new(),
+        parts: Vec::new(),
+        warnings: Vec::new(),
+        inner: None,
+        attachments: Vec::new(),
+    };
+    let ct = root.content_type();
+    let protocol = root.ct_param("protocol").unwrap_or_default().to_ascii_lowercase();
+
+    if ct == "multipart/encrypted" && protocol == "application/pgp-encrypted" {
+        return encrypted_root(root, report, keys);
+    }
+    if ct == "multipart/signed" && protocol == "application/pgp-signature" {
+        let children = root.children_raw();
+        let content = children.first().copied().unwrap_or(b"");
+        let content_entity = Entity::parse(content);
+        // A signature around an encrypted part: what counts is the inner encryption (and its
+        // own signature); the outer one covers only ciphertext.
+        if let Some(inner) = &content_entity {
+            if inner.content_type() == "multipart/encrypted" {
+                report
+                    .warnings
+                    .push("an outer signature covers only the ciphertext; it was not used".into());
+                return encrypted_root(inner, report, keys);
+            }
+        }
+        let sig = children.get(1).and_then(|s| Entity::parse(s)).map(|e| e.body_bytes());
+        let sigs = match sig {
+            Some(sig) if !sig.iter().all(|b| b.is_ascii_whitespace()) => {
+                decrypt::verify_detached(content, &sig, keys)
+            }
+            _ => vec![SigResult {
+                status: SigStatus::Bad,
+                cert: None,
+                issuer: None,
+            }],
+        };
+        let Some(inner) = content_entity else {
+            return Err(ReadError::Malformed("the signed part is empty".into()));
+        };
+        report.signature = sig_verdict(&sigs, &outer_from);
+        let signed = report.signature.status == SigStatus::Good;
+        fill_from_inner(&mut report, &inner, false, signed, "clear");
+        report.signature = sig_verdict(&sigs, &report.from);
+        report.inner = Some(content.to_vec());
+        return Ok(report);
+    }
+    if !ct.starts_with("multipart/") {
+        let text = root.body_text();
+        if let (Some(b), Some(e)) = (text.find(PGP_MSG_BEGIN), text.find(PGP_MSG_END)) {
+            if b < e {
+                let end = e + PGP_MSG_END.len();
+                let armor = clean_armor(&text[b..end]);
+                let d = decrypt::decrypt(&armor, keys)?;
+                report.encrypted = true;
+                report.integrity = Integrity::Ok;
+                report.signature = sig_verdict(&d.sigs, &outer_from);
+                report.body = String::from_utf8_lossy(&d.plaintext).into_owned();
+                let signed = report.signature.status == SigStatus::Good;
+                report.parts.push(PartInfo {
+                    content_type: "text/plain".into(),
+                    filename: None,
+                    encrypted: true,
+                    signed,
+                });
+                note_unprotected_text(&mut report, &text[..b], &text[end..]);
+                report.inner = Some(d.plaintext);
+                return Ok(report);
+            }
+        }
+        if let (Some(b), Some(e)) = (text.find(PGP_SIGNED_BEGIN), text.find(PGP_SIG_END)) {
+            if b < e {
+                let end = e + PGP_SIG_END.len();
+                let armor = clean_armor(&text[b..end]);
+                let (signed_text, sigs) = decrypt::verify_inline(&armor, keys)?;
+                report.signature = sig_verdict(&sigs, &outer_from);
+                report.body = String::from_utf8_lossy(&signed_text).into_owned();
+                let signed = report.signature.status == SigStatus::Good;
+                report.parts.push(PartInfo {
+                    content_type: "text/plain".into(),
+                    filename: None,
+                    encrypted: false,
+                    signed,
+                });
+                note_unprotected_text(&mut report, &text[..b], &text[end..]);
+                report.inner = Some(signed_text);
+                return Ok(report);
+            }
+        }
+    }
+    // Nothing protected at the root: show it as it is, every part unprotected.
+    fill_from_inner(&mut report, root, false, false, "");
+    if report
+        .parts
+        .iter()
+        .any(|p| p.content_type.starts_with("application/pgp") || p.content_type == "multipart/encrypted")
+    {
+        report.warnings.push(
+            "this message contains OpenPGP parts below its top level; they were not decrypted or verified as part of it".into(),
+        );
+    }
+    Ok(report)
+}
+
+fn note_unprotected_text(report: &mut Report, before: &str, after: &str) {
+    if !before.trim().is_empty() || !after.trim().is_empty() {
+        report.parts.push(PartInfo {
+            content_type: "text/plain".into(),
+            filename: None,
+            encrypted: false,
+            signed: false,
+        });
+        report.warnings.push(
+            "the message has text outside the OpenPGP block; it is not shown because it is not protected".into(),
+        );
+    }
+}
+
+fn encrypted_root(
+    root: &Entity<'_>,
+    mut report: Report,
+    keys: &mut Keys<'_>,
+) -> Result<Report, ReadError> {
+    let children = root.children_raw();
+    let data = children
+        .get(1)
+        .and_then(|c| Entity::parse(c))
+        .map(|e| e.body_bytes())
+        .ok_or_else(|| ReadError::Malformed("the encrypted part is missing".into()))?;
+    let d = decrypt::decrypt(&data, keys)?;
+    report.encrypted = true;
+    report.integrity = Integrity::Ok;
+    let outer_from = report.from.clone();
+    let inner = Entity::parse(&d.plaintext)
+        .ok_or_else(|| ReadError::Malformed("the decrypted content is not a MIME entity".into()))?;
+    let mut sigs = d.sigs;
+    // Nested: signed, then encrypted (RFC 3156 §6.1).
+    let is_nested = inner.content_type() == "multipart/signed";
+    if is_nested {
+        let kids = inner.children_raw();
+        let content = kids.first().copied().unwrap_or(b"");
+        let sig = kids.get(1).and_then(|s| Entity::parse(s)).map(|e| e.body_bytes());
+        if let Some(sig) = sig {
+            sigs.extend(decrypt::verify_detached(content, &sig, keys));
+        } else {
+            sigs.push(SigResult {
+                status: SigStatus::Bad,
+                cert: None,
+                issuer: None,
+            });
+        }
+        let signed_entity = Entity::parse(content)
+            .ok_or_else(|| ReadError::Malformed("the signed part is empty".into()))?;
+        report.signature = sig_verdict(&sigs, &outer_from);
+        let signed = report.signature.status == SigStatus::Good;
+        fill_from_inner(&mut report, &signed_entity, true, signed, "cipher");
+    } else {
+        report.signature = sig_verdict(&sigs, &outer_from);
+        let signed = report.signature.status == SigStatus::Good;
+        fill_from_inner(&mut report, &inner, true, signed, "cipher");
+    }
+    report.signature = sig_verdict(&sigs, &report.from);
+    if report.protected_headers && !outer_from.is_empty() && report.from != outer_from {
+        report.warnings.push(format!(
+            "the outer From ({outer_from}) differs from the protected From ({}); the protected one is shown",
+            report.from
+        ));
+    }
+    report.inner = Some(d.plaintext.clone());
+    Ok(report)
+}
+
+/// Fills body, parts, attachments and protected headers from the protected entity.
+fn fill_from_inner(report: &mut Report, inner: &Entity<'_>, encrypted: bool, signed: bool, hp: &str) {
+    let protected = !hp.is_empty()
+        && (inner.ct_param("protected-headers").is_some()
+            || inner.ct_param("hp").is_some()
+            || (encrypted && inner.msg.header_raw("Subject").is_some()));
+    if protected {
+        report.protected_headers = true;
+        if let Some(s) = header_text(inner, "Subject") {
+            report.subject = s;
+        }
+        if inner.msg.header_raw("From").is_some() {
+            report.from = from_address(inner);
+            report.from_display = address_header(inner, "From");
+        }
+        if let Some(t) = header_text(inner, "To") {
+            report.to = t;
+        }
+        if let Some(c) = header_text(inner, "Cc") {
+            report.cc = c;
+        }
+        if let Some(d) = header_text(inner, "Date") {
+            report.date = d;
+        }
+    }
+    report.body = inner.body_text();
+    for leaf in inner.leaves() {
+        report.parts.push(PartInfo {
+            content_type: leaf.content_type.clone(),
+            filename: leaf.filename.clone(),
+            encrypted,
+            signed,
+        });
+        if leaf.attachment && (encrypted || signed) {
+            report.attachments.push(AttachmentData {
+                filename: leaf.filename.unwrap_or_else(|| "attachment.bin".into()),
+                content_type: leaf.content_type,
+                data: leaf.data,
+            });
+        }
+    }
+}
