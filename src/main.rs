@@ -1,1 +1,15 @@
-fn main() {}
+//! The `sealmail` command-line program.
+//!
+//! Everything it does goes through the `sealmail` library; this binary only parses arguments
+//! (`cli/`), asks for passphrases, and prints what the library returns. Errors go to stderr as
+//! one `error:` line, the causes, and a `hint:` line with what to do next.
+//!
+//! Exit codes: 0 success, 1 the operation failed or was refused, 2 usage error.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

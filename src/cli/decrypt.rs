@@ -1,0 +1,146 @@
+//! `sealmail decrypt`: decrypt and verify a message and say what was protected.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::Args;
+use sealmail::read::{read_message, save_attachments, Integrity, Report, SigStatus};
+
+use super::output::{clean_line, clean_text, print_json, stdout_is_tty, write_stdout};
+use super::{Env, Failure};
+
+/// Decrypt and verify a received message (.eml), print its protected headers and text, and
+/// say on stderr what was encrypted, what was signed and by whom.
+///
+/// Example: sealmail decrypt mail.eml --attachments ./files
+#[derive(Args, Debug)]
+pub struct DecryptArgs {
+    /// The message file; `-` or nothing reads stdin.
+    #[arg(value_name = "FILE|-")]
+    pub file: Option<PathBuf>,
+    /// Write the attachments into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub attachments: Option<PathBuf>,
+    /// Print the decrypted inner MIME entity as it is (for mutt-like pipes).
+    #[arg(long)]
+    pub raw: bool,
+    /// Fail (exit 1) unless the signature is good and its signer's user ID matches From.
+    #[arg(long)]
+    pub require_signature: bool,
+}
+
+/// Reads a whole file or stdin.
+pub fn read_input(file: &Option<PathBuf>) -> Result<Vec<u8>, Failure> {
+    let mut raw = Vec::new();
+    match file {
+        Some(p) if p.as_os_str() != "-" => {
+            raw = std::fs::read(p).map_err(|e| {
+                Failure::new(format!("cannot read {}: {e}", p.display())).hint("check the file name")
+            })?
+        }
+        _ => {
+            std::io::stdin()
+                .read_to_end(&mut raw)
+                .map_err(|e| Failure::new(format!("cannot read standard input: {e}")))?;
+        }
+    }
+    Ok(raw)
+}
+
+/// The verdict in one line: what protected the message, and who signed it.
+pub fn verdict_line(r: &Report) -> String {
+    let enc = match (r.encrypted, r.integrity) {
+        (true, Integrity::Ok) => "encrypted (integrity ok)",
+        (true, _) => "encrypted (integrity NOT confirmed)",
+        (false, _) => "NOT encrypted",
+    };
+    let s = &r.signature;
+    let who = || {
+        format!(
+            "{} ({})",
+            s.signer_email.as_deref().unwrap_or("?"),
+            s.signer.as_deref().unwrap_or("?")
+        )
+    };
+    let sig = match s.status {
+        SigStatus::Good if s.matches_from => format!("good signature from {}", who()),
+        SigStatus::Good => format!(
+            "good signature from {}, who is NOT the sender {}",
+            who(),
+            r.from
+        ),
+        SigStatus::Bad => "BAD signature: the content was changed or the signature is forged".into(),
+        SigStatus::Missing => "not signed".into(),
+        SigStatus::UnknownKey => format!(
+            "signed by an unknown key {} (import it to check: sealmail key import FILE)",
+            s.issuer.as_deref().unwrap_or("?")
+        ),
+        SigStatus::ExpiredKey => format!("signed by an EXPIRED key {}", who()),
+        SigStatus::RevokedKey => format!("signed by a REVOKED key {}", who()),
+    };
+    clean_line(&format!("sealmail: {enc}; {sig}"))
+}
+
+pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
+    let raw = read_input(&args.file)?;
+    let ring = env.keyring()?;
+    let mut cb = env.password_cb();
+    let report = read_message(&raw, &ring, &env.ctx, &mut cb)?;
+    let line = verdict_line(&report);
+    eprintln!("{line}");
+    for w in &report.warnings {
+        eprintln!("sealmail: warning: {}", clean_line(w));
+    }
+    if let Some(dir) = &args.attachments {
+        for p in save_attachments(&report, dir)? {
+            eprintln!("sealmail: wrote attachment {}", p.display());
+        }
+    }
+    let refused = args.require_signature
+        && !(report.signature.status == SigStatus::Good && report.signature.matches_from);
+    if refused {
+        // Nothing of the content goes to stdout when the caller demanded a good signature.
+        return Err(Failure::new(format!(
+            "--require-signature: {}",
+            line.trim_start_matches("sealmail: ")
+        ))
+        .hint("ask the sender to sign with the key of their From address, and import it: sealmail key import FILE"));
+    }
+    if env.json {
+        print_json(&report)?;
+    } else if args.raw {
+        write_stdout(report.inner.as_deref().unwrap_or(&raw))?;
+    } else {
+        let mut out = String::new();
+        out.push_str(&format!("From: {}\n", clean_line(&report.from_display)));
+        if !report.to.is_empty() {
+            out.push_str(&format!("To: {}\n", clean_line(&report.to)));
+        }
+        if !report.cc.is_empty() {
+            out.push_str(&format!("Cc: {}\n", clean_line(&report.cc)));
+        }
+        if !report.date.is_empty() {
+            out.push_str(&format!("Date: {}\n", clean_line(&report.date)));
+        }
+        out.push_str(&format!("Subject: {}\n\n", clean_line(&report.subject)));
+        let body = clean_text(&report.body);
+        out.push_str(&body);
+        if !body.ends_with('\n') {
+            out.push('\n');
+        }
+        for p in report.parts.iter().filter(|p| p.filename.is_some()) {
+            out.push_str(&format!(
+                "[attachment: {} ({}){}]\n",
+                clean_line(p.filename.as_deref().unwrap_or("")),
+                p.content_type,
+                if p.encrypted || p.signed { "" } else { " UNPROTECTED" }
+            ));
+        }
+        write_stdout(out.as_bytes())?;
+        if stdout_is_tty() {
+            // Repeat the verdict after the content, where content cannot have forged it.
+            eprintln!("{line}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! Argument parsing and dispatch. One file per command; `output.rs` renders data and errors.
+
+mod compose;
+mod decrypt;
+mod demo;
+mod key;
+mod output;
+mod pass;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sealmail::keys::Keyring;
+use sealmail::{Context, Home};
+
+pub use output::Failure;
+
+/// sealmail: encrypted mail from the terminal, the easy way to hand a secret to someone
+/// outside your company.
+#[derive(Parser, Debug)]
+#[command(name = "sealmail", version, propagate_version = true)]
+pub struct Cli {
+    /// The sealmail home folder (keys, outbox, config).
+    #[arg(long, global = true, env = "SEALMAIL_HOME", value_name = "DIR")]
+    home: Option<PathBuf>,
+
+    /// Machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Read passphrases from this file descriptor (one per line) instead of prompting.
+    #[arg(long, global = true, value_name = "N")]
+    passphrase_fd: Option<u32>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Manage keys: your own and your correspondents'.
+    #[command(subcommand)]
+    Key(key::KeyCommand),
+    /// Write an encrypted and signed (or signed-only) PGP/MIME message.
+    Compose(compose::ComposeArgs),
+    /// Decrypt and verify a received message and say what was protected.
+    Decrypt(decrypt::DecryptArgs),
+    /// Show sealmail at work in a throwaway home: two keys, an encrypted credential mail,
+    /// its decryption and verdict.
+    Demo(demo::DemoArgs),
+}
+
+/// What every command gets: the home, the key store, the clock, output and passphrase options.
+pub struct Env {
+    pub home: Home,
+    pub ctx: Context,
+    pub json: bool,
+    pub pass: std::cell::RefCell<pass::Passphrases>,
+}
+
+impl Env {
+    fn new(cli: &Cli) -> Result<Self, Failure> {
+        let root = match &cli.home {
+            Some(h) => h.clone(),
+            None => Home::default_path()?,
+        };
+        let home = Home::open(root)?;
+        Ok(Env {
+            home,
+            ctx: clock()?,
+            json: cli.json,
+            pass: std::cell::RefCell::new(pass::Passphrases::new(cli.passphrase_fd)),
+        })
+    }
+
+    pub fn keyring(&self) -> Result<Keyring, Failure> {
+        Ok(Keyring::open(&self.home.keys_dir())?)
+    }
+
+    /// The passphrase callback the library calls for a locked key.
+    pub fn password_cb(
+        &self,
+    ) -> impl FnMut(&sealmail::keys::PasswordRequest) -> Option<sealmail::openpgp::crypto::Password> + '_
+    {
+        move |req| self.pass.borrow_mut().for_key(req)
+    }
+}
+
+/// The clock: `SEALMAIL_NOW` (RFC 3339) fixes it, for tests and reproducible output.
+fn clock() -> Result<Context, Failure> {
+    match std::env::var("SEALMAIL_NOW") {
+        Ok(s) if !s.is_empty() => {
+            let t = chrono::DateTime::parse_from_rfc3339(&s).map_err(|e| {
+                Failure::new(format!("SEALMAIL_NOW={s:?} is not an RFC 3339 time: {e}"))
+                    .hint("unset SEALMAIL_NOW, or set it like 2026-11-24T12:00:00Z")
+            })?;
+            Ok(Context::at(t.into()))
+        }
+        _ => Ok(Context::now()),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = Env::new(&cli).and_then(|env| match cli.command {
+        Command::Key(c) => key::run(c, &env),
+        Command::Compose(a) => compose::run(a, &env),
+        Command::Decrypt(a) => decrypt::run(a, &env),
+        Command::Demo(a) => demo::run(a, &env),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => f.report(),
+    }
+}

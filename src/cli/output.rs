@@ -1,0 +1,123 @@
+//! Rendering: errors with hints, terminal-safe text.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// A failure as the user sees it: what went wrong, why, and what to do next.
+#[derive(Debug)]
+pub struct Failure {
+    message: String,
+    causes: Vec<String>,
+    hint: Option<String>,
+    code: u8,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            causes: Vec::new(),
+            hint: None,
+            code: 1,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn usage(mut self) -> Self {
+        self.code = 2;
+        self
+    }
+
+    /// Prints the failure to stderr and returns the exit code.
+    pub fn report(self) -> ExitCode {
+        let mut e = std::io::stderr().lock();
+        let _ = writeln!(e, "error: {}", clean_line(&self.message));
+        for c in &self.causes {
+            let _ = writeln!(e, "  because: {}", clean_line(c));
+        }
+        if let Some(h) = &self.hint {
+            for l in h.lines() {
+                let _ = writeln!(e, "hint: {l}");
+            }
+        }
+        ExitCode::from(self.code)
+    }
+}
+
+macro_rules! failure_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Failure {
+            fn from(e: $t) -> Self {
+                let mut f = Failure::new(e.to_string());
+                f.hint = e.hint();
+                f
+            }
+        }
+    )*};
+}
+failure_from!(
+    sealmail::keys::KeyError,
+    sealmail::compose::ComposeError,
+    sealmail::read::ReadError
+);
+
+impl From<sealmail::home::HomeError> for Failure {
+    fn from(e: sealmail::home::HomeError) -> Self {
+        Failure::new(e.to_string()).hint("give the home with --home DIR or SEALMAIL_HOME=DIR")
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        let mut f = Failure::new(e.to_string());
+        f.causes = e.chain().skip(1).map(|c| c.to_string()).collect();
+        f
+    }
+}
+
+/// Removes control characters and ANSI escapes from a one-line value.
+pub fn clean_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Removes control characters (but newlines and tabs) from text that goes to a terminal, so
+/// message content cannot move the cursor, recolor or imitate sealmail's own lines.
+pub fn clean_text(s: &str) -> String {
+    s.chars()
+        .filter(|&c| c != '\r')
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{fffd}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Whether stdout is a terminal.
+pub fn stdout_is_tty() -> bool {
+    std::io::stdout().is_terminal()
+}
+
+/// Prints JSON to stdout.
+pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<(), Failure> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| Failure::new(e.to_string()))?;
+    write_stdout(format!("{s}\n").as_bytes())
+}
+
+/// Writes to stdout; a closed pipe is not an error.
+pub fn write_stdout(b: &[u8]) -> Result<(), Failure> {
+    let mut o = std::io::stdout().lock();
+    match o.write_all(b).and_then(|_| o.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::new(format!("cannot write to stdout: {e}"))),
+    }
+}

@@ -1,0 +1,81 @@
+//! Passphrases: from `--passphrase-fd N`, else a prompt on the terminal. Never from argv or
+//! the environment.
+
+use std::io::{BufRead, BufReader};
+
+use sealmail::keys::PasswordRequest;
+use sealmail::openpgp::crypto::Password;
+use zeroize::Zeroizing;
+
+use super::Failure;
+
+pub struct Passphrases {
+    fd: Option<u32>,
+    lines: Option<Vec<Zeroizing<String>>>,
+}
+
+impl Passphrases {
+    pub fn new(fd: Option<u32>) -> Self {
+        Passphrases { fd, lines: None }
+    }
+
+    /// The next passphrase from the descriptor, if one was given.
+    fn from_fd(&mut self) -> Option<Zeroizing<String>> {
+        let fd = self.fd?;
+        if self.lines.is_none() {
+            let f = std::fs::File::open(format!("/dev/fd/{fd}")).ok()?;
+            let mut v = Vec::new();
+            for l in BufReader::new(f).lines().map_while(Result::ok) {
+                v.push(Zeroizing::new(l));
+            }
+            v.reverse();
+            self.lines = Some(v);
+        }
+        let lines = self.lines.as_mut()?;
+        if lines.len() > 1 {
+            lines.pop()
+        } else {
+            // The last line is reused for every further request.
+            lines.last().cloned()
+        }
+    }
+
+    fn prompt(text: &str) -> Option<Zeroizing<String>> {
+        rpassword::prompt_password(text).ok().map(Zeroizing::new)
+    }
+
+    /// The passphrase for a locked key, or `None` when there is no way to ask.
+    pub fn for_key(&mut self, req: &PasswordRequest) -> Option<Password> {
+        let p = match self.from_fd() {
+            Some(p) => p,
+            None => Self::prompt(&format!(
+                "Passphrase for {} ({}): ",
+                req.userid, req.fingerprint
+            ))?,
+        };
+        Some(Password::from(p.as_str()))
+    }
+
+    /// A new passphrase, asked twice on a terminal.
+    pub fn new_passphrase(&mut self) -> Result<Password, Failure> {
+        let p = match self.from_fd() {
+            Some(p) => p,
+            None => {
+                let hint = "give it with --passphrase-fd N, or make a key without one: --no-passphrase";
+                let a = Self::prompt("New passphrase for the key: ")
+                    .ok_or_else(|| Failure::new("cannot ask for a passphrase: no terminal").hint(hint))?;
+                let b = Self::prompt("Repeat it: ")
+                    .ok_or_else(|| Failure::new("cannot ask for a passphrase: no terminal").hint(hint))?;
+                if *a != *b {
+                    return Err(Failure::new("the two passphrases differ").hint("run the command again"));
+                }
+                a
+            }
+        };
+        if p.is_empty() {
+            return Err(Failure::new("the passphrase is empty")
+                .hint("give a passphrase, or use --no-passphrase to store the key unprotected"));
+        }
+        Ok(Password::from(p.as_str()))
+    }
+}
