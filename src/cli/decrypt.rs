@@ -67,7 +67,7 @@ pub fn verdict_line(r: &Report) -> String {
         SigStatus::Good => format!(
             "good signature from {}, who is NOT the sender {}",
             who(),
-            r.from
+            if r.outer_from.is_empty() || r.outer_from == r.from { &r.from } else { &r.outer_from }
         ),
         SigStatus::Bad => "BAD signature: the content was changed or the signature is forged".into(),
         SigStatus::Missing => "not signed".into(),
@@ -78,7 +78,12 @@ pub fn verdict_line(r: &Report) -> String {
         SigStatus::ExpiredKey => format!("signed by an EXPIRED key {}", who()),
         SigStatus::RevokedKey => format!("signed by a REVOKED key {}", who()),
     };
-    clean_line(&format!("sealmail: {enc}; {sig}"))
+    let date = if s.status == SigStatus::Good && !s.date_matches {
+        "; but the signature was made more than a day away from the message's Date (an old message sent again?)"
+    } else {
+        ""
+    };
+    clean_line(&format!("sealmail: {enc}; {sig}{date}"))
 }
 
 pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {

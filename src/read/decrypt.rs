@@ -36,6 +36,8 @@ pub struct SigResult {
     pub cert: Option<Cert>,
     /// The issuer named in the signature (fingerprint or key ID, hex).
     pub issuer: Option<String>,
+    /// When the signature says it was made.
+    pub created: Option<std::time::SystemTime>,
 }
 
 /// What decryption produced.
@@ -67,11 +69,13 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
             status: SigStatus::Good,
             cert: Some(good.ka.cert().clone()),
             issuer: issuer(good.sig),
+            created: good.sig.signature_creation_time(),
         },
         Err(VerificationError::MissingKey { sig }) => SigResult {
             status: SigStatus::UnknownKey,
             cert: None,
             issuer: issuer(sig),
+            created: sig.signature_creation_time(),
         },
         Err(VerificationError::BadKey { sig, ka, .. }) => {
             let cert = ka.cert();
@@ -90,6 +94,7 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
                 status,
                 cert: Some(cert.clone()),
                 issuer: issuer(sig),
+            created: sig.signature_creation_time(),
             }
         }
         Err(VerificationError::UnboundKey { sig, cert, .. }) => {
@@ -111,22 +116,26 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
                 },
                 cert: Some((*cert).clone()),
                 issuer: issuer(sig),
+            created: sig.signature_creation_time(),
             }
         }
         Err(VerificationError::BadSignature { sig, ka, .. }) => SigResult {
             status: SigStatus::Bad,
             cert: Some(ka.cert().clone()),
             issuer: issuer(sig),
+            created: sig.signature_creation_time(),
         },
         Err(VerificationError::MalformedSignature { sig, .. }) => SigResult {
             status: SigStatus::Bad,
             cert: None,
             issuer: issuer(sig),
+            created: sig.signature_creation_time(),
         },
         Err(_) => SigResult {
             status: SigStatus::Bad,
             cert: None,
             issuer: None,
+            created: None,
         },
     }
 }
@@ -283,6 +292,7 @@ pub fn verify_detached(data: &[u8], sig: &[u8], keys: &mut Keys<'_>) -> Vec<SigR
             status: SigStatus::Bad,
             cert: None,
             issuer: None,
+            created: None,
         }],
     }
 }

@@ -63,12 +63,16 @@ impl<'a> Entity<'a> {
         }
     }
 
-    /// The text to show: the first text body (HTML turned into text when there is no plain).
+    /// The text to show: every inline text body in order (HTML turned into text where there
+    /// is no plain alternative), separated by blank lines.
     pub fn body_text(&self) -> String {
-        self.msg
-            .body_text(0)
-            .map(|c| c.into_owned())
-            .unwrap_or_default()
+        let mut parts = Vec::new();
+        let mut i = 0;
+        while let Some(t) = self.msg.body_text(i) {
+            parts.push(t.into_owned());
+            i += 1;
+        }
+        parts.join("\n")
     }
 
     /// The leaf parts: content type, file name, whether it is an attachment, and its bytes.

@@ -62,6 +62,9 @@ pub struct SignatureVerdict {
     pub matches_from: bool,
     /// The issuer key ID or fingerprint named in the signature (also for unknown keys).
     pub issuer: Option<String>,
+    /// Whether the signature was made within a day of the message's Date header (a signed
+    /// message replayed later under a new date fails this).
+    pub date_matches: bool,
 }
 
 /// One leaf part of the message.
@@ -101,6 +104,8 @@ pub struct Report {
     pub from: String,
     /// The From header as written (display name and address).
     pub from_display: String,
+    /// The address of the outer (unprotected) From header, which mail lists show.
+    pub outer_from: String,
     /// The To header in effect.
     pub to: String,
     /// The Cc header in effect.
@@ -123,6 +128,16 @@ pub struct Report {
     /// The attachments of the protected content.
     #[serde(skip)]
     pub attachments: Vec<AttachmentData>,
+    /// The Date header in effect, as a Unix time.
+    #[serde(skip)]
+    pub date_unix: Option<i64>,
+}
+
+/// How far a signature's time may be from the Date header before the verdict says so.
+const DATE_SLACK_SECS: i64 = 24 * 3600;
+
+fn date_unix(e: &Entity<'_>) -> Option<i64> {
+    e.msg.date().map(|d| d.to_timestamp())
 }
 
 fn header_text(e: &Entity<'_>, name: &str) -> Option<String> {
@@ -156,9 +171,14 @@ fn address_header(e: &Entity<'_>, name: &str) -> String {
     .unwrap_or_default()
 }
 
+/// The address of the *first* From header: a second From header is a known trick to show one
+/// sender and have another one checked.
 fn from_address(e: &Entity<'_>) -> String {
     e.msg
-        .from()
+        .headers()
+        .iter()
+        .find(|h| h.name == mail_parser::HeaderName::From)
+        .and_then(|h| h.value.as_address())
         .and_then(|a| a.first())
         .and_then(|m| m.address())
         .map(normalize_email)
@@ -166,7 +186,7 @@ fn from_address(e: &Entity<'_>) -> String {
 }
 
 /// Picks the best signature result and binds it to `from`.
-fn sig_verdict(sigs: &[SigResult], from: &str) -> SignatureVerdict {
+fn sig_verdict(sigs: &[SigResult], from: &str, date: Option<i64>) -> SignatureVerdict {
     let from = normalize_email(from);
     let binds = |r: &SigResult| {
         r.cert.as_ref().is_some_and(|c| {
@@ -183,6 +203,7 @@ fn sig_verdict(sigs: &[SigResult], from: &str) -> SignatureVerdict {
             signer_email: None,
             matches_from: false,
             issuer: None,
+            date_matches: true,
         },
         Some(r) => {
             let emails = r.cert.as_ref().map(cert_emails).unwrap_or_default();
@@ -197,6 +218,16 @@ fn sig_verdict(sigs: &[SigResult], from: &str) -> SignatureVerdict {
                 signer_email,
                 matches_from: r.status == SigStatus::Good && binds(r),
                 issuer: r.issuer.clone(),
+                date_matches: match (r.created, date) {
+                    (Some(c), Some(d)) => {
+                        let c = c
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|x| x.as_secs() as i64)
+                            .unwrap_or(0);
+                        (c - d).abs() <= DATE_SLACK_SECS
+                    }
+                    _ => true,
+                },
             }
         }
     }
@@ -210,13 +241,41 @@ const PGP_SIG_END: &str = "-----END PGP SIGNATURE-----";
 /// Cleans an armored block taken out of a text or HTML body: non-breaking spaces and
 /// trailing blanks gone, CRLF line ends.
 fn clean_armor(block: &str) -> Vec<u8> {
-    block
-        .replace('\u{a0}', " ")
-        .lines()
-        .map(|l| l.trim_end())
-        .collect::<Vec<_>>()
-        .join("\r\n")
-        .into_bytes()
+    let text = block.replace('\u{a0}', " ");
+    let lines: Vec<&str> = text.lines().map(|l| l.trim()).collect();
+    let mut out: Vec<&str> = Vec::new();
+    let Some((first, rest)) = lines.split_first() else {
+        return Vec::new();
+    };
+    out.push(first);
+    let cleartext = first.contains("SIGNED MESSAGE");
+    let mut i = 0;
+    // Armor headers ("Hash: SHA256", "Comment: ..."), then exactly one blank line.
+    while i < rest.len() && rest[i].contains(": ") && !rest[i].starts_with("-----") {
+        out.push(rest[i]);
+        i += 1;
+    }
+    out.push("");
+    let rest = &rest[i..];
+    if cleartext {
+        // The signed text keeps its blank lines and its indentation (trailing blanks do not
+        // count in a cleartext signature); only the leading separator goes.
+        let raw: Vec<&str> = text.lines().map(|l| l.trim_end()).collect();
+        let raw = &raw[1 + i..];
+        let start = raw.iter().position(|l| !l.trim().is_empty()).unwrap_or(raw.len());
+        let mut in_sig = false;
+        for l in &raw[start..] {
+            if l.trim_start().starts_with("-----BEGIN PGP SIGNATURE") {
+                in_sig = true;
+            }
+            out.push(if in_sig { l.trim_start() } else { l });
+        }
+    } else {
+        out.extend(rest.iter().filter(|l| !l.is_empty()));
+    }
+    let mut v = out.join("\r\n").into_bytes();
+    v.extend_from_slice(b"\r\n");
+    v
 }
 
 /// Analyzes a parsed message.
@@ -225,8 +284,9 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
     let mut report = Report {
         encrypted: false,
         integrity: Integrity::None,
-        signature: sig_verdict(&[], &outer_from),
+        signature: sig_verdict(&[], &outer_from, None),
         from: outer_from.clone(),
+        outer_from: outer_from.clone(),
         from_display: header_text(root, "From").unwrap_or_default(),
         to: header_text(root, "To").unwrap_or_default(),
         cc: header_text(root, "Cc").unwrap_or_default(),
@@ -238,11 +298,30 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
         warnings: Vec::new(),
         inner: None,
         attachments: Vec::new(),
+        date_unix: date_unix(root),
     };
     let ct = root.content_type();
     let protocol = root.ct_param("protocol").unwrap_or_default().to_ascii_lowercase();
 
     if ct == "multipart/encrypted" && protocol == "application/pgp-encrypted" {
+        return encrypted_root(root, report, keys);
+    }
+    if ct == "multipart/signed" && protocol != "application/pgp-signature" {
+        // An S/MIME (or other) signature around PGP/MIME encryption: the outer signature
+        // covers ciphertext only and is not checked here; the encryption is what counts.
+        if let Some(inner) = root.children_raw().first().and_then(|c| Entity::parse(c)) {
+            if inner.content_type() == "multipart/encrypted" {
+                report
+                    .warnings
+                    .push("an outer non-OpenPGP signature covers only the ciphertext; it was not checked".into());
+                return encrypted_root(&inner, report, keys);
+            }
+        }
+    }
+    if ct == "multipart/mixed" && is_exchange_mangled(root) {
+        report.warnings.push(
+            "this PGP/MIME message was rewritten by a mail server (Microsoft Exchange style) and was repaired".into(),
+        );
         return encrypted_root(root, report, keys);
     }
     if ct == "multipart/signed" && protocol == "application/pgp-signature" {
@@ -268,19 +347,20 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
                 status: SigStatus::Bad,
                 cert: None,
                 issuer: None,
+                created: None,
             }],
         };
         let Some(inner) = content_entity else {
             return Err(ReadError::Malformed("the signed part is empty".into()));
         };
-        report.signature = sig_verdict(&sigs, &outer_from);
+        report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
         let signed = report.signature.status == SigStatus::Good;
         fill_from_inner(&mut report, &inner, false, signed, "clear");
-        report.signature = sig_verdict(&sigs, &report.from);
+        report.signature = sig_verdict(&sigs, &report.from, report.date_unix);
         report.inner = Some(content.to_vec());
         return Ok(report);
     }
-    if !ct.starts_with("multipart/") {
+    if !ct.starts_with("multipart/") || ct == "multipart/mixed" || ct == "multipart/alternative" {
         let text = root.body_text();
         if let (Some(b), Some(e)) = (text.find(PGP_MSG_BEGIN), text.find(PGP_MSG_END)) {
             if b < e {
@@ -289,7 +369,7 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
                 let d = decrypt::decrypt(&armor, keys)?;
                 report.encrypted = true;
                 report.integrity = Integrity::Ok;
-                report.signature = sig_verdict(&d.sigs, &outer_from);
+                report.signature = sig_verdict(&d.sigs, &outer_from, report.date_unix);
                 report.body = String::from_utf8_lossy(&d.plaintext).into_owned();
                 let signed = report.signature.status == SigStatus::Good;
                 report.parts.push(PartInfo {
@@ -308,7 +388,7 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
                 let end = e + PGP_SIG_END.len();
                 let armor = clean_armor(&text[b..end]);
                 let (signed_text, sigs) = decrypt::verify_inline(&armor, keys)?;
-                report.signature = sig_verdict(&sigs, &outer_from);
+                report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
                 report.body = String::from_utf8_lossy(&signed_text).into_owned();
                 let signed = report.signature.status == SigStatus::Good;
                 report.parts.push(PartInfo {
@@ -337,6 +417,28 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
     Ok(report)
 }
 
+/// Exchange turns `multipart/encrypted` into `multipart/mixed` with an empty text part, the
+/// version part and the encrypted part as attachments. Repair only that exact shape.
+fn is_exchange_mangled(root: &Entity<'_>) -> bool {
+    let kids: Vec<Entity<'_>> = root
+        .children_raw()
+        .into_iter()
+        .filter_map(Entity::parse)
+        .collect();
+    let types: Vec<String> = kids.iter().map(|k| k.content_type()).collect();
+    let n = types.len();
+    if !(2..=3).contains(&n) {
+        return false;
+    }
+    let (ver, enc) = (&types[n - 2], &types[n - 1]);
+    let text_empty = n == 2
+        || (types[0] == "text/plain" && kids[0].body_text().trim().is_empty());
+    text_empty
+        && ver == "application/pgp-encrypted"
+        && enc == "application/octet-stream"
+        && String::from_utf8_lossy(&kids[n - 1].body_bytes()).contains(PGP_MSG_BEGIN)
+}
+
 fn note_unprotected_text(report: &mut Report, before: &str, after: &str) {
     if !before.trim().is_empty() || !after.trim().is_empty() {
         report.parts.push(PartInfo {
@@ -358,11 +460,30 @@ fn encrypted_root(
 ) -> Result<Report, ReadError> {
     let children = root.children_raw();
     let data = children
-        .get(1)
+        .last()
+        .filter(|_| children.len() >= 2)
         .and_then(|c| Entity::parse(c))
         .map(|e| e.body_bytes())
         .ok_or_else(|| ReadError::Malformed("the encrypted part is missing".into()))?;
-    let d = decrypt::decrypt(&data, keys)?;
+    let d = match decrypt::decrypt(&data, keys) {
+        Ok(d) => d,
+        Err(ReadError::Malformed(why)) if !String::from_utf8_lossy(&data).contains(PGP_MSG_BEGIN) => {
+            // Labelled as encrypted, but holds no OpenPGP message (e.g. a signed git commit
+            // dressed up as mail): show it as what it is, unprotected, and check nothing.
+            report.warnings.push(format!(
+                "the message claims to be encrypted but its encrypted part holds no encrypted data ({why}); it is shown unprotected and no signature in it is trusted"
+            ));
+            report.body = String::from_utf8_lossy(&data).into_owned();
+            report.parts.push(PartInfo {
+                content_type: "application/octet-stream".into(),
+                filename: None,
+                encrypted: false,
+                signed: false,
+            });
+            return Ok(report);
+        }
+        Err(e) => return Err(e),
+    };
     report.encrypted = true;
     report.integrity = Integrity::Ok;
     let outer_from = report.from.clone();
@@ -382,20 +503,23 @@ fn encrypted_root(
                 status: SigStatus::Bad,
                 cert: None,
                 issuer: None,
+                created: None,
             });
         }
         let signed_entity = Entity::parse(content)
             .ok_or_else(|| ReadError::Malformed("the signed part is empty".into()))?;
-        report.signature = sig_verdict(&sigs, &outer_from);
+        report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
         let signed = report.signature.status == SigStatus::Good;
         fill_from_inner(&mut report, &signed_entity, true, signed, "cipher");
     } else {
-        report.signature = sig_verdict(&sigs, &outer_from);
+        report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
         let signed = report.signature.status == SigStatus::Good;
         fill_from_inner(&mut report, &inner, true, signed, "cipher");
     }
-    report.signature = sig_verdict(&sigs, &report.from);
+    report.signature = sig_verdict(&sigs, &report.from, report.date_unix);
     if report.protected_headers && !outer_from.is_empty() && report.from != outer_from {
+        // The signature must match the From the user sees in every mail list, too.
+        report.signature.matches_from = false;
         report.warnings.push(format!(
             "the outer From ({outer_from}) differs from the protected From ({}); the protected one is shown",
             report.from
@@ -428,6 +552,7 @@ fn fill_from_inner(report: &mut Report, inner: &Entity<'_>, encrypted: bool, sig
         }
         if let Some(d) = header_text(inner, "Date") {
             report.date = d;
+            report.date_unix = date_unix(inner);
         }
     }
     report.body = inner.body_text();
