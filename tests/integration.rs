@@ -1,1 +1,14 @@
+//! sealmail's integration tests: one test binary that runs the real `sealmail` program in a
+//! temporary `SEALMAIL_HOME`, next to the real peers (gpg, rnp, sq, neomutt).
+//!
+//! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
+//! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
+//! - `thunderbird`: Thunderbird's own OpenPGP test mails and the verdicts its tests assert;
+//! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux.
 
+mod common;
+
+mod cli;
+mod interop;
+mod neomutt;
+mod thunderbird;

@@ -94,6 +94,9 @@ pub fn read_message(
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
+    if !looks_like_mail(raw) {
+        return Err(ReadError::NotMail);
+    }
     let root = mime_tree::Entity::parse(raw).ok_or(ReadError::NotMail)?;
     if !root.has_headers() {
         return Err(ReadError::NotMail);
@@ -104,6 +107,20 @@ pub fn read_message(
         password,
     };
     verdict::analyze(&root, &mut keys)
+}
+
+/// Whether `raw` starts like an RFC 5322 message: its first line (after an mbox `From `
+/// line) is a header field, `name: value`, with a name of printable ASCII.
+fn looks_like_mail(raw: &[u8]) -> bool {
+    let mut lines = raw.split(|&b| b == b'\n');
+    let mut first = lines.next().unwrap_or(b"");
+    if first.starts_with(b"From ") {
+        first = lines.next().unwrap_or(b"");
+    }
+    match first.iter().position(|&b| b == b':') {
+        Some(n) if n > 0 => first[..n].iter().all(|&b| (33..=126).contains(&b)),
+        _ => false,
+    }
 }
 
 /// Writes the attachments of `report` below `dir` with sanitized, non-clobbering names;

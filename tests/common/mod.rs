@@ -1,0 +1,195 @@
+//! Shared test helpers: a temporary home, the keys of keys-test/, the peers.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+use std::io::Write;
+
+pub const ALICE: &str = "alice@openpgp.example";
+pub const BOB: &str = "bob@openpgp.example";
+pub const ALICE_SEC: &str = "alice@openpgp.example-0xf231550c4f47e38e-secret.asc";
+pub const ALICE_PUB: &str = "alice@openpgp.example-0xf231550c4f47e38e-pub.asc";
+pub const BOB_SEC: &str = "bob@openpgp.example-0xfbfcc82a015e7330-secret.asc";
+pub const BOB_PUB: &str = "bob@openpgp.example-0xfbfcc82a015e7330-pub.asc";
+
+/// The path of a file in keys-test/.
+pub fn key(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("keys-test").join(name)
+}
+
+/// The path of a file in tests/data/.
+pub fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+}
+
+/// A temporary sealmail home and scratch folder.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Sandbox {
+            dir: tempfile::Builder::new().prefix("sm-").tempdir().unwrap(),
+        }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `sealmail` with this sandbox's home.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::cargo_bin("sealmail").unwrap();
+        c.env("SEALMAIL_HOME", self.home())
+            .env_remove("SEALMAIL_NOW")
+            .env_remove("XDG_DATA_HOME");
+        c
+    }
+
+    /// Imports files of keys-test/.
+    pub fn import(&self, names: &[&str]) -> &Self {
+        let mut c = self.cmd();
+        c.arg("key").arg("import");
+        for n in names {
+            c.arg(key(n));
+        }
+        c.assert().success();
+        self
+    }
+
+    /// Composes a message with `args` and the body on stdin; returns the message.
+    pub fn compose(&self, args: &[&str], body: &str) -> Vec<u8> {
+        let out = self
+            .cmd()
+            .arg("compose")
+            .args(args)
+            .write_stdin(body)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "compose failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    }
+
+    /// Runs `sealmail --json decrypt` on `mail`; returns the JSON.
+    pub fn decrypt_json(&self, mail: &[u8]) -> serde_json::Value {
+        let out = self
+            .cmd()
+            .args(["--json", "decrypt"])
+            .write_stdin(mail.to_vec())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "decrypt failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+/// Panics with an install hint when a peer program is missing: interop is proven with the
+/// real programs, never skipped.
+pub fn require(prog: &str) {
+    let found = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {prog}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        found,
+        "{prog} is not installed: run `apt-get install -y gnupg rnp sq neomutt tmux` (bash .ci/run does)"
+    );
+}
+
+/// Runs a program with stdin; returns its output.
+pub fn run(cmd: &mut Command, stdin: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The armored OpenPGP message inside a PGP/MIME `multipart/encrypted` mail.
+pub fn encrypted_payload(mail: &[u8]) -> String {
+    let s = String::from_utf8_lossy(mail);
+    let b = s.find("-----BEGIN PGP MESSAGE-----").expect("no PGP message");
+    let e = s.find("-----END PGP MESSAGE-----").expect("no end of PGP message");
+    format!("{}\n", &s[b..e + "-----END PGP MESSAGE-----".len()])
+}
+
+/// Wraps an armored OpenPGP message in an RFC 3156 envelope, as mutt and Enigmail send it.
+pub fn pgp_mime_envelope(from: &str, to: &str, armored: &str) -> Vec<u8> {
+    let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S +0000");
+    format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: [...]\r\nDate: {date}\r\nMessage-ID: <t1@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\";\r\n boundary=\"XyZ\"\r\n\r\n--XyZ\r\nContent-Type: application/pgp-encrypted\r\n\r\nVersion: 1\r\n\r\n--XyZ\r\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\r\n\r\n{}\r\n--XyZ--\r\n",
+        armored.replace("\r\n", "\n").replace('\n', "\r\n")
+    )
+    .into_bytes()
+}
+
+/// The inner MIME entity a peer encrypts: protected headers and a text body.
+pub fn inner_entity(from: &str, to: &str, subject: &str, body: &str) -> String {
+    let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S +0000");
+    format!(
+        "Content-Type: text/plain; charset=utf-8; protected-headers=\"v1\"\r\nFrom: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date}\r\n\r\n{body}\r\n"
+    )
+}
+
+/// A throwaway GnuPG home, its agent stopped on drop.
+pub struct Gpg {
+    pub home: tempfile::TempDir,
+}
+
+impl Gpg {
+    pub fn new() -> Self {
+        require("gpg");
+        let home = tempfile::Builder::new().prefix("g").tempdir().unwrap();
+        Gpg { home }
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::new("gpg");
+        c.env("GNUPGHOME", self.home.path())
+            .args(["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", ""]);
+        c
+    }
+
+    pub fn import(&self, names: &[&str]) -> &Self {
+        for n in names {
+            let o = run(self.cmd().arg("--import").arg(key(n)), b"");
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        self
+    }
+}
+
+impl Drop for Gpg {
+    fn drop(&mut self) {
+        let _ = Command::new("gpgconf")
+            .env("GNUPGHOME", self.home.path())
+            .args(["--kill", "all"])
+            .output();
+    }
+}
+
+/// `sealmail` as a std Command (for pipes into other programs).
+pub fn sealmail_std() -> Command {
+    Command::cargo_bin("sealmail").unwrap()
+}
