@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
-use sealmail::read::{read_message, save_attachments, Integrity, Report, SigStatus};
+use sealmail::read::{decrypted_copy, read_message, save_attachments, Integrity, Report, SigStatus};
 
 use super::output::{clean_line, clean_text, print_json, stdout_is_tty, write_stdout};
 use super::{Env, Failure};
@@ -27,6 +27,10 @@ pub struct DecryptArgs {
     /// Fail (exit 1) unless the signature is good and its signer's user ID matches From.
     #[arg(long)]
     pub require_signature: bool,
+    /// Also write a decrypted copy of the whole message here (a signature made with the
+    /// encryption is kept, so the copy still verifies). Mind where you keep it: it is plaintext.
+    #[arg(long, value_name = "FILE")]
+    pub save_decrypted: Option<PathBuf>,
 }
 
 /// Reads a whole file or stdin.
@@ -110,6 +114,17 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
             line.trim_start_matches("sealmail: ")
         ))
         .hint("ask the sender to sign with the key of their From address, and import it: sealmail key import FILE"));
+    }
+    if let Some(path) = &args.save_decrypted {
+        let copy = decrypted_copy(&raw, &report).ok_or_else(|| {
+            Failure::new("the message is not encrypted: there is nothing to save decrypted")
+                .hint("drop --save-decrypted for messages that are only signed")
+        })?;
+        std::fs::write(path, copy).map_err(|e| {
+            Failure::new(format!("cannot write {}: {e}", path.display()))
+                .hint("choose a writable path for --save-decrypted")
+        })?;
+        eprintln!("sealmail: wrote a decrypted copy to {}", path.display());
     }
     if env.json {
         print_json(&report)?;

@@ -38,6 +38,8 @@ pub struct SigResult {
     pub issuer: Option<String>,
     /// When the signature says it was made.
     pub created: Option<std::time::SystemTime>,
+    /// The signature packet itself (to keep a decrypted copy verifiable).
+    pub packet: Option<openpgp::packet::Signature>,
 }
 
 /// What decryption produced.
@@ -70,12 +72,14 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
             cert: Some(good.ka.cert().clone()),
             issuer: issuer(good.sig),
             created: good.sig.signature_creation_time(),
+            packet: Some(good.sig.clone()),
         },
         Err(VerificationError::MissingKey { sig }) => SigResult {
             status: SigStatus::UnknownKey,
             cert: None,
             issuer: issuer(sig),
             created: sig.signature_creation_time(),
+            packet: None,
         },
         Err(VerificationError::BadKey { sig, ka, .. }) => {
             let cert = ka.cert();
@@ -95,6 +99,7 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
                 cert: Some(cert.clone()),
                 issuer: issuer(sig),
             created: sig.signature_creation_time(),
+            packet: None,
             }
         }
         Err(VerificationError::UnboundKey { sig, cert, .. }) => {
@@ -117,6 +122,7 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
                 cert: Some((*cert).clone()),
                 issuer: issuer(sig),
             created: sig.signature_creation_time(),
+            packet: None,
             }
         }
         Err(VerificationError::BadSignature { sig, ka, .. }) => SigResult {
@@ -124,18 +130,21 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
             cert: Some(ka.cert().clone()),
             issuer: issuer(sig),
             created: sig.signature_creation_time(),
+            packet: None,
         },
         Err(VerificationError::MalformedSignature { sig, .. }) => SigResult {
             status: SigStatus::Bad,
             cert: None,
             issuer: issuer(sig),
             created: sig.signature_creation_time(),
+            packet: None,
         },
         Err(_) => SigResult {
             status: SigStatus::Bad,
             cert: None,
             issuer: None,
             created: None,
+            packet: None,
         },
     }
 }
@@ -293,6 +302,7 @@ pub fn verify_detached(data: &[u8], sig: &[u8], keys: &mut Keys<'_>) -> Vec<SigR
             cert: None,
             issuer: None,
             created: None,
+            packet: None,
         }],
     }
 }

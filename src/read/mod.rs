@@ -123,6 +123,91 @@ fn looks_like_mail(raw: &[u8]) -> bool {
     }
 }
 
+/// A decrypted copy of an encrypted message, as Thunderbird's "decrypt permanently" makes:
+/// the outer headers with the decrypted content. A signature made together with the
+/// encryption is kept as an RFC 3156 `multipart/signed` over the exact decrypted entity, so the
+/// copy still verifies without the secret key. `None` when the message was not encrypted.
+pub fn decrypted_copy(raw: &[u8], report: &Report) -> Option<Vec<u8>> {
+    use sequoia_openpgp::serialize::Serialize;
+    if !report.encrypted {
+        return None;
+    }
+    let inner = report.inner.as_ref()?;
+    let head_end = find_header_end(raw);
+    let inner_names = header_names(inner);
+    let mut out = Vec::new();
+    for field in header_fields(&raw[..head_end]) {
+        let name = field
+            .split(|&b| b == b':')
+            .next()
+            .map(|n| String::from_utf8_lossy(n).trim().to_ascii_lowercase())
+            .unwrap_or_default();
+        let mime = name.starts_with("content-") || name == "mime-version";
+        if mime || inner_names.contains(&name) {
+            continue;
+        }
+        out.extend_from_slice(field);
+    }
+    if report.combined_signatures.is_empty() {
+        out.extend_from_slice(b"MIME-Version: 1.0\r\n");
+        out.extend_from_slice(inner);
+        return Some(out);
+    }
+    let hash = report.combined_signatures[0].hash_algo().to_string().to_ascii_lowercase().replace('-', "");
+    let b = crate::mime::boundary();
+    out.extend_from_slice(
+        format!("MIME-Version: 1.0\r\nContent-Type: multipart/signed; micalg=pgp-{hash};\r\n protocol=\"application/pgp-signature\"; boundary=\"{b}\"\r\n\r\n--{b}\r\n").as_bytes(),
+    );
+    out.extend_from_slice(inner);
+    out.extend_from_slice(format!("\r\n--{b}\r\nContent-Type: application/pgp-signature; name=\"signature.asc\"\r\n\r\n").as_bytes());
+    let mut crlf = crate::mime::CrlfWriter::new(&mut out);
+    let mut w = sequoia_openpgp::armor::Writer::new(&mut crlf, sequoia_openpgp::armor::Kind::Signature).ok()?;
+    for sig in &report.combined_signatures {
+        sequoia_openpgp::Packet::from(sig.clone()).serialize(&mut w).ok()?;
+    }
+    w.finalize().ok()?;
+    out.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
+    Some(out)
+}
+
+/// The offset just past the blank line that ends the header section (or the end).
+fn find_header_end(raw: &[u8]) -> usize {
+    let mut i = 0;
+    while i < raw.len() {
+        let end = raw[i..].iter().position(|&b| b == b'\n').map(|p| i + p + 1).unwrap_or(raw.len());
+        let line = &raw[i..end];
+        if line == b"\n" || line == b"\r\n" {
+            return i;
+        }
+        i = end;
+    }
+    raw.len()
+}
+
+/// The header fields of a header section, each with its folded continuation lines.
+fn header_fields(head: &[u8]) -> Vec<&[u8]> {
+    let mut fields: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < head.len() {
+        let end = head[i..].iter().position(|&b| b == b'\n').map(|p| i + p + 1).unwrap_or(head.len());
+        if (head[i] == b' ' || head[i] == b'\t') && !fields.is_empty() {
+            fields.last_mut().unwrap().1 = end;
+        } else {
+            fields.push((i, end));
+        }
+        i = end;
+    }
+    fields.into_iter().map(|(a, b)| &head[a..b]).collect()
+}
+
+fn header_names(entity: &[u8]) -> Vec<String> {
+    header_fields(&entity[..find_header_end(entity)])
+        .iter()
+        .filter_map(|f| f.split(|&b| b == b':').next())
+        .map(|n| String::from_utf8_lossy(n).trim().to_ascii_lowercase())
+        .collect()
+}
+
 /// Writes the attachments of `report` below `dir` with sanitized, non-clobbering names;
 /// returns the paths written.
 pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReadError> {

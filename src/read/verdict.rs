@@ -131,6 +131,10 @@ pub struct Report {
     /// The Date header in effect, as a Unix time.
     #[serde(skip)]
     pub date_unix: Option<i64>,
+    /// Good signatures made together with the encryption (over the whole inner entity), kept
+    /// so that a decrypted copy stays verifiable.
+    #[serde(skip)]
+    pub combined_signatures: Vec<sequoia_openpgp::packet::Signature>,
 }
 
 /// How far a signature's time may be from the Date header before the verdict says so.
@@ -299,6 +303,7 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
         inner: None,
         attachments: Vec::new(),
         date_unix: date_unix(root),
+        combined_signatures: Vec::new(),
     };
     let ct = root.content_type();
     let protocol = root.ct_param("protocol").unwrap_or_default().to_ascii_lowercase();
@@ -348,6 +353,7 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
                 cert: None,
                 issuer: None,
                 created: None,
+                packet: None,
             }],
         };
         let Some(inner) = content_entity else {
@@ -504,6 +510,7 @@ fn encrypted_root(
                 cert: None,
                 issuer: None,
                 created: None,
+                packet: None,
             });
         }
         let signed_entity = Entity::parse(content)
@@ -515,6 +522,11 @@ fn encrypted_root(
         report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
         let signed = report.signature.status == SigStatus::Good;
         fill_from_inner(&mut report, &inner, true, signed, "cipher");
+        report.combined_signatures = sigs
+            .iter()
+            .filter(|r| r.status == SigStatus::Good)
+            .filter_map(|r| r.packet.clone())
+            .collect();
     }
     report.signature = sig_verdict(&sigs, &report.from, report.date_unix);
     if report.protected_headers && !outer_from.is_empty() && report.from != outer_from {
