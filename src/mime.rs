@@ -73,7 +73,9 @@ pub fn encode_phrase(s: &str) -> String {
     if !s.is_ascii() {
         return encode_word(s);
     }
-    if s.chars().all(|c| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~".contains(c)) {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || " !#$%&'*+-/=?^_`{|}~".contains(c))
+    {
         s.to_string()
     } else {
         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
@@ -82,7 +84,10 @@ pub fn encode_phrase(s: &str) -> String {
 
 /// Encodes an unstructured header value (e.g. Subject) as RFC 2047 words if it is not ASCII.
 pub fn encode_text(s: &str) -> String {
-    let s: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if s.is_ascii() {
         s
     } else {
@@ -269,7 +274,10 @@ mod tests {
 
     #[test]
     fn qp_round_trip_shapes() {
-        assert_eq!(quoted_printable("a=b\nFrom me \n"), "a=3Db\r\n=46rom me=20\r\n");
+        assert_eq!(
+            quoted_printable("a=b\nFrom me \n"),
+            "a=3Db\r\n=46rom me=20\r\n"
+        );
         assert_eq!(quoted_printable("blå"), "bl=C3=A5\r\n");
         let long = "x".repeat(200);
         assert!(quoted_printable(&long).lines().all(|l| l.len() <= 76));

@@ -24,14 +24,29 @@ fn key_generate_list_export_remove() {
     let sb = Sandbox::new();
     let out = sb
         .cmd()
-        .args(["key", "generate", "--email", "ann@example.org", "--name", "Ann", "--no-passphrase"])
+        .args([
+            "key",
+            "generate",
+            "--email",
+            "ann@example.org",
+            "--name",
+            "Ann",
+            "--no-passphrase",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
     let fpr = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert_eq!(fpr.len(), 40, "prints the fingerprint: {fpr}");
 
-    let list: Value = serde_json::from_slice(&sb.cmd().args(["--json", "key", "list"]).output().unwrap().stdout).unwrap();
+    let list: Value = serde_json::from_slice(
+        &sb.cmd()
+            .args(["--json", "key", "list"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     let k = &list[0];
     assert_eq!(k["fingerprint"], fpr.as_str());
     assert_eq!(k["emails"][0], "ann@example.org");
@@ -41,7 +56,12 @@ fn key_generate_list_export_remove() {
     assert!(k["expires"].is_null());
 
     // v4, advertising SEIPDv1 only: what gpg 2.2 and Thunderbird can use.
-    let exported = sb.cmd().args(["key", "export", "ann@example.org"]).output().unwrap().stdout;
+    let exported = sb
+        .cmd()
+        .args(["key", "export", "ann@example.org"])
+        .output()
+        .unwrap()
+        .stdout;
     let cert = sealmail::openpgp::Cert::from_bytes(&exported).unwrap();
     use sealmail::openpgp::parse::Parse;
     assert_eq!(cert.primary_key().key().version(), 4);
@@ -52,12 +72,28 @@ fn key_generate_list_export_remove() {
     assert!(f.supports_seipdv1() && !f.supports_seipdv2());
     assert!(!cert.is_tsk(), "a plain export has no secret key");
 
-    let secret = sb.cmd().args(["key", "export", &fpr, "--secret"]).output().unwrap().stdout;
+    let secret = sb
+        .cmd()
+        .args(["key", "export", &fpr, "--secret"])
+        .output()
+        .unwrap()
+        .stdout;
     assert!(String::from_utf8_lossy(&secret).contains("PRIVATE KEY BLOCK"));
 
-    sb.cmd().args(["key", "show", "ann@example.org"]).assert().success().stdout(predicate::str::contains(&fpr));
+    sb.cmd()
+        .args(["key", "show", "ann@example.org"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&fpr));
     sb.cmd().args(["key", "remove", &fpr]).assert().success();
-    let list: Value = serde_json::from_slice(&sb.cmd().args(["--json", "key", "list"]).output().unwrap().stdout).unwrap();
+    let list: Value = serde_json::from_slice(
+        &sb.cmd()
+            .args(["--json", "key", "list"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 0);
 }
 
@@ -66,8 +102,19 @@ fn key_import_many_per_file_and_stdin() {
     let sb = Sandbox::new();
     let mut both = std::fs::read(key(ALICE_PUB)).unwrap();
     both.extend(std::fs::read(key(BOB_PUB)).unwrap());
-    sb.cmd().args(["key", "import", "-"]).write_stdin(both).assert().success();
-    let list: Value = serde_json::from_slice(&sb.cmd().args(["--json", "key", "list"]).output().unwrap().stdout).unwrap();
+    sb.cmd()
+        .args(["key", "import", "-"])
+        .write_stdin(both)
+        .assert()
+        .success();
+    let list: Value = serde_json::from_slice(
+        &sb.cmd()
+            .args(["--json", "key", "list"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);
     // Binary input works as well.
     let sb2 = Sandbox::new();
@@ -75,7 +122,12 @@ fn key_import_many_per_file_and_stdin() {
     use sealmail::openpgp::serialize::SerializeInto;
     let path = sb2.path("bob.pgp");
     std::fs::write(&path, bin[0].to_vec().unwrap()).unwrap();
-    sb2.cmd().arg("key").arg("import").arg(&path).assert().success();
+    sb2.cmd()
+        .arg("key")
+        .arg("import")
+        .arg(&path)
+        .assert()
+        .success();
 }
 
 #[test]
@@ -86,22 +138,36 @@ fn round_trip_with_protected_headers_attachment_and_bcc() {
     std::fs::write(&att, "runbook: restart with systemctl\n").unwrap();
     let mail = alice.compose(
         &[
-            "--from", "Alice Lovelace <alice@openpgp.example>",
-            "--to", BOB,
-            "--bcc", "contractor@agency.example",
-            "--subject", "Zugang für db1 – geheim",
-            "--attach", att.to_str().unwrap(),
+            "--from",
+            "Alice Lovelace <alice@openpgp.example>",
+            "--to",
+            BOB,
+            "--bcc",
+            "contractor@agency.example",
+            "--subject",
+            "Zugang für db1 – geheim",
+            "--attach",
+            att.to_str().unwrap(),
         ],
         "host: db1.example\nuser: deploy\npassword: s3cr3t-Ünïcode\n",
     );
     let text = String::from_utf8_lossy(&mail);
     let head = &text[..text.find("\r\n\r\n").unwrap()];
-    assert!(head.contains("Subject: [...]"), "outer subject is the placeholder");
+    assert!(
+        head.contains("Subject: [...]"),
+        "outer subject is the placeholder"
+    );
     assert!(head.contains("multipart/encrypted"));
     assert!(head.contains("Autocrypt: addr=alice@openpgp.example; keydata="));
-    assert!(!text.contains("contractor@agency.example"), "Bcc never appears in a header");
+    assert!(
+        !text.contains("contractor@agency.example"),
+        "Bcc never appears in a header"
+    );
     assert!(!text.contains("s3cr3t"), "no secret outside the ciphertext");
-    assert!(!text.contains("Zugang"), "no real subject outside the ciphertext");
+    assert!(
+        !text.contains("Zugang"),
+        "no real subject outside the ciphertext"
+    );
 
     let bob = bob_home();
     let att_dir = bob.path("att");
@@ -112,20 +178,32 @@ fn round_trip_with_protected_headers_attachment_and_bcc() {
         .write_stdin(mail.clone())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let j: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["encrypted"], true);
     assert_eq!(j["integrity"], "ok");
     assert_eq!(j["signature"]["status"], "good");
-    assert_eq!(j["signature"]["signer"], "EB85BB5FA33A75E15E944E63F231550C4F47E38E");
+    assert_eq!(
+        j["signature"]["signer"],
+        "EB85BB5FA33A75E15E944E63F231550C4F47E38E"
+    );
     assert_eq!(j["signature"]["signer_email"], ALICE);
     assert_eq!(j["signature"]["matches_from"], true);
     assert_eq!(j["from"], ALICE);
     assert_eq!(j["subject"], "Zugang für db1 – geheim");
     assert_eq!(j["protected_headers"], true);
-    assert!(j["body"].as_str().unwrap().contains("password: s3cr3t-Ünïcode"));
+    assert!(j["body"]
+        .as_str()
+        .unwrap()
+        .contains("password: s3cr3t-Ünïcode"));
     let parts = j["parts"].as_array().unwrap();
-    assert!(parts.iter().all(|p| p["encrypted"] == true && p["signed"] == true));
+    assert!(parts
+        .iter()
+        .all(|p| p["encrypted"] == true && p["signed"] == true));
     assert!(parts.iter().any(|p| p["filename"] == "db-notes.txt"));
     assert_eq!(
         std::fs::read_to_string(att_dir.join("db-notes.txt")).unwrap(),
@@ -139,22 +217,42 @@ fn round_trip_with_protected_headers_attachment_and_bcc() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Subject: Zugang für db1 – geheim"))
-        .stderr(predicate::str::contains("encrypted (integrity ok); good signature from alice@openpgp.example"));
+        .stderr(predicate::str::contains(
+            "encrypted (integrity ok); good signature from alice@openpgp.example",
+        ));
     // --raw gives the inner MIME entity with its protected headers.
     bob.cmd()
         .args(["decrypt", "--raw"])
         .write_stdin(mail.clone())
         .assert()
         .success()
-        .stdout(predicate::str::contains("protected-headers=\"v1\"").and(predicate::str::contains("hp=\"cipher\"")));
+        .stdout(
+            predicate::str::contains("protected-headers=\"v1\"")
+                .and(predicate::str::contains("hp=\"cipher\"")),
+        );
     // --require-signature passes for a good signature that matches From.
-    bob.cmd().args(["decrypt", "--require-signature"]).write_stdin(mail).assert().success();
+    bob.cmd()
+        .args(["decrypt", "--require-signature"])
+        .write_stdin(mail)
+        .assert()
+        .success();
 }
 
 #[test]
 fn sign_only_round_trip() {
     let alice = alice_home();
-    let mail = alice.compose(&["--from", ALICE, "--to", BOB, "--subject", "signed note", "--sign-only"], "only signed\n");
+    let mail = alice.compose(
+        &[
+            "--from",
+            ALICE,
+            "--to",
+            BOB,
+            "--subject",
+            "signed note",
+            "--sign-only",
+        ],
+        "only signed\n",
+    );
     assert!(String::from_utf8_lossy(&mail).contains("multipart/signed; micalg=pgp-sha512"));
     let j = bob_home().decrypt_json(&mail);
     assert_eq!(j["encrypted"], false);
@@ -163,7 +261,9 @@ fn sign_only_round_trip() {
     assert_eq!(j["signature"]["matches_from"], true);
     assert_eq!(j["subject"], "signed note");
     // One changed byte in the signed part: bad.
-    let s = String::from_utf8(mail).unwrap().replace("only signed", "only signeD");
+    let s = String::from_utf8(mail)
+        .unwrap()
+        .replace("only signed", "only signeD");
     let j = bob_home().decrypt_json(s.as_bytes());
     assert_eq!(j["signature"]["status"], "bad");
     assert_eq!(j["parts"][0]["signed"], false);
@@ -196,11 +296,19 @@ fn require_signature_refuses_unsigned_and_foreign() {
 /// nothing on stdout, no panic.
 fn assert_clean_failure(out: std::process::Output, what: &str) -> String {
     let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(out.status.code(), Some(1), "{what}: exit 1, got {:?}: {err}", out.status);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{what}: exit 1, got {:?}: {err}",
+        out.status
+    );
     assert!(out.stdout.is_empty(), "{what}: nothing on stdout");
     assert!(err.starts_with("error: "), "{what}: one error line: {err}");
     assert!(err.contains("\nhint: "), "{what}: a hint: {err}");
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{what}: no panic: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{what}: no panic: {err}"
+    );
     err
 }
 
@@ -208,23 +316,56 @@ fn assert_clean_failure(out: std::process::Output, what: &str) -> String {
 fn bad_input_to_decrypt() {
     let bob = bob_home();
     let alice = alice_home();
-    let good = alice.compose(&["--from", ALICE, "--to", BOB, "--subject", "x"], "the secret is 42\n");
+    let good = alice.compose(
+        &["--from", ALICE, "--to", BOB, "--subject", "x"],
+        "the secret is 42\n",
+    );
 
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty file", Vec::new(), "empty"),
-        ("non-mail file", b"\x89PNG\r\n\x1a\n\x00\x00binary".to_vec(), "not an e-mail"),
-        ("plain words", b"just some words\nwithout headers\n".to_vec(), "not an e-mail"),
-        ("truncated armor", {
-            let s = String::from_utf8(good.clone()).unwrap();
-            let cut = s.find("-----END PGP MESSAGE-----").unwrap() - 200;
-            s[..cut].as_bytes().to_vec()
-        }, ""),
-        ("wrong key", {
-            let c = Sandbox::new();
-            c.import(&[ALICE_SEC, "contractor@agency.example-pub.asc"]);
-            c.compose(&["--from", ALICE, "--to", "contractor@agency.example", "--subject", "x"], "not for bob\n")
-        }, "not encrypted to any of your keys"),
-        ("flipped ciphertext byte", flip_ciphertext_byte(&good), "integrity check failed"),
+        (
+            "non-mail file",
+            b"\x89PNG\r\n\x1a\n\x00\x00binary".to_vec(),
+            "not an e-mail",
+        ),
+        (
+            "plain words",
+            b"just some words\nwithout headers\n".to_vec(),
+            "not an e-mail",
+        ),
+        (
+            "truncated armor",
+            {
+                let s = String::from_utf8(good.clone()).unwrap();
+                let cut = s.find("-----END PGP MESSAGE-----").unwrap() - 200;
+                s.as_bytes()[..cut].to_vec()
+            },
+            "",
+        ),
+        (
+            "wrong key",
+            {
+                let c = Sandbox::new();
+                c.import(&[ALICE_SEC, "contractor@agency.example-pub.asc"]);
+                c.compose(
+                    &[
+                        "--from",
+                        ALICE,
+                        "--to",
+                        "contractor@agency.example",
+                        "--subject",
+                        "x",
+                    ],
+                    "not for bob\n",
+                )
+            },
+            "not encrypted to any of your keys",
+        ),
+        (
+            "flipped ciphertext byte",
+            flip_ciphertext_byte(&good),
+            "integrity check failed",
+        ),
     ];
     for (what, input, needle) in cases {
         let path = bob.path("in.eml");
@@ -232,7 +373,10 @@ fn bad_input_to_decrypt() {
         let out = bob.cmd().arg("decrypt").arg(&path).output().unwrap();
         let err = assert_clean_failure(out, what);
         assert!(err.contains(needle), "{what}: {err}");
-        assert!(!err.contains("the secret is 42"), "{what}: no plaintext anywhere");
+        assert!(
+            !err.contains("the secret is 42"),
+            "{what}: no plaintext anywhere"
+        );
     }
 }
 
@@ -242,9 +386,12 @@ pub fn flip_ciphertext_byte(mail: &[u8]) -> Vec<u8> {
     use std::io::{Read, Write};
     let armored = encrypted_payload(mail);
     let mut bin = Vec::new();
-    armor::Reader::from_bytes(armored.as_bytes(), armor::ReaderMode::Tolerant(Some(armor::Kind::Message)))
-        .read_to_end(&mut bin)
-        .unwrap();
+    armor::Reader::from_bytes(
+        armored.as_bytes(),
+        armor::ReaderMode::Tolerant(Some(armor::Kind::Message)),
+    )
+    .read_to_end(&mut bin)
+    .unwrap();
     let n = bin.len();
     bin[n - 30] ^= 0x01;
     let mut w = armor::Writer::new(Vec::new(), armor::Kind::Message).unwrap();
@@ -274,7 +421,18 @@ fn compose_refuses_recipients_without_usable_keys() {
     ] {
         let out = alice
             .cmd()
-            .args(["compose", "--from", ALICE, "--to", BOB, "--to", who, "--subject", "x", "-o"])
+            .args([
+                "compose",
+                "--from",
+                ALICE,
+                "--to",
+                BOB,
+                "--to",
+                who,
+                "--subject",
+                "x",
+                "-o",
+            ])
             .arg(&out_file)
             .write_stdin("secret\n")
             .output()
@@ -282,7 +440,10 @@ fn compose_refuses_recipients_without_usable_keys() {
         let err = assert_clean_failure(out, who);
         assert!(err.contains(who), "names the recipient: {err}");
         assert!(err.contains(needle), "{who}: {err}");
-        assert!(err.contains("sealmail key import"), "says what to do: {err}");
+        assert!(
+            err.contains("sealmail key import"),
+            "says what to do: {err}"
+        );
         assert!(!out_file.exists(), "{who}: nothing written");
     }
 }
@@ -323,10 +484,23 @@ fn attachment_names_are_sanitized() {
     let ring = sealmail::keys::Keyring::open(&alice.home()).unwrap();
     let ctx = sealmail::Context::now();
     let mut mail = Vec::new();
-    sealmail::compose::compose(&draft, sealmail::compose::Protection::EncryptAndSign, &ring, &ctx, &mut |_| None, &mut mail).unwrap();
+    sealmail::compose::compose(
+        &draft,
+        sealmail::compose::Protection::EncryptAndSign,
+        &ring,
+        &ctx,
+        &mut |_| None,
+        &mut mail,
+    )
+    .unwrap();
     let bob = bob_home();
     let dir = bob.path("out/att");
-    bob.cmd().args(["decrypt", "--attachments"]).arg(&dir).write_stdin(mail).assert().success();
+    bob.cmd()
+        .args(["decrypt", "--attachments"])
+        .arg(&dir)
+        .write_stdin(mail)
+        .assert()
+        .success();
     assert!(dir.join("evil.sh").exists());
     assert!(!bob.path("etc").exists() && !bob.path("out/etc").exists());
 }
@@ -338,7 +512,9 @@ fn demo_runs_the_whole_round_trip() {
         .arg("demo")
         .assert()
         .success()
-        .stdout(predicate::str::contains("good signature from admin@sealmail.example"))
+        .stdout(predicate::str::contains(
+            "good signature from admin@sealmail.example",
+        ))
         .stdout(predicate::str::contains("outbox"))
         .stdout(predicate::str::contains("Subject: [...]"));
 }

@@ -16,7 +16,10 @@ fn sealmail_mail(subject: &str, body: &str) -> Vec<u8> {
 /// Subject and body.
 fn assert_inner(stdout: &[u8], subject: &str, body: &str) {
     let s = String::from_utf8_lossy(stdout);
-    assert!(s.contains(&format!("Subject: {subject}")), "protected subject in: {s}");
+    assert!(
+        s.contains(&format!("Subject: {subject}")),
+        "protected subject in: {s}"
+    );
     assert!(s.contains("protected-headers=\"v1\""), "{s}");
     assert!(s.contains(body), "body in: {s}");
 }
@@ -27,7 +30,10 @@ fn assert_sealmail_reads(mail: &[u8], body: &str) {
     sb.import(&[ALICE_SEC, BOB_PUB]);
     let j = sb.decrypt_json(mail);
     assert_eq!(j["signature"]["status"], "good", "{j}");
-    assert_eq!(j["signature"]["signer"], "D1A66E1A23B182C9980F788CFBFCC82A015E7330");
+    assert_eq!(
+        j["signature"]["signer"],
+        "D1A66E1A23B182C9980F788CFBFCC82A015E7330"
+    );
     assert_eq!(j["signature"]["matches_from"], true, "{j}");
     assert!(j["body"].as_str().unwrap().contains(body), "{j}");
 }
@@ -37,10 +43,16 @@ fn gpg_decrypts_and_verifies_sealmail() {
     let mail = sealmail_mail("Access for Bob", "password: gpg-reads-this");
     let g = Gpg::new();
     g.import(&[BOB_SEC, ALICE_PUB]);
-    let o = run(g.cmd().arg("--decrypt"), encrypted_payload(&mail).as_bytes());
+    let o = run(
+        g.cmd().arg("--decrypt"),
+        encrypted_payload(&mail).as_bytes(),
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "gpg: {err}");
-    assert!(err.contains("Good signature from \"Alice Lovelace <alice@openpgp.example>\""), "{err}");
+    assert!(
+        err.contains("Good signature from \"Alice Lovelace <alice@openpgp.example>\""),
+        "{err}"
+    );
     assert_inner(&o.stdout, "Access for Bob", "password: gpg-reads-this");
 }
 
@@ -48,10 +60,28 @@ fn gpg_decrypts_and_verifies_sealmail() {
 fn gpg_verifies_sealmail_sign_only() {
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC, BOB_PUB]);
-    let mail = sb.compose(&["--from", ALICE, "--to", BOB, "--subject", "signed", "--sign-only"], "just signed\n");
+    let mail = sb.compose(
+        &[
+            "--from",
+            ALICE,
+            "--to",
+            BOB,
+            "--subject",
+            "signed",
+            "--sign-only",
+        ],
+        "just signed\n",
+    );
     // Cut the signed part and the signature out exactly as RFC 3156 says.
     let s = String::from_utf8(mail).unwrap();
-    let b = s.split("boundary=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let b = s
+        .split("boundary=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
     let delim = format!("\r\n--{b}\r\n");
     let start = s.find(&format!("--{b}\r\n")).unwrap() + b.len() + 4;
     let end = s[start..].find(&delim).unwrap() + start;
@@ -64,11 +94,17 @@ fn gpg_verifies_sealmail_sign_only() {
     std::fs::write(dir.path().join("part"), signed).unwrap();
     std::fs::write(dir.path().join("part.asc"), &s[sig_start..sig_end]).unwrap();
     let o = run(
-        g.cmd().arg("--verify").arg(dir.path().join("part.asc")).arg(dir.path().join("part")),
+        g.cmd()
+            .arg("--verify")
+            .arg(dir.path().join("part.asc"))
+            .arg(dir.path().join("part")),
         b"",
     );
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(o.status.success() && err.contains("Good signature"), "{err}");
+    assert!(
+        o.status.success() && err.contains("Good signature"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -78,7 +114,17 @@ fn sealmail_reads_gpg_combined_sign_encrypt() {
     g.import(&[BOB_SEC, ALICE_PUB]);
     let inner = inner_entity(BOB, ALICE, "from gpg", "gpg wrote this");
     let o = run(
-        g.cmd().args(["--trust-model", "always", "--armor", "--sign", "--encrypt", "-r", ALICE, "-u", BOB]),
+        g.cmd().args([
+            "--trust-model",
+            "always",
+            "--armor",
+            "--sign",
+            "--encrypt",
+            "-r",
+            ALICE,
+            "-u",
+            BOB,
+        ]),
         inner.as_bytes(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -91,7 +137,10 @@ fn sealmail_reads_gpg_multipart_signed_and_inline() {
     let g = Gpg::new();
     g.import(&[BOB_SEC]);
     let part = "Content-Type: text/plain; charset=utf-8\r\n\r\nsigned by gpg\r\n";
-    let o = run(g.cmd().args(["--armor", "--detach-sign", "-u", BOB]), part.as_bytes());
+    let o = run(
+        g.cmd().args(["--armor", "--detach-sign", "-u", BOB]),
+        part.as_bytes(),
+    );
     assert!(o.status.success());
     let sig = String::from_utf8(o.stdout).unwrap().replace('\n', "\r\n");
     let date = chrono::Utc::now().format("%a, %d %b %Y %H:%M:%S +0000");
@@ -100,7 +149,10 @@ fn sealmail_reads_gpg_multipart_signed_and_inline() {
     );
     assert_sealmail_reads(mail.as_bytes(), "signed by gpg");
 
-    let o = run(g.cmd().args(["--clearsign", "-u", BOB]), b"inline signed by gpg\n");
+    let o = run(
+        g.cmd().args(["--clearsign", "-u", BOB]),
+        b"inline signed by gpg\n",
+    );
     let mail = format!(
         "From: {BOB}\r\nTo: {ALICE}\r\nSubject: s\r\nDate: {date}\r\nContent-Type: text/plain\r\n\r\n{}",
         String::from_utf8(o.stdout).unwrap()
@@ -114,10 +166,18 @@ fn rnp_home(keys: &[&str]) -> tempfile::TempDir {
     let h = tempfile::tempdir().unwrap();
     for k in keys {
         let o = run(
-            Command::new("rnpkeys").arg("--homedir").arg(h.path()).arg("--import").arg(key(k)),
+            Command::new("rnpkeys")
+                .arg("--homedir")
+                .arg(h.path())
+                .arg("--import")
+                .arg(key(k)),
             b"",
         );
-        assert!(o.status.success(), "rnpkeys: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "rnpkeys: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     h
 }
@@ -127,12 +187,21 @@ fn rnp_decrypts_and_verifies_sealmail() {
     let mail = sealmail_mail("Access via RNP", "password: rnp-reads-this");
     let h = rnp_home(&[BOB_SEC, ALICE_PUB]);
     let o = run(
-        Command::new("rnp").arg("--homedir").arg(h.path()).args(["--decrypt", "--output", "-", "--password", ""]),
+        Command::new("rnp").arg("--homedir").arg(h.path()).args([
+            "--decrypt",
+            "--output",
+            "-",
+            "--password",
+            "",
+        ]),
         encrypted_payload(&mail).as_bytes(),
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "rnp: {err}");
-    assert!(err.contains("Good signature") && err.contains("alice@openpgp.example"), "{err}");
+    assert!(
+        err.contains("Good signature") && err.contains("alice@openpgp.example"),
+        "{err}"
+    );
     assert_inner(&o.stdout, "Access via RNP", "password: rnp-reads-this");
 }
 
@@ -142,7 +211,17 @@ fn sealmail_reads_rnp() {
     let inner = inner_entity(BOB, ALICE, "from rnp", "rnp wrote this");
     let o = run(
         Command::new("rnp").arg("--homedir").arg(h.path()).args([
-            "--encrypt", "--sign", "-r", ALICE, "-u", BOB, "--armor", "--output", "-", "--password", "",
+            "--encrypt",
+            "--sign",
+            "-r",
+            ALICE,
+            "-u",
+            BOB,
+            "--armor",
+            "--output",
+            "-",
+            "--password",
+            "",
         ]),
         inner.as_bytes(),
     );
@@ -156,7 +235,12 @@ fn sq_decrypts_and_verifies_sealmail() {
     require("sq");
     let mail = sealmail_mail("Access via sq", "password: sq-reads-this");
     let o = run(
-        Command::new("sq").arg("decrypt").arg("--recipient-key").arg(key(BOB_SEC)).arg("--signer-cert").arg(key(ALICE_PUB)),
+        Command::new("sq")
+            .arg("decrypt")
+            .arg("--recipient-key")
+            .arg(key(BOB_SEC))
+            .arg("--signer-cert")
+            .arg(key(ALICE_PUB)),
         encrypted_payload(&mail).as_bytes(),
     );
     let err = String::from_utf8_lossy(&o.stderr);
@@ -170,7 +254,12 @@ fn sealmail_reads_sq() {
     require("sq");
     let inner = inner_entity(BOB, ALICE, "from sq", "sq wrote this");
     let o = run(
-        Command::new("sq").arg("encrypt").arg("--recipient-cert").arg(key(ALICE_PUB)).arg("--signer-key").arg(key(BOB_SEC)),
+        Command::new("sq")
+            .arg("encrypt")
+            .arg("--recipient-cert")
+            .arg(key(ALICE_PUB))
+            .arg("--signer-key")
+            .arg(key(BOB_SEC)),
         inner.as_bytes(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -192,6 +281,10 @@ fn sq_reads_sealmail_cert_store() {
     let o = run(Command::new("sq").arg("inspect").arg(&file), b"");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(out.contains("D1A6 6E1A 23B1 82C9 980F  788C FBFC C82A 015E 7330") || out.contains("D1A66E1A23B182C9980F788CFBFCC82A015E7330"), "{out}");
+    assert!(
+        out.contains("D1A6 6E1A 23B1 82C9 980F  788C FBFC C82A 015E 7330")
+            || out.contains("D1A66E1A23B182C9980F788CFBFCC82A015E7330"),
+        "{out}"
+    );
     assert!(out.contains("bob@openpgp.example"), "{out}");
 }

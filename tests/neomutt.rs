@@ -24,7 +24,14 @@ fn neomutt_shows_good_signature_subject_and_body() {
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC, BOB_PUB]);
     let mail = sb.compose(
-        &["--from", "Alice Lovelace <alice@openpgp.example>", "--to", BOB, "--subject", "Access for Bob via neomutt"],
+        &[
+            "--from",
+            "Alice Lovelace <alice@openpgp.example>",
+            "--to",
+            BOB,
+            "--subject",
+            "Access for Bob via neomutt",
+        ],
         "host: db1.example\nuser: bob\n",
     );
     let g = Gpg::new();
@@ -32,7 +39,12 @@ fn neomutt_shows_good_signature_subject_and_body() {
 
     let mbox = sb.path("box");
     let mut content = b"From alice@openpgp.example Mon Jan  5 10:00:00 2026\n".to_vec();
-    content.extend(String::from_utf8(mail).unwrap().replace("\r\n", "\n").into_bytes());
+    content.extend(
+        String::from_utf8(mail)
+            .unwrap()
+            .replace("\r\n", "\n")
+            .into_bytes(),
+    );
     content.extend(b"\n");
     std::fs::write(&mbox, content).unwrap();
     let muttrc = sb.path("muttrc");
@@ -52,10 +64,31 @@ fn neomutt_shows_good_signature_subject_and_body() {
         muttrc.display(),
         mbox.display()
     );
-    let o = tmux(&socket, &["new-session", "-d", "-s", "t", "-x", "160", "-y", "50", &cmd]);
-    assert!(o.status.success(), "tmux: {}", String::from_utf8_lossy(&o.stderr));
+    let o = tmux(
+        &socket,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "160",
+            "-y",
+            "50",
+            &cmd,
+        ],
+    );
+    assert!(
+        o.status.success(),
+        "tmux: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 
-    let want = ["Good signature from", "Access for Bob via neomutt", "host: db1.example"];
+    let want = [
+        "Good signature from",
+        "Access for Bob via neomutt",
+        "host: db1.example",
+    ];
     let start = Instant::now();
     let mut screen = String::new();
     while start.elapsed() < Duration::from_secs(30) {

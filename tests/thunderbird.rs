@@ -20,7 +20,10 @@ fn key_files(spec: &str) -> Vec<(String, bool)> {
         let secret = k.contains("-secret-");
         let file = match (who, secret) {
             ("alice", true) if k.starts_with("alice-secret-pp") => {
-                v.push(("alice@openpgp.example-0xf231550c4f47e38e-secret-with-pp.asc".to_string(), true));
+                v.push((
+                    "alice@openpgp.example-0xf231550c4f47e38e-secret-with-pp.asc".to_string(),
+                    true,
+                ));
                 continue;
             }
             ("alice", true) => "alice@openpgp.example-0xf231550c4f47e38e-secret.asc",
@@ -86,7 +89,13 @@ fn read_rows(path: &std::path::Path, ours: bool) -> Vec<Row> {
 }
 
 fn key_of(r: &Row) -> (String, String, String, String, String) {
-    (r.file.clone(), r.enc.clone(), r.sig.clone(), r.keys.clone(), r.test.clone())
+    (
+        r.file.clone(),
+        r.enc.clone(),
+        r.sig.clone(),
+        r.keys.clone(),
+        r.test.clone(),
+    )
 }
 
 #[test]
@@ -102,8 +111,15 @@ fn thunderbird_verdicts_agree_on_every_row() {
         .filter(|r| !by_key.contains_key(&key_of(r)))
         .map(|r| format!("{} {}", r.file, r.test))
         .collect();
-    assert!(missing.is_empty(), "rows of EXPECTED.tsv without a verdict line: {missing:#?}");
-    assert!(expected.len() >= 80, "EXPECTED.tsv has {} rows", expected.len());
+    assert!(
+        missing.is_empty(),
+        "rows of EXPECTED.tsv without a verdict line: {missing:#?}"
+    );
+    assert!(
+        expected.len() >= 80,
+        "EXPECTED.tsv has {} rows",
+        expected.len()
+    );
 
     let mut failures = Vec::new();
     for r in &ours {
@@ -111,15 +127,29 @@ fn thunderbird_verdicts_agree_on_every_row() {
             failures.push(format!("{} [{}] {}: {e}", r.file, r.view, r.test));
         }
     }
-    println!("thunderbird corpus: {} rows, {} agree", ours.len(), ours.len() - failures.len());
-    assert!(failures.is_empty(), "{} rows disagree:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "thunderbird corpus: {} rows, {} agree",
+        ours.len(),
+        ours.len() - failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} rows disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn check_row(r: &Row) -> Result<(), String> {
     let sb = Sandbox::new();
     let mut passphrase = None;
     for (f, pp) in key_files(&r.keys) {
-        sb.cmd().arg("key").arg("import").arg(data(&format!("{KEY_DIR}/{f}"))).assert().success();
+        sb.cmd()
+            .arg("key")
+            .arg("import")
+            .arg(data(&format!("{KEY_DIR}/{f}")))
+            .assert()
+            .success();
         if pp {
             passphrase = Some("alice-passphrase\n");
         }
@@ -136,7 +166,13 @@ fn check_row(r: &Row) -> Result<(), String> {
             let copy = full.path("copy.eml");
             let mail = full.path("in.eml");
             std::fs::write(&mail, &raw).unwrap();
-            full.cmd().arg("decrypt").arg(&mail).arg("--save-decrypted").arg(&copy).assert().success();
+            full.cmd()
+                .arg("decrypt")
+                .arg(&mail)
+                .arg("--save-decrypted")
+                .arg(&copy)
+                .assert()
+                .success();
             std::fs::read(copy).unwrap()
         }
         v => return Err(format!("unknown view {v}")),
@@ -151,10 +187,15 @@ fn check_row(r: &Row) -> Result<(), String> {
     let out = cmd.output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     if r.enc == "notok" {
-        return if out.status.code() == Some(1) && stderr.contains("not encrypted to any of your keys") {
+        return if out.status.code() == Some(1)
+            && stderr.contains("not encrypted to any of your keys")
+        {
             Ok(())
         } else {
-            Err(format!("expected a refusal to decrypt, got {:?}: {stderr}", out.status))
+            Err(format!(
+                "expected a refusal to decrypt, got {:?}: {stderr}",
+                out.status
+            ))
         };
     }
     if !out.status.success() {

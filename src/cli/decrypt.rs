@@ -4,7 +4,9 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
-use sealmail::read::{decrypted_copy, read_message, save_attachments, Integrity, Report, SigStatus};
+use sealmail::read::{
+    decrypted_copy, read_message, save_attachments, Integrity, Report, SigStatus,
+};
 
 use super::output::{clean_line, clean_text, print_json, stdout_is_tty, write_stdout};
 use super::{Env, Failure};
@@ -39,7 +41,8 @@ pub fn read_input(file: &Option<PathBuf>) -> Result<Vec<u8>, Failure> {
     match file {
         Some(p) if p.as_os_str() != "-" => {
             raw = std::fs::read(p).map_err(|e| {
-                Failure::new(format!("cannot read {}: {e}", p.display())).hint("check the file name")
+                Failure::new(format!("cannot read {}: {e}", p.display()))
+                    .hint("check the file name")
             })?
         }
         _ => {
@@ -71,9 +74,15 @@ pub fn verdict_line(r: &Report) -> String {
         SigStatus::Good => format!(
             "good signature from {}, who is NOT the sender {}",
             who(),
-            if r.outer_from.is_empty() || r.outer_from == r.from { &r.from } else { &r.outer_from }
+            if r.outer_from.is_empty() || r.outer_from == r.from {
+                &r.from
+            } else {
+                &r.outer_from
+            }
         ),
-        SigStatus::Bad => "BAD signature: the content was changed or the signature is forged".into(),
+        SigStatus::Bad => {
+            "BAD signature: the content was changed or the signature is forged".into()
+        }
         SigStatus::Missing => "not signed".into(),
         SigStatus::UnknownKey => format!(
             "signed by an unknown key {} (import it to check: sealmail key import FILE)",
@@ -153,7 +162,11 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
                 "[attachment: {} ({}){}]\n",
                 clean_line(p.filename.as_deref().unwrap_or("")),
                 p.content_type,
-                if p.encrypted || p.signed { "" } else { " UNPROTECTED" }
+                if p.encrypted || p.signed {
+                    ""
+                } else {
+                    " UNPROTECTED"
+                }
             ));
         }
         write_stdout(out.as_bytes())?;

@@ -45,10 +45,16 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
 
     println!("sealmail demo in {}", base.display());
     let a = admin.generate("admin@sealmail.example", Some("Ann Admin"), None, ctx)?;
-    println!("1. admin key       {}  admin@sealmail.example", a.fingerprint());
+    println!(
+        "1. admin key       {}  admin@sealmail.example",
+        a.fingerprint()
+    );
     let c = contractor.generate("bob@agency.example", Some("Bob Contractor"), None, ctx)?;
     println!("2. contractor key  {}  bob@agency.example", c.fingerprint());
-    admin.import(&contractor.export("bob@agency.example", false)?, "bob's key")?;
+    admin.import(
+        &contractor.export("bob@agency.example", false)?,
+        "bob's key",
+    )?;
     contractor.import(&admin.export("admin@sealmail.example", false)?, "ann's key")?;
     println!("3. exchanged public keys");
 
@@ -57,8 +63,12 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
         demo_password()
     );
     let draft = Draft {
-        from: "Ann Admin <admin@sealmail.example>".parse().map_err(|e: sealmail::mime::BadAddress| Failure::new(e.to_string()))?,
-        to: vec!["Bob Contractor <bob@agency.example>".parse().map_err(|e: sealmail::mime::BadAddress| Failure::new(e.to_string()))?],
+        from: "Ann Admin <admin@sealmail.example>"
+            .parse()
+            .map_err(|e: sealmail::mime::BadAddress| Failure::new(e.to_string()))?,
+        to: vec!["Bob Contractor <bob@agency.example>"
+            .parse()
+            .map_err(|e: sealmail::mime::BadAddress| Failure::new(e.to_string()))?],
         cc: vec![],
         bcc: vec![],
         subject: "Your access to db1".into(),
@@ -79,7 +89,10 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
     let outbox = admin_home.join("outbox");
     std::fs::create_dir_all(&outbox)
         .map_err(|e| Failure::new(format!("cannot create {}: {e}", outbox.display())))?;
-    let name = done.message_id.trim_matches(['<', '>']).replace(['/', '@'], "_");
+    let name = done
+        .message_id
+        .trim_matches(['<', '>'])
+        .replace(['/', '@'], "_");
     let eml = outbox.join(format!("{name}.eml"));
     std::fs::write(&eml, &mail)
         .map_err(|e| Failure::new(format!("cannot write {}: {e}", eml.display())))?;
@@ -89,7 +102,10 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
         eml.display()
     );
     let outer = String::from_utf8_lossy(&mail);
-    let subject_line = outer.lines().find(|l| l.starts_with("Subject:")).unwrap_or("");
+    let subject_line = outer
+        .lines()
+        .find(|l| l.starts_with("Subject:"))
+        .unwrap_or("");
     println!("   what a mail server sees: {subject_line}, and ciphertext");
 
     let report = read_message(&mail, &contractor, ctx, &mut |_| None)?;

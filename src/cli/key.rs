@@ -142,8 +142,14 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                     "expires:     {}\n",
                     k.expires.as_deref().unwrap_or("never")
                 ));
-                out.push_str(&format!("revoked:     {}\n", if k.revoked { "yes" } else { "no" }));
-                out.push_str(&format!("secret key:  {}\n", if k.secret { "yes (yours)" } else { "no" }));
+                out.push_str(&format!(
+                    "revoked:     {}\n",
+                    if k.revoked { "yes" } else { "no" }
+                ));
+                out.push_str(&format!(
+                    "secret key:  {}\n",
+                    if k.secret { "yes (yours)" } else { "no" }
+                ));
                 out.push_str(&format!(
                     "encrypt to:  {}\n\n",
                     match &k.problem {
@@ -160,10 +166,13 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
         }
         KeyCommand::Remove { fingerprint } => {
             let hex: String = fingerprint.chars().filter(|c| !c.is_whitespace()).collect();
-            if !(hex.len() == 40 || hex.len() == 64) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-                return Err(Failure::new(format!("{fingerprint:?} is not a fingerprint"))
-                    .hint("see the fingerprints with: sealmail key list")
-                    .usage());
+            if !(hex.len() == 40 || hex.len() == 64) || !hex.chars().all(|c| c.is_ascii_hexdigit())
+            {
+                return Err(
+                    Failure::new(format!("{fingerprint:?} is not a fingerprint"))
+                        .hint("see the fingerprints with: sealmail key list")
+                        .usage(),
+                );
             }
             let secret = ring.remove(&hex)?;
             eprintln!(

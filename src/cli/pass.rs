@@ -20,7 +20,7 @@ impl Passphrases {
     }
 
     /// The next passphrase from the descriptor, if one was given.
-    fn from_fd(&mut self) -> Option<Zeroizing<String>> {
+    fn next_from_fd(&mut self) -> Option<Zeroizing<String>> {
         let fd = self.fd?;
         if self.lines.is_none() {
             let f = std::fs::File::open(format!("/dev/fd/{fd}")).ok()?;
@@ -46,7 +46,7 @@ impl Passphrases {
 
     /// The passphrase for a locked key, or `None` when there is no way to ask.
     pub fn for_key(&mut self, req: &PasswordRequest) -> Option<Password> {
-        let p = match self.from_fd() {
+        let p = match self.next_from_fd() {
             Some(p) => p,
             None => Self::prompt(&format!(
                 "Passphrase for {} ({}): ",
@@ -58,16 +58,21 @@ impl Passphrases {
 
     /// A new passphrase, asked twice on a terminal.
     pub fn new_passphrase(&mut self) -> Result<Password, Failure> {
-        let p = match self.from_fd() {
+        let p = match self.next_from_fd() {
             Some(p) => p,
             None => {
-                let hint = "give it with --passphrase-fd N, or make a key without one: --no-passphrase";
-                let a = Self::prompt("New passphrase for the key: ")
-                    .ok_or_else(|| Failure::new("cannot ask for a passphrase: no terminal").hint(hint))?;
-                let b = Self::prompt("Repeat it: ")
-                    .ok_or_else(|| Failure::new("cannot ask for a passphrase: no terminal").hint(hint))?;
+                let hint =
+                    "give it with --passphrase-fd N, or make a key without one: --no-passphrase";
+                let a = Self::prompt("New passphrase for the key: ").ok_or_else(|| {
+                    Failure::new("cannot ask for a passphrase: no terminal").hint(hint)
+                })?;
+                let b = Self::prompt("Repeat it: ").ok_or_else(|| {
+                    Failure::new("cannot ask for a passphrase: no terminal").hint(hint)
+                })?;
                 if *a != *b {
-                    return Err(Failure::new("the two passphrases differ").hint("run the command again"));
+                    return Err(
+                        Failure::new("the two passphrases differ").hint("run the command again")
+                    );
                 }
                 a
             }

@@ -1,9 +1,9 @@
 //! The outgoing `Autocrypt:` header (Autocrypt Level 1).
 
 use base64::Engine;
-use sequoia_openpgp as openpgp;
 use openpgp::serialize::Serialize;
 use openpgp::Cert;
+use sequoia_openpgp as openpgp;
 
 use crate::Context;
 

@@ -12,11 +12,11 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::time::SystemTime;
 
-use sequoia_openpgp as openpgp;
 use openpgp::cert::Preferences;
 use openpgp::crypto::Password;
 use openpgp::serialize::stream::{Armorer, Encryptor, LiteralWriter, Message, Recipient, Signer};
 use openpgp::types::HashAlgorithm;
+use sequoia_openpgp as openpgp;
 
 use crate::keys::{KeyError, KeyProblem, Keyring, PasswordRequest};
 use crate::mime::{self, Mailbox};
@@ -174,7 +174,9 @@ struct Headers {
 impl Draft {
     fn check(&self) -> Result<(), ComposeError> {
         if self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty() {
-            return Err(ComposeError::Draft("no recipient: give at least one --to".into()));
+            return Err(ComposeError::Draft(
+                "no recipient: give at least one --to".into(),
+            ));
         }
         Ok(())
     }
@@ -227,10 +229,16 @@ impl Draft {
             // RFC 9788 §2.2: say what the outer header section showed instead.
             hp_outer.push_str(&format!("HP-Outer: From: {}\r\n", self.from.to_header()));
             if !self.to.is_empty() {
-                hp_outer.push_str(&format!("HP-Outer: To: {}\r\n", mime::address_list(&self.to)));
+                hp_outer.push_str(&format!(
+                    "HP-Outer: To: {}\r\n",
+                    mime::address_list(&self.to)
+                ));
             }
             if !self.cc.is_empty() {
-                hp_outer.push_str(&format!("HP-Outer: Cc: {}\r\n", mime::address_list(&self.cc)));
+                hp_outer.push_str(&format!(
+                    "HP-Outer: Cc: {}\r\n",
+                    mime::address_list(&self.cc)
+                ));
             }
             hp_outer.push_str(&format!("HP-Outer: Date: {}\r\n", h.date));
             hp_outer.push_str(&format!("HP-Outer: Message-ID: {}\r\n", h.message_id));

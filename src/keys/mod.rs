@@ -5,8 +5,8 @@ mod select;
 mod store;
 
 pub use select::{KeyProblem, RecipientKey};
-pub use store::{parse_certs, Imported, KeyInfo, Keyring, PasswordRequest};
 pub(crate) use store::unlock as unlock_key;
+pub use store::{parse_certs, Imported, KeyInfo, Keyring, PasswordRequest};
 
 use sequoia_openpgp as openpgp;
 
@@ -90,7 +90,10 @@ pub(crate) fn store_err(e: impl std::fmt::Display) -> KeyError {
 
 /// Normalizes an e-mail address for comparison (trimmed, lower-case).
 pub fn normalize_email(e: &str) -> String {
-    e.trim().trim_start_matches('<').trim_end_matches('>').to_lowercase()
+    e.trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_lowercase()
 }
 
 /// The e-mail addresses of a certificate's user IDs, as written in them.

@@ -3,9 +3,9 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use sequoia_openpgp as openpgp;
 use openpgp::types::RevocationStatus;
 use openpgp::Cert;
+use sequoia_openpgp as openpgp;
 
 use crate::Context;
 
@@ -36,7 +36,9 @@ impl fmt::Display for KeyProblem {
             ),
             KeyProblem::Revoked => write!(f, "the key was revoked by its owner"),
             KeyProblem::NoEncryptionKey => write!(f, "the key has no usable encryption subkey"),
-            KeyProblem::Invalid(r) => write!(f, "the key is not valid under sealmail's policy ({r})"),
+            KeyProblem::Invalid(r) => {
+                write!(f, "the key is not valid under sealmail's policy ({r})")
+            }
         }
     }
 }

@@ -294,11 +294,7 @@ impl Keyring {
         let want = normalize_email(email);
         let certs = certs
             .into_iter()
-            .filter(|c| {
-                cert_emails(c)
-                    .iter()
-                    .any(|e| normalize_email(e) == want)
-            })
+            .filter(|c| cert_emails(c).iter().any(|e| normalize_email(e) == want))
             .collect();
         pick_recipient(email, certs, ctx).map_err(|problem| KeyError::Unusable {
             email: email.to_string(),
@@ -384,7 +380,10 @@ impl Keyring {
                         email: query.to_string(),
                     });
                 };
-                tsk.as_tsk().armored().serialize(&mut *out).map_err(store_err)?;
+                tsk.as_tsk()
+                    .armored()
+                    .serialize(&mut *out)
+                    .map_err(store_err)?;
             } else {
                 c.armored().serialize(&mut *out).map_err(store_err)?;
             }

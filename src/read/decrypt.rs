@@ -4,17 +4,17 @@
 
 use std::io::Read;
 
-use sequoia_openpgp as openpgp;
+use openpgp::cert::amalgamation::ValidAmalgamation;
 use openpgp::crypto::{Password, SessionKey};
 use openpgp::packet::{PKESK, SKESK};
 use openpgp::parse::stream::{
     DecryptionHelper, DecryptorBuilder, DetachedVerifierBuilder, MessageLayer, MessageStructure,
     VerificationError, VerificationHelper, VerifierBuilder,
 };
-use openpgp::cert::amalgamation::ValidAmalgamation;
 use openpgp::parse::Parse;
 use openpgp::types::{RevocationStatus, SymmetricAlgorithm};
 use openpgp::{Cert, KeyHandle};
+use sequoia_openpgp as openpgp;
 
 use super::verdict::SigStatus;
 use super::ReadError;
@@ -62,10 +62,11 @@ struct Helper<'a, 'k> {
     st: &'a mut State,
 }
 
-fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>, ctx: &Context) -> SigResult {
-    let issuer = |sig: &openpgp::packet::Signature| {
-        sig.get_issuers().first().map(|kh| kh.to_hex())
-    };
+fn classify(
+    r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
+    ctx: &Context,
+) -> SigResult {
+    let issuer = |sig: &openpgp::packet::Signature| sig.get_issuers().first().map(|kh| kh.to_hex());
     match r {
         Ok(good) => SigResult {
             status: SigStatus::Good,
@@ -98,8 +99,8 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
                 status,
                 cert: Some(cert.clone()),
                 issuer: issuer(sig),
-            created: sig.signature_creation_time(),
-            packet: None,
+                created: sig.signature_creation_time(),
+                packet: None,
             }
         }
         Err(VerificationError::UnboundKey { sig, cert, .. }) => {
@@ -121,8 +122,8 @@ fn classify(r: &Result<openpgp::parse::stream::GoodChecksum, VerificationError>,
                 },
                 cert: Some((*cert).clone()),
                 issuer: issuer(sig),
-            created: sig.signature_creation_time(),
-            packet: None,
+                created: sig.signature_creation_time(),
+                packet: None,
             }
         }
         Err(VerificationError::BadSignature { sig, ka, .. }) => SigResult {
@@ -190,7 +191,11 @@ impl DecryptionHelper for Helper<'_, '_> {
                     .unwrap_or_else(|| "a hidden recipient".into())
             })
             .collect();
-        let certs = self.keys.keyring.secret_certs().map_err(anyhow::Error::from)?;
+        let certs = self
+            .keys
+            .keyring
+            .secret_certs()
+            .map_err(anyhow::Error::from)?;
         // Two rounds: keys without passphrase first, then protected ones.
         for locked_round in [false, true] {
             for cert in &certs {
@@ -208,13 +213,14 @@ impl DecryptionHelper for Helper<'_, '_> {
                         if !matches {
                             continue;
                         }
-                        let pair = match crate::keys::unlock_key(key.clone(), cert, self.keys.password) {
-                            Ok(p) => p,
-                            Err(_) => {
-                                self.st.locked = Some(cert.fingerprint().to_hex());
-                                continue;
-                            }
-                        };
+                        let pair =
+                            match crate::keys::unlock_key(key.clone(), cert, self.keys.password) {
+                                Ok(p) => p,
+                                Err(_) => {
+                                    self.st.locked = Some(cert.fingerprint().to_hex());
+                                    continue;
+                                }
+                            };
                         let mut pair = pair;
                         if let Some((algo, sk)) = pkesk.decrypt(&mut pair, sym_algo) {
                             if decrypt(algo, &sk) {
@@ -241,7 +247,10 @@ fn is_integrity_error(e: &anyhow::Error) -> bool {
         }
     }
     let s = format!("{e:#}").to_lowercase();
-    s.contains("mdc") || s.contains("manipulated") || s.contains("authentication") || s.contains("truncated")
+    s.contains("mdc")
+        || s.contains("manipulated")
+        || s.contains("authentication")
+        || s.contains("truncated")
 }
 
 /// Decrypts (and verifies) an OpenPGP message. The plaintext is returned only when the whole
@@ -309,7 +318,10 @@ pub fn verify_detached(data: &[u8], sig: &[u8], keys: &mut Keys<'_>) -> Vec<SigR
 
 /// Verifies an inline signed message (cleartext signature framework or a signed OpenPGP
 /// message); returns the signed text and the results.
-pub fn verify_inline(data: &[u8], keys: &mut Keys<'_>) -> Result<(Vec<u8>, Vec<SigResult>), ReadError> {
+pub fn verify_inline(
+    data: &[u8],
+    keys: &mut Keys<'_>,
+) -> Result<(Vec<u8>, Vec<SigResult>), ReadError> {
     let policy = keys.ctx.policy();
     let time = keys.ctx.time();
     let mut st = State::default();

@@ -28,12 +28,8 @@ impl<'a> Entity<'a> {
     /// The lower-case `type/subtype` of the root, `text/plain` by default.
     pub fn content_type(&self) -> String {
         match self.msg.content_type() {
-            Some(ct) => format!(
-                "{}/{}",
-                ct.ctype(),
-                ct.subtype().unwrap_or("octet-stream")
-            )
-            .to_ascii_lowercase(),
+            Some(ct) => format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or("octet-stream"))
+                .to_ascii_lowercase(),
             None => "text/plain".into(),
         }
     }

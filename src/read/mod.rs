@@ -17,8 +17,8 @@ pub use verdict::{Integrity, PartInfo, Report, SigStatus, SignatureVerdict};
 
 use std::path::{Path, PathBuf};
 
-use sequoia_openpgp as openpgp;
 use openpgp::crypto::Password;
+use sequoia_openpgp as openpgp;
 
 use crate::keys::{Keyring, PasswordRequest};
 use crate::Context;
@@ -153,17 +153,30 @@ pub fn decrypted_copy(raw: &[u8], report: &Report) -> Option<Vec<u8>> {
         out.extend_from_slice(inner);
         return Some(out);
     }
-    let hash = report.combined_signatures[0].hash_algo().to_string().to_ascii_lowercase().replace('-', "");
+    let hash = report.combined_signatures[0]
+        .hash_algo()
+        .to_string()
+        .to_ascii_lowercase()
+        .replace('-', "");
     let b = crate::mime::boundary();
     out.extend_from_slice(
         format!("MIME-Version: 1.0\r\nContent-Type: multipart/signed; micalg=pgp-{hash};\r\n protocol=\"application/pgp-signature\"; boundary=\"{b}\"\r\n\r\n--{b}\r\n").as_bytes(),
     );
     out.extend_from_slice(inner);
-    out.extend_from_slice(format!("\r\n--{b}\r\nContent-Type: application/pgp-signature; name=\"signature.asc\"\r\n\r\n").as_bytes());
+    out.extend_from_slice(
+        format!(
+            "\r\n--{b}\r\nContent-Type: application/pgp-signature; name=\"signature.asc\"\r\n\r\n"
+        )
+        .as_bytes(),
+    );
     let mut crlf = crate::mime::CrlfWriter::new(&mut out);
-    let mut w = sequoia_openpgp::armor::Writer::new(&mut crlf, sequoia_openpgp::armor::Kind::Signature).ok()?;
+    let mut w =
+        sequoia_openpgp::armor::Writer::new(&mut crlf, sequoia_openpgp::armor::Kind::Signature)
+            .ok()?;
     for sig in &report.combined_signatures {
-        sequoia_openpgp::Packet::from(sig.clone()).serialize(&mut w).ok()?;
+        sequoia_openpgp::Packet::from(sig.clone())
+            .serialize(&mut w)
+            .ok()?;
     }
     w.finalize().ok()?;
     out.extend_from_slice(format!("\r\n--{b}--\r\n").as_bytes());
@@ -174,7 +187,11 @@ pub fn decrypted_copy(raw: &[u8], report: &Report) -> Option<Vec<u8>> {
 fn find_header_end(raw: &[u8]) -> usize {
     let mut i = 0;
     while i < raw.len() {
-        let end = raw[i..].iter().position(|&b| b == b'\n').map(|p| i + p + 1).unwrap_or(raw.len());
+        let end = raw[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|p| i + p + 1)
+            .unwrap_or(raw.len());
         let line = &raw[i..end];
         if line == b"\n" || line == b"\r\n" {
             return i;
@@ -189,7 +206,11 @@ fn header_fields(head: &[u8]) -> Vec<&[u8]> {
     let mut fields: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
     while i < head.len() {
-        let end = head[i..].iter().position(|&b| b == b'\n').map(|p| i + p + 1).unwrap_or(head.len());
+        let end = head[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|p| i + p + 1)
+            .unwrap_or(head.len());
         if (head[i] == b' ' || head[i] == b'\t') && !fields.is_empty() {
             fields.last_mut().unwrap().1 = end;
         } else {

@@ -145,13 +145,11 @@ fn date_unix(e: &Entity<'_>) -> Option<i64> {
 }
 
 fn header_text(e: &Entity<'_>, name: &str) -> Option<String> {
-    e.msg
-        .header_raw(name)
-        .map(|_| match name {
-            "Subject" => e.msg.subject().unwrap_or("").to_string(),
-            "Date" => e.msg.date().map(|d| d.to_rfc822()).unwrap_or_default(),
-            _ => address_header(e, name),
-        })
+    e.msg.header_raw(name).map(|_| match name {
+        "Subject" => e.msg.subject().unwrap_or("").to_string(),
+        "Date" => e.msg.date().map(|d| d.to_rfc822()).unwrap_or_default(),
+        _ => address_header(e, name),
+    })
 }
 
 fn address_header(e: &Entity<'_>, name: &str) -> String {
@@ -193,9 +191,9 @@ fn from_address(e: &Entity<'_>) -> String {
 fn sig_verdict(sigs: &[SigResult], from: &str, date: Option<i64>) -> SignatureVerdict {
     let from = normalize_email(from);
     let binds = |r: &SigResult| {
-        r.cert.as_ref().is_some_and(|c| {
-            cert_emails(c).iter().any(|e| normalize_email(e) == from)
-        })
+        r.cert
+            .as_ref()
+            .is_some_and(|c| cert_emails(c).iter().any(|e| normalize_email(e) == from))
     };
     let best = sigs
         .iter()
@@ -266,7 +264,10 @@ fn clean_armor(block: &str) -> Vec<u8> {
         // count in a cleartext signature); only the leading separator goes.
         let raw: Vec<&str> = text.lines().map(|l| l.trim_end()).collect();
         let raw = &raw[1 + i..];
-        let start = raw.iter().position(|l| !l.trim().is_empty()).unwrap_or(raw.len());
+        let start = raw
+            .iter()
+            .position(|l| !l.trim().is_empty())
+            .unwrap_or(raw.len());
         let mut in_sig = false;
         for l in &raw[start..] {
             if l.trim_start().starts_with("-----BEGIN PGP SIGNATURE") {
@@ -306,7 +307,10 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
         combined_signatures: Vec::new(),
     };
     let ct = root.content_type();
-    let protocol = root.ct_param("protocol").unwrap_or_default().to_ascii_lowercase();
+    let protocol = root
+        .ct_param("protocol")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
 
     if ct == "multipart/encrypted" && protocol == "application/pgp-encrypted" {
         return encrypted_root(root, report, keys);
@@ -316,9 +320,10 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
         // covers ciphertext only and is not checked here; the encryption is what counts.
         if let Some(inner) = root.children_raw().first().and_then(|c| Entity::parse(c)) {
             if inner.content_type() == "multipart/encrypted" {
-                report
-                    .warnings
-                    .push("an outer non-OpenPGP signature covers only the ciphertext; it was not checked".into());
+                report.warnings.push(
+                    "an outer non-OpenPGP signature covers only the ciphertext; it was not checked"
+                        .into(),
+                );
                 return encrypted_root(&inner, report, keys);
             }
         }
@@ -343,7 +348,10 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
                 return encrypted_root(inner, report, keys);
             }
         }
-        let sig = children.get(1).and_then(|s| Entity::parse(s)).map(|e| e.body_bytes());
+        let sig = children
+            .get(1)
+            .and_then(|s| Entity::parse(s))
+            .map(|e| e.body_bytes());
         let sigs = match sig {
             Some(sig) if !sig.iter().all(|b| b.is_ascii_whitespace()) => {
                 decrypt::verify_detached(content, &sig, keys)
@@ -411,11 +419,9 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
     }
     // Nothing protected at the root: show it as it is, every part unprotected.
     fill_from_inner(&mut report, root, false, false, "");
-    if report
-        .parts
-        .iter()
-        .any(|p| p.content_type.starts_with("application/pgp") || p.content_type == "multipart/encrypted")
-    {
+    if report.parts.iter().any(|p| {
+        p.content_type.starts_with("application/pgp") || p.content_type == "multipart/encrypted"
+    }) {
         report.warnings.push(
             "this message contains OpenPGP parts below its top level; they were not decrypted or verified as part of it".into(),
         );
@@ -437,8 +443,7 @@ fn is_exchange_mangled(root: &Entity<'_>) -> bool {
         return false;
     }
     let (ver, enc) = (&types[n - 2], &types[n - 1]);
-    let text_empty = n == 2
-        || (types[0] == "text/plain" && kids[0].body_text().trim().is_empty());
+    let text_empty = n == 2 || (types[0] == "text/plain" && kids[0].body_text().trim().is_empty());
     text_empty
         && ver == "application/pgp-encrypted"
         && enc == "application/octet-stream"
@@ -473,7 +478,9 @@ fn encrypted_root(
         .ok_or_else(|| ReadError::Malformed("the encrypted part is missing".into()))?;
     let d = match decrypt::decrypt(&data, keys) {
         Ok(d) => d,
-        Err(ReadError::Malformed(why)) if !String::from_utf8_lossy(&data).contains(PGP_MSG_BEGIN) => {
+        Err(ReadError::Malformed(why))
+            if !String::from_utf8_lossy(&data).contains(PGP_MSG_BEGIN) =>
+        {
             // Labelled as encrypted, but holds no OpenPGP message (e.g. a signed git commit
             // dressed up as mail): show it as what it is, unprotected, and check nothing.
             report.warnings.push(format!(
@@ -501,7 +508,10 @@ fn encrypted_root(
     if is_nested {
         let kids = inner.children_raw();
         let content = kids.first().copied().unwrap_or(b"");
-        let sig = kids.get(1).and_then(|s| Entity::parse(s)).map(|e| e.body_bytes());
+        let sig = kids
+            .get(1)
+            .and_then(|s| Entity::parse(s))
+            .map(|e| e.body_bytes());
         if let Some(sig) = sig {
             sigs.extend(decrypt::verify_detached(content, &sig, keys));
         } else {
@@ -542,7 +552,13 @@ fn encrypted_root(
 }
 
 /// Fills body, parts, attachments and protected headers from the protected entity.
-fn fill_from_inner(report: &mut Report, inner: &Entity<'_>, encrypted: bool, signed: bool, hp: &str) {
+fn fill_from_inner(
+    report: &mut Report,
+    inner: &Entity<'_>,
+    encrypted: bool,
+    signed: bool,
+    hp: &str,
+) {
     let protected = !hp.is_empty()
         && (inner.ct_param("protected-headers").is_some()
             || inner.ct_param("hp").is_some()

@@ -17,12 +17,16 @@ pub const BOB_PUB: &str = "bob@openpgp.example-0xfbfcc82a015e7330-pub.asc";
 
 /// The path of a file in keys-test/.
 pub fn key(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("keys-test").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("keys-test")
+        .join(name)
 }
 
 /// The path of a file in tests/data/.
 pub fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 /// A temporary sealmail home and scratch folder.
@@ -129,8 +133,12 @@ pub fn run(cmd: &mut Command, stdin: &[u8]) -> Output {
 /// The armored OpenPGP message inside a PGP/MIME `multipart/encrypted` mail.
 pub fn encrypted_payload(mail: &[u8]) -> String {
     let s = String::from_utf8_lossy(mail);
-    let b = s.find("-----BEGIN PGP MESSAGE-----").expect("no PGP message");
-    let e = s.find("-----END PGP MESSAGE-----").expect("no end of PGP message");
+    let b = s
+        .find("-----BEGIN PGP MESSAGE-----")
+        .expect("no PGP message");
+    let e = s
+        .find("-----END PGP MESSAGE-----")
+        .expect("no end of PGP message");
     format!("{}\n", &s[b..e + "-----END PGP MESSAGE-----".len()])
 }
 
@@ -166,8 +174,14 @@ impl Gpg {
 
     pub fn cmd(&self) -> Command {
         let mut c = Command::new("gpg");
-        c.env("GNUPGHOME", self.home.path())
-            .args(["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", ""]);
+        c.env("GNUPGHOME", self.home.path()).args([
+            "--batch",
+            "--yes",
+            "--pinentry-mode",
+            "loopback",
+            "--passphrase",
+            "",
+        ]);
         c
     }
 
