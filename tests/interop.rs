@@ -288,3 +288,66 @@ fn sq_reads_sealmail_cert_store() {
     );
     assert!(out.contains("bob@openpgp.example"), "{out}");
 }
+
+#[test]
+fn sealmail_reads_gpg_nested_sign_then_encrypt() {
+    // RFC 3156 §6.1: a multipart/signed entity, then encrypted as a whole.
+    let g = Gpg::new();
+    g.import(&[BOB_SEC, ALICE_PUB]);
+    let part = "Content-Type: text/plain; charset=utf-8\r\n\r\nnested: signed, then encrypted\r\n";
+    let o = run(
+        g.cmd().args(["--armor", "--detach-sign", "-u", BOB]),
+        part.as_bytes(),
+    );
+    assert!(o.status.success());
+    let sig = String::from_utf8(o.stdout).unwrap().replace('\n', "\r\n");
+    let signed = format!(
+        "Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"n1\"\r\n\r\n--n1\r\n{part}\r\n--n1\r\nContent-Type: application/pgp-signature\r\n\r\n{sig}\r\n--n1--\r\n"
+    );
+    let o = run(
+        g.cmd().args([
+            "--trust-model",
+            "always",
+            "--armor",
+            "--encrypt",
+            "-r",
+            ALICE,
+        ]),
+        signed.as_bytes(),
+    );
+    assert!(o.status.success());
+    let mail = pgp_mime_envelope(BOB, ALICE, &String::from_utf8(o.stdout).unwrap());
+    assert_sealmail_reads(&mail, "nested: signed, then encrypted");
+}
+
+#[test]
+fn no_mdc_message_from_gpg_is_refused_without_plaintext() {
+    // gpg --rfc2440 with an old cipher writes a Symmetrically Encrypted Data packet: no MDC.
+    let g = Gpg::new();
+    g.import(&[ALICE_PUB]);
+    let o = run(
+        g.cmd().args([
+            "--trust-model",
+            "always",
+            "--rfc2440",
+            "--cipher-algo",
+            "CAST5",
+            "--armor",
+            "--encrypt",
+            "-r",
+            ALICE,
+        ]),
+        b"Content-Type: text/plain\r\n\r\nplaintext-that-must-not-leak\r\n",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let armored = String::from_utf8(o.stdout).unwrap();
+    let mail = pgp_mime_envelope(BOB, ALICE, &armored);
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC]);
+    let out = sb.cmd().arg("decrypt").write_stdin(mail).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(!err.contains("plaintext-that-must-not-leak"));
+    assert!(err.contains("integrity check failed"), "{err}");
+}
