@@ -27,11 +27,16 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 
 pub mod compose;
+pub mod config;
 pub mod context;
+mod fsutil;
 pub mod home;
 pub mod keys;
 pub mod mime;
 pub mod read;
+pub mod secrets;
+pub mod send;
+pub mod transport;
 
 pub use context::Context;
 pub use home::Home;

@@ -268,6 +268,63 @@ impl<W: Write> Write for CrlfWriter<W> {
     }
 }
 
+/// The offset just past the blank line that ends the header section (or the end).
+pub(crate) fn find_header_end(raw: &[u8]) -> usize {
+    let mut i = 0;
+    while i < raw.len() {
+        let end = raw[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|p| i + p + 1)
+            .unwrap_or(raw.len());
+        let line = &raw[i..end];
+        if line == b"\n" || line == b"\r\n" {
+            return i;
+        }
+        i = end;
+    }
+    raw.len()
+}
+
+/// The header fields of a header section, each with its folded continuation lines.
+pub(crate) fn header_fields(head: &[u8]) -> Vec<&[u8]> {
+    let mut fields: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < head.len() {
+        let end = head[i..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|p| i + p + 1)
+            .unwrap_or(head.len());
+        if (head[i] == b' ' || head[i] == b'\t') && !fields.is_empty() {
+            fields.last_mut().unwrap().1 = end;
+        } else {
+            fields.push((i, end));
+        }
+        i = end;
+    }
+    fields.into_iter().map(|(a, b)| &head[a..b]).collect()
+}
+
+/// Normalizes line ends to CRLF (lone LF and lone CR become CRLF).
+pub fn to_crlf(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 32);
+    let mut i = 0;
+    while i < data.len() {
+        match data[i] {
+            b'\r' if data.get(i + 1) == Some(&b'\n') => {
+                out.extend_from_slice(b"\r\n");
+                i += 2;
+                continue;
+            }
+            b'\r' | b'\n' => out.extend_from_slice(b"\r\n"),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -475,6 +475,7 @@ fn attachment_names_are_sanitized() {
         attachments: vec![],
         date: None,
         message_id: None,
+        content: None,
     };
     draft.attachments.push(sealmail::compose::Attachment {
         filename: "../../etc/evil.sh".into(),

@@ -4,11 +4,14 @@
 //! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
 //! - `thunderbird`: Thunderbird's own OpenPGP test mails and the verdicts its tests assert;
-//! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux.
+//! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux;
+//! - `send`: SMTP delivery to a real server (aiosmtpd, STARTTLS and AUTH), the outbox under
+//!   injected faults, sendmail mode (also under git send-email), the OS keyring.
 
 mod common;
 
 mod cli;
 mod interop;
 mod neomutt;
+mod send;
 mod thunderbird;

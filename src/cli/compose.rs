@@ -18,9 +18,10 @@ use super::{Env, Failure};
 ///       --to bob@agency.example --subject "Access to db1" -o mail.eml
 #[derive(Args, Debug)]
 pub struct ComposeArgs {
-    /// Your address (you need your own key: sealmail key generate --email ...).
+    /// Your address (you need your own key: sealmail key generate --email ...); default: the
+    /// [identity] email of config.toml.
     #[arg(long)]
-    pub from: String,
+    pub from: Option<String>,
     /// A recipient (repeat for more).
     #[arg(long)]
     pub to: Vec<String>,
@@ -60,9 +61,25 @@ fn parse_list(v: &[String]) -> Result<Vec<Mailbox>, Failure> {
 
 impl ComposeArgs {
     /// Builds the draft: addresses, body, attachments.
-    pub fn draft(&self) -> Result<Draft, Failure> {
-        let from: Mailbox = self
-            .from
+    pub fn draft(&self, env: &Env) -> Result<Draft, Failure> {
+        let from = match &self.from {
+            Some(f) => f.clone(),
+            None => {
+                let cfg = env.config()?;
+                match (&cfg.identity.email, &cfg.identity.name) {
+                    (Some(e), Some(n)) => format!("{n} <{e}>"),
+                    (Some(e), None) => e.clone(),
+                    _ => {
+                        return Err(Failure::new(
+                            "no sender: give --from, or set [identity] email in config.toml",
+                        )
+                        .hint("sealmail config init --email YOU")
+                        .usage())
+                    }
+                }
+            }
+        };
+        let from: Mailbox = from
             .parse()
             .map_err(|e: BadAddress| Failure::new(e.to_string()).usage())?;
         let body = match &self.body_file {
@@ -96,12 +113,13 @@ impl ComposeArgs {
             attachments,
             date: None,
             message_id: None,
+            content: None,
         })
     }
 }
 
 pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
-    let draft = args.draft()?;
+    let draft = args.draft(env)?;
     let ring = env.keyring()?;
     let protection = if args.sign_only {
         Protection::SignOnly

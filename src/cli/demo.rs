@@ -76,6 +76,7 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
         attachments: vec![],
         date: None,
         message_id: None,
+        content: None,
     };
     let mut mail = Vec::new();
     let done = compose(

@@ -1,11 +1,16 @@
 //! Argument parsing and dispatch. One file per command; `output.rs` renders data and errors.
 
 mod compose;
+mod config;
 mod decrypt;
 mod demo;
 mod key;
+mod outbox;
 mod output;
 mod pass;
+mod secret;
+mod send;
+mod sendmail;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +54,19 @@ enum Command {
     /// Show sealmail at work in a throwaway home: two keys, an encrypted credential mail,
     /// its decryption and verdict.
     Demo(demo::DemoArgs),
+    /// Compose like `compose`, queue in the outbox, and deliver over SMTP.
+    Send(send::SendArgs),
+    /// Look at and retry the outbox.
+    #[command(subcommand)]
+    Outbox(outbox::OutboxCommand),
+    /// A drop-in for `sendmail`: read a message on stdin, encrypt and sign it, send it.
+    Sendmail(sendmail::SendmailArgs),
+    /// Write config.toml.
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
+    /// Store secrets (the SMTP password) in the OS keyring.
+    #[command(subcommand)]
+    Secret(secret::SecretCommand),
 }
 
 /// What every command gets: the home, the key store, the clock, output and passphrase options.
@@ -76,6 +94,14 @@ impl Env {
 
     pub fn keyring(&self) -> Result<Keyring, Failure> {
         Ok(Keyring::open(&self.home.keys_dir())?)
+    }
+
+    pub fn config(&self) -> Result<sealmail::config::Config, Failure> {
+        Ok(sealmail::config::Config::load(self.home.root())?)
+    }
+
+    pub fn outbox(&self) -> Result<sealmail::transport::Outbox, Failure> {
+        Ok(sealmail::transport::Outbox::open(self.home.root())?)
     }
 
     /// The passphrase callback the library calls for a locked key.
@@ -108,6 +134,11 @@ pub fn main() -> ExitCode {
         Command::Compose(a) => compose::run(a, &env),
         Command::Decrypt(a) => decrypt::run(a, &env),
         Command::Demo(a) => demo::run(a, &env),
+        Command::Send(a) => send::run(a, &env),
+        Command::Outbox(c) => outbox::run(c, &env),
+        Command::Sendmail(a) => sendmail::run(a, &env),
+        Command::Config(c) => config::run(c, &env),
+        Command::Secret(c) => secret::run(c, &env),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

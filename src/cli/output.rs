@@ -32,6 +32,12 @@ impl Failure {
         self
     }
 
+    /// Sets the exit code (sendmail mode uses the sysexits codes).
+    pub fn exit(mut self, code: u8) -> Self {
+        self.code = code;
+        self
+    }
+
     /// Prints the failure to stderr and returns the exit code.
     pub fn report(self) -> ExitCode {
         let mut e = std::io::stderr().lock();
@@ -62,7 +68,10 @@ macro_rules! failure_from {
 failure_from!(
     sealmail::keys::KeyError,
     sealmail::compose::ComposeError,
-    sealmail::read::ReadError
+    sealmail::read::ReadError,
+    sealmail::config::ConfigError,
+    sealmail::secrets::SecretError,
+    sealmail::transport::OutboxError
 );
 
 impl From<sealmail::home::HomeError> for Failure {

@@ -44,6 +44,14 @@ impl Passphrases {
         rpassword::prompt_password(text).ok().map(Zeroizing::new)
     }
 
+    /// Asks on the terminal with hidden input; `None` without a terminal.
+    pub fn prompt_line(text: &str) -> Option<Zeroizing<String>> {
+        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            return None;
+        }
+        Self::prompt(text)
+    }
+
     /// The passphrase for a locked key, or `None` when there is no way to ask.
     pub fn for_key(&mut self, req: &PasswordRequest) -> Option<Password> {
         let p = match self.next_from_fd() {

@@ -143,6 +143,9 @@ pub struct Draft {
     pub date: Option<SystemTime>,
     /// The Message-ID; `None` makes a fresh one.
     pub message_id: Option<String>,
+    /// A ready MIME entity (its Content-* header fields and body), used instead of `body` and
+    /// `attachments`: how `sendmail` mode keeps a message's own MIME structure.
+    pub content: Option<Vec<u8>>,
 }
 
 /// How the message is protected.
@@ -245,6 +248,46 @@ impl Draft {
             hp_outer.push_str(&format!("HP-Outer: Subject: {outer_subject}\r\n"));
         }
         let headers = self.address_headers(h, &self.subject);
+        if let Some(raw) = &self.content {
+            let end = mime::find_header_end(raw);
+            let mut has_ct = false;
+            for field in mime::header_fields(&raw[..end]) {
+                let f = String::from_utf8_lossy(field);
+                let (name, value) = f.split_once(':').unwrap_or((&f, ""));
+                let lname = name.trim().to_ascii_lowercase();
+                if !lname.starts_with("content-") {
+                    continue;
+                }
+                if lname == "content-type" {
+                    has_ct = true;
+                    let v = value.replace(['\r', '\n'], "");
+                    out.extend_from_slice(
+                        format!(
+                            "Content-Type: {}; {params}\r\n",
+                            v.trim().trim_end_matches(';')
+                        )
+                        .as_bytes(),
+                    );
+                } else {
+                    out.extend_from_slice(&mime::to_crlf(field));
+                }
+            }
+            if !has_ct {
+                out.extend_from_slice(
+                    format!("Content-Type: text/plain; charset=\"utf-8\"; {params}\r\n").as_bytes(),
+                );
+            }
+            out.extend_from_slice(headers.as_bytes());
+            out.extend_from_slice(hp_outer.as_bytes());
+            out.extend_from_slice(b"\r\n");
+            let body = &raw[end..];
+            let body = body
+                .strip_prefix(b"\r\n")
+                .or_else(|| body.strip_prefix(b"\n"))
+                .unwrap_or(body);
+            out.extend_from_slice(&mime::to_crlf(body));
+            return out;
+        }
         let body = mime::quoted_printable(&self.body);
         if self.attachments.is_empty() {
             text_part(&mut out, &format!("; {params}"));
@@ -298,25 +341,54 @@ pub fn compose(
     password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
     out: &mut (dyn Write + Send + Sync),
 ) -> Result<Composed, ComposeError> {
+    let all: Vec<&Mailbox> = draft.all_recipients().collect();
+    compose_to(draft, protection, &all, keyring, ctx, password, out)
+}
+
+/// Checks that every address in `who` and the sender has a usable key; lists every one that
+/// has none.
+pub fn check_recipients(
+    draft: &Draft,
+    who: &[&Mailbox],
+    keyring: &Keyring,
+    ctx: &Context,
+) -> Result<Vec<crate::keys::RecipientKey>, ComposeError> {
+    let mut recipients = Vec::new();
+    let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for m in who.iter().copied().chain(std::iter::once(&draft.from)) {
+        if !seen.insert(m.email.to_lowercase()) {
+            continue;
+        }
+        match keyring.recipient(&m.email, ctx) {
+            Ok(r) => recipients.push(r),
+            Err(KeyError::Unusable { email, problem }) => problems.push((email, problem)),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ComposeError::Recipients(problems));
+    }
+    Ok(recipients)
+}
+
+/// Like [`compose`], but encrypts only to `encrypt_to` (and the sender), while the headers
+/// still name To and Cc: how each Bcc recipient gets a copy of their own.
+#[allow(clippy::too_many_arguments)]
+pub fn compose_to(
+    draft: &Draft,
+    protection: Protection,
+    encrypt_to: &[&Mailbox],
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    out: &mut (dyn Write + Send + Sync),
+) -> Result<Composed, ComposeError> {
     draft.check()?;
     // Recipients first: a missing key must stop us before anything else happens.
     let mut recipients = Vec::new();
     if protection == Protection::EncryptAndSign {
-        let mut problems = Vec::new();
-        let mut seen = std::collections::BTreeSet::new();
-        for m in draft.all_recipients().chain(std::iter::once(&draft.from)) {
-            if !seen.insert(m.email.to_lowercase()) {
-                continue;
-            }
-            match keyring.recipient(&m.email, ctx) {
-                Ok(r) => recipients.push(r),
-                Err(KeyError::Unusable { email, problem }) => problems.push((email, problem)),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(ComposeError::Recipients(problems));
-        }
+        recipients = check_recipients(draft, encrypt_to, keyring, ctx)?;
     }
     let (own, signer) = keyring.signer(&draft.from.email, ctx, password)?;
     let h = draft.headers(ctx);

@@ -133,10 +133,10 @@ pub fn decrypted_copy(raw: &[u8], report: &Report) -> Option<Vec<u8>> {
         return None;
     }
     let inner = report.inner.as_ref()?;
-    let head_end = find_header_end(raw);
+    let head_end = crate::mime::find_header_end(raw);
     let inner_names = header_names(inner);
     let mut out = Vec::new();
-    for field in header_fields(&raw[..head_end]) {
+    for field in crate::mime::header_fields(&raw[..head_end]) {
         let name = field
             .split(|&b| b == b':')
             .next()
@@ -183,46 +183,8 @@ pub fn decrypted_copy(raw: &[u8], report: &Report) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The offset just past the blank line that ends the header section (or the end).
-fn find_header_end(raw: &[u8]) -> usize {
-    let mut i = 0;
-    while i < raw.len() {
-        let end = raw[i..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|p| i + p + 1)
-            .unwrap_or(raw.len());
-        let line = &raw[i..end];
-        if line == b"\n" || line == b"\r\n" {
-            return i;
-        }
-        i = end;
-    }
-    raw.len()
-}
-
-/// The header fields of a header section, each with its folded continuation lines.
-fn header_fields(head: &[u8]) -> Vec<&[u8]> {
-    let mut fields: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
-    while i < head.len() {
-        let end = head[i..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|p| i + p + 1)
-            .unwrap_or(head.len());
-        if (head[i] == b' ' || head[i] == b'\t') && !fields.is_empty() {
-            fields.last_mut().unwrap().1 = end;
-        } else {
-            fields.push((i, end));
-        }
-        i = end;
-    }
-    fields.into_iter().map(|(a, b)| &head[a..b]).collect()
-}
-
 fn header_names(entity: &[u8]) -> Vec<String> {
-    header_fields(&entity[..find_header_end(entity)])
+    crate::mime::header_fields(&entity[..crate::mime::find_header_end(entity)])
         .iter()
         .filter_map(|f| f.split(|&b| b == b':').next())
         .map(|n| String::from_utf8_lossy(n).trim().to_ascii_lowercase())

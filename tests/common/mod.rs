@@ -53,6 +53,7 @@ impl Sandbox {
     pub fn cmd(&self) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::cargo_bin("sealmail").unwrap();
         c.env("SEALMAIL_HOME", self.home())
+            .env("SEALMAIL_NO_KEYRING", "1")
             .env_remove("SEALMAIL_NOW")
             .env_remove("XDG_DATA_HOME");
         c

@@ -1,0 +1,233 @@
+//! `config.toml` in the sealmail home.
+//!
+//! The file never holds a secret: the SMTP password comes from the OS keyring, a
+//! `password_command`, or a prompt (see [`crate::secrets`]). A `password` key is refused.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Errors loading the configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// There is no config file.
+    #[error("no configuration file at {0}")]
+    Missing(PathBuf),
+    /// The file cannot be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has wrong types.
+    #[error("{path} is not a valid sealmail configuration: {reason}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's words.
+        reason: String,
+    },
+    /// A value is not allowed.
+    #[error("{0}")]
+    Invalid(String),
+    /// The file cannot be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl ConfigError {
+    /// What to do next.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            ConfigError::Missing(_) => "make one with: sealmail config init --email YOU --smtp-host HOST --smtp-user USER (see docs/CONFIG.md)".into(),
+            ConfigError::Read { .. } | ConfigError::Write { .. } => "check the permissions of the sealmail home".into(),
+            ConfigError::Syntax { .. } | ConfigError::Invalid(_) => "fix the file as docs/CONFIG.md shows".into(),
+        })
+    }
+}
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Plain connection upgraded with STARTTLS, which is required (default; port 587).
+    #[default]
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No TLS at all: only to 127.0.0.1 or ::1, and only when written explicitly.
+    None,
+}
+
+/// The sender identity.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Identity {
+    /// The sender's address.
+    pub email: Option<String>,
+    /// The sender's name.
+    pub name: Option<String>,
+    /// The fingerprint of the own key to sign with (default: the one for `email`).
+    pub key: Option<String>,
+}
+
+/// The SMTP server.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Smtp {
+    /// Host name or address.
+    pub host: String,
+    /// Port (default 587 for starttls, 465 for tls, 25 for none).
+    pub port: Option<u16>,
+    /// Connection security.
+    #[serde(default)]
+    pub security: Security,
+    /// The login name; no login when absent.
+    pub username: Option<String>,
+    /// A command whose first line of output is the password (e.g. `pass show mail/smtp`).
+    pub password_command: Option<String>,
+    /// An extra trusted root certificate (PEM), for private CAs and tests.
+    pub ca_file: Option<PathBuf>,
+    /// Seconds before a stalled connection counts as a transient failure (default 30).
+    pub timeout_secs: Option<u64>,
+    /// Refused: passwords never live in the config file.
+    #[serde(default, skip_serializing)]
+    pub password: Option<toml::Value>,
+}
+
+impl Smtp {
+    /// The port in effect.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security {
+            Security::Starttls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        })
+    }
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Config {
+    /// The sender identity.
+    #[serde(default)]
+    pub identity: Identity,
+    /// The SMTP server, if mail is to be sent.
+    pub smtp: Option<Smtp>,
+}
+
+impl Config {
+    /// The config file of a home folder.
+    pub fn path(home: &Path) -> PathBuf {
+        home.join("config.toml")
+    }
+
+    /// Loads and checks the config of `home`; a missing file gives the defaults.
+    pub fn load(home: &Path) -> Result<Self, ConfigError> {
+        let path = Self::path(home);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        Self::parse(&text, &path)
+    }
+
+    /// Parses and checks config text; `path` names it in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            reason: e.message().to_string(),
+        })?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        if let Some(s) = &self.smtp {
+            if s.password.is_some() {
+                return Err(ConfigError::Invalid(
+                    "[smtp] password is not allowed: passwords never live in the config file; store it with `sealmail secret set smtp` or use password_command".into(),
+                ));
+            }
+            if s.security == Security::None {
+                let loopback = matches!(s.host.as_str(), "127.0.0.1" | "::1" | "[::1]");
+                if !loopback {
+                    return Err(ConfigError::Invalid(format!(
+                        "[smtp] security = \"none\" is only allowed for 127.0.0.1 or ::1, not {}",
+                        s.host
+                    )));
+                }
+            }
+            if s.host.trim().is_empty() {
+                return Err(ConfigError::Invalid("[smtp] host is empty".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The SMTP section, or an error saying how to add one.
+    pub fn smtp(&self) -> Result<&Smtp, ConfigError> {
+        self.smtp.as_ref().ok_or_else(|| {
+            ConfigError::Invalid(
+                "no [smtp] section in config.toml: sealmail does not know where to send".into(),
+            )
+        })
+    }
+
+    /// Writes `text` as the config of `home` (0600), refusing text that does not parse.
+    pub fn write(home: &Path, text: &str) -> Result<PathBuf, ConfigError> {
+        let path = Self::path(home);
+        Self::parse(text, &path)?;
+        crate::fsutil::write_atomic(&path, text.as_bytes(), true).map_err(|source| {
+            ConfigError::Write {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn issue_example_parses() {
+        let t = r#"
+[identity]
+email = "alice@example.org"
+name = "Alice Admin"
+
+[smtp]
+host = "127.0.0.1"
+port = 2587
+security = "starttls"
+username = "alice"
+password_command = "cat /path/to/password-file"
+ca_file = "/path/to/test-ca.pem"
+"#;
+        let c = Config::parse(t, Path::new("c")).unwrap();
+        let s = c.smtp().unwrap();
+        assert_eq!(s.port(), 2587);
+        assert_eq!(s.security, Security::Starttls);
+        assert_eq!(c.identity.email.as_deref(), Some("alice@example.org"));
+    }
+
+    #[test]
+    fn password_and_remote_plaintext_refused() {
+        let t = "[smtp]\nhost = \"h\"\npassword = \"x\"\n";
+        assert!(Config::parse(t, Path::new("c")).is_err());
+        let t = "[smtp]\nhost = \"mail.example\"\nsecurity = \"none\"\n";
+        assert!(Config::parse(t, Path::new("c")).is_err());
+        let t = "[smtp]\nhost = \"127.0.0.1\"\nsecurity = \"none\"\n";
+        assert!(Config::parse(t, Path::new("c")).is_ok());
+    }
+}

@@ -1,0 +1,103 @@
+//! Send: compose the copies a draft needs (one for To and Cc, one of its own for each Bcc
+//! recipient), queue them durably, and deliver them.
+
+use std::time::SystemTime;
+
+use sequoia_openpgp::crypto::Password;
+
+use crate::compose::{check_recipients, compose_to, ComposeError, Draft, Protection};
+use crate::keys::{Keyring, PasswordRequest};
+use crate::mime::Mailbox;
+use crate::transport::{Entry, Envelope, Outbox, OutboxError};
+use crate::Context;
+
+/// One finished message and where it goes.
+#[derive(Debug, Clone)]
+pub struct Copy {
+    /// The SMTP envelope.
+    pub envelope: Envelope,
+    /// The encrypted message.
+    pub message: Vec<u8>,
+    /// Whether this is the main copy (kept in `sent/`); Bcc copies are not kept twice.
+    pub main: bool,
+    /// Its Message-ID.
+    pub message_id: String,
+}
+
+/// Composes every copy `draft` needs. Every recipient's key is checked before anything is
+/// composed; one missing key stops all.
+///
+/// Bcc privacy: the main copy is encrypted to To, Cc and the sender; each Bcc recipient gets a
+/// copy encrypted to them and the sender only, so no one learns of a Bcc from headers or from
+/// recipient key IDs.
+pub fn prepare(
+    draft: &Draft,
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+) -> Result<Vec<Copy>, ComposeError> {
+    let all: Vec<&Mailbox> = draft.to.iter().chain(&draft.cc).chain(&draft.bcc).collect();
+    check_recipients(draft, &all, keyring, ctx)?;
+    let mut d = draft.clone();
+    d.date.get_or_insert(ctx.time());
+    d.message_id
+        .get_or_insert_with(|| crate::mime::message_id(d.from.domain()));
+    let mut copies = Vec::new();
+    let visible: Vec<&Mailbox> = d.to.iter().chain(&d.cc).collect();
+    if !visible.is_empty() {
+        let mut msg = Vec::new();
+        let done = compose_to(
+            &d,
+            Protection::EncryptAndSign,
+            &visible,
+            keyring,
+            ctx,
+            password,
+            &mut msg,
+        )?;
+        copies.push(Copy {
+            envelope: Envelope {
+                from: d.from.email.clone(),
+                to: visible.iter().map(|m| m.email.clone()).collect(),
+            },
+            message: msg,
+            main: true,
+            message_id: done.message_id,
+        });
+    }
+    for (i, b) in d.bcc.iter().enumerate() {
+        let mut msg = Vec::new();
+        let done = compose_to(
+            &d,
+            Protection::EncryptAndSign,
+            &[b],
+            keyring,
+            ctx,
+            password,
+            &mut msg,
+        )?;
+        copies.push(Copy {
+            envelope: Envelope {
+                from: d.from.email.clone(),
+                to: vec![b.email.clone()],
+            },
+            message: msg,
+            // With no To or Cc, the first Bcc copy is the one kept as sent.
+            main: visible.is_empty() && i == 0,
+            message_id: done.message_id,
+        });
+    }
+    Ok(copies)
+}
+
+/// Puts every copy in the outbox (durably) and returns the entries.
+pub fn enqueue(
+    outbox: &Outbox,
+    copies: &[Copy],
+    now: SystemTime,
+) -> Result<Vec<Entry>, OutboxError> {
+    copies
+        .iter()
+        .map(|c| outbox.enqueue(c.envelope.clone(), &c.message_id, &c.message, c.main, now))
+        .collect()
+}
