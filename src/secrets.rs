@@ -58,6 +58,11 @@ pub fn smtp_account(smtp: &Smtp) -> String {
     )
 }
 
+/// The keyring account name of the passphrase of an own secret key.
+pub fn key_account(fpr: &sequoia_openpgp::Fingerprint) -> String {
+    format!("key:{}", fpr.to_hex())
+}
+
 fn keyring_disabled() -> bool {
     std::env::var_os("SEALMAIL_NO_KEYRING").is_some_and(|v| !v.is_empty() && v != "0")
 }

@@ -623,3 +623,55 @@ fn git_send_email_through_sealmail() {
     assert_eq!(got.len(), 1);
     gpg_reads(&got[0].1, "Move db1 to pgbouncer port");
 }
+
+#[test]
+fn keyring_secret_from_a_real_secret_service_is_used_by_send() {
+    require("dbus-run-session");
+    require("gnome-keyring-daemon");
+    require("secret-tool");
+    let server = SmtpServer::start(true);
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC, BOB_PUB]);
+    // No password_command: the password can only come from the keyring.
+    std::fs::write(
+        sb.home().join("config.toml"),
+        format!(
+            "[identity]\nemail = \"alice@openpgp.example\"\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\nusername = \"{USER}\"\nca_file = \"{}\"\n",
+            server.port,
+            server.cert.display()
+        ),
+    )
+    .unwrap();
+    let run_dir = sb.path("run");
+    std::fs::create_dir_all(&run_dir).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&run_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+    let script = r#"
+set -e
+printf 'keyring-unlock' | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+printf '%s\n' "$SMTP_PASSWORD" | "$SEALMAIL" secret set smtp
+echo "lookup: $(secret-tool lookup service sealmail username "smtp:alice@127.0.0.1:$SMTP_PORT")"
+printf 'sent with a keyring password\n' | "$SEALMAIL" send --to bob@openpgp.example --subject keyring
+"#;
+    let out = Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", script])
+        .env("HOME", sb.dir.path())
+        .env("XDG_RUNTIME_DIR", &run_dir)
+        .env("SEALMAIL_HOME", sb.home())
+        .env_remove("SEALMAIL_NO_KEYRING")
+        .env("SEALMAIL", assert_cmd::cargo::cargo_bin("sealmail"))
+        .env("SMTP_PASSWORD", PASSWORD)
+        .env("SMTP_PORT", server.port.to_string())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains(&format!("lookup: {PASSWORD}")), "secret-tool finds it: {stdout}");
+    let got = server.received();
+    assert_eq!(got.len(), 1, "{stderr}");
+    gpg_reads(&got[0].1, "sent with a keyring password");
+}

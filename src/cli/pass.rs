@@ -44,9 +44,9 @@ impl Passphrases {
         rpassword::prompt_password(text).ok().map(Zeroizing::new)
     }
 
-    /// Asks on the terminal with hidden input; `None` without a terminal.
+    /// Asks on the controlling terminal with hidden input; `None` without one (CI, cron).
     pub fn prompt_line(text: &str) -> Option<Zeroizing<String>> {
-        if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        if std::fs::File::open("/dev/tty").is_err() {
             return None;
         }
         Self::prompt(text)
@@ -54,9 +54,13 @@ impl Passphrases {
 
     /// The passphrase for a locked key, or `None` when there is no way to ask.
     pub fn for_key(&mut self, req: &PasswordRequest) -> Option<Password> {
-        let p = match self.next_from_fd() {
-            Some(p) => p,
-            None => Self::prompt(&format!(
+        let stored = sealmail::secrets::keyring_get(&sealmail::secrets::key_account(&req.fingerprint))
+            .ok()
+            .flatten();
+        let p = match (stored, self.next_from_fd()) {
+            (Some(p), _) => p,
+            (None, Some(p)) => p,
+            (None, None) => Self::prompt_line(&format!(
                 "Passphrase for {} ({}): ",
                 req.userid, req.fingerprint
             ))?,
@@ -71,10 +75,10 @@ impl Passphrases {
             None => {
                 let hint =
                     "give it with --passphrase-fd N, or make a key without one: --no-passphrase";
-                let a = Self::prompt("New passphrase for the key: ").ok_or_else(|| {
+                let a = Self::prompt_line("New passphrase for the key: ").ok_or_else(|| {
                     Failure::new("cannot ask for a passphrase: no terminal").hint(hint)
                 })?;
-                let b = Self::prompt("Repeat it: ").ok_or_else(|| {
+                let b = Self::prompt_line("Repeat it: ").ok_or_else(|| {
                     Failure::new("cannot ask for a passphrase: no terminal").hint(hint)
                 })?;
                 if *a != *b {

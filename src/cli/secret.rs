@@ -11,6 +11,8 @@ use super::{Env, Failure};
 pub enum SecretName {
     /// The password of the [smtp] account in config.toml.
     Smtp,
+    /// The passphrase of one of your secret keys (give its fingerprint).
+    Key,
 }
 
 #[derive(Subcommand, Debug)]
@@ -19,18 +21,30 @@ pub enum SecretCommand {
     Set {
         /// Which secret.
         name: SecretName,
+        /// With `key`: the key's fingerprint.
+        fingerprint: Option<String>,
     },
 }
 
 pub fn run(cmd: SecretCommand, env: &Env) -> Result<(), Failure> {
-    let SecretCommand::Set {
-        name: SecretName::Smtp,
-    } = cmd;
-    let cfg = env.config()?;
-    let smtp = cfg.smtp()?;
-    let account = sealmail::secrets::smtp_account(smtp);
+    let SecretCommand::Set { name, fingerprint } = cmd;
+    let account = match name {
+        SecretName::Smtp => {
+            let cfg = env.config()?;
+            sealmail::secrets::smtp_account(cfg.smtp()?)
+        }
+        SecretName::Key => {
+            let fpr = fingerprint.ok_or_else(|| {
+                Failure::new("which key? give its fingerprint")
+                    .hint("sealmail secret set key FINGERPRINT   (see: sealmail key list)")
+                    .usage()
+            })?;
+            let certs = env.keyring()?.find(&fpr)?;
+            sealmail::secrets::key_account(&certs[0].fingerprint())
+        }
+    };
     let value = if std::io::stdin().is_terminal() {
-        let a = super::pass::Passphrases::prompt_line("SMTP password: ")
+        let a = super::pass::Passphrases::prompt_line("Secret: ")
             .ok_or_else(|| Failure::new("cannot read the password"))?;
         let b = super::pass::Passphrases::prompt_line("Repeat it: ")
             .ok_or_else(|| Failure::new("cannot read the password"))?;
@@ -47,11 +61,11 @@ pub fn run(cmd: SecretCommand, env: &Env) -> Result<(), Failure> {
         Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string())
     };
     if value.is_empty() {
-        return Err(Failure::new("the password is empty").hint("give it at the prompt or on stdin"));
+        return Err(Failure::new("the secret is empty").hint("give it at the prompt or on stdin"));
     }
     sealmail::secrets::keyring_set(&account, &value)?;
     eprintln!(
-        "stored the SMTP password in the OS keyring (service \"{}\", account \"{account}\")",
+        "stored the secret in the OS keyring (service \"{}\", account \"{account}\")",
         sealmail::secrets::SERVICE
     );
     Ok(())
