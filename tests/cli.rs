@@ -476,6 +476,8 @@ fn attachment_names_are_sanitized() {
         date: None,
         message_id: None,
         content: None,
+        sign_with: None,
+        extra_headers: Vec::new(),
     };
     draft.attachments.push(sealmail::compose::Attachment {
         filename: "../../etc/evil.sh".into(),

@@ -489,7 +489,7 @@ fn setup_faults_say_what_to_fix_and_keep_the_message() {
     );
 }
 
-const PLAIN_MAIL: &str = "From: Alice Lovelace <alice@openpgp.example>\nTo: Bob Babbage <bob@openpgp.example>\nSubject: patch for db1\nMessage-ID: <plain-1@openpgp.example>\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"zz\"\n\n--zz\nContent-Type: text/plain; charset=utf-8\n\nplain text from mutt\n--zz\nContent-Type: text/x-patch; name=\"fix.patch\"\nContent-Disposition: attachment; filename=\"fix.patch\"\n\n--- a\n+++ b\n--zz--\n";
+const PLAIN_MAIL: &str = "From: Alice Lovelace <alice@openpgp.example>\nTo: Bob Babbage <bob@openpgp.example>\nSubject: patch for db1\nMessage-ID: <plain-1@openpgp.example>\nIn-Reply-To: <thread-1@openpgp.example>\nX-Mailer: Mutt 2.2\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"zz\"\n\n--zz\nContent-Type: text/plain; charset=utf-8\n\nplain text from mutt\n--zz\nContent-Type: text/x-patch; name=\"fix.patch\"\nContent-Disposition: attachment; filename=\"fix.patch\"\n\n--- a\n+++ b\n--zz--\n";
 
 #[test]
 fn sendmail_mode_encrypts_what_mutt_hands_it() {
@@ -510,7 +510,17 @@ fn sendmail_mode_encrypts_what_mutt_hands_it() {
     assert_eq!(got.len(), 1);
     let s = String::from_utf8_lossy(&got[0].1);
     assert!(s.contains("Subject: [...]") && !s.contains("plain text from mutt"));
+    assert!(
+        s.contains("In-Reply-To: <thread-1@openpgp.example>"),
+        "threading kept outside"
+    );
+    assert!(
+        s.contains("Message-ID: <plain-1@openpgp.example>"),
+        "its own Message-ID kept"
+    );
+    assert!(!s.contains("X-Mailer"), "other headers only inside");
     gpg_reads(&got[0].1, "plain text from mutt");
+    gpg_reads(&got[0].1, "X-Mailer: Mutt 2.2");
     // sealmail (as Bob) sees the protected Subject and the attachment.
     let bob = Sandbox::new();
     bob.import(&[BOB_SEC, ALICE_PUB]);
@@ -670,7 +680,10 @@ printf 'sent with a keyring password\n' | "$SEALMAIL" send --to bob@openpgp.exam
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains(&format!("lookup: {PASSWORD}")), "secret-tool finds it: {stdout}");
+    assert!(
+        stdout.contains(&format!("lookup: {PASSWORD}")),
+        "secret-tool finds it: {stdout}"
+    );
     let got = server.received();
     assert_eq!(got.len(), 1, "{stderr}");
     gpg_reads(&got[0].1, "sent with a keyring password");

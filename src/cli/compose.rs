@@ -62,6 +62,7 @@ fn parse_list(v: &[String]) -> Result<Vec<Mailbox>, Failure> {
 impl ComposeArgs {
     /// Builds the draft: addresses, body, attachments.
     pub fn draft(&self, env: &Env) -> Result<Draft, Failure> {
+        let sign_with = env.config()?.identity.key;
         let from = match &self.from {
             Some(f) => f.clone(),
             None => {
@@ -114,6 +115,8 @@ impl ComposeArgs {
             date: None,
             message_id: None,
             content: None,
+            sign_with,
+            extra_headers: Vec::new(),
         })
     }
 }

@@ -77,6 +77,8 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
         date: None,
         message_id: None,
         content: None,
+        sign_with: None,
+        extra_headers: Vec::new(),
     };
     let mut mail = Vec::new();
     let done = compose(

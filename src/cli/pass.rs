@@ -54,9 +54,10 @@ impl Passphrases {
 
     /// The passphrase for a locked key, or `None` when there is no way to ask.
     pub fn for_key(&mut self, req: &PasswordRequest) -> Option<Password> {
-        let stored = sealmail::secrets::keyring_get(&sealmail::secrets::key_account(&req.fingerprint))
-            .ok()
-            .flatten();
+        let stored =
+            sealmail::secrets::keyring_get(&sealmail::secrets::key_account(&req.fingerprint))
+                .ok()
+                .flatten();
         let p = match (stored, self.next_from_fd()) {
             (Some(p), _) => p,
             (None, Some(p)) => p,

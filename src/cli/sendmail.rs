@@ -77,6 +77,38 @@ fn header<'a>(
         .and_then(|h| h.value.as_address())
 }
 
+/// Header fields of the incoming message that are kept (inside the encryption; the threading
+/// ones outside too). Addressing, Subject, Date, Message-ID, Bcc and MIME fields are handled
+/// on their own.
+fn kept_headers(msg: &mail_parser::Message<'_>) -> Vec<(String, String)> {
+    const HANDLED: &[&str] = &[
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "sender",
+        "return-path",
+        "received",
+    ];
+    let raw = msg.raw_message();
+    msg.headers()
+        .iter()
+        .filter(|h| {
+            let n = h.name.as_str().to_ascii_lowercase();
+            !HANDLED.contains(&n.as_str()) && !n.starts_with("content-")
+        })
+        .filter_map(|h| {
+            let v = raw.get(h.offset_start as usize..h.offset_end as usize)?;
+            let v = String::from_utf8_lossy(v).replace(['\r', '\n'], " ");
+            Some((h.name.as_str().to_string(), v.trim().to_string()))
+        })
+        .collect()
+}
+
 pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
     let mut raw = Vec::new();
     std::io::stdin().read_to_end(&mut raw).map_err(|e| {
@@ -148,9 +180,15 @@ pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
         subject: msg.subject().unwrap_or("").to_string(),
         body: String::new(),
         attachments: Vec::new(),
-        date: None,
+        date: msg.date().and_then(|d| {
+            std::time::UNIX_EPOCH.checked_add(std::time::Duration::from_secs(
+                d.to_timestamp().max(0) as u64,
+            ))
+        }),
         message_id: msg.message_id().map(|m| format!("<{m}>")),
         content: Some(raw.clone()),
+        sign_with: env.config().ok().and_then(|c| c.identity.key),
+        extra_headers: kept_headers(&msg),
     };
     for r in &rcpts {
         if !is_in(&draft.to, r) && !is_in(&draft.cc, r) {

@@ -146,6 +146,11 @@ pub struct Draft {
     /// A ready MIME entity (its Content-* header fields and body), used instead of `body` and
     /// `attachments`: how `sendmail` mode keeps a message's own MIME structure.
     pub content: Option<Vec<u8>>,
+    /// The fingerprint of the own key to sign with (default: the one for `from`).
+    pub sign_with: Option<String>,
+    /// More header fields to keep (e.g. In-Reply-To, References, X-Mailer): all go inside the
+    /// encryption; In-Reply-To and References also outside, for threading.
+    pub extra_headers: Vec<(String, String)>,
 }
 
 /// How the message is protected.
@@ -198,8 +203,9 @@ impl Draft {
         }
     }
 
-    /// The addressing headers (From, To, Cc, Subject, Date, Message-ID) with `subject`.
-    fn address_headers(&self, h: &Headers, subject: &str) -> String {
+    /// The addressing headers (From, To, Cc, Subject, Date, Message-ID) with `subject`, and the
+    /// extra headers (only the threading ones when `outer`).
+    fn address_headers(&self, h: &Headers, subject: &str, outer: bool) -> String {
         let mut s = String::new();
         s.push_str(&format!("From: {}\r\n", self.from.to_header()));
         if !self.to.is_empty() {
@@ -211,6 +217,19 @@ impl Draft {
         s.push_str(&format!("Subject: {}\r\n", mime::encode_text(subject)));
         s.push_str(&format!("Date: {}\r\n", h.date));
         s.push_str(&format!("Message-ID: {}\r\n", h.message_id));
+        for (name, value) in &self.extra_headers {
+            let threading =
+                name.eq_ignore_ascii_case("In-Reply-To") || name.eq_ignore_ascii_case("References");
+            if outer && !threading {
+                continue;
+            }
+            let clean = |x: &str| x.replace(['\r', '\n'], " ");
+            s.push_str(&format!(
+                "{}: {}\r\n",
+                clean(name.trim()),
+                clean(value.trim())
+            ));
+        }
         s
     }
 
@@ -247,7 +266,7 @@ impl Draft {
             hp_outer.push_str(&format!("HP-Outer: Message-ID: {}\r\n", h.message_id));
             hp_outer.push_str(&format!("HP-Outer: Subject: {outer_subject}\r\n"));
         }
-        let headers = self.address_headers(h, &self.subject);
+        let headers = self.address_headers(h, &self.subject, false);
         if let Some(raw) = &self.content {
             let end = mime::find_header_end(raw);
             let mut has_ct = false;
@@ -390,15 +409,18 @@ pub fn compose_to(
     if protection == Protection::EncryptAndSign {
         recipients = check_recipients(draft, encrypt_to, keyring, ctx)?;
     }
-    let (own, signer) = keyring.signer(&draft.from.email, ctx, password)?;
+    let signer_query = draft.sign_with.as_deref().unwrap_or(&draft.from.email);
+    let (own, signer) = keyring.signer(signer_query, ctx, password)?;
     let h = draft.headers(ctx);
     let outer_subject = "[...]";
 
     let boundary = mime::boundary();
     let mut head = String::new();
     match protection {
-        Protection::EncryptAndSign => head.push_str(&draft.address_headers(&h, outer_subject)),
-        Protection::SignOnly => head.push_str(&draft.address_headers(&h, &draft.subject)),
+        Protection::EncryptAndSign => {
+            head.push_str(&draft.address_headers(&h, outer_subject, true))
+        }
+        Protection::SignOnly => head.push_str(&draft.address_headers(&h, &draft.subject, true)),
     }
     head.push_str("MIME-Version: 1.0\r\n");
     head.push_str(&autocrypt_header(&draft.from.email, &own, ctx));
