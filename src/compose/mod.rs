@@ -458,14 +458,7 @@ pub fn compose_to(
                         .with_policy(ctx.policy(), ctx.time())
                         .map_err(pgp_err)?;
                     let features = vc.features();
-                    for ka in vc
-                        .keys()
-                        .supported()
-                        .alive()
-                        .revoked(false)
-                        .for_transport_encryption()
-                        .for_storage_encryption()
-                    {
+                    for ka in crate::keys::encryption_keys(&vc) {
                         keys.push(Recipient::new(
                             features.clone(),
                             ka.key().key_handle(),

@@ -4,7 +4,7 @@
 mod select;
 mod store;
 
-pub use select::{KeyProblem, RecipientKey};
+pub use select::{encryption_keys, KeyProblem, RecipientKey};
 pub(crate) use store::unlock as unlock_key;
 pub use store::{parse_certs, Imported, KeyInfo, Keyring, PasswordRequest};
 

@@ -72,6 +72,24 @@ pub struct RecipientKey {
     pub cert: Cert,
 }
 
+/// The keys of a valid certificate that mail may be encrypted to now: supported, alive, not
+/// revoked, with an encryption flag.
+pub fn encryption_keys<'a>(
+    vc: &openpgp::cert::ValidCert<'a>,
+) -> impl Iterator<
+    Item = openpgp::cert::amalgamation::key::ValidErasedKeyAmalgamation<
+        'a,
+        openpgp::packet::key::PublicParts,
+    >,
+> + 'a {
+    vc.keys()
+        .supported()
+        .alive()
+        .revoked(false)
+        .for_transport_encryption()
+        .for_storage_encryption()
+}
+
 /// Checks that `cert` may receive mail now: valid, not revoked, alive, with an encryption key.
 pub fn check_encryptable(cert: &Cert, ctx: &Context) -> Result<(), KeyProblem> {
     let vc = cert
@@ -87,15 +105,7 @@ pub fn check_encryptable(cert: &Cert, ctx: &Context) -> Result<(), KeyProblem> {
             .unwrap_or_else(|| ctx.time());
         return Err(KeyProblem::Expired(t));
     }
-    let usable = vc
-        .keys()
-        .supported()
-        .alive()
-        .revoked(false)
-        .for_transport_encryption()
-        .for_storage_encryption()
-        .next()
-        .is_some();
+    let usable = encryption_keys(&vc).next().is_some();
     if usable {
         return Ok(());
     }

@@ -42,6 +42,19 @@ pub struct SigResult {
     pub packet: Option<openpgp::packet::Signature>,
 }
 
+impl SigResult {
+    /// A signature that is missing where one must be, or cannot be read: bad.
+    pub fn bad() -> Self {
+        SigResult {
+            status: SigStatus::Bad,
+            cert: None,
+            issuer: None,
+            created: None,
+            packet: None,
+        }
+    }
+}
+
 /// What decryption produced.
 pub struct Decrypted {
     pub plaintext: Vec<u8>,
@@ -140,13 +153,7 @@ fn classify(
             created: sig.signature_creation_time(),
             packet: None,
         },
-        Err(_) => SigResult {
-            status: SigStatus::Bad,
-            cert: None,
-            issuer: None,
-            created: None,
-            packet: None,
-        },
+        Err(_) => SigResult::bad(),
     }
 }
 
@@ -306,13 +313,7 @@ pub fn verify_detached(data: &[u8], sig: &[u8], keys: &mut Keys<'_>) -> Vec<SigR
     })();
     match r {
         _ if !st.sigs.is_empty() => st.sigs,
-        _ => vec![SigResult {
-            status: SigStatus::Bad,
-            cert: None,
-            issuer: None,
-            created: None,
-            packet: None,
-        }],
+        _ => vec![SigResult::bad()],
     }
 }
 

@@ -356,13 +356,7 @@ pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadErr
             Some(sig) if !sig.iter().all(|b| b.is_ascii_whitespace()) => {
                 decrypt::verify_detached(content, &sig, keys)
             }
-            _ => vec![SigResult {
-                status: SigStatus::Bad,
-                cert: None,
-                issuer: None,
-                created: None,
-                packet: None,
-            }],
+            _ => vec![SigResult::bad()],
         };
         let Some(inner) = content_entity else {
             return Err(ReadError::Malformed("the signed part is empty".into()));
@@ -515,13 +509,7 @@ fn encrypted_root(
         if let Some(sig) = sig {
             sigs.extend(decrypt::verify_detached(content, &sig, keys));
         } else {
-            sigs.push(SigResult {
-                status: SigStatus::Bad,
-                cert: None,
-                issuer: None,
-                created: None,
-                packet: None,
-            });
+            sigs.push(SigResult::bad());
         }
         let signed_entity = Entity::parse(content)
             .ok_or_else(|| ReadError::Malformed("the signed part is empty".into()))?;
