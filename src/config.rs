@@ -112,6 +112,31 @@ impl Smtp {
     }
 }
 
+/// Key lookups on the network.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Network {
+    /// Turns every lookup off.
+    #[serde(default)]
+    pub offline: bool,
+    /// The VKS server (default `https://keys.openpgp.org`).
+    pub keyserver: Option<String>,
+    /// An optional HKPS keyserver, asked last (`hkps://host`).
+    pub hkps: Option<String>,
+    /// An extra trusted root certificate (PEM) for HTTPS lookups.
+    pub ca_file: Option<PathBuf>,
+    /// Seconds before a lookup gives up (default 15).
+    pub timeout_secs: Option<u64>,
+    /// `send` refreshes a key fetched from the network when it is older than this (default 7).
+    pub refresh_after_days: Option<u64>,
+}
+
+/// Which keys may receive mail.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Keys {
+    /// Acceptance levels `send` and `compose` use (default: unverified, verified).
+    pub accept: Option<Vec<String>>,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Config {
@@ -120,6 +145,12 @@ pub struct Config {
     pub identity: Identity,
     /// The SMTP server, if mail is to be sent.
     pub smtp: Option<Smtp>,
+    /// Key lookups.
+    #[serde(default)]
+    pub network: Network,
+    /// Key acceptance.
+    #[serde(default)]
+    pub keys: Keys,
 }
 
 impl Config {
@@ -149,7 +180,19 @@ impl Config {
         Ok(cfg)
     }
 
+    /// The acceptance levels that may receive mail.
+    pub fn accepted_levels(&self) -> Result<Vec<crate::keys::Acceptance>, ConfigError> {
+        match &self.keys.accept {
+            None => Ok(vec![crate::keys::Acceptance::Unverified, crate::keys::Acceptance::Verified]),
+            Some(v) => v
+                .iter()
+                .map(|s| s.parse().map_err(|e: String| ConfigError::Invalid(format!("[keys] accept: {e}"))))
+                .collect(),
+        }
+    }
+
     fn check(&self) -> Result<(), ConfigError> {
+        self.accepted_levels()?;
         if let Some(s) = &self.smtp {
             if s.password.is_some() {
                 return Err(ConfigError::Invalid(

@@ -1,10 +1,14 @@
 //! Keys: the local certificate store, own secret keys, and the checks that decide whether a
 //! certificate may receive mail.
 
+pub mod lookup;
+mod meta;
 mod select;
 mod store;
+pub mod words;
 
-pub use select::{encryption_keys, KeyProblem, RecipientKey};
+pub use meta::{Acceptance, KeyMeta, Verification};
+pub use select::{encryption_keys, warnings, KeyProblem, RecipientKey};
 pub(crate) use store::unlock as unlock_key;
 pub use store::{parse_certs, Imported, KeyInfo, Keyring, PasswordRequest};
 

@@ -23,6 +23,13 @@ pub enum KeyProblem {
     NoEncryptionKey,
     /// The certificate is not valid under the policy (e.g. only SHA-1 self-signatures).
     Invalid(String),
+    /// The certificate is fine, but the user has not accepted it (or rejected it).
+    NotAccepted {
+        /// Its fingerprint.
+        fingerprint: String,
+        /// Its acceptance level.
+        level: super::Acceptance,
+    },
 }
 
 impl fmt::Display for KeyProblem {
@@ -39,6 +46,11 @@ impl fmt::Display for KeyProblem {
             KeyProblem::Invalid(r) => {
                 write!(f, "the key is not valid under sealmail's policy ({r})")
             }
+            KeyProblem::NotAccepted { fingerprint, level } => write!(
+                f,
+                "the key {fingerprint} is {} (not accepted for sending)",
+                level.as_str()
+            ),
         }
     }
 }
@@ -55,6 +67,9 @@ impl KeyProblem {
             ),
             KeyProblem::Revoked => format!(
                 "the owner withdrew this key; ask {email} for their new key, then: sealmail key import FILE"
+            ),
+            KeyProblem::NotAccepted { fingerprint, .. } => format!(
+                "check the fingerprint with {email} (sealmail key verify {fingerprint}), or accept it unchecked: sealmail key accept {fingerprint}"
             ),
             KeyProblem::NoEncryptionKey | KeyProblem::Invalid(_) => format!(
                 "ask {email} for a current key that can encrypt (one with an encryption subkey), then: sealmail key import FILE"
@@ -122,6 +137,56 @@ pub fn check_encryptable(cert: &Cert, ctx: &Context) -> Result<(), KeyProblem> {
         Some(t) => Err(KeyProblem::Expired(t)),
         None => Err(KeyProblem::NoEncryptionKey),
     }
+}
+
+/// Things the user should know about a certificate before relying on it: expiry within 30
+/// days, expired, revoked, weak algorithms.
+pub fn warnings(cert: &Cert, ctx: &Context) -> Vec<String> {
+    use openpgp::types::{HashAlgorithm, PublicKeyAlgorithm};
+    let mut w = Vec::new();
+    let vc = match cert.with_policy(ctx.policy(), ctx.time()) {
+        Ok(vc) => vc,
+        Err(e) => {
+            // Say why when it is the classic case: self-signatures made with SHA-1 only.
+            let mut sigs = cert
+                .userids()
+                .flat_map(|u| u.self_signatures())
+                .peekable();
+            let sha1_only = sigs.peek().is_some() && sigs.all(|s| s.hash_algo() == HashAlgorithm::SHA1);
+            if sha1_only {
+                w.push("weak: its self-signatures use only SHA-1".into());
+            } else {
+                w.push(format!("not valid under the policy: {e}"));
+            }
+            return w;
+        }
+    };
+    if let RevocationStatus::Revoked(_) = vc.revocation_status() {
+        w.push("revoked by its owner".into());
+    }
+    match vc.primary_key().key_expiration_time() {
+        Some(t) if t <= ctx.time() => w.push(format!(
+            "expired on {}",
+            chrono::DateTime::<chrono::Utc>::from(t).format("%Y-%m-%d")
+        )),
+        Some(t) if t <= ctx.time() + std::time::Duration::from_secs(30 * 86400) => w.push(format!(
+            "expires soon, on {}",
+            chrono::DateTime::<chrono::Utc>::from(t).format("%Y-%m-%d")
+        )),
+        _ => {}
+    }
+    for ka in vc.keys() {
+        let k = ka.key();
+        #[allow(deprecated)]
+        let rsa = matches!(
+            k.pk_algo(),
+            PublicKeyAlgorithm::RSAEncryptSign | PublicKeyAlgorithm::RSAEncrypt | PublicKeyAlgorithm::RSASign
+        );
+        if rsa && k.mpis().bits().unwrap_or(0) < 2048 {
+            w.push(format!("weak: {} has an RSA key of {} bits", k.keyid(), k.mpis().bits().unwrap_or(0)));
+        }
+    }
+    w
 }
 
 /// Picks, among `certs` (all claiming `email`), the first one that may receive mail, or

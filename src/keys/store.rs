@@ -20,8 +20,9 @@ use openpgp::{Cert, Fingerprint, KeyHandle};
 use serde::Serialize as SerdeSerialize;
 use zeroize::Zeroizing;
 
+use super::meta::{Acceptance, KeyMeta, MetaStore, Verification};
 use super::select::{check_encryptable, pick_recipient, RecipientKey};
-use super::{cert_emails, normalize_email, store_err, KeyError};
+use super::{cert_emails, normalize_email, store_err, KeyError, KeyProblem};
 use crate::Context;
 
 /// A request for the passphrase of a protected secret key, handed to the caller's callback.
@@ -56,6 +57,14 @@ pub struct KeyInfo {
     pub algorithm: String,
     /// Creation time (RFC 3339).
     pub created: String,
+    /// Acceptance level: rejected, undecided, unverified, verified.
+    pub acceptance: Acceptance,
+    /// Where it came from (file, gpg, own, wkd:DOMAIN, vks:HOST, autocrypt).
+    pub origin: String,
+    /// The out-of-band check of its fingerprint, if one was made.
+    pub verification: Option<Verification>,
+    /// Warnings: expiring soon, expired, revoked, weak algorithms.
+    pub warnings: Vec<String>,
 }
 
 /// One certificate taken in by [`Keyring::import`].
@@ -73,6 +82,8 @@ pub struct Imported {
 pub struct Keyring {
     certd: CertD<'static>,
     secret_dir: PathBuf,
+    meta: MetaStore,
+    accepted: Vec<Acceptance>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -120,7 +131,76 @@ impl Keyring {
         let secret_dir = dir.join("secret");
         crate::home::create_private_dir(&secret_dir)?;
         let certd = CertD::open(&certs).map_err(store_err)?;
-        Ok(Keyring { certd, secret_dir })
+        let meta_dir = dir.join("keymeta");
+        crate::home::create_private_dir(&meta_dir)?;
+        Ok(Keyring {
+            certd,
+            secret_dir,
+            meta: MetaStore::new(meta_dir),
+            accepted: vec![Acceptance::Unverified, Acceptance::Verified],
+        })
+    }
+
+    /// Sets which acceptance levels may receive mail (config `[keys] accept`; default
+    /// unverified and verified).
+    pub fn set_accepted_levels(&mut self, levels: Vec<Acceptance>) {
+        self.accepted = levels;
+    }
+
+    /// The record of a certificate. A certificate without one (put in the store by another
+    /// program) counts as imported on purpose: origin `file`, `unverified`.
+    pub fn meta(&self, fpr: &Fingerprint) -> KeyMeta {
+        self.meta.get(&fpr.to_hex()).unwrap_or_else(|| KeyMeta {
+            origin: "file".into(),
+            added: String::new(),
+            refreshed: None,
+            acceptance: Acceptance::Unverified,
+            verification: None,
+        })
+    }
+
+    /// Sets the acceptance of `fpr` (and, for `verified`, how it was checked).
+    pub fn set_acceptance(
+        &self,
+        fpr: &Fingerprint,
+        level: Acceptance,
+        verification: Option<Verification>,
+    ) -> Result<(), KeyError> {
+        let mut m = self.meta(fpr);
+        m.acceptance = level;
+        if verification.is_some() || level != Acceptance::Verified {
+            m.verification = verification;
+        }
+        self.meta.put(&fpr.to_hex(), &m)?;
+        Ok(())
+    }
+
+    /// Records where `fpr` came from: a new record with `acceptance`, or, for a certificate
+    /// already known, only the refresh time (its acceptance is the user's and stays).
+    fn record(&self, fpr: &Fingerprint, origin: &str, acceptance: Acceptance, now: SystemTime) -> Result<(), KeyError> {
+        let network = origin.contains(':') || origin == "autocrypt";
+        let m = match self.meta.get(&fpr.to_hex()) {
+            Some(mut m) => {
+                if network {
+                    m.refreshed = Some(rfc3339(now));
+                }
+                m
+            }
+            None => KeyMeta {
+                origin: origin.to_string(),
+                added: rfc3339(now),
+                refreshed: network.then(|| rfc3339(now)),
+                acceptance,
+                verification: None,
+            },
+        };
+        self.meta.put(&fpr.to_hex(), &m)?;
+        Ok(())
+    }
+
+    /// The folder of the key records.
+    pub fn meta_dir(&self) -> &Path {
+        self.meta.dir()
     }
 
     /// The folder of the shared certificate directory (for `sq --cert-store`).
@@ -170,6 +250,7 @@ impl Keyring {
             .generate()
             .map_err(store_err)?;
         self.store_cert(cert.clone())?;
+        self.record(&cert.fingerprint(), "own", Acceptance::Verified, ctx.time())?;
         Ok(cert)
     }
 
@@ -200,12 +281,36 @@ impl Keyring {
         Ok(info)
     }
 
-    /// Imports every certificate in `data`; `what` names the input in errors.
+    /// Imports every certificate in `data` as imported on purpose (origin `file`,
+    /// `unverified`); `what` names the input in errors.
     pub fn import(&self, data: &[u8], what: &str) -> Result<Vec<Imported>, KeyError> {
+        self.import_as(data, what, "file", Acceptance::Unverified, SystemTime::now())
+    }
+
+    /// Imports every certificate in `data`, recording `origin`; new certificates get
+    /// `acceptance` (own secret keys: `verified`), known ones keep theirs.
+    pub fn import_as(
+        &self,
+        data: &[u8],
+        what: &str,
+        origin: &str,
+        acceptance: Acceptance,
+        now: SystemTime,
+    ) -> Result<Vec<Imported>, KeyError> {
         parse_certs(data, what)?
             .into_iter()
-            .map(|c| self.store_cert(c))
+            .map(|c| self.store_as(c, origin, acceptance, now))
             .collect()
+    }
+
+    /// Stores one certificate with its record.
+    pub fn store_as(&self, cert: Cert, origin: &str, acceptance: Acceptance, now: SystemTime) -> Result<Imported, KeyError> {
+        let own = cert.is_tsk();
+        let fpr = cert.fingerprint();
+        let imported = self.store_cert(cert)?;
+        let level = if own { Acceptance::Verified } else { acceptance };
+        self.record(&fpr, if own { "own" } else { origin }, level, now)?;
+        Ok(imported)
     }
 
     /// Every certificate in the store.
@@ -235,7 +340,12 @@ impl Keyring {
             RevocationStatus::Revoked(_)
         );
         let check = check_encryptable(cert, ctx);
+        let meta = self.meta(&cert.fingerprint());
         KeyInfo {
+            acceptance: meta.acceptance,
+            origin: meta.origin,
+            verification: meta.verification,
+            warnings: super::select::warnings(cert, ctx),
             fingerprint: cert.fingerprint().to_hex(),
             emails: cert_emails(cert),
             userids: cert
@@ -295,11 +405,36 @@ impl Keyring {
         let certs = certs
             .into_iter()
             .filter(|c| cert_emails(c).iter().any(|e| normalize_email(e) == want))
-            .collect();
-        pick_recipient(email, certs, ctx).map_err(|problem| KeyError::Unusable {
-            email: email.to_string(),
-            problem,
-        })
+            .collect::<Vec<Cert>>();
+        // Only accepted certificates may receive mail; say so when a usable one is not.
+        let (accepted, not): (Vec<Cert>, Vec<Cert>) = certs
+            .into_iter()
+            .partition(|c| self.accepted.contains(&self.meta(&c.fingerprint()).acceptance));
+        match pick_recipient(email, accepted, ctx) {
+            Ok(r) => Ok(r),
+            Err(problem) => {
+                if matches!(problem, KeyProblem::Missing) {
+                    if let Some(c) = not.iter().find(|c| check_encryptable(c, ctx).is_ok()) {
+                        return Err(KeyError::Unusable {
+                            email: email.to_string(),
+                            problem: KeyProblem::NotAccepted {
+                                fingerprint: c.fingerprint().to_hex(),
+                                level: self.meta(&c.fingerprint()).acceptance,
+                            },
+                        });
+                    }
+                    if let Some(c) = not.first() {
+                        if let Err(p) = check_encryptable(c, ctx) {
+                            return Err(KeyError::Unusable { email: email.to_string(), problem: p });
+                        }
+                    }
+                }
+                Err(KeyError::Unusable {
+                    email: email.to_string(),
+                    problem,
+                })
+            }
+        }
     }
 
     /// The certificate with secret key of the own identity `email`.
@@ -404,6 +539,7 @@ impl Keyring {
                 .get_path_by_fingerprint(&f.to_hex().to_lowercase())
                 .map_err(store_err)?;
             std::fs::remove_file(&path)?;
+            self.meta.remove(&f.to_hex());
             let sp = self.secret_path(&f);
             if sp.exists() {
                 std::fs::remove_file(sp)?;
