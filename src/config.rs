@@ -183,10 +183,16 @@ impl Config {
     /// The acceptance levels that may receive mail.
     pub fn accepted_levels(&self) -> Result<Vec<crate::keys::Acceptance>, ConfigError> {
         match &self.keys.accept {
-            None => Ok(vec![crate::keys::Acceptance::Unverified, crate::keys::Acceptance::Verified]),
+            None => Ok(vec![
+                crate::keys::Acceptance::Unverified,
+                crate::keys::Acceptance::Verified,
+            ]),
             Some(v) => v
                 .iter()
-                .map(|s| s.parse().map_err(|e: String| ConfigError::Invalid(format!("[keys] accept: {e}"))))
+                .map(|s| {
+                    s.parse()
+                        .map_err(|e: String| ConfigError::Invalid(format!("[keys] accept: {e}")))
+                })
                 .collect(),
         }
     }

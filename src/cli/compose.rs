@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use sealmail::compose::{compose, Attachment, Draft, Protection};
+use sealmail::keys::Keyring;
 use sealmail::mime::{BadAddress, Mailbox};
 
 use super::output::write_stdout;
@@ -121,9 +122,83 @@ impl ComposeArgs {
     }
 }
 
+/// Before composing: look up keys that are missing (WKD, VKS) and offer them for acceptance on a
+/// terminal; without one, stop with the exact command to run. Returns what the user should
+/// know about each recipient's key (unverified, expiring, weak), to print once the message is
+/// composed and before it is sent.
+pub fn prepare_recipients(
+    env: &Env,
+    draft: &Draft,
+    ring: &Keyring,
+) -> Result<Vec<String>, Failure> {
+    use sealmail::keys::{Acceptance, KeyError, KeyProblem};
+    let net = env.net()?;
+    let mut notes = Vec::new();
+    for m in draft.to.iter().chain(&draft.cc).chain(&draft.bcc) {
+        match ring.recipient(&m.email, &env.ctx) {
+            Err(KeyError::Unusable {
+                problem: KeyProblem::Missing,
+                ..
+            }) if !net.offline => {
+                eprintln!(
+                    "sealmail: no key for {} in the store; looking it up (WKD, {})",
+                    m.email, net.keyserver
+                );
+                let found = match sealmail::keys::lookup::fetch(&m.email, &net, &env.ctx, false) {
+                    Ok(f) => f,
+                    Err(e) => {
+                        let hint = e.hint().unwrap_or_default();
+                        return Err(Failure::new(format!("not encrypting: {e}")).hint(hint));
+                    }
+                };
+                let fpr = found.cert.fingerprint().to_hex();
+                ring.store_as(
+                    found.cert.clone(),
+                    &found.origin,
+                    Acceptance::Undecided,
+                    env.ctx.time(),
+                )?;
+                eprintln!(
+                    "sealmail: found key {fpr} for {} via {}",
+                    m.email, found.origin
+                );
+                match super::key::ask_yes(&format!("Accept this key for {} (unverified)? [y/N] ", m.email)) {
+                    Some(true) => ring.set_acceptance(&found.cert.fingerprint(), Acceptance::Unverified, None)?,
+                    Some(false) => {
+                        return Err(Failure::new(format!("not encrypting: the key found for {} was not accepted", m.email))
+                            .hint(format!("check it with them: sealmail key verify {fpr}")))
+                    }
+                    None => {
+                        return Err(Failure::new(format!(
+                            "not encrypting: a key for {} was found ({fpr}, via {}) but is not accepted yet",
+                            m.email, found.origin
+                        ))
+                        .hint(format!("sealmail key accept {fpr}   (better: check it with them first: sealmail key verify {fpr})")))
+                    }
+                }
+            }
+            Ok(r) => {
+                let info = ring.info(&r.cert, &env.ctx);
+                if info.acceptance == Acceptance::Unverified {
+                    notes.push(format!(
+                        "sealmail: note: the key of {} ({}) is accepted but its fingerprint was never checked: sealmail key verify {}",
+                        m.email, info.fingerprint, info.fingerprint
+                    ));
+                }
+                for w in &info.warnings {
+                    notes.push(format!("sealmail: warning: the key of {} {w}", m.email));
+                }
+            }
+            Err(_) => {} // compose names the problem with its fix.
+        }
+    }
+    Ok(notes)
+}
+
 pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
     let draft = args.draft(env)?;
     let ring = env.keyring()?;
+    let notes = prepare_recipients(env, &draft, &ring)?;
     let protection = if args.sign_only {
         Protection::SignOnly
     } else {
@@ -132,6 +207,7 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
     let mut buf = Vec::new();
     let mut cb = env.password_cb();
     let done = compose(&draft, protection, &ring, &env.ctx, &mut cb, &mut buf)?;
+    notes.iter().for_each(|n| eprintln!("{n}"));
     match &args.output {
         Some(p) => {
             let mut f = std::fs::File::create(p).map_err(|e| {

@@ -104,6 +104,11 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
     let ring = env.keyring()?;
     let mut cb = env.password_cb();
     let report = read_message(&raw, &ring, &env.ctx, &mut cb)?;
+    // Autocrypt: learn the sender's key (and gossip from inside the encryption).
+    let seen = sealmail::read::autocrypt_seen(&raw, Some(&report));
+    if let Ok(events) = sealmail::keys::autocrypt::learn(&ring, &env.ctx, &seen) {
+        events.iter().for_each(super::key::print_learned);
+    }
     let line = verdict_line(&report);
     eprintln!("{line}");
     for w in &report.warnings {

@@ -4,7 +4,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use sealmail::keys::KeyInfo;
+use sealmail::keys::lookup::fetch;
+use sealmail::keys::{autocrypt, words, Acceptance, KeyInfo, Verification};
 
 use super::output::{clean_line, print_json, write_stdout};
 use super::{Env, Failure};
@@ -27,9 +28,62 @@ pub enum KeyCommand {
     },
     /// Import keys from files (armored or binary, public or secret; `-` reads stdin).
     Import {
-        /// The files.
-        #[arg(required = true, value_name = "FILE")]
+        /// The files (with --from-gpg: the addresses to take, default all).
+        #[arg(required_unless_present = "from_gpg", value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Take public keys from your GnuPG keyring (gpg --export), as `unverified`.
+        #[arg(long)]
+        from_gpg: bool,
+    },
+    /// Look a key up on the network: WKD, then keys.openpgp.org (VKS), then [network] hkps.
+    Fetch {
+        /// The address.
+        email: String,
+    },
+    /// Accept a key for sending, without a fingerprint check (`unverified`).
+    Accept {
+        /// E-mail address or fingerprint.
+        query: String,
+    },
+    /// Reject a key: never encrypt to it.
+    Reject {
+        /// E-mail address or fingerprint.
+        query: String,
+    },
+    /// Check a key's fingerprint with its owner (by phone, in person) and record it.
+    Verify {
+        /// E-mail address or fingerprint.
+        query: String,
+        /// How it was checked.
+        #[arg(long, value_parser = ["phone", "in-person", "other"], default_value = "phone")]
+        how: String,
+        /// Record it without asking (for scripts).
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Fetch keys again from where they came from: revocations, new subkeys, new expiry.
+    Refresh {
+        /// Every key with an address, not only those found on the network.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Write the WKD tree of your own key, ready for your web server.
+    Publish {
+        /// The folder to write (your web root).
+        #[arg(long, value_name = "DIR")]
+        wkd: PathBuf,
+        /// The mail domain (default: the domain of your key's address).
+        #[arg(long)]
+        domain: Option<String>,
+    },
+    /// Learn keys from the Autocrypt headers of messages.
+    Learn {
+        /// A message file.
+        #[arg(required_unless_present = "maildir")]
+        file: Option<PathBuf>,
+        /// Every message of a Maildir.
+        #[arg(long, value_name = "DIR")]
+        maildir: Option<PathBuf>,
     },
     /// List all keys.
     List,
@@ -78,7 +132,35 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                 write_stdout(format!("{}\n", info.fingerprint).as_bytes())
             }
         }
-        KeyCommand::Import { files } => {
+        KeyCommand::Import {
+            files,
+            from_gpg: true,
+        } => {
+            let mut cmd = std::process::Command::new("gpg");
+            cmd.args(["--batch", "--export"]);
+            for e in &files {
+                cmd.arg(e);
+            }
+            let out = cmd.output().map_err(|e| {
+                Failure::new(format!("cannot run gpg: {e}")).hint("install GnuPG (apt-get install gnupg), or import files: sealmail key import FILE")
+            })?;
+            if !out.status.success() || out.stdout.is_empty() {
+                return Err(Failure::new("gpg exported no keys")
+                    .hint("see what gpg has: gpg --list-keys; GNUPGHOME selects another keyring"));
+            }
+            let all = ring.import_as(
+                &out.stdout,
+                "your GnuPG keyring",
+                "gpg",
+                Acceptance::Unverified,
+                env.ctx.time(),
+            )?;
+            report_imported(env, &all)
+        }
+        KeyCommand::Import {
+            files,
+            from_gpg: false,
+        } => {
             let mut all = Vec::new();
             for f in files {
                 let (data, what) = if f.as_os_str() == "-" {
@@ -96,19 +178,184 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                 };
                 all.extend(ring.import(&data, &what)?);
             }
+            report_imported(env, &all)
+        }
+        KeyCommand::Fetch { email } => {
+            let net = env.net()?;
+            let found = fetch(&email, &net, &env.ctx, false)?;
+            let fpr = found.cert.fingerprint();
+            ring.store_as(
+                found.cert.clone(),
+                &found.origin,
+                Acceptance::Undecided,
+                env.ctx.time(),
+            )?;
+            let info = ring.info(&found.cert, &env.ctx);
             if env.json {
-                print_json(&all)
-            } else {
-                for i in &all {
-                    eprintln!(
-                        "imported {} {}{}",
-                        i.fingerprint,
-                        i.emails.join(", "),
-                        if i.secret { " (with secret key)" } else { "" }
-                    );
-                }
-                Ok(())
+                return print_json(&info);
             }
+            eprintln!(
+                "found {fpr} for {email} via {} ({})",
+                found.origin,
+                info.acceptance.as_str()
+            );
+            eprintln!("check it with {email} and run: sealmail key verify {fpr}   (or accept it unchecked: sealmail key accept {fpr})");
+            write_stdout(format!("{fpr}\n").as_bytes())
+        }
+        KeyCommand::Accept { query } => set_level(env, &ring, &query, Acceptance::Unverified, None),
+        KeyCommand::Reject { query } => set_level(env, &ring, &query, Acceptance::Rejected, None),
+        KeyCommand::Verify { query, how, yes } => {
+            let certs = ring.find(&query)?;
+            if certs.len() > 1 {
+                return Err(
+                    Failure::new(format!("{query} matches {} keys", certs.len()))
+                        .hint("give the fingerprint: sealmail key list")
+                        .usage(),
+                );
+            }
+            let c = &certs[0];
+            let fpr = c.fingerprint();
+            let bytes = fpr.as_bytes();
+            let who = sealmail::keys::cert_emails(c).join(", ");
+            let mut out = format!("key of {who}\n");
+            out.push_str(&format!("  hex:     {}\n", words::hex_groups(bytes)));
+            let w = words::pgp_words(bytes);
+            out.push_str(&format!(
+                "  words:   {}\n           {}\n",
+                w[..w.len() / 2].join(" "),
+                w[w.len() / 2..].join(" ")
+            ));
+            out.push_str(&format!("  numbers: {}\n", words::number_groups(bytes)));
+            eprint!("{out}");
+            if !yes {
+                let ok = ask_yes(&format!(
+                    "Did {who} read you exactly these words (or numbers)? [y/N] "
+                ))
+                .ok_or_else(|| {
+                    Failure::new("cannot ask: no terminal").hint(format!(
+                        "after checking, record it with: sealmail key verify {} --how {how} --yes",
+                        fpr.to_hex()
+                    ))
+                })?;
+                if !ok {
+                    return Err(Failure::new("not verified: the fingerprints differ or were not compared")
+                        .hint("do not use this key; ask the owner for their key again, or: sealmail key reject QUERY"));
+                }
+            }
+            let by = env
+                .config()?
+                .identity
+                .email
+                .or_else(|| std::env::var("USER").ok())
+                .unwrap_or_else(|| "you".into());
+            let v = Verification {
+                by,
+                at: chrono::DateTime::<chrono::Utc>::from(env.ctx.time())
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                how,
+            };
+            set_level(env, &ring, &fpr.to_hex(), Acceptance::Verified, Some(v))
+        }
+        KeyCommand::Refresh { all } => {
+            let net = env.net()?;
+            let mut results = Vec::new();
+            for c in ring.all()? {
+                let meta = ring.meta(&c.fingerprint());
+                let network = meta.origin.contains(':');
+                if meta.origin == "own" || (!all && !network) {
+                    continue;
+                }
+                for email in sealmail::keys::cert_emails(&c) {
+                    let r = match fetch(&email, &net, &env.ctx, true) {
+                        Ok(f) if f.cert.fingerprint() == c.fingerprint() => {
+                            ring.store_as(f.cert, &f.origin, meta.acceptance, env.ctx.time())?;
+                            let now =
+                                ring.info(&ring.find(&c.fingerprint().to_hex())?[0], &env.ctx);
+                            serde_json::json!({"fingerprint": now.fingerprint, "email": email, "refreshed": true, "revoked": now.revoked, "expires": now.expires, "can_encrypt": now.can_encrypt})
+                        }
+                        Ok(f) => {
+                            serde_json::json!({"fingerprint": c.fingerprint().to_hex(), "email": email, "refreshed": false, "error": format!("{} now serves another key, {}", f.origin, f.cert.fingerprint())})
+                        }
+                        Err(e) => {
+                            serde_json::json!({"fingerprint": c.fingerprint().to_hex(), "email": email, "refreshed": false, "error": e.to_string()})
+                        }
+                    };
+                    results.push(r);
+                }
+            }
+            if env.json {
+                return print_json(&results);
+            }
+            for r in &results {
+                match r["refreshed"].as_bool() {
+                    Some(true) => eprintln!(
+                        "refreshed {} ({}){}",
+                        r["email"].as_str().unwrap_or(""),
+                        r["fingerprint"].as_str().unwrap_or(""),
+                        if r["revoked"] == true {
+                            ": REVOKED by its owner"
+                        } else {
+                            ""
+                        }
+                    ),
+                    _ => eprintln!(
+                        "not refreshed {}: {}",
+                        r["email"].as_str().unwrap_or(""),
+                        r["error"].as_str().unwrap_or("")
+                    ),
+                }
+            }
+            Ok(())
+        }
+        KeyCommand::Publish { wkd, domain } => {
+            let own = ring.secret_certs()?;
+            let cert = own.first().ok_or_else(|| {
+                Failure::new("you have no own key to publish")
+                    .hint("make one: sealmail key generate --email YOU")
+            })?;
+            let domain = match domain {
+                Some(d) => d,
+                None => sealmail::keys::cert_emails(cert)
+                    .first()
+                    .and_then(|e| e.rsplit('@').next().map(|d| d.to_string()))
+                    .ok_or_else(|| Failure::new("your key has no address").hint("give --domain"))?,
+            };
+            let written =
+                sealmail::keys::lookup::publish_wkd(&wkd, &domain, cert).map_err(|e| {
+                    Failure::new(format!("cannot write the WKD tree: {e}"))
+                        .hint("check --wkd DIR and --domain")
+                })?;
+            for p in &written {
+                eprintln!("wrote {}", p.display());
+            }
+            eprintln!(
+                "serve {} as https://openpgpkey.{domain}/ (advanced) or https://{domain}/ (direct)",
+                wkd.display()
+            );
+            Ok(())
+        }
+        KeyCommand::Learn { file, maildir } => {
+            let mut files = Vec::new();
+            if let Some(f) = file {
+                files.push(f);
+            }
+            if let Some(d) = maildir {
+                for sub in ["cur", "new"] {
+                    if let Ok(rd) = std::fs::read_dir(d.join(sub)) {
+                        files.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()));
+                    }
+                }
+            }
+            let mut events = Vec::new();
+            for f in files {
+                let raw = std::fs::read(&f)
+                    .map_err(|e| Failure::new(format!("cannot read {}: {e}", f.display())))?;
+                let mut cb = env.password_cb();
+                let report = sealmail::read::read_message(&raw, &ring, &env.ctx, &mut cb).ok();
+                let seen = sealmail::read::autocrypt_seen(&raw, report.as_ref());
+                events.extend(autocrypt::learn(&ring, &env.ctx, &seen)?);
+            }
+            report_learned(env, &events)
         }
         KeyCommand::List => {
             let list = ring.list(&env.ctx)?;
@@ -150,6 +397,17 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                     "secret key:  {}\n",
                     if k.secret { "yes (yours)" } else { "no" }
                 ));
+                out.push_str(&format!("acceptance:  {}\n", k.acceptance.as_str()));
+                out.push_str(&format!("origin:      {}\n", k.origin));
+                if let Some(v) = &k.verification {
+                    out.push_str(&format!(
+                        "verified:    by {} on {} ({})\n",
+                        v.by, v.at, v.how
+                    ));
+                }
+                for w in &k.warnings {
+                    out.push_str(&format!("WARNING:     {w}\n"));
+                }
                 out.push_str(&format!(
                     "encrypt to:  {}\n\n",
                     match &k.problem {
@@ -184,10 +442,104 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
     }
 }
 
+fn report_imported(env: &Env, all: &[sealmail::keys::Imported]) -> Result<(), Failure> {
+    if env.json {
+        return print_json(all);
+    }
+    for i in all {
+        eprintln!(
+            "imported {} {}{}",
+            i.fingerprint,
+            i.emails.join(", "),
+            if i.secret { " (with secret key)" } else { "" }
+        );
+    }
+    Ok(())
+}
+
+/// Reports what Autocrypt taught (also used by decrypt).
+pub fn report_learned(env: &Env, events: &[autocrypt::Event]) -> Result<(), Failure> {
+    if env.json {
+        return print_json(events);
+    }
+    for e in events {
+        print_learned(e);
+    }
+    Ok(())
+}
+
+pub fn print_learned(e: &autocrypt::Event) {
+    match (&e.changed_from, e.previous_acceptance) {
+        (Some(old), Some(level)) => eprintln!(
+            "sealmail: warning: {} now announces another key {} ({}); your {} key {old} stays in use. Check the new one with them: sealmail key verify {}",
+            e.addr, e.fingerprint, e.source, level.as_str(), e.fingerprint
+        ),
+        (Some(old), None) => eprintln!(
+            "sealmail: {} changed key from {old} to {} ({}), stored as undecided",
+            e.addr, e.fingerprint, e.source
+        ),
+        _ if e.new_key => eprintln!(
+            "sealmail: learned key {} for {} from Autocrypt ({}), stored as undecided: sealmail key verify {}",
+            e.fingerprint, e.addr, e.source, e.fingerprint
+        ),
+        _ => {}
+    }
+}
+
+fn set_level(
+    env: &Env,
+    ring: &sealmail::keys::Keyring,
+    query: &str,
+    level: Acceptance,
+    v: Option<Verification>,
+) -> Result<(), Failure> {
+    let certs = ring.find(query)?;
+    let mut infos = Vec::new();
+    for c in &certs {
+        ring.set_acceptance(&c.fingerprint(), level, v.clone())?;
+        infos.push(ring.info(c, &env.ctx));
+    }
+    if env.json {
+        return print_json(&infos);
+    }
+    for i in &infos {
+        eprintln!(
+            "{} {}: {}",
+            i.fingerprint,
+            i.emails.join(", "),
+            i.acceptance.as_str()
+        );
+    }
+    Ok(())
+}
+
+/// A yes/no question on the terminal; `None` without one.
+pub fn ask_yes(q: &str) -> Option<bool> {
+    use std::io::{BufRead, Write};
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+        .ok()?;
+    let mut w = tty.try_clone().ok()?;
+    let _ = write!(w, "{q}");
+    let _ = w.flush();
+    let mut line = String::new();
+    std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+    Some(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
+
 fn summary_line(k: &KeyInfo) -> String {
     let mut flags = Vec::new();
     if k.secret {
         flags.push("yours".to_string());
+    } else {
+        flags.push(k.acceptance.as_str().to_string());
+    }
+    for w in &k.warnings {
+        if !w.starts_with("revoked") && !w.starts_with("expired") {
+            flags.push(w.clone());
+        }
     }
     if k.revoked {
         flags.push("REVOKED".into());

@@ -93,7 +93,18 @@ impl Env {
     }
 
     pub fn keyring(&self) -> Result<Keyring, Failure> {
-        Ok(Keyring::open(&self.home.keys_dir())?)
+        let mut k = Keyring::open(&self.home.keys_dir())?;
+        k.set_accepted_levels(self.config()?.accepted_levels()?);
+        Ok(k)
+    }
+
+    /// Network lookups: `[network]` of config.toml; `SEALMAIL_OFFLINE=1` turns them off too.
+    pub fn net(&self) -> Result<sealmail::keys::lookup::NetConfig, Failure> {
+        let mut n = sealmail::keys::lookup::NetConfig::from_config(&self.config()?.network);
+        if std::env::var_os("SEALMAIL_OFFLINE").is_some_and(|v| !v.is_empty() && v != "0") {
+            n.offline = true;
+        }
+        Ok(n)
     }
 
     pub fn config(&self) -> Result<sealmail::config::Config, Failure> {

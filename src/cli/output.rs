@@ -71,7 +71,8 @@ failure_from!(
     sealmail::read::ReadError,
     sealmail::config::ConfigError,
     sealmail::secrets::SecretError,
-    sealmail::transport::OutboxError
+    sealmail::transport::OutboxError,
+    sealmail::keys::lookup::LookupError
 );
 
 impl From<sealmail::home::HomeError> for Failure {

@@ -98,8 +98,10 @@ pub fn queue(env: &Env, args: &ComposeArgs) -> Result<(Outbox, Vec<Entry>), Fail
     }
     let draft = args.draft(env)?;
     let ring = env.keyring()?;
+    let notes = super::compose::prepare_recipients(env, &draft, &ring)?;
     let mut cb = env.password_cb();
     let copies = prepare(&draft, &ring, &env.ctx, &mut cb)?;
+    notes.iter().for_each(|n| eprintln!("{n}"));
     if let Some(p) = &args.output {
         if let Some(main) = copies.iter().find(|c| c.main) {
             std::fs::write(p, &main.message)

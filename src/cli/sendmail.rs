@@ -199,6 +199,8 @@ pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
         }
     }
     let ring = env.keyring()?;
+    let notes = super::compose::prepare_recipients(env, &draft, &ring)
+        .map_err(|f| f.exit(EX_UNAVAILABLE))?;
     let mut cb = env.password_cb();
     let copies = match prepare(&draft, &ring, &env.ctx, &mut cb) {
         Ok(c) => c,
@@ -210,6 +212,7 @@ pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
         }
         Err(e) => return Err(Failure::from(e).exit(EX_UNAVAILABLE)),
     };
+    notes.iter().for_each(|n| eprintln!("{n}"));
     let outbox = env.outbox()?;
     let entries = enqueue(&outbox, &copies, env.ctx.time())
         .map_err(|e| Failure::from(e).exit(EX_TEMPFAIL))?;

@@ -6,10 +6,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use sequoia_net::reqwest;
-use sequoia_openpgp as openpgp;
 use openpgp::parse::Parse;
 use openpgp::Cert;
+use sequoia_net::reqwest;
+use sequoia_openpgp as openpgp;
 
 use super::normalize_email;
 use super::select::check_encryptable;
@@ -96,8 +96,9 @@ fn client(net: &NetConfig) -> Result<reqwest::Client, LookupError> {
     if let Some(ca) = &net.ca_file {
         let pem = std::fs::read(ca)
             .map_err(|e| LookupError::Setup(format!("cannot read {}: {e}", ca.display())))?;
-        let cert = reqwest::Certificate::from_pem(&pem)
-            .map_err(|e| LookupError::Setup(format!("{} is not a PEM certificate: {e}", ca.display())))?;
+        let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
+            LookupError::Setup(format!("{} is not a PEM certificate: {e}", ca.display()))
+        })?;
         b = b.add_root_certificate(cert);
     }
     b.build().map_err(|e| LookupError::Setup(e.to_string()))
@@ -118,7 +119,7 @@ pub fn only_address(cert: Cert, email: &str) -> Option<Cert> {
             .email()
             .ok()
             .flatten()
-            .is_some_and(|e| normalize_email(&e) == want)
+            .is_some_and(|e| normalize_email(e) == want)
     });
     (cert.userids().count() > 0).then_some(cert)
 }
@@ -166,7 +167,12 @@ fn host_of(url: &str) -> String {
 
 /// Looks `email` up: WKD, then VKS, then HKPS. With `for_refresh`, keys that are revoked or
 /// expired are returned too (a refresh must learn about a revocation).
-pub fn fetch(email: &str, net: &NetConfig, ctx: &Context, for_refresh: bool) -> Result<Found, LookupError> {
+pub fn fetch(
+    email: &str,
+    net: &NetConfig,
+    ctx: &Context,
+    for_refresh: bool,
+) -> Result<Found, LookupError> {
     if net.offline {
         return Err(LookupError::Offline);
     }
@@ -252,7 +258,9 @@ fn describe(e: &anyhow::Error) -> String {
         if let Some(n) = c.downcast_ref::<sequoia_net::Error>() {
             return match n {
                 sequoia_net::Error::NotFound => "no key for this address".into(),
-                sequoia_net::Error::EmailNotInUserids(_) => "the key it returned is not for this address".into(),
+                sequoia_net::Error::EmailNotInUserids(_) => {
+                    "the key it returned is not for this address".into()
+                }
                 other => other.to_string(),
             };
         }
@@ -283,7 +291,9 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 fn url_escape(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => (b as char).to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'.' | b'-' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -291,7 +301,11 @@ fn url_escape(s: &str) -> String {
 
 /// Writes the WKD tree for `cert` below `dir`: advanced (`.well-known/openpgpkey/DOMAIN/...`)
 /// and direct (`.well-known/openpgpkey/...`) layouts with their policy files.
-pub fn publish_wkd(dir: &std::path::Path, domain: &str, cert: &Cert) -> Result<Vec<PathBuf>, String> {
+pub fn publish_wkd(
+    dir: &std::path::Path,
+    domain: &str,
+    cert: &Cert,
+) -> Result<Vec<PathBuf>, String> {
     use sequoia_net::wkd::Variant;
     let public = cert.clone().strip_secret_key_material();
     let mut written = Vec::new();
@@ -299,7 +313,10 @@ pub fn publish_wkd(dir: &std::path::Path, domain: &str, cert: &Cert) -> Result<V
         sequoia_net::wkd::insert(dir, domain, v, &public).map_err(|e| format!("{e:#}"))?;
     }
     for email in super::cert_emails(&public) {
-        if !email.to_lowercase().ends_with(&format!("@{}", domain.to_lowercase())) {
+        if !email
+            .to_lowercase()
+            .ends_with(&format!("@{}", domain.to_lowercase()))
+        {
             continue;
         }
         let url = sequoia_net::wkd::Url::from(&email).map_err(|e| e.to_string())?;
@@ -309,7 +326,9 @@ pub fn publish_wkd(dir: &std::path::Path, domain: &str, cert: &Cert) -> Result<V
     }
     // Policy files (empty: the defaults), which clients probe for.
     for p in [
-        dir.join(".well-known/openpgpkey").join(domain).join("policy"),
+        dir.join(".well-known/openpgpkey")
+            .join(domain)
+            .join("policy"),
         dir.join(".well-known/openpgpkey/policy"),
     ] {
         if let Some(parent) = p.parent() {

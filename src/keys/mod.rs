@@ -1,6 +1,7 @@
 //! Keys: the local certificate store, own secret keys, and the checks that decide whether a
 //! certificate may receive mail.
 
+pub mod autocrypt;
 pub mod lookup;
 mod meta;
 mod select;

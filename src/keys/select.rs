@@ -148,11 +148,9 @@ pub fn warnings(cert: &Cert, ctx: &Context) -> Vec<String> {
         Ok(vc) => vc,
         Err(e) => {
             // Say why when it is the classic case: self-signatures made with SHA-1 only.
-            let mut sigs = cert
-                .userids()
-                .flat_map(|u| u.self_signatures())
-                .peekable();
-            let sha1_only = sigs.peek().is_some() && sigs.all(|s| s.hash_algo() == HashAlgorithm::SHA1);
+            let mut sigs = cert.userids().flat_map(|u| u.self_signatures()).peekable();
+            let sha1_only =
+                sigs.peek().is_some() && sigs.all(|s| s.hash_algo() == HashAlgorithm::SHA1);
             if sha1_only {
                 w.push("weak: its self-signatures use only SHA-1".into());
             } else {
@@ -180,10 +178,16 @@ pub fn warnings(cert: &Cert, ctx: &Context) -> Vec<String> {
         #[allow(deprecated)]
         let rsa = matches!(
             k.pk_algo(),
-            PublicKeyAlgorithm::RSAEncryptSign | PublicKeyAlgorithm::RSAEncrypt | PublicKeyAlgorithm::RSASign
+            PublicKeyAlgorithm::RSAEncryptSign
+                | PublicKeyAlgorithm::RSAEncrypt
+                | PublicKeyAlgorithm::RSASign
         );
         if rsa && k.mpis().bits().unwrap_or(0) < 2048 {
-            w.push(format!("weak: {} has an RSA key of {} bits", k.keyid(), k.mpis().bits().unwrap_or(0)));
+            w.push(format!(
+                "weak: {} has an RSA key of {} bits",
+                k.keyid(),
+                k.mpis().bits().unwrap_or(0)
+            ));
         }
     }
     w

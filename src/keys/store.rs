@@ -177,7 +177,13 @@ impl Keyring {
 
     /// Records where `fpr` came from: a new record with `acceptance`, or, for a certificate
     /// already known, only the refresh time (its acceptance is the user's and stays).
-    fn record(&self, fpr: &Fingerprint, origin: &str, acceptance: Acceptance, now: SystemTime) -> Result<(), KeyError> {
+    fn record(
+        &self,
+        fpr: &Fingerprint,
+        origin: &str,
+        acceptance: Acceptance,
+        now: SystemTime,
+    ) -> Result<(), KeyError> {
         let network = origin.contains(':') || origin == "autocrypt";
         let m = match self.meta.get(&fpr.to_hex()) {
             Some(mut m) => {
@@ -284,7 +290,13 @@ impl Keyring {
     /// Imports every certificate in `data` as imported on purpose (origin `file`,
     /// `unverified`); `what` names the input in errors.
     pub fn import(&self, data: &[u8], what: &str) -> Result<Vec<Imported>, KeyError> {
-        self.import_as(data, what, "file", Acceptance::Unverified, SystemTime::now())
+        self.import_as(
+            data,
+            what,
+            "file",
+            Acceptance::Unverified,
+            SystemTime::now(),
+        )
     }
 
     /// Imports every certificate in `data`, recording `origin`; new certificates get
@@ -304,11 +316,21 @@ impl Keyring {
     }
 
     /// Stores one certificate with its record.
-    pub fn store_as(&self, cert: Cert, origin: &str, acceptance: Acceptance, now: SystemTime) -> Result<Imported, KeyError> {
+    pub fn store_as(
+        &self,
+        cert: Cert,
+        origin: &str,
+        acceptance: Acceptance,
+        now: SystemTime,
+    ) -> Result<Imported, KeyError> {
         let own = cert.is_tsk();
         let fpr = cert.fingerprint();
         let imported = self.store_cert(cert)?;
-        let level = if own { Acceptance::Verified } else { acceptance };
+        let level = if own {
+            Acceptance::Verified
+        } else {
+            acceptance
+        };
         self.record(&fpr, if own { "own" } else { origin }, level, now)?;
         Ok(imported)
     }
@@ -407,9 +429,10 @@ impl Keyring {
             .filter(|c| cert_emails(c).iter().any(|e| normalize_email(e) == want))
             .collect::<Vec<Cert>>();
         // Only accepted certificates may receive mail; say so when a usable one is not.
-        let (accepted, not): (Vec<Cert>, Vec<Cert>) = certs
-            .into_iter()
-            .partition(|c| self.accepted.contains(&self.meta(&c.fingerprint()).acceptance));
+        let (accepted, not): (Vec<Cert>, Vec<Cert>) = certs.into_iter().partition(|c| {
+            self.accepted
+                .contains(&self.meta(&c.fingerprint()).acceptance)
+        });
         match pick_recipient(email, accepted, ctx) {
             Ok(r) => Ok(r),
             Err(problem) => {
@@ -425,7 +448,10 @@ impl Keyring {
                     }
                     if let Some(c) = not.first() {
                         if let Err(p) = check_encryptable(c, ctx) {
-                            return Err(KeyError::Unusable { email: email.to_string(), problem: p });
+                            return Err(KeyError::Unusable {
+                                email: email.to_string(),
+                                problem: p,
+                            });
                         }
                     }
                 }

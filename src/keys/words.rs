@@ -13,7 +13,13 @@ pub fn pgp_words(bytes: &[u8]) -> Vec<&'static str> {
     bytes
         .iter()
         .enumerate()
-        .map(|(i, &b)| if i % 2 == 0 { even[b as usize] } else { odd[b as usize] })
+        .map(|(i, &b)| {
+            if i % 2 == 0 {
+                even[b as usize]
+            } else {
+                odd[b as usize]
+            }
+        })
         .collect()
 }
 
@@ -47,6 +53,9 @@ mod tests {
     fn lists_are_complete() {
         assert_eq!(EVEN.split_whitespace().count(), 256);
         assert_eq!(ODD.split_whitespace().count(), 256);
-        assert_eq!(pgp_words(&[0, 0, 255, 255]), ["aardvark", "adroitness", "Zulu", "Yucatan"]);
+        assert_eq!(
+            pgp_words(&[0, 0, 255, 255]),
+            ["aardvark", "adroitness", "Zulu", "Yucatan"]
+        );
     }
 }

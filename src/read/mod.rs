@@ -191,6 +191,48 @@ fn header_names(entity: &[u8]) -> Vec<String> {
         .collect()
 }
 
+/// The Autocrypt material of a message: the outer `Autocrypt:` headers with the outer From and
+/// Date, and, only when it was decrypted, the `Autocrypt-Gossip:` headers inside.
+pub fn autocrypt_seen(raw: &[u8], report: Option<&Report>) -> crate::keys::autocrypt::Seen {
+    use crate::keys::autocrypt::{header_values, Seen};
+    let headers = header_values(raw, "Autocrypt");
+    let (from, date, gossip) = match report {
+        Some(r) => (
+            r.outer_from.clone(),
+            r.date_unix.unwrap_or(0),
+            match (&r.inner, r.encrypted) {
+                (Some(inner), true) => header_values(inner, "Autocrypt-Gossip"),
+                _ => Vec::new(),
+            },
+        ),
+        None => {
+            let e = mime_tree::Entity::parse(raw);
+            let from = e
+                .as_ref()
+                .and_then(|e| {
+                    e.msg
+                        .from()
+                        .and_then(|a| a.first())
+                        .and_then(|m| m.address())
+                        .map(|a| a.to_string())
+                })
+                .unwrap_or_default();
+            let date = e
+                .as_ref()
+                .and_then(|e| e.msg.date())
+                .map(|d| d.to_timestamp())
+                .unwrap_or(0);
+            (from, date, Vec::new())
+        }
+    };
+    Seen {
+        from,
+        date,
+        headers,
+        gossip,
+    }
+}
+
 /// Writes the attachments of `report` below `dir` with sanitized, non-clobbering names;
 /// returns the paths written.
 pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReadError> {

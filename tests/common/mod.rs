@@ -54,6 +54,7 @@ impl Sandbox {
         let mut c = assert_cmd::Command::cargo_bin("sealmail").unwrap();
         c.env("SEALMAIL_HOME", self.home())
             .env("SEALMAIL_NO_KEYRING", "1")
+            .env("SEALMAIL_OFFLINE", "1")
             .env_remove("SEALMAIL_NOW")
             .env_remove("XDG_DATA_HOME");
         c

@@ -1,0 +1,272 @@
+//! Autocrypt Level 1, incoming: the `Autocrypt:` header of a message (only when its `addr` is
+//! the From address) and `Autocrypt-Gossip:` headers (only inside encrypted content), with the
+//! per-peer state the spec keeps (last_seen, autocrypt_timestamp, prefer-encrypt, gossip).
+//!
+//! A key learned this way starts `undecided`; it never replaces an accepted key silently: when
+//! a peer's key changes, the event says so and the accepted key's acceptance stays as it is.
+
+use std::path::PathBuf;
+
+use base64::Engine;
+use openpgp::parse::Parse;
+use openpgp::Cert;
+use sequoia_openpgp as openpgp;
+use serde::{Deserialize, Serialize};
+
+use super::meta::Acceptance;
+use super::{normalize_email, KeyError, Keyring};
+use crate::Context;
+
+/// A parsed `Autocrypt:` or `Autocrypt-Gossip:` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The address the key is for.
+    pub addr: String,
+    /// `prefer-encrypt=mutual` was given.
+    pub mutual: bool,
+    /// The key, binary.
+    pub keydata: Vec<u8>,
+}
+
+/// Parses a header value. Unknown attributes that do not start with `_` make it invalid (the
+/// spec says to ignore such headers).
+pub fn parse_header(value: &str) -> Result<Header, String> {
+    let mut addr = None;
+    let mut mutual = false;
+    let mut keydata = None;
+    for attr in value.split(';') {
+        let attr = attr.trim();
+        if attr.is_empty() {
+            continue;
+        }
+        let (k, v) = attr
+            .split_once('=')
+            .ok_or_else(|| format!("attribute without a value: {attr:?}"))?;
+        match k.trim() {
+            "addr" => addr = Some(normalize_email(v)),
+            "prefer-encrypt" => mutual = v.trim() == "mutual",
+            "keydata" => {
+                let clean: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+                keydata = Some(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(clean)
+                        .map_err(|e| format!("keydata is not base64: {e}"))?,
+                );
+            }
+            k if k.starts_with('_') => {}
+            k => return Err(format!("unknown critical attribute {k:?}")),
+        }
+    }
+    Ok(Header {
+        addr: addr.ok_or("no addr attribute")?,
+        mutual,
+        keydata: keydata.ok_or("no keydata attribute")?,
+    })
+}
+
+/// The Autocrypt state of one peer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PeerState {
+    /// Newest Date of any message from the peer (Unix seconds).
+    pub last_seen: i64,
+    /// Date of the newest message with an Autocrypt header.
+    pub autocrypt_timestamp: i64,
+    /// Fingerprint of the key from that header.
+    pub public_key: Option<String>,
+    /// `mutual` or `nopreference`.
+    pub prefer_encrypt: String,
+    /// Date of the newest gossip about the peer.
+    pub gossip_timestamp: i64,
+    /// Fingerprint of the gossiped key.
+    pub gossip_key: Option<String>,
+}
+
+/// What reading one message taught.
+#[derive(Debug, Clone, Serialize)]
+pub struct Event {
+    /// The peer.
+    pub addr: String,
+    /// The key's fingerprint.
+    pub fingerprint: String,
+    /// `header` or `gossip`.
+    pub source: String,
+    /// Whether the key was new to the store.
+    pub new_key: bool,
+    /// The peer's previous key when it changed.
+    pub changed_from: Option<String>,
+    /// The acceptance of the previous key (a verified key stays in use).
+    pub previous_acceptance: Option<Acceptance>,
+}
+
+fn state_path(ring: &Keyring, addr: &str) -> PathBuf {
+    let safe: String = addr
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "@.-_+".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    ring.meta_dir()
+        .with_file_name("autocrypt")
+        .join(format!("{safe}.json"))
+}
+
+/// The stored state of `addr`.
+pub fn peer_state(ring: &Keyring, addr: &str) -> Option<PeerState> {
+    serde_json::from_slice(&std::fs::read(state_path(ring, &normalize_email(addr))).ok()?).ok()
+}
+
+fn save_state(ring: &Keyring, addr: &str, st: &PeerState) -> Result<(), KeyError> {
+    let p = state_path(ring, addr);
+    crate::fsutil::write_atomic(&p, &serde_json::to_vec_pretty(st).unwrap_or_default(), true)?;
+    Ok(())
+}
+
+/// A message's Autocrypt material: From, Date, its `Autocrypt:` headers, and gossip found
+/// inside its encrypted content.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    /// The From address.
+    pub from: String,
+    /// The message Date (Unix seconds).
+    pub date: i64,
+    /// `Autocrypt:` header values of the outer header section.
+    pub headers: Vec<String>,
+    /// `Autocrypt-Gossip:` header values from inside the encryption (empty for unencrypted
+    /// mail: gossip outside encryption is ignored).
+    pub gossip: Vec<String>,
+}
+
+/// Collects the header values named `name` of a raw header section.
+pub fn header_values(raw: &[u8], name: &str) -> Vec<String> {
+    let end = crate::mime::find_header_end(raw);
+    crate::mime::header_fields(&raw[..end])
+        .iter()
+        .filter_map(|f| {
+            let s = String::from_utf8_lossy(f);
+            let (n, v) = s.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.replace(['\r', '\n'], " ").trim().to_string())
+        })
+        .collect()
+}
+
+/// Applies what a message says (Autocrypt spec, "Updating Autocrypt Peer State").
+pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, KeyError> {
+    let mut events = Vec::new();
+    let from = normalize_email(&seen.from);
+    if from.is_empty() {
+        return Ok(events);
+    }
+    // Exactly one valid header whose addr is From counts; anything else is ignored.
+    let valid: Vec<Header> = seen
+        .headers
+        .iter()
+        .filter_map(|h| parse_header(h).ok())
+        .filter(|h| h.addr == from)
+        .collect();
+    let mut st = peer_state(ring, &from).unwrap_or_default();
+    if seen.date > st.last_seen || st.last_seen == 0 {
+        st.last_seen = seen.date.max(st.last_seen);
+    }
+    if valid.len() == 1 && seen.date >= st.autocrypt_timestamp {
+        let h = &valid[0];
+        if let Some(ev) = store_key(
+            ring,
+            ctx,
+            &from,
+            &h.keydata,
+            "header",
+            st.public_key.clone(),
+        )? {
+            st.autocrypt_timestamp = seen.date;
+            st.public_key = Some(ev.fingerprint.clone());
+            st.prefer_encrypt = if h.mutual {
+                "mutual".into()
+            } else {
+                "nopreference".into()
+            };
+            events.push(ev);
+        }
+    }
+    save_state(ring, &from, &st)?;
+    for g in &seen.gossip {
+        let Ok(h) = parse_header(g) else { continue };
+        if h.addr == from {
+            continue;
+        }
+        let mut gst = peer_state(ring, &h.addr).unwrap_or_default();
+        if seen.date < gst.gossip_timestamp {
+            continue;
+        }
+        if let Some(ev) = store_key(
+            ring,
+            ctx,
+            &h.addr,
+            &h.keydata,
+            "gossip",
+            gst.gossip_key.clone().or(gst.public_key.clone()),
+        )? {
+            gst.gossip_timestamp = seen.date;
+            gst.gossip_key = Some(ev.fingerprint.clone());
+            save_state(ring, &h.addr, &gst)?;
+            events.push(ev);
+        }
+    }
+    Ok(events)
+}
+
+fn store_key(
+    ring: &Keyring,
+    ctx: &Context,
+    addr: &str,
+    keydata: &[u8],
+    source: &str,
+    previous: Option<String>,
+) -> Result<Option<Event>, KeyError> {
+    let Ok(cert) = Cert::from_bytes(keydata) else {
+        return Ok(None);
+    };
+    if cert.is_tsk() {
+        return Ok(None);
+    }
+    let Some(cert) = super::lookup::only_address(cert, addr) else {
+        return Ok(None);
+    };
+    if cert.with_policy(ctx.policy(), ctx.time()).is_err() {
+        return Ok(None);
+    }
+    let fpr = cert.fingerprint();
+    let new_key = ring.find(&fpr.to_hex()).is_err();
+    ring.store_as(cert, "autocrypt", Acceptance::Undecided, ctx.time())?;
+    let changed_from = previous.filter(|p| !p.eq_ignore_ascii_case(&fpr.to_hex()));
+    // A different key the user already accepted for this address is a change to report.
+    let accepted_other = ring
+        .find(addr)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| c.fingerprint() != fpr)
+        .map(|c| {
+            (
+                c.fingerprint().to_hex(),
+                ring.meta(&c.fingerprint()).acceptance,
+            )
+        })
+        .find(|(_, a)| *a >= Acceptance::Unverified);
+    let (changed_from, previous_acceptance) = match (changed_from, accepted_other) {
+        (_, Some((f, a))) => (Some(f), Some(a)),
+        (c, None) => (c, None),
+    };
+    Ok(Some(Event {
+        addr: addr.to_string(),
+        fingerprint: fpr.to_hex(),
+        source: source.into(),
+        new_key,
+        changed_from,
+        previous_acceptance,
+    }))
+}
