@@ -29,6 +29,7 @@
 pub mod compose;
 pub mod config;
 pub mod context;
+pub mod contractors;
 mod fsutil;
 pub mod home;
 pub mod keys;

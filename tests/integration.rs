@@ -3,6 +3,8 @@
 //!
 //! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
+//! - `keys`: WKD and VKS lookups against a real HTTPS server on 127.0.0.1:443 (names in
+//!   /etc/hosts), acceptance and verification, refresh, Autocrypt, --from-gpg, contractors;
 //! - `thunderbird`: Thunderbird's own OpenPGP test mails and the verdicts its tests assert;
 //! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux;
 //! - `send`: SMTP delivery to a real server (aiosmtpd, STARTTLS and AUTH), the outbox under
@@ -12,6 +14,7 @@ mod common;
 
 mod cli;
 mod interop;
+mod keys;
 mod neomutt;
 mod send;
 mod thunderbird;

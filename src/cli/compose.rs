@@ -134,6 +134,15 @@ pub fn prepare_recipients(
     use sealmail::keys::{Acceptance, KeyError, KeyProblem};
     let net = env.net()?;
     let mut notes = Vec::new();
+    sealmail::contractors::Contractors::open(env.home.root()).check_recipients(
+        draft
+            .to
+            .iter()
+            .chain(&draft.cc)
+            .chain(&draft.bcc)
+            .map(|m| m.email.as_str()),
+        env.ctx.time(),
+    )?;
     for m in draft.to.iter().chain(&draft.cc).chain(&draft.bcc) {
         match ring.recipient(&m.email, &env.ctx) {
             Err(KeyError::Unusable {

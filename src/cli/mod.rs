@@ -2,6 +2,7 @@
 
 mod compose;
 mod config;
+mod contractor;
 mod decrypt;
 mod demo;
 mod key;
@@ -67,6 +68,9 @@ enum Command {
     /// Store secrets (the SMTP password) in the OS keyring.
     #[command(subcommand)]
     Secret(secret::SecretCommand),
+    /// Keep track of contractors and their contracts.
+    #[command(subcommand)]
+    Contractor(contractor::ContractorCommand),
 }
 
 /// What every command gets: the home, the key store, the clock, output and passphrase options.
@@ -150,6 +154,7 @@ pub fn main() -> ExitCode {
         Command::Sendmail(a) => sendmail::run(a, &env),
         Command::Config(c) => config::run(c, &env),
         Command::Secret(c) => secret::run(c, &env),
+        Command::Contractor(c) => contractor::run(c, &env),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

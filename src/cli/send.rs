@@ -98,6 +98,7 @@ pub fn queue(env: &Env, args: &ComposeArgs) -> Result<(Outbox, Vec<Entry>), Fail
     }
     let draft = args.draft(env)?;
     let ring = env.keyring()?;
+    refresh_stale(env, &ring, &draft);
     let notes = super::compose::prepare_recipients(env, &draft, &ring)?;
     let mut cb = env.password_cb();
     let copies = prepare(&draft, &ring, &env.ctx, &mut cb)?;
@@ -132,5 +133,57 @@ pub fn run(args: SendArgs, env: &Env) -> Result<(), Failure> {
     let cfg = env.config()?;
     let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
     let r = deliver(env, &cfg, &outbox, Some(&ids))?;
+    record_sent(env, &entries, &r);
     report(env, &r)
+}
+
+/// Re-fetches recipients' keys that came from the network and were last fetched longer ago
+/// than `[network] refresh_after_days` (default 7), so a revocation is seen before sending.
+/// A failed refresh is a warning; the key in the store is then used as it is.
+fn refresh_stale(env: &Env, ring: &sealmail::keys::Keyring, draft: &sealmail::compose::Draft) {
+    let Ok(cfg) = env.config() else { return };
+    let Ok(net) = env.net() else { return };
+    if net.offline {
+        return;
+    }
+    let max_age = cfg.network.refresh_after_days.unwrap_or(7) as i64 * 86400;
+    let now = chrono::DateTime::<chrono::Utc>::from(env.ctx.time());
+    for m in draft.to.iter().chain(&draft.cc).chain(&draft.bcc) {
+        for cert in ring.find(&m.email).unwrap_or_default() {
+            let meta = ring.meta(&cert.fingerprint());
+            if !meta.origin.contains(':') {
+                continue;
+            }
+            let last = meta.refreshed.as_deref().or(Some(meta.added.as_str()));
+            let age = last
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                .map(|t| (now - t.with_timezone(&chrono::Utc)).num_seconds())
+                .unwrap_or(i64::MAX);
+            if age <= max_age {
+                continue;
+            }
+            match sealmail::keys::lookup::fetch(&m.email, &net, &env.ctx, true) {
+                Ok(f) if f.cert.fingerprint() == cert.fingerprint() => {
+                    let _ = ring.store_as(f.cert, &f.origin, meta.acceptance, env.ctx.time());
+                }
+                Ok(_) => eprintln!("sealmail: warning: {} now serves another key for {}; check it: sealmail key fetch {}", meta.origin, m.email, m.email),
+                Err(e) => eprintln!("sealmail: warning: could not refresh the key of {}: {e}", m.email),
+            }
+        }
+    }
+}
+
+/// Notes the last mail sent to contractors that received one.
+pub fn record_sent(env: &Env, entries: &[Entry], r: &FlushReport) {
+    let sent: Vec<&str> = entries
+        .iter()
+        .filter(|e| {
+            r.outcomes
+                .iter()
+                .any(|o| o.id == e.id && o.result == "sent")
+        })
+        .flat_map(|e| e.envelope.to.iter().map(|s| s.as_str()))
+        .collect();
+    let _ =
+        sealmail::contractors::Contractors::open(env.home.root()).record_sent(sent, env.ctx.time());
 }

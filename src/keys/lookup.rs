@@ -182,18 +182,24 @@ pub fn fetch(
     let mut tried = Vec::new();
     let domain = email.rsplit('@').next().unwrap_or("").to_string();
 
-    // 1. WKD.
-    match rt.block_on(sequoia_net::wkd::get(&client, &email)) {
-        Ok(certs) => match judge(certs, &email, ctx, for_refresh) {
-            Ok(cert) => {
-                return Ok(Found {
-                    cert,
-                    origin: format!("wkd:{domain}"),
-                })
+    // 1. WKD: the advanced method; the direct one when the advanced host cannot be reached.
+    match rt.block_on(wkd_get(&client, &email)) {
+        Ok(body) => {
+            let certs = match openpgp::cert::CertParser::from_bytes(&body) {
+                Ok(p) => p.collect(),
+                Err(e) => vec![Err(e)],
+            };
+            match judge(certs, &email, ctx, for_refresh) {
+                Ok(cert) => {
+                    return Ok(Found {
+                        cert,
+                        origin: format!("wkd:{domain}"),
+                    })
+                }
+                Err(why) => tried.push(format!("WKD of {domain}: {why}")),
             }
-            Err(why) => tried.push(format!("WKD of {domain}: {why}")),
-        },
-        Err(e) => tried.push(format!("WKD of {domain}: {}", describe(&e))),
+        }
+        Err(why) => tried.push(format!("WKD of {domain}: {why}")),
     }
 
     // 2. VKS.
@@ -250,6 +256,33 @@ pub fn fetch(
     Err(LookupError::NotFound { email, tried })
 }
 
+/// Fetches the WKD body for `email` (sequoia-net builds the URLs).
+async fn wkd_get(client: &reqwest::Client, email: &str) -> Result<Vec<u8>, String> {
+    use sequoia_net::wkd::{Url, Variant};
+    let url = Url::from(email).map_err(|e| e.to_string())?;
+    let advanced = url.to_url(Variant::Advanced).map_err(|e| e.to_string())?;
+    let direct = url.to_url(Variant::Direct).map_err(|e| e.to_string())?;
+    let res = match client.get(advanced).send().await {
+        Ok(r) => r,
+        // No such host (or nothing listening): the direct method.
+        Err(e) if e.is_connect() => client
+            .get(direct)
+            .send()
+            .await
+            .map_err(|e| describe_reqwest(&e))?,
+        Err(e) => return Err(describe_reqwest(&e)),
+    };
+    match res.status() {
+        s if s.is_success() => Ok(res
+            .bytes()
+            .await
+            .map_err(|e| describe_reqwest(&e))?
+            .to_vec()),
+        reqwest::StatusCode::NOT_FOUND => Err("no key for this address".into()),
+        s => Err(format!("HTTP {s}")),
+    }
+}
+
 fn describe(e: &anyhow::Error) -> String {
     for c in e.chain() {
         if let Some(r) = c.downcast_ref::<reqwest::Error>() {
@@ -258,11 +291,16 @@ fn describe(e: &anyhow::Error) -> String {
         if let Some(n) = c.downcast_ref::<sequoia_net::Error>() {
             return match n {
                 sequoia_net::Error::NotFound => "no key for this address".into(),
-                sequoia_net::Error::EmailNotInUserids(_) => {
-                    "the key it returned is not for this address".into()
+                sequoia_net::Error::EmailNotInUserids(a) => {
+                    format!("the key it returned is not for {a}")
                 }
                 other => other.to_string(),
             };
+        }
+        if c.downcast_ref::<openpgp::Error>().is_some()
+            || c.downcast_ref::<std::io::Error>().is_some()
+        {
+            return format!("the answer is not an OpenPGP key ({e:#})");
         }
     }
     format!("{e:#}")
