@@ -474,7 +474,9 @@ pub fn compose_to(
                 let mut signer = Signer::new(message, signer)
                     .map_err(pgp_err)?
                     .hash_algo(HashAlgorithm::SHA512)
-                    .map_err(pgp_err)?;
+                    .map_err(pgp_err)?
+                    // Signed at the context's time, the clock everything else is judged by.
+                    .creation_time(ctx.time());
                 for r in &recipients {
                     signer = signer.add_intended_recipient(&r.cert);
                 }
@@ -510,6 +512,7 @@ pub fn compose_to(
                     .map_err(pgp_err)?
                     .hash_algo(HashAlgorithm::SHA512)
                     .map_err(pgp_err)?
+                    .creation_time(ctx.time())
                     .detached()
                     .build()
                     .map_err(pgp_err)?;
