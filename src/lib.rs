@@ -30,6 +30,7 @@ pub mod compose;
 pub mod config;
 pub mod context;
 pub mod contractors;
+pub mod credential;
 mod fsutil;
 pub mod home;
 pub mod keys;

@@ -2,6 +2,8 @@
 //! temporary `SEALMAIL_HOME`, next to the real peers (gpg, rnp, sq, neomutt).
 //!
 //! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
+//! - `credential`: credential mails end to end, the vault in keepassxc-cli, the pre-send report,
+//!   the password generator, and the leak audit measured on a labelled mailbox;
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
 //! - `keys`: WKD and VKS lookups against a real HTTPS server on 127.0.0.1:443 (names in
 //!   /etc/hosts), acceptance and verification, refresh, Autocrypt, --from-gpg, contractors;
@@ -13,6 +15,7 @@
 mod common;
 
 mod cli;
+mod credential;
 mod interop;
 mod keys;
 mod neomutt;

@@ -29,6 +29,10 @@ pub struct DecryptArgs {
     /// Fail (exit 1) unless the signature is good and its signer's user ID matches From.
     #[arg(long)]
     pub require_signature: bool,
+    /// For a credential mail: print only this field's value (for piping into a password
+    /// manager).
+    #[arg(long, value_name = "NAME")]
+    pub field: Option<String>,
     /// Also write a decrypted copy of the whole message here (a signature made with the
     /// encryption is kept, so the copy still verifies). Mind where you keep it: it is plaintext.
     #[arg(long, value_name = "FILE")]
@@ -140,8 +144,45 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
         })?;
         eprintln!("sealmail: wrote a decrypted copy to {}", path.display());
     }
+    let credential = sealmail::credential::recognize(&report);
+    if let Some(name) = &args.field {
+        let c = credential.as_ref().ok_or_else(|| {
+            Failure::new("this is not a credential mail (no encrypted credential.json)")
+                .hint("drop --field to read the message")
+        })?;
+        let v = c.get(name).ok_or_else(|| {
+            Failure::new(format!("the credential has no field {name:?}")).hint(format!(
+                "its fields: {}",
+                c.fields
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        return write_stdout(format!("{v}\n").as_bytes());
+    }
+    if let Some(c) = &credential {
+        eprintln!(
+            "sealmail: credential mail with fields: {}",
+            c.fields
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if env.json {
-        print_json(&report)?;
+        let mut v = serde_json::to_value(&report).map_err(|e| Failure::new(e.to_string()))?;
+        if let Some(c) = &credential {
+            let fields: serde_json::Map<String, serde_json::Value> = c
+                .fields
+                .iter()
+                .map(|(n, val)| (n.clone(), serde_json::Value::String(val.to_string())))
+                .collect();
+            v["credential"] = serde_json::json!({"fields": fields, "note": c.note});
+        }
+        print_json(&v)?;
     } else if args.raw {
         write_stdout(report.inner.as_deref().unwrap_or(&raw))?;
     } else {

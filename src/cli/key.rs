@@ -242,10 +242,17 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                         .hint("do not use this key; ask the owner for their key again, or: sealmail key reject QUERY"));
                 }
             }
+            // Who checked: the configured identity, else the address of the own key.
             let by = env
                 .config()?
                 .identity
                 .email
+                .or_else(|| {
+                    ring.secret_certs()
+                        .ok()?
+                        .iter()
+                        .find_map(|c| sealmail::keys::cert_emails(c).into_iter().next())
+                })
                 .or_else(|| std::env::var("USER").ok())
                 .unwrap_or_else(|| "you".into());
             let v = Verification {

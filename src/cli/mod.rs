@@ -1,14 +1,17 @@
 //! Argument parsing and dispatch. One file per command; `output.rs` renders data and errors.
 
+mod audit;
 mod compose;
 mod config;
 mod contractor;
+mod credential;
 mod decrypt;
 mod demo;
 mod key;
 mod outbox;
 mod output;
 mod pass;
+mod password;
 mod secret;
 mod send;
 mod sendmail;
@@ -71,6 +74,13 @@ enum Command {
     /// Keep track of contractors and their contracts.
     #[command(subcommand)]
     Contractor(contractor::ContractorCommand),
+    /// Send access details encrypted (the credential mail).
+    #[command(subcommand)]
+    Credential(credential::CredentialCommand),
+    /// Make strong passwords or passphrases.
+    Password(password::PasswordArgs),
+    /// Find credentials already sent in plaintext mail.
+    Audit(audit::AuditArgs),
 }
 
 /// What every command gets: the home, the key store, the clock, output and passphrase options.
@@ -155,6 +165,9 @@ pub fn main() -> ExitCode {
         Command::Config(c) => config::run(c, &env),
         Command::Secret(c) => secret::run(c, &env),
         Command::Contractor(c) => contractor::run(c, &env),
+        Command::Credential(c) => credential::run(c, &env),
+        Command::Password(a) => password::run(a, &env),
+        Command::Audit(a) => audit::run(a, &env),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,354 @@
+//! `sealmail credential send`: the credential mail, with the pre-send report.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use sealmail::compose::{Attachment, Draft};
+use sealmail::credential::{password, vault, Credential, CredentialError, ATTACHMENT};
+use sealmail::mime::{BadAddress, Mailbox};
+use sealmail::send::{enqueue, prepare, Copy};
+use serde_json::{json, Value};
+use zeroize::{Zeroize, Zeroizing};
+
+use super::output::print_json;
+use super::{Env, Failure};
+
+#[derive(Subcommand, Debug)]
+pub enum CredentialCommand {
+    /// Send access details (host, username, password, ...) encrypted and signed.
+    ///
+    /// Values never come from the command line: they are asked for with hidden input
+    /// (--field NAME=?), read from a file (--from-file F.env|F.json), or generated (--generate
+    /// NAME).
+    ///
+    /// Example: sealmail credential send --to bob@agency.example --field host=? --field username=? --generate password
+    Send(SendArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    /// A recipient (repeat for more).
+    #[arg(long, required = true)]
+    to: Vec<String>,
+    /// Your address (default: [identity] email of config.toml).
+    #[arg(long)]
+    from: Option<String>,
+    /// The subject (travels only inside the encryption).
+    #[arg(long, default_value = "Access details")]
+    subject: String,
+    /// A field to ask for with hidden input: NAME=? (repeat for more).
+    #[arg(long, value_name = "NAME=?")]
+    field: Vec<String>,
+    /// A field whose value sealmail generates (a 20-character password).
+    #[arg(long, value_name = "NAME")]
+    generate: Vec<String>,
+    /// Read the fields from a .env file (KEY=value lines) or a flat JSON object.
+    #[arg(long, value_name = "FILE")]
+    from_file: Option<PathBuf>,
+    /// A note for the recipient (not secret).
+    #[arg(long)]
+    note: Option<String>,
+    /// Also attach a KeePass vault (KDBX4) with the fields; its passphrase is shown once, here.
+    #[arg(long)]
+    vault: bool,
+    /// Words in the vault passphrase (at least 6).
+    #[arg(long, default_value_t = 6)]
+    vault_words: usize,
+    /// Show the pre-send report and queue the mail in the outbox, without sending.
+    #[arg(long)]
+    dry_run: bool,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    yes: bool,
+}
+
+impl From<CredentialError> for Failure {
+    fn from(e: CredentialError) -> Self {
+        let hint = e.hint().unwrap_or_default();
+        Failure::new(e.to_string()).hint(hint)
+    }
+}
+
+fn fields(args: &SendArgs) -> Result<Credential, Failure> {
+    let mut c = Credential {
+        note: args.note.clone(),
+        ..Default::default()
+    };
+    if let Some(f) = &args.from_file {
+        let text = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| {
+            Failure::new(format!("cannot read {}: {e}", f.display()))
+                .hint("check the path given to --from-file")
+        })?);
+        let name = f.display().to_string();
+        let json = f.extension().is_some_and(|x| x == "json") || text.trim_start().starts_with('{');
+        if json {
+            c.parse_json(&text, &name)?;
+        } else {
+            c.parse_env(&text, &name)?;
+        }
+    }
+    for spec in &args.field {
+        let (name, v) = spec.split_once('=').unwrap_or((spec.as_str(), "?"));
+        if v != "?" {
+            return Err(Failure::new(format!(
+                "--field {name}=... : values are never taken from the command line (they would stay in your shell history and the process list)"
+            ))
+            .hint(format!("write --field {name}=? and type it at the prompt, or put it in a file: --from-file secrets.env"))
+            .usage());
+        }
+        let value = super::pass::Passphrases::prompt_line(&format!("{name} (hidden): "))
+            .ok_or_else(|| {
+                Failure::new(format!("cannot ask for {name}: no terminal")).hint(
+                    "give the values in a file instead: --from-file secrets.env (KEY=value lines)",
+                )
+            })?;
+        c.push(name, value)?;
+    }
+    for name in &args.generate {
+        let p = password::generate(20, true).map_err(|e| Failure::new(e.to_string()))?;
+        c.push(name, p)?;
+    }
+    if c.fields.is_empty() {
+        return Err(CredentialError::NoFields.into());
+    }
+    Ok(c)
+}
+
+/// The pre-send report: for each recipient the key, where it came from, who verified it, its
+/// expiry, the contract end; what travels in the clear; the size.
+fn presend_report(env: &Env, draft: &Draft, copies: &[Copy]) -> Result<Value, Failure> {
+    let ring = env.keyring()?;
+    let contractors = sealmail::contractors::Contractors::open(env.home.root())
+        .list()
+        .unwrap_or_default();
+    let mut recipients = Vec::new();
+    for m in draft.to.iter().chain(&draft.cc).chain(&draft.bcc) {
+        let r = ring.recipient(&m.email, &env.ctx)?;
+        let info = ring.info(&r.cert, &env.ctx);
+        let contract = contractors
+            .iter()
+            .find(|c| c.emails.contains(&m.email.to_lowercase()));
+        recipients.push(json!({
+            "email": m.email,
+            "fingerprint": info.fingerprint,
+            "origin": info.origin,
+            "acceptance": info.acceptance,
+            "verified_by": info.verification.as_ref().map(|v| v.by.clone()),
+            "verified_how": info.verification.as_ref().map(|v| v.how.clone()),
+            "verified_at": info.verification.as_ref().map(|v| v.at.clone()),
+            "expires": info.expires,
+            "warnings": info.warnings,
+            "contractor": contract.map(|c| c.name.clone()),
+            "contract_end": contract.and_then(|c| c.until.clone()),
+        }));
+    }
+    let main = copies.iter().find(|c| c.main).or(copies.first());
+    let head = main.map(|c| {
+        let s = String::from_utf8_lossy(&c.message);
+        let end = s.find("\r\n\r\n").unwrap_or(s.len());
+        s[..end].to_string()
+    });
+    let header = |name: &str| {
+        head.as_deref().and_then(|h| {
+            h.split("\r\n")
+                .find(|l| {
+                    l.to_lowercase()
+                        .starts_with(&format!("{}:", name.to_lowercase()))
+                })
+                .map(|l| l[name.len() + 1..].trim().to_string())
+        })
+    };
+    Ok(json!({
+        "recipients": recipients,
+        "clear": {
+            "envelope_from": draft.from.email,
+            "envelope_to": copies.iter().flat_map(|c| c.envelope.to.clone()).collect::<Vec<_>>(),
+            "from": header("From"),
+            "to": header("To"),
+            "cc": header("Cc"),
+            "date": header("Date"),
+            "message_id": header("Message-ID"),
+            "subject": header("Subject"),
+        },
+        "encrypted": ["subject", "body", "attachments", "protected From/To/Cc/Date"],
+        "size": copies.iter().map(|c| c.message.len()).sum::<usize>(),
+        "messages": copies.len(),
+    }))
+}
+
+fn print_report(r: &Value) {
+    eprintln!("Before sending:");
+    for p in r["recipients"].as_array().into_iter().flatten() {
+        let s = |k: &str| p[k].as_str().unwrap_or("-").to_string();
+        eprintln!("  to {}", s("email"));
+        eprintln!(
+            "     key {}  from {}  {}",
+            s("fingerprint"),
+            s("origin"),
+            s("acceptance")
+        );
+        match p["verified_by"].as_str() {
+            Some(by) => eprintln!(
+                "     verified by {by} ({}, {})",
+                s("verified_how"),
+                s("verified_at")
+            ),
+            None => eprintln!(
+                "     fingerprint not verified (sealmail key verify {})",
+                s("fingerprint")
+            ),
+        }
+        eprintln!(
+            "     key expires {}  contract ends {}",
+            p["expires"].as_str().unwrap_or("never"),
+            p["contract_end"].as_str().unwrap_or("-")
+        );
+        for w in p["warnings"].as_array().into_iter().flatten() {
+            eprintln!("     WARNING: {}", w.as_str().unwrap_or(""));
+        }
+    }
+    let c = &r["clear"];
+    eprintln!(
+        "  in the clear: envelope {} -> {}",
+        c["envelope_from"].as_str().unwrap_or(""),
+        c["envelope_to"]
+    );
+    eprintln!(
+        "                From: {}  To: {}  Date: {}  Subject: {}",
+        c["from"].as_str().unwrap_or(""),
+        c["to"].as_str().unwrap_or(""),
+        c["date"].as_str().unwrap_or(""),
+        c["subject"].as_str().unwrap_or("")
+    );
+    eprintln!(
+        "  encrypted: the subject, the body, the attachments; size {} bytes",
+        r["size"]
+    );
+}
+
+/// Shows the vault passphrase once, on the terminal if there is one.
+fn show_once(passphrase: &str) {
+    use std::io::Write;
+    let text = format!(
+        "\nVault passphrase (shown once, not stored anywhere):\n\n    {passphrase}\n\nSay it to the recipient by phone; do not send it by mail or chat.\n\n"
+    );
+    match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
+        Ok(mut t) => {
+            let _ = t.write_all(text.as_bytes());
+        }
+        Err(_) => eprint!("{text}"),
+    }
+}
+
+pub fn run(cmd: CredentialCommand, env: &Env) -> Result<(), Failure> {
+    let CredentialCommand::Send(args) = cmd;
+    let from = match &args.from {
+        Some(f) => f.clone(),
+        None => env.config()?.identity.email.ok_or_else(|| {
+            Failure::new("no sender: give --from, or set [identity] email in config.toml")
+                .hint("sealmail config init --email YOU")
+                .usage()
+        })?,
+    };
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e: BadAddress| Failure::new(e.to_string()).usage())?;
+    let mut to = Vec::new();
+    for t in &args.to {
+        to.push(
+            t.parse::<Mailbox>()
+                .map_err(|e: BadAddress| Failure::new(e.to_string()).usage())?,
+        );
+    }
+    // Refuse an unusable vault policy before asking for anything.
+    let vault_pass = if args.vault {
+        Some(vault::vault_passphrase(args.vault_words)?)
+    } else {
+        None
+    };
+    let cred = fields(&args)?;
+    let mut attachments = vec![Attachment {
+        filename: ATTACHMENT.into(),
+        content_type: "application/json".into(),
+        data: cred.json().to_vec(),
+    }];
+    if let Some(p) = &vault_pass {
+        let kdbx = vault::build(&cred, &args.subject, p)?;
+        attachments.push(Attachment {
+            filename: "credentials.kdbx".into(),
+            content_type: "application/x-keepass2".into(),
+            data: kdbx.to_vec(),
+        });
+    }
+    let mut draft = Draft {
+        from,
+        to,
+        cc: vec![],
+        bcc: vec![],
+        subject: args.subject.clone(),
+        body: cred.body(&args.subject).to_string(),
+        attachments,
+        date: None,
+        message_id: None,
+        content: None,
+        sign_with: env.config()?.identity.key,
+        extra_headers: vec![("X-Sealmail-Credential".into(), "1".into())],
+    };
+    let result = compose_and_send(
+        env,
+        &args,
+        &draft,
+        vault_pass.as_deref().map(|s| s.as_str()),
+    );
+    // The secrets in the draft are wiped whatever happened.
+    draft.body.zeroize();
+    for a in &mut draft.attachments {
+        a.data.zeroize();
+    }
+    result
+}
+
+fn compose_and_send(
+    env: &Env,
+    args: &SendArgs,
+    draft: &Draft,
+    vault_pass: Option<&str>,
+) -> Result<(), Failure> {
+    let ring = env.keyring()?;
+    let notes = super::compose::prepare_recipients(env, draft, &ring)?;
+    let mut cb = env.password_cb();
+    let copies = prepare(draft, &ring, &env.ctx, &mut cb)?;
+    notes.iter().for_each(|n| eprintln!("{n}"));
+    let report = presend_report(env, draft, &copies)?;
+    if env.json {
+        print_json(&report)?;
+    } else {
+        print_report(&report);
+    }
+    if !args.dry_run && !args.yes {
+        if let Some(false) = super::key::ask_yes("Send this credential mail? [y/N] ") {
+            return Err(Failure::new("not sent (you said no)")
+                .hint("nothing was queued; run the command again when ready"));
+        }
+    }
+    let outbox = env.outbox()?;
+    let entries = enqueue(&outbox, &copies, env.ctx.time())?;
+    if let Some(p) = vault_pass {
+        show_once(p);
+    }
+    if args.dry_run {
+        for e in &entries {
+            eprintln!(
+                "queued {} (dry run, not sent): {}",
+                e.id,
+                outbox.queue_dir().join(format!("{}.eml", e.id)).display()
+            );
+        }
+        return Ok(());
+    }
+    let cfg = env.config()?;
+    let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
+    let r = super::send::deliver(env, &cfg, &outbox, Some(&ids))?;
+    super::send::record_sent(env, &entries, &r);
+    super::send::report(env, &r)
+}
