@@ -659,3 +659,68 @@ fn leak_audit_reads_eml_and_maildir_and_flags_screenshots() {
         .success()
         .stderr(predicate::str::contains("1 encrypted skipped"));
 }
+
+/// Peak resident memory (KiB) of `sealmail ARGS` in `sb`, measured by GNU time.
+pub fn peak_rss_kib(sb: &Sandbox, args: &[&str]) -> (u64, std::process::ExitStatus) {
+    require("/usr/bin/time");
+    let bin = assert_cmd::cargo::cargo_bin("sealmail");
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "MAXRSS %M"])
+        .arg(bin)
+        .args(args)
+        .env("SEALMAIL_HOME", sb.home())
+        .env("SEALMAIL_OFFLINE", "1")
+        .env("SEALMAIL_NO_KEYRING", "1")
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    let kib = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("MAXRSS "))
+        .next_back()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no MAXRSS in {err}"));
+    (kib, out.status)
+}
+
+#[test]
+fn leak_audit_memory_does_not_grow_with_the_mailbox() {
+    use std::io::Write;
+    let sb = Sandbox::new();
+    let one = mail(
+        1,
+        "a@corp.example",
+        "report",
+        &text(&"quarterly numbers, nothing secret here. ".repeat(100)),
+    );
+    let make = |name: &str, mb: usize| {
+        let p = sb.path(name);
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+        let mut written = 0;
+        let mut i = 0;
+        while written < mb << 20 {
+            let m = format!(
+                "From a@corp.example Mon Jan  5 10:00:00 2026\n{}\n",
+                one.replace("<m1@", &format!("<m{i}@"))
+            );
+            f.write_all(m.as_bytes()).unwrap();
+            written += m.len();
+            i += 1;
+        }
+        f.write_all(b"From a@corp.example Mon Jan  5 10:00:00 2026\nFrom: a@corp.example\nSubject: x\n\npassword: Last#Mail99\n").unwrap();
+        p
+    };
+    let small = make("small.mbox", 8);
+    let big = make("big.mbox", 128);
+    let (s, st) = peak_rss_kib(&sb, &["audit", small.to_str().unwrap()]);
+    assert_eq!(st.code(), Some(1), "the planted last mail is found");
+    let (b, st) = peak_rss_kib(&sb, &["audit", big.to_str().unwrap()]);
+    assert_eq!(st.code(), Some(1));
+    println!("audit peak RSS: 8 MB mbox {s} KiB, 128 MB mbox {b} KiB");
+    assert!(b < 48 * 1024, "128 MB mbox in {b} KiB");
+    assert!(
+        b < s + 8 * 1024,
+        "memory grows with the mailbox: {s} -> {b} KiB"
+    );
+}

@@ -145,16 +145,19 @@ pub fn prepare_recipients(
     )?;
     for m in draft.to.iter().chain(&draft.cc).chain(&draft.bcc) {
         match ring.recipient(&m.email, &env.ctx) {
-            Err(KeyError::Unusable {
-                problem: KeyProblem::Missing,
-                ..
-            }) if !net.offline => {
+            // No usable key (none, expired, revoked, no encryption subkey): look it up; a
+            // renewed or new key may be published.
+            Err(KeyError::Unusable { problem, .. })
+                if !net.offline && !matches!(problem, KeyProblem::NotAccepted { .. }) =>
+            {
                 eprintln!(
                     "sealmail: no key for {} in the store; looking it up (WKD, {})",
                     m.email, net.keyserver
                 );
                 let found = match sealmail::keys::lookup::fetch(&m.email, &net, &env.ctx, false) {
                     Ok(f) => f,
+                    // Nothing better published: compose names the stored key's problem.
+                    Err(_) if !matches!(problem, KeyProblem::Missing) => continue,
                     Err(e) => {
                         let hint = e.hint().unwrap_or_default();
                         return Err(Failure::new(format!("not encrypting: {e}")).hint(hint));
@@ -171,6 +174,10 @@ pub fn prepare_recipients(
                     "sealmail: found key {fpr} for {} via {}",
                     m.email, found.origin
                 );
+                if ring.recipient(&m.email, &env.ctx).is_ok() {
+                    // An update of a key already accepted (e.g. a new expiry date).
+                    continue;
+                }
                 match super::key::ask_yes(&format!("Accept this key for {} (unverified)? [y/N] ", m.email)) {
                     Some(true) => ring.set_acceptance(&found.cert.fingerprint(), Acceptance::Unverified, None)?,
                     Some(false) => {
