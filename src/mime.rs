@@ -212,6 +212,104 @@ pub fn write_base64_lines(out: &mut dyn Write, data: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Streams the file at `path` base64-encoded in lines of 76 characters, each ended by CRLF,
+/// in constant memory.
+pub fn write_base64_file(out: &mut dyn Write, path: &std::path::Path) -> io::Result<()> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    // A multiple of 57 bytes, so that every chunk but the last fills whole lines.
+    let mut buf = vec![0u8; 57 * 1024];
+    loop {
+        let mut n = 0;
+        while n < buf.len() {
+            match f.read(&mut buf[n..])? {
+                0 => break,
+                k => n += k,
+            }
+        }
+        if n == 0 {
+            break;
+        }
+        write_base64_lines(out, &buf[..n])?;
+        if n < buf.len() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Writes everything to two writers.
+pub struct Tee<A: Write, B: Write> {
+    a: A,
+    b: B,
+}
+
+impl<A: Write, B: Write> Tee<A, B> {
+    /// Both writers.
+    pub fn new(a: A, b: B) -> Self {
+        Tee { a, b }
+    }
+}
+
+impl<A: Write, B: Write> Write for Tee<A, B> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.a.write_all(buf)?;
+        self.b.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.a.flush()?;
+        self.b.flush()
+    }
+}
+
+/// Holds the last two bytes back; [`HoldBackCrlf::finish`] drops them if they are a CRLF (the
+/// line break that belongs to the next MIME boundary), else writes them.
+pub struct HoldBackCrlf<W: Write> {
+    inner: W,
+    held: Vec<u8>,
+}
+
+impl<W: Write> HoldBackCrlf<W> {
+    /// Wraps `inner`.
+    pub fn new(inner: W) -> Self {
+        HoldBackCrlf {
+            inner,
+            held: Vec::with_capacity(2),
+        }
+    }
+
+    /// Ends the stream. You MUST call it, or the last two bytes are lost.
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.held != b"\r\n" {
+            self.inner.write_all(&self.held)?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Write for HoldBackCrlf<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.len() >= 2 {
+            self.inner.write_all(&self.held)?;
+            self.inner.write_all(&buf[..buf.len() - 2])?;
+            self.held.clear();
+            self.held.extend_from_slice(&buf[buf.len() - 2..]);
+        } else {
+            self.held.extend_from_slice(buf);
+            if self.held.len() > 2 {
+                let extra = self.held.len() - 2;
+                self.inner.write_all(&self.held[..extra])?;
+                self.held.drain(..extra);
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// A filename fit for a `filename=` parameter: no path, no quotes, no control characters.
 pub fn safe_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");

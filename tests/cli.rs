@@ -483,6 +483,7 @@ fn attachment_names_are_sanitized() {
         filename: "../../etc/evil.sh".into(),
         content_type: "text/plain".into(),
         data: b"rm -rf /\n".to_vec(),
+        path: None,
     });
     let ring = sealmail::keys::Keyring::open(&alice.home()).unwrap();
     let ctx = sealmail::Context::now();

@@ -660,30 +660,6 @@ fn leak_audit_reads_eml_and_maildir_and_flags_screenshots() {
         .stderr(predicate::str::contains("1 encrypted skipped"));
 }
 
-/// Peak resident memory (KiB) of `sealmail ARGS` in `sb`, measured by GNU time.
-pub fn peak_rss_kib(sb: &Sandbox, args: &[&str]) -> (u64, std::process::ExitStatus) {
-    require("/usr/bin/time");
-    let bin = assert_cmd::cargo::cargo_bin("sealmail");
-    let out = Command::new("/usr/bin/time")
-        .args(["-f", "MAXRSS %M"])
-        .arg(bin)
-        .args(args)
-        .env("SEALMAIL_HOME", sb.home())
-        .env("SEALMAIL_OFFLINE", "1")
-        .env("SEALMAIL_NO_KEYRING", "1")
-        .stdout(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    let kib = err
-        .lines()
-        .filter_map(|l| l.strip_prefix("MAXRSS "))
-        .next_back()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or_else(|| panic!("no MAXRSS in {err}"));
-    (kib, out.status)
-}
-
 #[test]
 fn leak_audit_memory_does_not_grow_with_the_mailbox() {
     use std::io::Write;

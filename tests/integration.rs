@@ -9,6 +9,8 @@
 //!   /etc/hosts), acceptance and verification, refresh, Autocrypt, --from-gpg, contractors;
 //! - `thunderbird`: Thunderbird's own OpenPGP test mails and the verdicts its tests assert;
 //! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux;
+//! - `scale`: a 256 MB attachment composed in bounded memory; batch decryption of Maildir and
+//!   mbox;
 //! - `send`: SMTP delivery to a real server (aiosmtpd, STARTTLS and AUTH), the outbox under
 //!   injected faults, sendmail mode (also under git send-email), the OS keyring.
 
@@ -19,5 +21,6 @@ mod credential;
 mod interop;
 mod keys;
 mod neomutt;
+mod scale;
 mod send;
 mod thunderbird;

@@ -8,7 +8,6 @@ use sealmail::compose::{compose, Attachment, Draft, Protection};
 use sealmail::keys::Keyring;
 use sealmail::mime::{BadAddress, Mailbox};
 
-use super::output::write_stdout;
 use super::{Env, Failure};
 
 /// Write a finished message: encrypted to every recipient and to you, signed by you
@@ -220,22 +219,44 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
     } else {
         Protection::EncryptAndSign
     };
-    let mut buf = Vec::new();
     let mut cb = env.password_cb();
-    let done = compose(&draft, protection, &ring, &env.ctx, &mut cb, &mut buf)?;
-    notes.iter().for_each(|n| eprintln!("{n}"));
-    match &args.output {
+    // The message streams to its destination: a big attachment never sits in memory.
+    let done = match &args.output {
         Some(p) => {
-            let mut f = std::fs::File::create(p).map_err(|e| {
+            let cannot = |e: std::io::Error| {
                 Failure::new(format!("cannot write {}: {e}", p.display()))
                     .hint("choose a writable path for -o")
-            })?;
-            f.write_all(&buf)
-                .and_then(|_| f.sync_all())
-                .map_err(|e| Failure::new(format!("cannot write {}: {e}", p.display())))?;
+            };
+            let f = std::fs::File::create(p).map_err(cannot)?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            let r = compose(&draft, protection, &ring, &env.ctx, &mut cb, &mut w);
+            let r = r.map_err(Failure::from).and_then(|d| {
+                let f = w.into_inner().map_err(|e| cannot(e.into_error()))?;
+                f.sync_all().map_err(cannot)?;
+                Ok(d)
+            });
+            match r {
+                Ok(d) => d,
+                Err(e) => {
+                    // Fail closed: no half-written message is left behind.
+                    let _ = std::fs::remove_file(p);
+                    return Err(e);
+                }
+            }
         }
-        None => write_stdout(&buf)?,
-    }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+            let d = compose(&draft, protection, &ring, &env.ctx, &mut cb, &mut w)?;
+            match w.flush() {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(Failure::new(format!("cannot write to stdout: {e}")))
+                }
+                _ => {}
+            }
+            d
+        }
+    };
+    notes.iter().for_each(|n| eprintln!("{n}"));
     if env.json {
         let v = serde_json::json!({
             "message_id": done.message_id,

@@ -271,6 +271,7 @@ pub fn run(cmd: CredentialCommand, env: &Env) -> Result<(), Failure> {
         filename: ATTACHMENT.into(),
         content_type: "application/json".into(),
         data: cred.json().to_vec(),
+        path: None,
     }];
     if let Some(p) = &vault_pass {
         let kdbx = vault::build(&cred, &args.subject, p)?;
@@ -278,6 +279,7 @@ pub fn run(cmd: CredentialCommand, env: &Env) -> Result<(), Failure> {
             filename: "credentials.kdbx".into(),
             content_type: "application/x-keepass2".into(),
             data: kdbx.to_vec(),
+            path: None,
         });
     }
     let mut draft = Draft {

@@ -20,6 +20,21 @@ pub struct DecryptArgs {
     /// The message file; `-` or nothing reads stdin.
     #[arg(value_name = "FILE|-")]
     pub file: Option<PathBuf>,
+    /// Decrypt and verify every message of a Maildir, in parallel; one line per message.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["file", "mbox"])]
+    pub maildir: Option<PathBuf>,
+    /// Decrypt and verify every message of an mbox file, in parallel; one line per message.
+    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    pub mbox: Option<PathBuf>,
+    /// With --maildir/--mbox: write decrypted copies into this Maildir (created if needed).
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// With --maildir/--mbox: worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// No summary line.
+    #[arg(long)]
+    pub quiet: bool,
     /// Write the attachments into this folder.
     #[arg(long, value_name = "DIR")]
     pub attachments: Option<PathBuf>,
@@ -103,7 +118,131 @@ pub fn verdict_line(r: &Report) -> String {
     clean_line(&format!("sealmail: {enc}; {sig}{date}"))
 }
 
+/// `--maildir` / `--mbox`: every message, in parallel.
+fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
+    use sealmail::read::batch::{self, Work};
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+    });
+    if let Some(out) = &args.output {
+        for d in ["tmp", "new", "cur"] {
+            std::fs::create_dir_all(out.join(d)).map_err(|e| {
+                Failure::new(format!("cannot create {}: {e}", out.join(d).display()))
+                    .hint("choose a writable folder for --output")
+            })?;
+        }
+    }
+    let cfg = env.config()?;
+    let mut source = |feed: &mut dyn FnMut(Work)| -> std::io::Result<()> {
+        if let Some(d) = &args.maildir {
+            for f in batch::maildir_files(d)? {
+                feed(Work::File(f));
+            }
+        }
+        if let Some(m) = &args.mbox {
+            batch::mbox_messages(m, &mut |label, offset, raw| {
+                feed(Work::Bytes(label, offset, raw))
+            })?;
+        }
+        Ok(())
+    };
+    let (mut total, mut failed, mut encrypted, mut good) = (0usize, 0usize, 0usize, 0usize);
+    let mut write_err: Option<Failure> = None;
+    let mut seq = 0u64;
+    let mut done = |r: batch::ItemResult, copy: Vec<u8>| {
+        total += 1;
+        if r.failed() {
+            failed += 1;
+        }
+        if r.encrypted {
+            encrypted += 1;
+        }
+        if r.signature == "good" && r.matches_from {
+            good += 1;
+        }
+        if let (Some(out), false) = (&args.output, copy.is_empty()) {
+            seq += 1;
+            let name = format!(
+                "{}.{}_{seq}.sealmail",
+                env.ctx
+                    .time()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0),
+                std::process::id()
+            );
+            let tmp = out.join("tmp").join(&name);
+            if let Err(e) = std::fs::write(&tmp, &copy)
+                .and_then(|_| std::fs::rename(&tmp, out.join("new").join(&name)))
+            {
+                write_err.get_or_insert(Failure::new(format!(
+                    "cannot write into {}: {e}",
+                    out.display()
+                )));
+            }
+        }
+        let line = if env.json {
+            serde_json::to_string(&r).unwrap_or_default()
+        } else {
+            clean_line(&match &r.error {
+                Some(e) => format!("FAIL {}: {e}", r.file),
+                None => format!(
+                    "ok   {}: from {} \"{}\": {}, signature {}{}",
+                    r.file,
+                    r.from,
+                    r.subject,
+                    if r.encrypted {
+                        "encrypted (integrity ok)"
+                    } else {
+                        "not encrypted"
+                    },
+                    r.signature,
+                    if r.signature == "good" && !r.matches_from {
+                        " (NOT by the sender)"
+                    } else {
+                        ""
+                    }
+                ),
+            })
+        };
+        if let Err(e) = write_stdout(format!("{line}\n").as_bytes()) {
+            write_err.get_or_insert(e);
+        }
+    };
+    let ring_dir = env.home.keys_dir();
+    batch::run(
+        &ring_dir,
+        cfg.accepted_levels()?,
+        env.ctx.time(),
+        jobs,
+        &mut source,
+        &mut done,
+    )
+    .map_err(|e| {
+        Failure::new(format!("cannot read the mailbox: {e}"))
+            .hint("give a Maildir (with cur/ and new/) or an mbox file")
+    })?;
+    if let Some(e) = write_err {
+        return Err(e);
+    }
+    if !args.quiet {
+        eprintln!("sealmail: {total} messages: {encrypted} decrypted, {good} with a good signature from their sender, {failed} failed");
+    }
+    if failed > 0 {
+        return Err(
+            Failure::new(format!("{failed} of {total} messages could not be read"))
+                .hint("the FAIL lines say why for each"),
+        );
+    }
+    Ok(())
+}
+
 pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
+    if args.maildir.is_some() || args.mbox.is_some() {
+        return run_batch(&args, env);
+    }
     let raw = read_input(&args.file)?;
     let ring = env.keyring()?;
     let mut cb = env.password_cb();

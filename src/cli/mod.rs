@@ -81,6 +81,13 @@ enum Command {
     Password(password::PasswordArgs),
     /// Find credentials already sent in plaintext mail.
     Audit(audit::AuditArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): sealmail man > sealmail.1
+    Man,
 }
 
 /// What every command gets: the home, the key store, the clock, output and passphrase options.
@@ -153,7 +160,45 @@ fn clock() -> Result<Context, Failure> {
 }
 
 pub fn main() -> ExitCode {
+    // A bug must still end in a clear message, not a backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        eprintln!("error: internal error in sealmail: {what}");
+        eprintln!("hint: nothing was sent or written past this point; please report this with the command you ran");
+    }));
     let cli = Cli::parse();
+    // These two need no home.
+    match &cli.command {
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "sealmail", &mut out);
+            return match output::write_stdout(&out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => f.report(),
+            };
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            let mut out = Vec::new();
+            if clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .is_err()
+            {
+                return Failure::new("cannot render the man page").report();
+            }
+            return match output::write_stdout(&out) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(f) => f.report(),
+            };
+        }
+        _ => {}
+    }
     let result = Env::new(&cli).and_then(|env| match cli.command {
         Command::Key(c) => key::run(c, &env),
         Command::Compose(a) => compose::run(a, &env),
@@ -168,6 +213,7 @@ pub fn main() -> ExitCode {
         Command::Credential(c) => credential::run(c, &env),
         Command::Password(a) => password::run(a, &env),
         Command::Audit(a) => audit::run(a, &env),
+        Command::Completions { .. } | Command::Man => Ok(()),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

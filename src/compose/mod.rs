@@ -87,14 +87,17 @@ pub struct Attachment {
     pub filename: String,
     /// MIME content type.
     pub content_type: String,
-    /// The content.
+    /// The content, when it is held in memory.
     pub data: Vec<u8>,
+    /// A file to stream the content from instead (large attachments never sit in memory).
+    pub path: Option<std::path::PathBuf>,
 }
 
 impl Attachment {
     /// Reads a file as an attachment; the content type is guessed from the extension.
     pub fn from_path(path: &Path) -> Result<Self, ComposeError> {
-        let data = std::fs::read(path).map_err(|source| ComposeError::Attachment {
+        // Open it now, so a missing or unreadable file stops compose before anything is written.
+        std::fs::File::open(path).map_err(|source| ComposeError::Attachment {
             path: path.display().to_string(),
             source,
         })?;
@@ -102,7 +105,8 @@ impl Attachment {
         Ok(Attachment {
             content_type: guess_type(&filename).into(),
             filename,
-            data,
+            data: Vec::new(),
+            path: Some(path.to_path_buf()),
         })
     }
 }
@@ -235,16 +239,22 @@ impl Draft {
 
     /// The inner MIME entity: the root part carrying the protected headers (RFC 9788, plus the
     /// legacy `protected-headers="v1"` parameter), the text body and the attachments.
-    fn inner_entity(&self, h: &Headers, hp: &str, outer_subject: &str) -> Vec<u8> {
-        let mut out = Vec::new();
+    /// Writes the inner MIME entity, streaming attachments from their files.
+    fn write_inner(
+        &self,
+        h: &Headers,
+        hp: &str,
+        outer_subject: &str,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let params = format!("protected-headers=\"v1\"; hp=\"{hp}\"");
-        let text_part = |out: &mut Vec<u8>, ct_extra: &str| {
-            out.extend_from_slice(
+        let text_part = |out: &mut dyn Write, ct_extra: &str| -> io::Result<()> {
+            out.write_all(
                 format!(
                     "Content-Type: text/plain; charset=\"utf-8\"{ct_extra}\r\nContent-Transfer-Encoding: quoted-printable\r\n"
                 )
                 .as_bytes(),
-            );
+            )
         };
         let mut hp_outer = String::new();
         if hp == "cipher" {
@@ -280,70 +290,72 @@ impl Draft {
                 if lname == "content-type" {
                     has_ct = true;
                     let v = value.replace(['\r', '\n'], "");
-                    out.extend_from_slice(
+                    out.write_all(
                         format!(
                             "Content-Type: {}; {params}\r\n",
                             v.trim().trim_end_matches(';')
                         )
                         .as_bytes(),
-                    );
+                    )?;
                 } else {
-                    out.extend_from_slice(&mime::to_crlf(field));
+                    out.write_all(&mime::to_crlf(field))?;
                 }
             }
             if !has_ct {
-                out.extend_from_slice(
+                out.write_all(
                     format!("Content-Type: text/plain; charset=\"utf-8\"; {params}\r\n").as_bytes(),
-                );
+                )?;
             }
-            out.extend_from_slice(headers.as_bytes());
-            out.extend_from_slice(hp_outer.as_bytes());
-            out.extend_from_slice(b"\r\n");
+            out.write_all(headers.as_bytes())?;
+            out.write_all(hp_outer.as_bytes())?;
+            out.write_all(b"\r\n")?;
             let body = &raw[end..];
             let body = body
                 .strip_prefix(b"\r\n")
                 .or_else(|| body.strip_prefix(b"\n"))
                 .unwrap_or(body);
-            out.extend_from_slice(&mime::to_crlf(body));
-            return out;
+            out.write_all(&mime::to_crlf(body))?;
+            return Ok(());
         }
         let body = mime::quoted_printable(&self.body);
         if self.attachments.is_empty() {
-            text_part(&mut out, &format!("; {params}"));
-            out.extend_from_slice(headers.as_bytes());
-            out.extend_from_slice(hp_outer.as_bytes());
-            out.extend_from_slice(b"\r\n");
-            out.extend_from_slice(body.as_bytes());
-            return out;
+            text_part(out, &format!("; {params}"))?;
+            out.write_all(headers.as_bytes())?;
+            out.write_all(hp_outer.as_bytes())?;
+            out.write_all(b"\r\n")?;
+            out.write_all(body.as_bytes())?;
+            return Ok(());
         }
         let b = mime::boundary();
-        out.extend_from_slice(
+        out.write_all(
             format!("Content-Type: multipart/mixed; boundary=\"{b}\"; {params}\r\n").as_bytes(),
-        );
-        out.extend_from_slice(headers.as_bytes());
-        out.extend_from_slice(hp_outer.as_bytes());
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(format!("--{b}\r\n").as_bytes());
-        text_part(&mut out, "");
-        out.extend_from_slice(b"\r\n");
-        out.extend_from_slice(body.as_bytes());
+        )?;
+        out.write_all(headers.as_bytes())?;
+        out.write_all(hp_outer.as_bytes())?;
+        out.write_all(b"\r\n")?;
+        out.write_all(format!("--{b}\r\n").as_bytes())?;
+        text_part(out, "")?;
+        out.write_all(b"\r\n")?;
+        out.write_all(body.as_bytes())?;
         if !body.ends_with("\r\n") {
-            out.extend_from_slice(b"\r\n");
+            out.write_all(b"\r\n")?;
         }
         for a in &self.attachments {
             let name = mime::encode_text(&mime::safe_filename(&a.filename));
-            out.extend_from_slice(
+            out.write_all(
                 format!(
                     "--{b}\r\nContent-Type: {}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n",
                     a.content_type
                 )
                 .as_bytes(),
-            );
-            // Writing into a Vec cannot fail.
-            let _ = mime::write_base64_lines(&mut out, &a.data);
+            )?;
+            match &a.path {
+                Some(p) => mime::write_base64_file(out, p)?,
+                None => mime::write_base64_lines(out, &a.data)?,
+            }
         }
-        out.extend_from_slice(format!("--{b}--\r\n").as_bytes());
-        out
+        out.write_all(format!("--{b}--\r\n").as_bytes())?;
+        Ok(())
     }
 }
 
@@ -439,7 +451,6 @@ pub fn compose_to(
 
     match protection {
         Protection::EncryptAndSign => {
-            let inner = draft.inner_entity(&h, "cipher", outer_subject);
             head.push_str(&format!(
                 "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\";\r\n boundary=\"{boundary}\"\r\n\r\n"
             ));
@@ -482,13 +493,12 @@ pub fn compose_to(
                 }
                 let message = signer.build().map_err(pgp_err)?;
                 let mut lit = LiteralWriter::new(message).build().map_err(pgp_err)?;
-                lit.write_all(&inner)?;
+                draft.write_inner(&h, "cipher", outer_subject, &mut lit)?;
                 lit.finalize().map_err(pgp_err)?;
             }
             out.write_all(format!("\r\n--{boundary}--\r\n").as_bytes())?;
         }
         Protection::SignOnly => {
-            let inner = draft.inner_entity(&h, "clear", outer_subject);
             head.push_str(&format!(
                 "Content-Type: multipart/signed; micalg=pgp-sha512;\r\n protocol=\"application/pgp-signature\"; boundary=\"{boundary}\"\r\n\r\n"
             ));
@@ -496,14 +506,11 @@ pub fn compose_to(
             head.push_str(&format!("--{boundary}\r\n"));
             out.write_all(head.as_bytes())?;
             // The signed bytes are the part exactly as it travels: CRLF, without the CRLF that
-            // belongs to the following boundary line.
-            let signed = inner.strip_suffix(b"\r\n").unwrap_or(&inner);
-            out.write_all(signed)?;
-            out.write_all(format!("\r\n--{boundary}\r\n").as_bytes())?;
-            out.write_all(b"Content-Type: application/pgp-signature; name=\"signature.asc\"\r\nContent-Description: OpenPGP digital signature\r\nContent-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n")?;
+            // belongs to the following boundary line. The part streams to the output and the
+            // signer at once; the (small) signature is written after it.
+            let mut sig = Vec::new();
             {
-                let mut crlf = mime::CrlfWriter::new(&mut *out);
-                let message = Message::new(&mut crlf);
+                let message = Message::new(mime::CrlfWriter::new(&mut sig));
                 let message = Armorer::new(message)
                     .kind(openpgp::armor::Kind::Signature)
                     .build()
@@ -516,9 +523,16 @@ pub fn compose_to(
                     .detached()
                     .build()
                     .map_err(pgp_err)?;
-                s.write_all(signed)?;
+                {
+                    let mut tee = mime::HoldBackCrlf::new(mime::Tee::new(&mut *out, &mut s));
+                    draft.write_inner(&h, "clear", outer_subject, &mut tee)?;
+                    tee.finish()?;
+                }
                 s.finalize().map_err(pgp_err)?;
             }
+            out.write_all(format!("\r\n--{boundary}\r\n").as_bytes())?;
+            out.write_all(b"Content-Type: application/pgp-signature; name=\"signature.asc\"\r\nContent-Description: OpenPGP digital signature\r\nContent-Disposition: attachment; filename=\"signature.asc\"\r\n\r\n")?;
+            out.write_all(&sig)?;
             out.write_all(format!("\r\n--{boundary}--\r\n").as_bytes())?;
         }
     }

@@ -6,7 +6,6 @@
 //! A finding never carries the secret itself, only a masked excerpt. mbox files are read one
 //! message at a time, so memory does not grow with the size of the mailbox.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -446,51 +445,19 @@ pub fn scan_path(
         }
         return Ok(());
     }
-    let f = std::fs::File::open(path).map_err(err)?;
-    let mut r = BufReader::new(f);
-    let first = r.fill_buf().map_err(err)?.starts_with(b"From ");
-    if !first {
-        let mut raw = Vec::new();
-        std::io::Read::read_to_end(&mut r, &mut raw).map_err(err)?;
+    let mut first = [0u8; 5];
+    let n = std::io::Read::read(&mut std::fs::File::open(path).map_err(err)?, &mut first)
+        .map_err(err)?;
+    if &first[..n] != b"From " {
+        let raw = std::fs::read(path).map_err(err)?;
         one(&raw, &path.display().to_string(), each, stats);
         return Ok(());
     }
     // mbox: one message at a time.
-    let mut buf = Vec::new();
-    let mut line = Vec::new();
-    let mut n = 0;
-    let mut prev_blank = true;
-    loop {
-        line.clear();
-        let got = r.read_until(b'\n', &mut line).map_err(err)?;
-        let boundary = got == 0 || (prev_blank && line.starts_with(b"From "));
-        if boundary && !buf.is_empty() {
-            n += 1;
-            one(&buf, &format!("{}#{n}", path.display()), each, stats);
-            buf.clear();
-        }
-        if got == 0 {
-            break;
-        }
-        prev_blank = line == b"\n" || line == b"\r\n";
-        if boundary {
-            continue; // the "From " separator line itself
-        }
-        // mboxrd quoting: ">From " → "From ".
-        let l = if line.starts_with(b">")
-            && line
-                .iter()
-                .skip_while(|&&b| b == b'>')
-                .take(5)
-                .eq(b"From ".iter())
-        {
-            &line[1..]
-        } else {
-            &line[..]
-        };
-        buf.extend_from_slice(l);
-    }
-    Ok(())
+    crate::read::batch::mbox_messages(path, &mut |label, _offset, raw| {
+        one(&raw, &label, each, stats)
+    })
+    .map_err(err)
 }
 
 fn one(raw: &[u8], label: &str, each: &mut dyn FnMut(&Finding), stats: &mut Stats) {

@@ -9,6 +9,7 @@
 //! Integrity comes before everything: a message whose integrity check fails (no MDC,
 //! tampered, truncated, AEAD failure) yields [`ReadError::Integrity`] and no plaintext.
 
+pub mod batch;
 mod decrypt;
 mod mime_tree;
 mod verdict;

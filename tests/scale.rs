@@ -1,0 +1,221 @@
+//! Scale: a big attachment streams through compose in bounded memory; batch decryption of a
+//! Maildir and an mbox reports every mail, whatever state it is in.
+
+use std::io::Write;
+
+use serde_json::Value;
+
+use crate::cli::flip_ciphertext_byte;
+use crate::common::*;
+
+/// Writes `mb` MiB of incompressible-looking bytes (xorshift), quickly.
+fn big_file(path: &std::path::Path, mb: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    let mut chunk = vec![0u8; 1 << 20];
+    for _ in 0..mb {
+        for b in chunk.chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            b.copy_from_slice(&x.to_le_bytes()[..b.len()]);
+        }
+        f.write_all(&chunk).unwrap();
+    }
+}
+
+#[test]
+fn compose_streams_a_256_mb_attachment_in_bounded_memory() {
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let small = sb.path("small.bin");
+    let big = sb.path("big.bin");
+    big_file(&small, 10);
+    big_file(&big, 256);
+    let body = sb.path("body.txt");
+    std::fs::write(&body, "the dump is attached\n").unwrap();
+    let run = |att: &std::path::Path, out: &str| {
+        peak_rss_kib(
+            &sb,
+            &[
+                "compose",
+                "--from",
+                ALICE,
+                "--to",
+                BOB,
+                "--subject",
+                "dump",
+                "--body-file",
+                body.to_str().unwrap(),
+                "--attach",
+                att.to_str().unwrap(),
+                "-o",
+                sb.path(out).to_str().unwrap(),
+            ],
+        )
+    };
+    let (s, st) = run(&small, "small.eml");
+    assert!(st.success());
+    let (b, st) = run(&big, "big.eml");
+    assert!(st.success());
+    println!("compose peak RSS: 10 MB attachment {s} KiB, 256 MB attachment {b} KiB");
+    assert!(b <= 48 * 1024, "256 MB attachment in {b} KiB");
+    // Sequoia's partial-body chunks grow to a fixed maximum: a few MB, then flat.
+    assert!(
+        b < s + 8 * 1024,
+        "memory grows with the attachment: {s} -> {b} KiB"
+    );
+    // The big message is a correct PGP/MIME mail: gpg decrypts and verifies it.
+    let g = Gpg::new();
+    g.import(&[BOB_SEC, ALICE_PUB]);
+    let eml = std::fs::read(sb.path("big.eml")).unwrap();
+    assert!(eml.len() > 256 << 20);
+    let o = run_to_null(g.cmd().arg("--decrypt"), encrypted_payload(&eml).as_bytes());
+    assert!(o.contains("Good signature"), "{o}");
+}
+
+/// Runs with stdin, stdout to /dev/null; returns stderr.
+fn run_to_null(cmd: &mut std::process::Command, stdin: &[u8]) -> String {
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut i = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let t = std::thread::spawn(move || {
+        let _ = i.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    t.join().unwrap();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Good, tampered, unsigned, non-PGP and garbage mails for Bob.
+fn mixed_mails() -> Vec<(&'static str, Vec<u8>)> {
+    let alice = Sandbox::new();
+    alice.import(&[ALICE_SEC, BOB_PUB]);
+    let good = alice.compose(
+        &["--from", ALICE, "--to", BOB, "--subject", "good one"],
+        "fine\n",
+    );
+    let tampered = flip_ciphertext_byte(&good);
+    let g = Gpg::new();
+    g.import(&[BOB_PUB]);
+    let o = run(
+        g.cmd()
+            .args(["--trust-model", "always", "--armor", "--encrypt", "-r", BOB]),
+        b"Content-Type: text/plain\r\n\r\nunsigned\r\n",
+    );
+    let unsigned = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
+    let plain = b"From: carol@example.org\r\nTo: bob@openpgp.example\r\nSubject: lunch\r\n\r\nno crypto here\r\n".to_vec();
+    let garbage = b"\x00\x01\x02 not a mail at all".to_vec();
+    vec![
+        ("good", good),
+        ("tampered", tampered),
+        ("unsigned", unsigned),
+        ("plain", plain),
+        ("garbage", garbage),
+    ]
+}
+
+fn check_lines(stdout: &[u8], n: usize) -> Vec<Value> {
+    let v: Vec<Value> = String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(v.len(), n, "one line per mail");
+    v
+}
+
+#[test]
+fn batch_decrypt_of_a_maildir_reports_every_mail() {
+    let bob = Sandbox::new();
+    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let md = bob.path("Maildir");
+    for d in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(md.join(d)).unwrap();
+    }
+    for (name, m) in mixed_mails() {
+        std::fs::write(md.join("cur").join(format!("{name}:2,S")), m).unwrap();
+    }
+    let out_dir = bob.path("Decrypted");
+    let out = bob
+        .cmd()
+        .args(["--json", "decrypt", "--maildir"])
+        .arg(&md)
+        .arg("--output")
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "failures make the exit status 1"
+    );
+    let lines = check_lines(&out.stdout, 5);
+    let by = |n: &str| {
+        lines
+            .iter()
+            .find(|l| l["file"].as_str().unwrap().contains(n))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by("good")["encrypted"], true);
+    assert_eq!(by("good")["signature"], "good");
+    assert_eq!(by("good")["matches_from"], true);
+    assert_eq!(by("good")["subject"], "good one");
+    assert_eq!(by("tampered")["integrity"], "failed");
+    assert!(by("tampered")["error"]
+        .as_str()
+        .unwrap()
+        .contains("integrity"));
+    assert_eq!(by("unsigned")["encrypted"], true);
+    assert_eq!(by("unsigned")["signature"], "missing");
+    assert_eq!(by("plain")["encrypted"], false);
+    assert!(by("plain")["error"].is_null());
+    assert!(by("garbage")["error"].is_string());
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("5 messages: 2 decrypted, 1 with a good signature from their sender, 2 failed"));
+    // Decrypted copies (and the plain one as it is) went to the output Maildir, not next to the originals.
+    let copies: Vec<_> = std::fs::read_dir(out_dir.join("new")).unwrap().collect();
+    assert_eq!(copies.len(), 3);
+    assert_eq!(std::fs::read_dir(md.join("cur")).unwrap().count(), 5);
+}
+
+#[test]
+fn batch_decrypt_of_an_mbox() {
+    let bob = Sandbox::new();
+    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let mut mbox = Vec::new();
+    for (_, m) in mixed_mails().into_iter().filter(|(n, _)| *n != "garbage") {
+        mbox.extend_from_slice(b"From sender@example.org Mon Jan  5 10:00:00 2026\n");
+        mbox.extend_from_slice(
+            &String::from_utf8_lossy(&m)
+                .replace("\r\n", "\n")
+                .into_bytes(),
+        );
+        mbox.extend_from_slice(b"\n");
+    }
+    let p = bob.path("box.mbox");
+    std::fs::write(&p, mbox).unwrap();
+    let out = bob
+        .cmd()
+        .args(["--json", "decrypt", "--mbox"])
+        .arg(&p)
+        .args(["--jobs", "2"])
+        .output()
+        .unwrap();
+    let lines = check_lines(&out.stdout, 4);
+    assert!(lines
+        .iter()
+        .all(|l| l["file"].as_str().unwrap().contains("box.mbox#") && l["offset"].is_u64()));
+    assert_eq!(
+        lines.iter().filter(|l| l["error"].is_string()).count(),
+        1,
+        "only the tampered one fails"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
