@@ -2,6 +2,8 @@
 //! temporary `SEALMAIL_HOME`, next to the real peers (gpg, rnp, sq, neomutt).
 //!
 //! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
+//! - `corpora`: the research corpora in ../shared (attack mails; skipped with a notice when
+//!   ../shared is absent);
 //! - `credential`: credential mails end to end, the vault in keepassxc-cli, the pre-send report,
 //!   the password generator, and the leak audit measured on a labelled mailbox;
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
@@ -17,6 +19,7 @@
 mod common;
 
 mod cli;
+mod corpora;
 mod credential;
 mod interop;
 mod keys;

@@ -110,12 +110,17 @@ pub fn verdict_line(r: &Report) -> String {
         SigStatus::ExpiredKey => format!("signed by an EXPIRED key {}", who()),
         SigStatus::RevokedKey => format!("signed by a REVOKED key {}", who()),
     };
+    let partial = if s.status == SigStatus::Good && !s.covers_all {
+        "; it covers only PART of the message: the rest is unsigned and could come from anyone"
+    } else {
+        ""
+    };
     let date = if s.status == SigStatus::Good && !s.date_matches {
         "; but the signature was made more than a day away from the message's Date (an old message sent again?)"
     } else {
         ""
     };
-    clean_line(&format!("sealmail: {enc}; {sig}{date}"))
+    clean_line(&format!("sealmail: {enc}; {sig}{partial}{date}"))
 }
 
 /// `--maildir` / `--mbox`: every message, in parallel.
@@ -263,7 +268,9 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
         }
     }
     let refused = args.require_signature
-        && !(report.signature.status == SigStatus::Good && report.signature.matches_from);
+        && !(report.signature.status == SigStatus::Good
+            && report.signature.matches_from
+            && report.signature.covers_all);
     if refused {
         // Nothing of the content goes to stdout when the caller demanded a good signature.
         return Err(Failure::new(format!(

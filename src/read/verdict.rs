@@ -65,6 +65,9 @@ pub struct SignatureVerdict {
     /// Whether the signature was made within a day of the message's Date header (a signed
     /// message replayed later under a new date fails this).
     pub date_matches: bool,
+    /// Whether the signature covers everything the message shows (no unsigned text or parts
+    /// beside the signed ones).
+    pub covers_all: bool,
 }
 
 /// One leaf part of the message.
@@ -206,6 +209,7 @@ fn sig_verdict(sigs: &[SigResult], from: &str, date: Option<i64>) -> SignatureVe
             matches_from: false,
             issuer: None,
             date_matches: true,
+            covers_all: false,
         },
         Some(r) => {
             let emails = r.cert.as_ref().map(cert_emails).unwrap_or_default();
@@ -220,6 +224,7 @@ fn sig_verdict(sigs: &[SigResult], from: &str, date: Option<i64>) -> SignatureVe
                 signer_email,
                 matches_from: r.status == SigStatus::Good && binds(r),
                 issuer: r.issuer.clone(),
+                covers_all: false,
                 date_matches: match (r.created, date) {
                     (Some(c), Some(d)) => {
                         let c = c
@@ -283,8 +288,90 @@ fn clean_armor(block: &str) -> Vec<u8> {
     v
 }
 
-/// Analyzes a parsed message.
+/// Analyzes a parsed message: what protects it, then whether the signature covers all of it
+/// and binds one unambiguous sender.
 pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadError> {
+    let mut r = analyze_protection(root, keys)?;
+    r.signature.covers_all = r.signature.status == SigStatus::Good
+        && !r.parts.is_empty()
+        && r.parts.iter().all(|p| p.signed);
+    check_identity(root, &mut r);
+    Ok(r)
+}
+
+/// The sender must be one address, named once. Several From headers or mailboxes, a display
+/// name that shows another address, or a Sender that names someone else make the identity
+/// ambiguous: the signature is then not bound to "the sender" (matches_from false). A Reply-To
+/// that leads elsewhere is pointed out.
+fn check_identity(root: &Entity<'_>, r: &mut Report) {
+    use mail_parser::HeaderName;
+    let from_headers: Vec<&mail_parser::Header<'_>> = root
+        .msg
+        .headers()
+        .iter()
+        .filter(|h| h.name == HeaderName::From)
+        .collect();
+    let mut ambiguous = Vec::new();
+    if from_headers.len() > 1 {
+        ambiguous.push("the message has more than one From header".to_string());
+    }
+    if let Some(a) = from_headers.first().and_then(|h| h.value.as_address()) {
+        if a.iter().count() > 1 {
+            ambiguous.push("the From header names more than one sender".to_string());
+        }
+        for m in a.iter() {
+            let addr = m.address().map(normalize_email).unwrap_or_default();
+            if let Some(name) = m.name() {
+                let shown: Vec<String> = name
+                    .split(|c: char| c.is_whitespace() || "<>,;\"'()".contains(c))
+                    .filter(|w| w.contains('@'))
+                    .map(normalize_email)
+                    .collect();
+                if shown.iter().any(|w| *w != addr) {
+                    ambiguous.push(format!(
+                        "the display name {name:?} shows another address than the real one, {addr}"
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(sender) = root
+        .msg
+        .header(HeaderName::Sender)
+        .and_then(|v| v.as_address())
+        .and_then(|a| a.first())
+        .and_then(|m| m.address())
+        .map(normalize_email)
+    {
+        if !r.from.is_empty() && sender != r.from {
+            ambiguous.push(format!(
+                "the Sender header ({sender}) differs from From ({})",
+                r.from
+            ));
+        }
+    }
+    if let Some(reply) = root
+        .msg
+        .header(HeaderName::ReplyTo)
+        .and_then(|v| v.as_address())
+        .and_then(|a| a.first())
+        .and_then(|m| m.address())
+        .map(normalize_email)
+    {
+        if !r.from.is_empty() && reply != r.from {
+            r.warnings.push(format!(
+                "replies go to {reply}, not to the sender {}",
+                r.from
+            ));
+        }
+    }
+    if !ambiguous.is_empty() {
+        r.signature.matches_from = false;
+        r.warnings.extend(ambiguous);
+    }
+}
+
+fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadError> {
     let outer_from = from_address(root);
     let mut report = Report {
         encrypted: false,

@@ -1,0 +1,127 @@
+//! The attack mails of the research papers, read from `../shared/corpora` (they carry no
+//! licence, so they are not copied into the repository). Each corpus has an expectation file in
+//! tests/data/corpora/ listing every mail; a mail missing from it fails the test. Without
+//! ../shared the tests print `skipped: corpus not present`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::common::*;
+
+fn corpus(name: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/corpora")
+        .join(name);
+    if p.is_dir() {
+        Some(p)
+    } else {
+        println!("skipped: corpus not present ({})", p.display());
+        None
+    }
+}
+
+fn emls(dir: &Path, base: &Path, out: &mut Vec<String>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            emls(&p, base, out);
+        } else if p.extension().is_some_and(|x| x == "eml") {
+            out.push(p.strip_prefix(base).unwrap().display().to_string());
+        }
+    }
+}
+
+fn expectations(name: &str) -> Vec<(String, String)> {
+    std::fs::read_to_string(data(&format!("corpora/{name}.tsv")))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| {
+            let (f, e) = l.split_once('\t').unwrap();
+            (f.to_string(), e.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn johnny_you_are_fired_no_forged_signature() {
+    let Some(dir) = corpus("johnny-you-are-fired") else {
+        return;
+    };
+    let exp = expectations("johnny-you-are-fired");
+    let mut files = Vec::new();
+    emls(&dir, &dir, &mut files);
+    let missing: Vec<&String> = files
+        .iter()
+        .filter(|f| !exp.iter().any(|(e, _)| e == *f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "mails without an expectation: {missing:?}"
+    );
+    let sb = Sandbox::new();
+    let keys = dir.join("assets/public-keys");
+    for k in ["manager@bigcorporation.asc", "eve@bigcorporation.asc"] {
+        sb.cmd()
+            .arg("key")
+            .arg("import")
+            .arg(keys.join(k))
+            .assert()
+            .success();
+    }
+    let mut failures = Vec::new();
+    for (f, expect) in &exp {
+        let out = sb
+            .cmd()
+            .args(["--json", "decrypt"])
+            .arg(dir.join(f))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        if err.contains("panicked") {
+            failures.push(format!("{f}: panic"));
+            continue;
+        }
+        let j: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+        let ok = match (expect.as_str(), &j) {
+            ("error", None) => out.status.code() == Some(1) && err.contains("hint:"),
+            (_, None) => expect == "not-good" && out.status.code() == Some(1),
+            (e, Some(j)) => {
+                let s = &j["signature"];
+                let full =
+                    s["status"] == "good" && s["matches_from"] == true && s["covers_all"] == true;
+                let parts = j["parts"].as_array().cloned().unwrap_or_default();
+                match e {
+                    "valid" => full && j["warnings"].as_array().is_some_and(|w| w.is_empty()),
+                    "not-good" => !full,
+                    "partial" => {
+                        s["status"] == "good"
+                            && s["covers_all"] == false
+                            && parts.iter().any(|p| p["signed"] == true)
+                            && parts.iter().any(|p| p["signed"] == false)
+                    }
+                    "flagged" => {
+                        s["signer_email"] == j["from"]
+                            && !j["warnings"].as_array().unwrap().is_empty()
+                    }
+                    _ => false,
+                }
+            }
+        };
+        if !ok {
+            failures.push(format!(
+                "{f}: expected {expect}, got {:?} {}",
+                j.map(|j| j["signature"].clone()),
+                err.lines().next().unwrap_or("")
+            ));
+        }
+    }
+    println!(
+        "johnny-you-are-fired: {} mails, {} as expected",
+        exp.len(),
+        exp.len() - failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
