@@ -688,3 +688,46 @@ printf 'sent with a keyring password\n' | "$SEALMAIL" send --to bob@openpgp.exam
     assert_eq!(got.len(), 1, "{stderr}");
     gpg_reads(&got[0].1, "sent with a keyring password");
 }
+
+#[test]
+fn config_init_from_flags_writes_a_working_config() {
+    let server = SmtpServer::start(true);
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let pw = sb.path("pw");
+    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
+    sb.cmd()
+        .args([
+            "config",
+            "init",
+            "--email",
+            ALICE,
+            "--name",
+            "Alice Lovelace",
+            "--smtp-host",
+            "127.0.0.1",
+        ])
+        .args(["--smtp-port", &server.port.to_string(), "--smtp-user", USER])
+        .arg("--password-command")
+        .arg(format!("cat {}", pw.display()))
+        .arg("--ca-file")
+        .arg(&server.cert)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(sb.home().join("config.toml")).unwrap();
+    assert!(
+        text.contains("# ") && !text.contains(PASSWORD),
+        "commented, no secret"
+    );
+    sb.cmd()
+        .args(["send", "--to", BOB, "--subject", "via init"])
+        .write_stdin("hi\n")
+        .assert()
+        .success();
+    assert_eq!(server.received().len(), 1);
+    // A second init does not overwrite.
+    sb.cmd()
+        .args(["config", "init", "--email", ALICE])
+        .assert()
+        .code(1);
+}
