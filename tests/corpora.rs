@@ -125,3 +125,110 @@ fn johnny_you_are_fired_no_forged_signature() {
     );
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn covert_content_attacks_no_decryption_oracle() {
+    let Some(dir) = corpus("covert-content-attacks") else {
+        return;
+    };
+    let exp = expectations("covert-content-attacks");
+    let mut files = Vec::new();
+    emls(&dir, &dir, &mut files);
+    let missing: Vec<&String> = files
+        .iter()
+        .filter(|f| !exp.iter().any(|(e, _)| e == *f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "mails without an expectation: {missing:?}"
+    );
+    let sb = Sandbox::new();
+    sb.cmd()
+        .arg("key")
+        .arg("import")
+        .arg(dir.join("assets/secret-keys/manager@bigcorporation-sec.asc"))
+        .assert()
+        .success();
+    let secret = "ENCRYPTED MESSAGE ***";
+    let mut failures = Vec::new();
+    for (f, expect) in &exp {
+        let out = sb
+            .cmd()
+            .args(["--json", "decrypt"])
+            .arg(dir.join(f))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        let j: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+        let ok = match (expect.as_str(), &j) {
+            ("error", None) => out.status.code() == Some(1) && err.contains("hint:"),
+            (_, None) => false,
+            (e, Some(j)) => {
+                let body = j["body"].as_str().unwrap_or("");
+                match e {
+                    "decrypts" => {
+                        j["encrypted"] == true && j["integrity"] == "ok" && body.contains(secret)
+                    }
+                    "not-decrypted" => {
+                        j["encrypted"] == false
+                            && !body.contains(secret)
+                            && !j["warnings"].as_array().unwrap().is_empty()
+                    }
+                    "unprotected" => {
+                        j["encrypted"] == false
+                            && j["signature"]["status"] != "good"
+                            && !body.contains(secret)
+                    }
+                    _ => false,
+                }
+            }
+        };
+        if !ok {
+            failures.push(format!(
+                "{f}: expected {expect}: {}",
+                err.lines().next().unwrap_or("")
+            ));
+        }
+    }
+    println!(
+        "covert-content-attacks: {} mails, {} as expected",
+        exp.len(),
+        exp.len() - failures.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn an_encrypted_block_mixed_with_other_text_is_decrypted_only_on_request() {
+    // Thunderbird's partial-encryption test mail (MPL-2.0, in tests/data): prefix, block, suffix.
+    let sb = Sandbox::new();
+    sb.cmd()
+        .arg("key")
+        .arg("import")
+        .arg(data(
+            "thunderbird/keys/alice@openpgp.example-0xf231550c4f47e38e-secret.asc",
+        ))
+        .assert()
+        .success();
+    let mail = data("thunderbird/eml/partial-encrypt-for-alice-plaintext.eml");
+    let out = sb
+        .cmd()
+        .args(["--json", "decrypt"])
+        .arg(&mail)
+        .output()
+        .unwrap();
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["encrypted"], false);
+    assert!(!j["body"].as_str().unwrap().contains("Insert a coin"));
+    assert!(j["warnings"][0].as_str().unwrap().contains("--embedded"));
+    let out = sb
+        .cmd()
+        .args(["--json", "decrypt", "--embedded"])
+        .arg(&mail)
+        .output()
+        .unwrap();
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["encrypted"], true);
+    let body = j["body"].as_str().unwrap();
+    assert!(body.contains("Insert a coin") && !body.contains("prefix") && !body.contains("suffix"));
+}

@@ -156,7 +156,7 @@ fn check_row(r: &Row) -> Result<(), String> {
     }
     let raw = std::fs::read(data(&format!("thunderbird/eml/{}", r.file))).unwrap();
     let input = match r.view.as_str() {
-        "outer" => raw,
+        "outer" | "embedded" => raw,
         "attached" => nested(&raw, |p| p.is_content_type("message", "rfc822")),
         "encrypted-part" => nested(&raw, |p| p.is_content_type("multipart", "encrypted")),
         "decrypted-copy" => {
@@ -181,6 +181,9 @@ fn check_row(r: &Row) -> Result<(), String> {
     std::fs::write(&path, &input).unwrap();
     let mut cmd = sb.cmd();
     cmd.args(["--json", "decrypt"]).arg(&path);
+    if r.view == "embedded" {
+        cmd.arg("--embedded");
+    }
     if let Some(p) = passphrase {
         cmd.args(["--passphrase-fd", "0"]).write_stdin(p);
     }

@@ -4,9 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
-use sealmail::read::{
-    decrypted_copy, read_message, save_attachments, Integrity, Report, SigStatus,
-};
+use sealmail::read::{decrypted_copy, save_attachments, Integrity, Report, SigStatus};
 
 use super::output::{clean_line, clean_text, print_json, stdout_is_tty, write_stdout};
 use super::{Env, Failure};
@@ -41,6 +39,10 @@ pub struct DecryptArgs {
     /// Print the decrypted inner MIME entity as it is (for mutt-like pipes).
     #[arg(long)]
     pub raw: bool,
+    /// Decrypt an inline OpenPGP block even when other text surrounds it (by default such
+    /// mixed messages are not decrypted: they may embed someone else's ciphertext).
+    #[arg(long)]
+    pub embedded: bool,
     /// Fail (exit 1) unless the signature is good and its signer's user ID matches From.
     #[arg(long)]
     pub require_signature: bool,
@@ -251,7 +253,15 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
     let raw = read_input(&args.file)?;
     let ring = env.keyring()?;
     let mut cb = env.password_cb();
-    let report = read_message(&raw, &ring, &env.ctx, &mut cb)?;
+    let report = sealmail::read::read_message_with(
+        &raw,
+        &ring,
+        &env.ctx,
+        &mut cb,
+        sealmail::read::ReadOptions {
+            embedded: args.embedded,
+        },
+    )?;
     // Autocrypt: learn the sender's key (and gossip from inside the encryption).
     let seen = sealmail::read::autocrypt_seen(&raw, Some(&report));
     if let Ok(events) = sealmail::keys::autocrypt::learn(&ring, &env.ctx, &seen) {

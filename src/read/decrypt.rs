@@ -26,6 +26,8 @@ pub struct Keys<'a> {
     pub keyring: &'a Keyring,
     pub ctx: &'a Context,
     pub password: &'a mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    /// Decrypt an inline block even when other text surrounds it (the user asked for it).
+    pub embedded: bool,
 }
 
 /// One signature's outcome.

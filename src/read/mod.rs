@@ -85,12 +85,32 @@ impl ReadError {
     }
 }
 
+/// How to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Decrypt an inline OpenPGP block even when other text surrounds it. Off by default: such
+    /// a block may be someone's old ciphertext embedded in an attacker's mail to make the reader
+    /// decrypt (and quote) it; Thunderbird asks first too.
+    pub embedded: bool,
+}
+
 /// Decrypts and verifies `raw` (a whole RFC 5322 message) with the keys in `keyring`.
 pub fn read_message(
     raw: &[u8],
     keyring: &Keyring,
     ctx: &Context,
     password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+) -> Result<Report, ReadError> {
+    read_message_with(raw, keyring, ctx, password, ReadOptions::default())
+}
+
+/// [`read_message`] with options.
+pub fn read_message_with(
+    raw: &[u8],
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    opts: ReadOptions,
 ) -> Result<Report, ReadError> {
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
@@ -106,6 +126,7 @@ pub fn read_message(
         keyring,
         ctx,
         password,
+        embedded: opts.embedded,
     };
     verdict::analyze(&root, &mut keys)
 }

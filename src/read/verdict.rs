@@ -458,8 +458,20 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
     if !ct.starts_with("multipart/") || ct == "multipart/mixed" || ct == "multipart/alternative" {
         let text = root.body_text();
         if let (Some(b), Some(e)) = (text.find(PGP_MSG_BEGIN), text.find(PGP_MSG_END)) {
+            let end = e + PGP_MSG_END.len();
+            let mixed = b < e
+                && (!text[..b].trim().is_empty() || !text[end.min(text.len())..].trim().is_empty());
+            if b < e && mixed && !keys.embedded {
+                // An encrypted block mixed with other text: possibly someone's old ciphertext
+                // inside an attacker's mail, to make you decrypt and quote it. Not decrypted
+                // unless asked for.
+                fill_from_inner(&mut report, root, false, false, "");
+                report.warnings.push(
+                    "this message mixes an encrypted block with other text (it may be someone else's encrypted mail embedded to make you decrypt it); it was not decrypted. To decrypt the block alone: sealmail decrypt --embedded FILE".into(),
+                );
+                return Ok(report);
+            }
             if b < e {
-                let end = e + PGP_MSG_END.len();
                 let armor = clean_armor(&text[b..end]);
                 let d = decrypt::decrypt(&armor, keys)?;
                 report.encrypted = true;
