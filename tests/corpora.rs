@@ -232,3 +232,68 @@ fn an_encrypted_block_mixed_with_other_text_is_decrypted_only_on_request() {
     let body = j["body"].as_str().unwrap();
     assert!(body.contains("Insert a coin") && !body.contains("prefix") && !body.contains("suffix"));
 }
+
+#[test]
+fn mitigation_ccs2020_attacks_flagged_and_mangled_mails_recognized() {
+    let Some(dir) = corpus("mitigation-e2e-ccs2020") else {
+        return;
+    };
+    let exp = expectations("mitigation-e2e-ccs2020");
+    let mut files = Vec::new();
+    emls(&dir, &dir, &mut files);
+    let missing: Vec<&String> = files
+        .iter()
+        .filter(|f| !exp.iter().any(|(e, _)| e == *f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "mails without an expectation: {missing:?}"
+    );
+    let sb = Sandbox::new();
+    sb.cmd()
+        .arg("key")
+        .arg("import")
+        .arg(dir.join("implementation/dc-demo.keys"))
+        .assert()
+        .success();
+    let mut failures = Vec::new();
+    let mut recognized = 0;
+    for (f, expect) in &exp {
+        let out = sb
+            .cmd()
+            .args(["--json", "decrypt"])
+            .arg(dir.join(f))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        let j: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+        let ok = match expect.as_str() {
+            "refused" => {
+                out.status.code() == Some(1) && out.stdout.is_empty() && err.contains("hint:")
+            }
+            "recognized" => {
+                out.status.code() == Some(1) && err.contains("not encrypted to any of your keys")
+            }
+            "flagged" => j.as_ref().is_some_and(|j| {
+                j["encrypted"] == false && !j["warnings"].as_array().unwrap().is_empty()
+            }),
+            "no-openpgp" => j.as_ref().is_some_and(|j| j["encrypted"] == false),
+            _ => false,
+        };
+        if expect == "recognized" && ok && f.contains("false-positives") {
+            recognized += 1;
+        }
+        if !ok {
+            failures.push(format!(
+                "{f}: expected {expect}: {}",
+                err.lines().next().unwrap_or("")
+            ));
+        }
+    }
+    println!(
+        "mitigation-e2e-ccs2020: {} mails as expected of {}; provider-mangled PGP/MIME recognised: {recognized} of 73",
+        exp.len() - failures.len(),
+        exp.len()
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+}
