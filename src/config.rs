@@ -137,6 +137,13 @@ pub struct Keys {
     pub accept: Option<Vec<String>>,
 }
 
+/// Limits on incoming messages.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LimitsConfig {
+    /// Largest message `decrypt` reads, in MiB (default 2048).
+    pub max_message_mb: Option<u64>,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Config {
@@ -151,6 +158,9 @@ pub struct Config {
     /// Key acceptance.
     #[serde(default)]
     pub keys: Keys,
+    /// Limits on incoming messages.
+    #[serde(default)]
+    pub limits: LimitsConfig,
 }
 
 impl Config {
@@ -178,6 +188,15 @@ impl Config {
         })?;
         cfg.check()?;
         Ok(cfg)
+    }
+
+    /// The limits for reading messages.
+    pub fn read_limits(&self) -> crate::read::limits::Limits {
+        let mut l = crate::read::limits::Limits::default();
+        if let Some(mb) = self.limits.max_message_mb {
+            l.max_message_bytes = mb.saturating_mul(1 << 20);
+        }
+        l
     }
 
     /// The acceptance levels that may receive mail.

@@ -6,6 +6,7 @@
 //!   ../shared is absent);
 //! - `credential`: credential mails end to end, the vault in keepassxc-cli, the pre-send report,
 //!   the password generator, and the leak audit measured on a labelled mailbox;
+//! - `hardening`: the bad-input table of docs/SECURITY.md, one row each;
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
 //! - `keys`: WKD and VKS lookups against a real HTTPS server on 127.0.0.1:443 (names in
 //!   /etc/hosts), acceptance and verification, refresh, Autocrypt, --from-gpg, contractors;
@@ -21,6 +22,7 @@ mod common;
 mod cli;
 mod corpora;
 mod credential;
+mod hardening;
 mod interop;
 mod keys;
 mod neomutt;

@@ -260,6 +260,7 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
         &mut cb,
         sealmail::read::ReadOptions {
             embedded: args.embedded,
+            limits: env.config()?.read_limits(),
         },
     )?;
     // Autocrypt: learn the sender's key (and gossip from inside the encryption).

@@ -65,6 +65,8 @@ pub struct Decrypted {
 
 #[derive(Default)]
 struct State {
+    /// A limit that stopped processing, said to the user as it is.
+    limit: Option<String>,
     sigs: Vec<SigResult>,
     decrypted: bool,
     recipients: Vec<String>,
@@ -192,6 +194,14 @@ impl DecryptionHelper for Helper<'_, '_> {
         sym_algo: Option<SymmetricAlgorithm>,
         decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
     ) -> openpgp::Result<Option<Cert>> {
+        if pkesks.len() > super::limits::MAX_RECIPIENTS {
+            self.st.limit = Some(format!(
+                "it names {} recipients (at most {} are tried)",
+                pkesks.len(),
+                super::limits::MAX_RECIPIENTS
+            ));
+            return Err(openpgp::Error::InvalidOperation("too many recipients".into()).into());
+        }
         self.st.recipients = pkesks
             .iter()
             .map(|p| {
@@ -271,8 +281,27 @@ pub fn decrypt(data: &[u8], keys: &mut Keys<'_>) -> Result<Decrypted, ReadError>
     let result = (|| -> openpgp::Result<Vec<u8>> {
         let helper = Helper { keys, st: &mut st };
         let mut d = DecryptorBuilder::from_bytes(data)?.with_policy(policy, time, helper)?;
+        // Read in chunks and stop at a decompression bomb: plaintext far larger than the
+        // ciphertext (a compressed packet that inflates 1000 times) is refused.
+        let cap = (data.len() as u64)
+            .saturating_mul(super::limits::MAX_INFLATION)
+            .max(super::limits::MIN_INFLATION_ALLOWANCE);
         let mut out = Vec::new();
-        d.read_to_end(&mut out)?;
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = d.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+            if out.len() as u64 > cap {
+                return Err(openpgp::Error::InvalidOperation(format!(
+                    "the plaintext is more than {} times the size of the ciphertext (a decompression bomb?)",
+                    super::limits::MAX_INFLATION
+                ))
+                .into());
+            }
+        }
         Ok(out)
     })();
     match result {
@@ -287,6 +316,12 @@ pub fn decrypt(data: &[u8], keys: &mut Keys<'_>) -> Result<Decrypted, ReadError>
             })
         }
         Err(e) => {
+            if let Some(l) = st.limit.clone() {
+                return Err(ReadError::Limit(format!("not decrypted: {l}")));
+            }
+            if format!("{e:#}").contains("decompression bomb") {
+                return Err(ReadError::Limit(format!("not decrypted: {e:#}")));
+            }
             if st.decrypted || is_integrity_error(&e) {
                 Err(ReadError::Integrity(format!("{e:#}")))
             } else if let Some(fpr) = st.locked.clone() {

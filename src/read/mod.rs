@@ -11,6 +11,7 @@
 
 pub mod batch;
 mod decrypt;
+pub mod limits;
 mod mime_tree;
 mod verdict;
 
@@ -46,6 +47,10 @@ pub enum ReadError {
     /// The integrity check failed; no plaintext is released.
     #[error("integrity check failed, nothing was shown: {0}")]
     Integrity(String),
+    /// The message exceeds one of sealmail's limits (size, nesting, parts, header length,
+    /// decompression ratio, recipients).
+    #[error("{0}")]
+    Limit(String),
     /// A secret key was needed but the passphrase was not given or wrong.
     #[error("the secret key {0} is protected and could not be unlocked")]
     Locked(String),
@@ -79,6 +84,7 @@ impl ReadError {
                 "do not trust this message: it was modified or cut short; ask the sender to send it again".into()
             }
             ReadError::Locked(_) => "give the passphrase at the prompt, or with --passphrase-fd N".into(),
+            ReadError::Limit(_) => "this is not a normal mail; if you trust it, raise the limit in config.toml ([limits]) or inspect it with other tools".into(),
             ReadError::Key(k) => return k.hint(),
             ReadError::Write { .. } => "choose a writable folder for --attachments".into(),
         })
@@ -92,6 +98,8 @@ pub struct ReadOptions {
     /// a block may be someone's old ciphertext embedded in an attacker's mail to make the reader
     /// decrypt (and quote) it; Thunderbird asks first too.
     pub embedded: bool,
+    /// The limits to enforce.
+    pub limits: limits::Limits,
 }
 
 /// Decrypts and verifies `raw` (a whole RFC 5322 message) with the keys in `keyring`.
@@ -115,6 +123,7 @@ pub fn read_message_with(
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ReadError::Empty);
     }
+    limits::check(raw, &opts.limits)?;
     if !looks_like_mail(raw) {
         return Err(ReadError::NotMail);
     }
