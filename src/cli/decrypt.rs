@@ -156,10 +156,22 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
         Ok(())
     };
     let (mut total, mut failed, mut encrypted, mut good) = (0usize, 0usize, 0usize, 0usize);
+    // A progress line on a terminal only; silent in pipes and with --quiet.
+    let bar = (stdout_is_tty() && !args.quiet).then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} messages read ({per_sec})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b
+    });
     let mut write_err: Option<Failure> = None;
     let mut seq = 0u64;
     let mut done = |r: batch::ItemResult, copy: Vec<u8>| {
         total += 1;
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
         if r.failed() {
             failed += 1;
         }
@@ -231,6 +243,9 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
         Failure::new(format!("cannot read the mailbox: {e}"))
             .hint("give a Maildir (with cur/ and new/) or an mbox file")
     })?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     if let Some(e) = write_err {
         return Err(e);
     }
