@@ -32,6 +32,32 @@ fn emls(dir: &Path, base: &Path, out: &mut Vec<String>) {
     }
 }
 
+/// The corpus folder, its expectations (every mail must have one), and a home with `keys`.
+fn setup(name: &str, keys: &[&str]) -> Option<(PathBuf, Vec<(String, String)>, Sandbox)> {
+    let dir = corpus(name)?;
+    let exp = expectations(name);
+    let mut files = Vec::new();
+    emls(&dir, &dir, &mut files);
+    let missing: Vec<&String> = files
+        .iter()
+        .filter(|f| !exp.iter().any(|(e, _)| e == *f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{name}: mails without an expectation: {missing:?}"
+    );
+    let sb = Sandbox::new();
+    for k in keys {
+        sb.cmd()
+            .arg("key")
+            .arg("import")
+            .arg(dir.join(k))
+            .assert()
+            .success();
+    }
+    Some((dir, exp, sb))
+}
+
 fn expectations(name: &str) -> Vec<(String, String)> {
     std::fs::read_to_string(data(&format!("corpora/{name}.tsv")))
         .unwrap()
@@ -47,30 +73,15 @@ fn expectations(name: &str) -> Vec<(String, String)> {
 
 #[test]
 fn johnny_you_are_fired_no_forged_signature() {
-    let Some(dir) = corpus("johnny-you-are-fired") else {
+    let Some((dir, exp, sb)) = setup(
+        "johnny-you-are-fired",
+        &[
+            "assets/public-keys/manager@bigcorporation.asc",
+            "assets/public-keys/eve@bigcorporation.asc",
+        ],
+    ) else {
         return;
     };
-    let exp = expectations("johnny-you-are-fired");
-    let mut files = Vec::new();
-    emls(&dir, &dir, &mut files);
-    let missing: Vec<&String> = files
-        .iter()
-        .filter(|f| !exp.iter().any(|(e, _)| e == *f))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "mails without an expectation: {missing:?}"
-    );
-    let sb = Sandbox::new();
-    let keys = dir.join("assets/public-keys");
-    for k in ["manager@bigcorporation.asc", "eve@bigcorporation.asc"] {
-        sb.cmd()
-            .arg("key")
-            .arg("import")
-            .arg(keys.join(k))
-            .assert()
-            .success();
-    }
     let mut failures = Vec::new();
     for (f, expect) in &exp {
         let out = sb
@@ -128,27 +139,12 @@ fn johnny_you_are_fired_no_forged_signature() {
 
 #[test]
 fn covert_content_attacks_no_decryption_oracle() {
-    let Some(dir) = corpus("covert-content-attacks") else {
+    let Some((dir, exp, sb)) = setup(
+        "covert-content-attacks",
+        &["assets/secret-keys/manager@bigcorporation-sec.asc"],
+    ) else {
         return;
     };
-    let exp = expectations("covert-content-attacks");
-    let mut files = Vec::new();
-    emls(&dir, &dir, &mut files);
-    let missing: Vec<&String> = files
-        .iter()
-        .filter(|f| !exp.iter().any(|(e, _)| e == *f))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "mails without an expectation: {missing:?}"
-    );
-    let sb = Sandbox::new();
-    sb.cmd()
-        .arg("key")
-        .arg("import")
-        .arg(dir.join("assets/secret-keys/manager@bigcorporation-sec.asc"))
-        .assert()
-        .success();
     let secret = "ENCRYPTED MESSAGE ***";
     let mut failures = Vec::new();
     for (f, expect) in &exp {
@@ -235,27 +231,10 @@ fn an_encrypted_block_mixed_with_other_text_is_decrypted_only_on_request() {
 
 #[test]
 fn mitigation_ccs2020_attacks_flagged_and_mangled_mails_recognized() {
-    let Some(dir) = corpus("mitigation-e2e-ccs2020") else {
+    let Some((dir, exp, sb)) = setup("mitigation-e2e-ccs2020", &["implementation/dc-demo.keys"])
+    else {
         return;
     };
-    let exp = expectations("mitigation-e2e-ccs2020");
-    let mut files = Vec::new();
-    emls(&dir, &dir, &mut files);
-    let missing: Vec<&String> = files
-        .iter()
-        .filter(|f| !exp.iter().any(|(e, _)| e == *f))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "mails without an expectation: {missing:?}"
-    );
-    let sb = Sandbox::new();
-    sb.cmd()
-        .arg("key")
-        .arg("import")
-        .arg(dir.join("implementation/dc-demo.keys"))
-        .assert()
-        .success();
     let mut failures = Vec::new();
     let mut recognized = 0;
     for (f, expect) in &exp {

@@ -124,6 +124,14 @@ pub fn only_address(cert: Cert, email: &str) -> Option<Cert> {
     (cert.userids().count() > 0).then_some(cert)
 }
 
+/// Every certificate in an HTTP answer (a parse failure becomes one failed candidate).
+fn parse_body(body: &[u8]) -> Vec<openpgp::Result<Cert>> {
+    match openpgp::cert::CertParser::from_bytes(body) {
+        Ok(p) => p.collect(),
+        Err(e) => vec![Err(e)],
+    }
+}
+
 /// Judges candidates from one source: the first usable one, or why none is.
 fn judge(
     certs: Vec<openpgp::Result<Cert>>,
@@ -184,21 +192,15 @@ pub fn fetch(
 
     // 1. WKD: the advanced method; the direct one when the advanced host cannot be reached.
     match rt.block_on(wkd_get(&client, &email)) {
-        Ok(body) => {
-            let certs = match openpgp::cert::CertParser::from_bytes(&body) {
-                Ok(p) => p.collect(),
-                Err(e) => vec![Err(e)],
-            };
-            match judge(certs, &email, ctx, for_refresh) {
-                Ok(cert) => {
-                    return Ok(Found {
-                        cert,
-                        origin: format!("wkd:{domain}"),
-                    })
-                }
-                Err(why) => tried.push(format!("WKD of {domain}: {why}")),
+        Ok(body) => match judge(parse_body(&body), &email, ctx, for_refresh) {
+            Ok(cert) => {
+                return Ok(Found {
+                    cert,
+                    origin: format!("wkd:{domain}"),
+                })
             }
-        }
+            Err(why) => tried.push(format!("WKD of {domain}: {why}")),
+        },
         Err(why) => tried.push(format!("WKD of {domain}: {why}")),
     }
 
@@ -214,11 +216,7 @@ pub fn fetch(
     });
     match vks {
         Ok((status, body)) if status.is_success() => {
-            let certs = match openpgp::cert::CertParser::from_bytes(&body) {
-                Ok(p) => p.collect(),
-                Err(e) => vec![Err(e)],
-            };
-            match judge(certs, &email, ctx, for_refresh) {
+            match judge(parse_body(&body), &email, ctx, for_refresh) {
                 Ok(cert) => {
                     return Ok(Found {
                         cert,
