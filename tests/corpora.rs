@@ -33,7 +33,10 @@ fn emls(dir: &Path, base: &Path, out: &mut Vec<String>) {
 }
 
 /// The corpus folder, its expectations (every mail must have one), and a home with `keys`.
-fn setup(name: &str, keys: &[&str]) -> Option<(PathBuf, Vec<(String, String)>, Sandbox)> {
+/// (mail file, expected verdict) rows of an expectation file.
+type Expectations = Vec<(String, String)>;
+
+fn setup(name: &str, keys: &[&str]) -> Option<(PathBuf, Expectations, Sandbox)> {
     let dir = corpus(name)?;
     let exp = expectations(name);
     let mut files = Vec::new();
