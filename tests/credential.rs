@@ -49,6 +49,10 @@ fn files_containing(dir: &Path, needle: &[u8], skip: &[&Path]) -> Vec<String> {
         if skip.iter().any(|s| p.starts_with(s)) {
             continue;
         }
+        // Build output and git objects hold no runtime data; skipping them keeps the scan short.
+        if p.file_name().is_some_and(|n| n == "target" || n == ".git") {
+            continue;
+        }
         let Ok(m) = std::fs::symlink_metadata(&p) else {
             continue;
         };
