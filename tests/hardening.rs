@@ -287,3 +287,15 @@ fn aead_messages_are_accepted_and_a_signed_wrapper_does_not_rescue_no_mdc() {
     assert_eq!(code, 1, "{err}");
     assert!(!out.contains("no-mdc secret") && !err.contains("no-mdc secret"));
 }
+
+#[test]
+fn fuzzer_found_inputs_are_refused_cleanly() {
+    // See tests/data/fuzz/README.md: each once crashed the OpenPGP library under sealmail.
+    let sb = bob();
+    for f in ["eml-sequoia-decrypt-panic.eml"] {
+        let raw = std::fs::read(data(&format!("fuzz/{f}"))).unwrap();
+        let (code, _, err) = decrypt(&sb, &raw, f);
+        assert_eq!(code, 1, "{f}: {err}");
+        assert!(err.contains("damaged"), "{f}: {err}");
+    }
+}

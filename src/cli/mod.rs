@@ -160,7 +160,9 @@ fn clock() -> Result<Context, Failure> {
 }
 
 pub fn main() -> ExitCode {
-    // A bug must still end in a clear message, not a backtrace.
+    // A bug must still end in a clear message, not a backtrace: the hook only records what
+    // happened; a panic the library catches (see read::decrypt) prints nothing, one that reaches
+    // here becomes an error line and exit 1.
     std::panic::set_hook(Box::new(|info| {
         let what = info
             .payload()
@@ -168,9 +170,28 @@ pub fn main() -> ExitCode {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("error: internal error in sealmail: {what}");
-        eprintln!("hint: nothing was sent or written past this point; please report this with the command you ran");
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(what);
+        }
     }));
+    match std::panic::catch_unwind(run_cli) {
+        Ok(code) => code,
+        Err(_) => {
+            let what = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|l| l.clone())
+                .unwrap_or_default();
+            Failure::new(format!("internal error in sealmail: {what}"))
+                .hint("nothing was sent or written past this point; please report this with the command you ran")
+                .report()
+        }
+    }
+}
+
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn run_cli() -> ExitCode {
     let cli = Cli::parse();
     // These two need no home.
     match &cli.command {

@@ -255,6 +255,19 @@ impl DecryptionHelper for Helper<'_, '_> {
     }
 }
 
+const LIBRARY_FAILED: &str = "the OpenPGP library could not process this data";
+
+/// Runs OpenPGP parsing and turns a panic inside it into an error: fuzzing found inputs that
+/// make the OpenPGP library panic (an unwrap on an unexpected end of data while decrypting); a
+/// malformed mail must end in a clear refusal, never in a crash. Nothing produced by the
+/// failed run is used.
+fn guarded<T>(f: impl FnOnce() -> openpgp::Result<T>) -> openpgp::Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(_) => Err(openpgp::Error::MalformedMessage(LIBRARY_FAILED.into()).into()),
+    }
+}
+
 fn is_integrity_error(e: &anyhow::Error) -> bool {
     for cause in e.chain() {
         if let Some(oe) = cause.downcast_ref::<openpgp::Error>() {
@@ -278,7 +291,7 @@ pub fn decrypt(data: &[u8], keys: &mut Keys<'_>) -> Result<Decrypted, ReadError>
     let policy = keys.ctx.policy();
     let time = keys.ctx.time();
     let mut st = State::default();
-    let result = (|| -> openpgp::Result<Vec<u8>> {
+    let result = guarded(|| -> openpgp::Result<Vec<u8>> {
         let helper = Helper { keys, st: &mut st };
         let mut d = DecryptorBuilder::from_bytes(data)?.with_policy(policy, time, helper)?;
         // Read in chunks and stop at a decompression bomb: plaintext far larger than the
@@ -303,7 +316,7 @@ pub fn decrypt(data: &[u8], keys: &mut Keys<'_>) -> Result<Decrypted, ReadError>
             }
         }
         Ok(out)
-    })();
+    });
     match result {
         Ok(plaintext) => {
             if !st.decrypted {
@@ -318,6 +331,9 @@ pub fn decrypt(data: &[u8], keys: &mut Keys<'_>) -> Result<Decrypted, ReadError>
         Err(e) => {
             if let Some(l) = st.limit.clone() {
                 return Err(ReadError::Limit(format!("not decrypted: {l}")));
+            }
+            if format!("{e:#}").contains(LIBRARY_FAILED) {
+                return Err(ReadError::Malformed(format!("{e:#}")));
             }
             if format!("{e:#}").contains("decompression bomb") {
                 return Err(ReadError::Limit(format!("not decrypted: {e:#}")));
@@ -342,12 +358,12 @@ pub fn verify_detached(data: &[u8], sig: &[u8], keys: &mut Keys<'_>) -> Vec<SigR
     let policy = keys.ctx.policy();
     let time = keys.ctx.time();
     let mut st = State::default();
-    let r = (|| -> openpgp::Result<()> {
+    let r = guarded(|| -> openpgp::Result<()> {
         let helper = Helper { keys, st: &mut st };
         let mut v = DetachedVerifierBuilder::from_bytes(sig)?.with_policy(policy, time, helper)?;
         v.verify_bytes(data)?;
         Ok(())
-    })();
+    });
     match r {
         _ if !st.sigs.is_empty() => st.sigs,
         _ => vec![SigResult::bad()],
@@ -363,13 +379,13 @@ pub fn verify_inline(
     let policy = keys.ctx.policy();
     let time = keys.ctx.time();
     let mut st = State::default();
-    let r = (|| -> openpgp::Result<Vec<u8>> {
+    let r = guarded(|| -> openpgp::Result<Vec<u8>> {
         let helper = Helper { keys, st: &mut st };
         let mut v = VerifierBuilder::from_bytes(data)?.with_policy(policy, time, helper)?;
         let mut out = Vec::new();
         v.read_to_end(&mut out)?;
         Ok(out)
-    })();
+    });
     match r {
         Ok(text) => Ok((text, st.sigs)),
         Err(e) => Err(ReadError::Malformed(format!("{e:#}"))),
