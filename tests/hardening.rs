@@ -292,9 +292,17 @@ fn aead_messages_are_accepted_and_a_signed_wrapper_does_not_rescue_no_mdc() {
 fn fuzzer_found_inputs_are_refused_cleanly() {
     // See tests/data/fuzz/README.md: each once crashed the OpenPGP library under sealmail.
     let sb = bob();
-    for f in ["eml-sequoia-decrypt-panic.eml"] {
-        let raw = std::fs::read(data(&format!("fuzz/{f}"))).unwrap();
-        let (code, _, err) = decrypt(&sb, &raw, f);
+    let found: Vec<_> = std::fs::read_dir(data("fuzz"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    assert!(!found.is_empty());
+    for p in found {
+        let raw = std::fs::read(&p).unwrap();
+        let f = p.display().to_string();
+        let (code, _, err) = decrypt(&sb, &raw, &f);
         assert_eq!(code, 1, "{f}: {err}");
         assert!(err.contains("damaged"), "{f}: {err}");
     }
