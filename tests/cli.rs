@@ -178,11 +178,7 @@ fn round_trip_with_protected_headers_attachment_and_bcc() {
         .write_stdin(mail.clone())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let j: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(j["encrypted"], true);
     assert_eq!(j["integrity"], "ok");

@@ -11,25 +11,8 @@ use serde_json::Value;
 use crate::common::*;
 use crate::send::SmtpServer;
 
-const USER: &str = "alice";
-const PASSWORD: &str = "correct horse battery staple";
-
 fn sender(server: &SmtpServer) -> Sandbox {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
-    let pw = sb.path("smtp-password");
-    std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
-    std::fs::write(
-        sb.home().join("config.toml"),
-        format!(
-            "[identity]\nemail = \"alice@openpgp.example\"\n\n[smtp]\nhost = \"127.0.0.1\"\nport = {}\nsecurity = \"starttls\"\nusername = \"{USER}\"\npassword_command = \"cat {}\"\nca_file = \"{}\"\n",
-            server.port,
-            pw.display(),
-            server.cert.display()
-        ),
-    )
-    .unwrap();
-    sb
+    crate::send::sender(server, "")
 }
 
 fn bob() -> Sandbox {
@@ -100,11 +83,7 @@ fn credential_mail_end_to_end_and_the_secret_stays_inside() {
         ])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let got = server.received();
     assert_eq!(got.len(), 1);
     let mail = &got[0].1;
@@ -270,11 +249,7 @@ fn presend_report_in_json() {
         .arg(&f)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let r: Value = serde_json::from_slice(&out.stdout).unwrap();
     let p = &r["recipients"][0];
     assert_eq!(p["fingerprint"], "D1A66E1A23B182C9980F788CFBFCC82A015E7330");

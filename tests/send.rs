@@ -9,8 +9,8 @@ use serde_json::Value;
 
 use crate::common::*;
 
-const USER: &str = "alice";
-const PASSWORD: &str = "correct horse battery staple";
+pub const USER: &str = "alice";
+pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The test SMTP server (tests/smtp_server.py), killed on drop.
 pub struct SmtpServer {
@@ -139,7 +139,7 @@ impl Drop for SmtpServer {
 }
 
 /// Alice's home, set up to send through `server` as the config file says.
-fn sender(server: &SmtpServer, extra: &str) -> Sandbox {
+pub fn sender(server: &SmtpServer, extra: &str) -> Sandbox {
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC, BOB_PUB, "contractor@agency.example-pub.asc"]);
     let pwfile = sb.path("smtp-password");
@@ -167,11 +167,7 @@ fn outbox(sb: &Sandbox) -> Vec<Value> {
         .args(["--json", "outbox", "list"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     serde_json::from_slice::<Value>(&out.stdout)
         .unwrap()
         .as_array()
@@ -221,11 +217,7 @@ fn send_delivers_over_starttls_with_auth_and_keeps_an_encrypted_sent_copy() {
         .write_stdin("password: sent-over-smtp\n")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let got = server.received();
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].0["to"], serde_json::json!([BOB]));
@@ -501,11 +493,7 @@ fn sendmail_mode_encrypts_what_mutt_hands_it() {
         .write_stdin(PLAIN_MAIL)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let got = server.received();
     assert_eq!(got.len(), 1);
     let s = String::from_utf8_lossy(&got[0].1);

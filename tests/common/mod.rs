@@ -233,3 +233,12 @@ pub fn peak_rss_kib(sb: &Sandbox, args: &[&str]) -> (u64, std::process::ExitStat
         .unwrap_or_else(|| panic!("no MAXRSS in {err}"));
     (kib, out.status)
 }
+
+/// Asserts that a command succeeded, showing its stderr when it did not.
+pub fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
