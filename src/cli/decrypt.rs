@@ -75,6 +75,49 @@ pub fn read_input(file: &Option<PathBuf>) -> Result<Vec<u8>, Failure> {
     Ok(raw)
 }
 
+/// Message files above this size are streamed; `SEALMAIL_STREAM_ABOVE` (bytes) changes it,
+/// for tests of the streaming path with small mails.
+fn stream_threshold() -> u64 {
+    std::env::var("SEALMAIL_STREAM_ABOVE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(sealmail::read::stream::STREAM_ABOVE)
+}
+
+/// A progress bar (on stderr) for a large message, when the output goes to a terminal.
+struct StreamBar(Option<indicatif::ProgressBar>);
+
+impl StreamBar {
+    fn new(quiet: bool) -> Self {
+        StreamBar((!quiet && stdout_is_tty()).then(|| {
+            let b = indicatif::ProgressBar::hidden();
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        }))
+    }
+
+    fn update(&self, done: u64, total: u64) {
+        if let Some(b) = &self.0 {
+            if b.is_hidden() {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            b.set_length(total);
+            b.set_position(done);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
 /// The verdict in one line: what protected the message, and who signed it.
 pub fn verdict_line(r: &Report) -> String {
     let enc = match (r.encrypted, r.integrity) {
@@ -265,19 +308,40 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
     if args.maildir.is_some() || args.mbox.is_some() {
         return run_batch(&args, env);
     }
-    let raw = read_input(&args.file)?;
     let ring = env.keyring()?;
     let mut cb = env.password_cb();
-    let report = sealmail::read::read_message_with(
-        &raw,
-        &ring,
-        &env.ctx,
-        &mut cb,
-        sealmail::read::ReadOptions {
-            embedded: args.embedded,
-            limits: env.config()?.read_limits(),
-        },
-    )?;
+    let read_opts = sealmail::read::ReadOptions {
+        embedded: args.embedded,
+        limits: env.config()?.read_limits(),
+    };
+    let (raw, report) = match &args.file {
+        // A file can be streamed when large, unless the whole decrypted entity is wanted.
+        Some(p) if p.as_os_str() != "-" && !args.raw && args.save_decrypted.is_none() => {
+            let bar = StreamBar::new(args.quiet);
+            let mut progress = |done: u64, total: u64| bar.update(done, total);
+            let read = sealmail::read::read_file(
+                p,
+                &ring,
+                &env.ctx,
+                &mut cb,
+                sealmail::read::FileOptions {
+                    read: read_opts,
+                    attachments_dir: args.attachments.as_deref(),
+                    stream_above: stream_threshold(),
+                    progress: Some(&mut progress),
+                },
+            );
+            bar.finish();
+            let read = read?;
+            (read.head, read.report)
+        }
+        _ => {
+            let raw = read_input(&args.file)?;
+            let report =
+                sealmail::read::read_message_with(&raw, &ring, &env.ctx, &mut cb, read_opts)?;
+            (raw, report)
+        }
+    };
     // Autocrypt: learn the sender's key (and gossip from inside the encryption).
     let seen = sealmail::read::autocrypt_seen(&raw, Some(&report));
     if let Ok(events) = sealmail::keys::autocrypt::learn(&ring, &env.ctx, &seen) {
@@ -287,11 +351,6 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
     eprintln!("{line}");
     for w in &report.warnings {
         eprintln!("sealmail: warning: {}", clean_line(w));
-    }
-    if let Some(dir) = &args.attachments {
-        for p in save_attachments(&report, dir)? {
-            eprintln!("sealmail: wrote attachment {}", p.display());
-        }
     }
     let refused = args.require_signature
         && !(report.signature.status == SigStatus::Good
@@ -304,6 +363,11 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
             line.trim_start_matches("sealmail: ")
         ))
         .hint("ask the sender to sign with the key of their From address, and import it: sealmail key import FILE"));
+    }
+    if let Some(dir) = &args.attachments {
+        for p in save_attachments(&report, dir)? {
+            eprintln!("sealmail: wrote attachment {}", p.display());
+        }
     }
     if let Some(path) = &args.save_decrypted {
         let copy = decrypted_copy(&raw, &report).ok_or_else(|| {

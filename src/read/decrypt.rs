@@ -285,48 +285,90 @@ fn is_integrity_error(e: &anyhow::Error) -> bool {
         || s.contains("truncated")
 }
 
+/// Where the ciphertext comes from.
+pub enum Source<'a> {
+    /// All in memory.
+    Bytes(&'a [u8]),
+    /// A stream (a large message read from its file), `len` bytes at most.
+    Reader(Box<dyn Read + Send + Sync + 'a>, u64),
+}
+
 /// Decrypts (and verifies) an OpenPGP message. The plaintext is returned only when the whole
 /// message was processed and its integrity confirmed.
 pub fn decrypt(data: &[u8], keys: &mut Keys<'_>) -> Result<Decrypted, ReadError> {
+    let mut plaintext = Vec::new();
+    let sigs = decrypt_to(Source::Bytes(data), keys, &mut |chunk| {
+        plaintext.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    Ok(Decrypted { plaintext, sigs })
+}
+
+/// Decrypts (and verifies) an OpenPGP message, handing the plaintext to `sink` as it comes.
+/// The caller must not release anything `sink` was given unless this returns `Ok`: only then
+/// was the integrity of the whole message confirmed.
+pub fn decrypt_to(
+    source: Source<'_>,
+    keys: &mut Keys<'_>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<(), ReadError>,
+) -> Result<Vec<SigResult>, ReadError> {
     let policy = keys.ctx.policy();
     let time = keys.ctx.time();
     let mut st = State::default();
-    let result = guarded(|| -> openpgp::Result<Vec<u8>> {
+    let mut sink_err: Option<ReadError> = None;
+    let result = guarded(|| -> openpgp::Result<()> {
         let helper = Helper { keys, st: &mut st };
-        let mut d = DecryptorBuilder::from_bytes(data)?.with_policy(policy, time, helper)?;
+        let (mut d, cipher_len) = match source {
+            Source::Bytes(data) => (
+                DecryptorBuilder::from_bytes(data)?.with_policy(policy, time, helper)?,
+                data.len() as u64,
+            ),
+            // Streaming: nothing is held back for early signature checks; the caller keeps
+            // the plaintext away from the user until the end anyway.
+            Source::Reader(r, len) => (
+                DecryptorBuilder::from_reader(r)?
+                    .buffer_size(1 << 16)
+                    .with_policy(policy, time, helper)?,
+                len,
+            ),
+        };
         // Read in chunks and stop at a decompression bomb: plaintext far larger than the
         // ciphertext (a compressed packet that inflates 1000 times) is refused.
-        let cap = (data.len() as u64)
+        let cap = cipher_len
             .saturating_mul(super::limits::MAX_INFLATION)
             .max(super::limits::MIN_INFLATION_ALLOWANCE);
-        let mut out = Vec::new();
+        let mut total = 0u64;
         let mut buf = vec![0u8; 1 << 16];
         loop {
             let n = d.read(&mut buf)?;
             if n == 0 {
                 break;
             }
-            out.extend_from_slice(&buf[..n]);
-            if out.len() as u64 > cap {
+            total += n as u64;
+            if total > cap {
                 return Err(openpgp::Error::InvalidOperation(format!(
                     "the plaintext is more than {} times the size of the ciphertext (a decompression bomb?)",
                     super::limits::MAX_INFLATION
                 ))
                 .into());
             }
+            if let Err(e) = sink(&buf[..n]) {
+                sink_err = Some(e);
+                return Err(openpgp::Error::InvalidOperation("stopped".into()).into());
+            }
         }
-        Ok(out)
+        Ok(())
     });
+    if let Some(e) = sink_err {
+        return Err(e);
+    }
     match result {
-        Ok(plaintext) => {
+        Ok(()) => {
             if !st.decrypted {
                 // A signed-only message handed to the decryptor: nothing was encrypted.
                 return Err(ReadError::Malformed("the data is not encrypted".into()));
             }
-            Ok(Decrypted {
-                plaintext,
-                sigs: st.sigs,
-            })
+            Ok(st.sigs)
         }
         Err(e) => {
             if let Some(l) = st.limit.clone() {

@@ -58,32 +58,10 @@ pub fn check(raw: &[u8], l: &Limits) -> Result<(), ReadError> {
             )));
         }
     }
-    // Nesting and parts, counted over boundary lines and Content-Type headers without
-    // parsing: enough to stop a message built to exhaust a parser.
-    let mut parts = 0usize;
-    let mut multiparts = 0usize;
-    for line in raw.split(|&b| b == b'\n') {
-        if line.len() > 13 && line[..13].eq_ignore_ascii_case(b"content-type:") {
-            parts += 1;
-            if line
-                .windows(10)
-                .any(|w| w.eq_ignore_ascii_case(b"multipart/"))
-            {
-                multiparts += 1;
-            }
-        }
-    }
-    if parts > l.max_parts {
-        return Err(ReadError::Limit(format!(
-            "the message has {parts} MIME parts (the limit is {})",
-            l.max_parts
-        )));
-    }
-    if multiparts > l.max_depth {
-        return Err(ReadError::Limit(format!(
-            "the message has {multiparts} multipart containers; at most {} are read (this bounds the nesting depth)",
-            l.max_depth
-        )));
-    }
+    // Nesting and parts: the MIME structure is walked (without keeping anything) before
+    // any parser builds a tree of it.
+    let mut counter = super::stream::Splitter::counter(*l);
+    counter.feed(raw)?;
+    counter.finish()?;
     Ok(())
 }

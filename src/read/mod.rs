@@ -13,6 +13,7 @@ pub mod batch;
 mod decrypt;
 pub mod limits;
 mod mime_tree;
+pub mod stream;
 mod verdict;
 
 pub use verdict::{Integrity, PartInfo, Report, SigStatus, SignatureVerdict};
@@ -57,6 +58,14 @@ pub enum ReadError {
     /// The key store failed.
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
+    /// The message file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Input {
+        /// Which file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
     /// Writing an attachment failed.
     #[error("cannot write {path}: {source}")]
     Write {
@@ -87,6 +96,7 @@ impl ReadError {
             ReadError::Limit(_) => "this is not a normal mail; if you trust it, raise the limit in config.toml ([limits]) or inspect it with other tools".into(),
             ReadError::Key(k) => return k.hint(),
             ReadError::Write { .. } => "choose a writable folder for --attachments".into(),
+            ReadError::Input { .. } => "check the file name and that you may read it".into(),
         })
     }
 }
@@ -138,6 +148,158 @@ pub fn read_message_with(
         embedded: opts.embedded,
     };
     verdict::analyze(&root, &mut keys)
+}
+
+/// How to read a message file.
+pub struct FileOptions<'a> {
+    /// What [`read_message_with`] takes.
+    pub read: ReadOptions,
+    /// Where the attachments will be saved: while a large message streams, its large parts
+    /// are decoded straight into hidden temporary files there (and removed unless the
+    /// message passes its integrity check and they are saved).
+    pub attachments_dir: Option<&'a Path>,
+    /// Files larger than this are read as a stream ([`stream::STREAM_ABOVE`] by default).
+    pub stream_above: u64,
+    /// Called with (bytes read, file size) while a large message streams.
+    pub progress: Option<&'a mut dyn FnMut(u64, u64)>,
+}
+
+impl Default for FileOptions<'_> {
+    fn default() -> Self {
+        FileOptions {
+            read: ReadOptions::default(),
+            attachments_dir: None,
+            stream_above: stream::STREAM_ABOVE,
+            progress: None,
+        }
+    }
+}
+
+/// A message read from a file.
+#[derive(Debug)]
+pub struct FileReport {
+    /// What was learned.
+    pub report: Report,
+    /// The message's outer header section (the whole message when it was read in memory):
+    /// enough for [`autocrypt_seen`].
+    pub head: Vec<u8>,
+    /// Whether it was read as a stream ([`Report::inner`] is then `None`).
+    pub streamed: bool,
+}
+
+/// Reads a message file like [`read_message_with`]. A large PGP/MIME message is read as a
+/// stream, in bounded memory whatever its size: its large parts are decoded into hidden
+/// temporary files in `opts.attachments_dir` (or only counted) and released only when the
+/// whole message passed its integrity check. Other messages are read into memory.
+pub fn read_file(
+    path: &Path,
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    mut opts: FileOptions<'_>,
+) -> Result<FileReport, ReadError> {
+    let input = |source| ReadError::Input {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(input)?.len();
+    if size > opts.stream_above {
+        if let Some(r) = read_streamed(path, size, keyring, ctx, password, &mut opts)? {
+            return Ok(r);
+        }
+    }
+    let raw = std::fs::read(path).map_err(input)?;
+    let report = read_message_with(&raw, keyring, ctx, password, opts.read)?;
+    Ok(FileReport {
+        report,
+        head: raw,
+        streamed: false,
+    })
+}
+
+/// The streaming half of [`read_file`]; `None` when the message is not a plain
+/// `multipart/encrypted` one (it is then read in memory).
+fn read_streamed(
+    path: &Path,
+    size: u64,
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    opts: &mut FileOptions<'_>,
+) -> Result<Option<FileReport>, ReadError> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let limits = opts.read.limits;
+    if size > limits.max_message_bytes {
+        return Err(ReadError::Limit(format!(
+            "the message is {size} bytes, more than the limit of {} (max_message_mb)",
+            limits.max_message_bytes
+        )));
+    }
+    let input = |source| ReadError::Input {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(input)?;
+    let mut r = std::io::BufReader::with_capacity(1 << 16, file);
+    let Some(mut head) = stream::read_head(&mut r, &limits)? else {
+        return Ok(None);
+    };
+    head.extend_from_slice(b"\r\n");
+    if !looks_like_mail(&head) {
+        return Ok(None);
+    }
+    let Some(root) = mime_tree::Entity::parse(&head) else {
+        return Ok(None);
+    };
+    let encrypted = root.content_type() == "multipart/encrypted"
+        && root
+            .ct_param("protocol")
+            .is_some_and(|p| p.eq_ignore_ascii_case("application/pgp-encrypted"));
+    let Some(boundary) = root.ct_param("boundary").filter(|_| encrypted) else {
+        return Ok(None);
+    };
+    let dash = format!("--{boundary}").into_bytes();
+    if !stream::seek_encrypted_part(&mut r, &dash).map_err(input)?
+        || !stream::at_armored_message(&mut r).map_err(input)?
+    {
+        return Ok(None);
+    }
+    if let Some(dir) = opts.attachments_dir {
+        std::fs::create_dir_all(dir).map_err(|source| ReadError::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    }
+    let count = std::sync::Arc::new(AtomicU64::new(0));
+    let reader = stream::PartReader::new(r, dash, count.clone());
+    let mut splitter = stream::Splitter::new(limits, opts.attachments_dir);
+    let mut keys = decrypt::Keys {
+        keyring,
+        ctx,
+        password,
+        embedded: opts.read.embedded,
+    };
+    let progress = &mut opts.progress;
+    let sigs = decrypt::decrypt_to(
+        decrypt::Source::Reader(Box::new(reader), size),
+        &mut keys,
+        &mut |chunk| {
+            if let Some(p) = progress.as_mut() {
+                p(count.load(Ordering::Relaxed), size);
+            }
+            splitter.feed(chunk)
+        },
+    )?;
+    let (skeleton, spills) = splitter.finish()?;
+    match verdict::analyze_streamed(&root, skeleton, sigs, &mut keys, &spills) {
+        Ok(report) => Ok(Some(FileReport {
+            report,
+            head,
+            streamed: true,
+        })),
+        Err(ReadError::Limit(why)) if why == verdict::NEEDS_MEMORY => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Whether `raw` starts like an RFC 5322 message: its first line (after an mbox `From `
@@ -264,8 +426,19 @@ pub fn autocrypt_seen(raw: &[u8], report: Option<&Report>) -> crate::keys::autoc
     }
 }
 
-/// Writes the attachments of `report` below `dir` with sanitized, non-clobbering names;
-/// returns the paths written.
+/// Writes a new file readable by its owner only, as decrypted content deserves (the
+/// streamed attachments' temporary files are created that way too).
+fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)?.write_all(data)
+}
+
+/// Writes the attachments of `report` below `dir` with sanitized, non-clobbering names,
+/// readable by their owner only; returns the paths written.
 pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     let mk = |path: &Path, source| ReadError::Write {
         path: path.to_path_buf(),
@@ -281,7 +454,24 @@ pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, Rea
             path = dir.join(format!("{n}-{name}"));
             n += 1;
         }
-        std::fs::write(&path, &a.data).map_err(|e| mk(&path, e))?;
+        match &a.file {
+            // Streamed: the content is in a hidden file, usually in this very folder.
+            Some(tmp) => {
+                let from: &Path = tmp.as_ref().as_ref();
+                std::fs::rename(from, &path)
+                    .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
+                    .map_err(|e| mk(&path, e))?;
+            }
+            None if a.data.len() as u64 != a.size => {
+                return Err(mk(
+                    &path,
+                    std::io::Error::other(
+                        "the attachment was streamed without a folder to keep it in; read the message with an attachments folder",
+                    ),
+                ))
+            }
+            None => write_private(&path, &a.data).map_err(|e| mk(&path, e))?,
+        }
         written.push(path);
     }
     Ok(written)

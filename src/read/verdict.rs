@@ -90,8 +90,13 @@ pub struct AttachmentData {
     pub filename: String,
     /// Content type.
     pub content_type: String,
-    /// Content.
+    /// Content (empty when it went to a file while streaming; see `file`).
     pub data: Vec<u8>,
+    /// Its size in bytes.
+    pub size: u64,
+    /// A large attachment read while streaming: the hidden temporary file holding it, which
+    /// [`super::save_attachments`] renames and which is removed if it is never saved.
+    pub file: Option<std::sync::Arc<tempfile::TempPath>>,
 }
 
 /// Everything sealmail learned about a message.
@@ -371,14 +376,32 @@ fn check_identity(root: &Entity<'_>, r: &mut Report) {
     }
 }
 
-fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadError> {
+/// Analyzes a large encrypted message that was read as a stream: `head` is its outer header
+/// section, `skeleton` and `spills` its decrypted content (see `super::stream`).
+pub(crate) fn analyze_streamed(
+    head: &Entity<'_>,
+    skeleton: Vec<u8>,
+    sigs: Vec<SigResult>,
+    keys: &mut Keys<'_>,
+    spills: &[super::stream::Spill],
+) -> Result<Report, ReadError> {
+    let mut r = encrypted_content(base_report(head), skeleton, sigs, keys, spills)?;
+    r.signature.covers_all = r.signature.status == SigStatus::Good
+        && !r.parts.is_empty()
+        && r.parts.iter().all(|p| p.signed);
+    check_identity(head, &mut r);
+    Ok(r)
+}
+
+/// The report before anything was checked: the outer headers, nothing protected.
+fn base_report(root: &Entity<'_>) -> Report {
     let outer_from = from_address(root);
-    let mut report = Report {
+    Report {
         encrypted: false,
         integrity: Integrity::None,
         signature: sig_verdict(&[], &outer_from, None),
         from: outer_from.clone(),
-        outer_from: outer_from.clone(),
+        outer_from,
         from_display: header_text(root, "From").unwrap_or_default(),
         to: header_text(root, "To").unwrap_or_default(),
         cc: header_text(root, "Cc").unwrap_or_default(),
@@ -392,7 +415,12 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
         attachments: Vec::new(),
         date_unix: date_unix(root),
         combined_signatures: Vec::new(),
-    };
+    }
+}
+
+fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadError> {
+    let outer_from = from_address(root);
+    let mut report = base_report(root);
     let ct = root.content_type();
     let protocol = root
         .ct_param("protocol")
@@ -450,7 +478,7 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
         };
         report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
         let signed = report.signature.status == SigStatus::Good;
-        fill_from_inner(&mut report, &inner, false, signed, "clear");
+        fill_from_inner(&mut report, &inner, false, signed, "clear", &[]);
         report.signature = sig_verdict(&sigs, &report.from, report.date_unix);
         report.inner = Some(content.to_vec());
         return Ok(report);
@@ -465,7 +493,7 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
                 // An encrypted block mixed with other text: possibly someone's old ciphertext
                 // inside an attacker's mail, to make you decrypt and quote it. Not decrypted
                 // unless asked for.
-                fill_from_inner(&mut report, root, false, false, "");
+                fill_from_inner(&mut report, root, false, false, "", &[]);
                 report.warnings.push(
                     "this message mixes an encrypted block with other text (it may be someone else's encrypted mail embedded to make you decrypt it); it was not decrypted. To decrypt the block alone: sealmail decrypt --embedded FILE".into(),
                 );
@@ -511,7 +539,7 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
         }
     }
     // Nothing protected at the root: show it as it is, every part unprotected.
-    fill_from_inner(&mut report, root, false, false, "");
+    fill_from_inner(&mut report, root, false, false, "", &[]);
     if report.parts.iter().any(|p| {
         p.content_type.starts_with("application/pgp") || p.content_type == "multipart/encrypted"
     }) {
@@ -590,14 +618,34 @@ fn encrypted_root(
         }
         Err(e) => return Err(e),
     };
+    encrypted_content(report, d.plaintext, d.sigs, keys, &[])
+}
+
+/// Why a streamed message must be read again in memory.
+pub(crate) const NEEDS_MEMORY: &str = "a signed-then-encrypted message with large parts";
+
+/// The report of an encrypted message from its decrypted content: `plaintext` (for a
+/// streamed message the skeleton, with `spills` standing for its large parts) and the
+/// signatures made together with the encryption.
+pub(crate) fn encrypted_content(
+    mut report: Report,
+    plaintext: Vec<u8>,
+    sigs: Vec<SigResult>,
+    keys: &mut Keys<'_>,
+    spills: &[super::stream::Spill],
+) -> Result<Report, ReadError> {
     report.encrypted = true;
     report.integrity = Integrity::Ok;
     let outer_from = report.from.clone();
-    let inner = Entity::parse(&d.plaintext)
+    let inner = Entity::parse(&plaintext)
         .ok_or_else(|| ReadError::Malformed("the decrypted content is not a MIME entity".into()))?;
-    let mut sigs = d.sigs;
+    let mut sigs = sigs;
     // Nested: signed, then encrypted (RFC 3156 §6.1).
     let is_nested = inner.content_type() == "multipart/signed";
+    if is_nested && !spills.is_empty() {
+        // The detached signature covers the exact bytes, which the skeleton no longer has.
+        return Err(ReadError::Limit(NEEDS_MEMORY.into()));
+    }
     if is_nested {
         let kids = inner.children_raw();
         let content = kids.first().copied().unwrap_or(b"");
@@ -614,11 +662,11 @@ fn encrypted_root(
             .ok_or_else(|| ReadError::Malformed("the signed part is empty".into()))?;
         report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
         let signed = report.signature.status == SigStatus::Good;
-        fill_from_inner(&mut report, &signed_entity, true, signed, "cipher");
+        fill_from_inner(&mut report, &signed_entity, true, signed, "cipher", spills);
     } else {
         report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
         let signed = report.signature.status == SigStatus::Good;
-        fill_from_inner(&mut report, &inner, true, signed, "cipher");
+        fill_from_inner(&mut report, &inner, true, signed, "cipher", spills);
         report.combined_signatures = sigs
             .iter()
             .filter(|r| r.status == SigStatus::Good)
@@ -634,7 +682,10 @@ fn encrypted_root(
             report.from
         ));
     }
-    report.inner = Some(d.plaintext.clone());
+    drop(inner);
+    if spills.is_empty() {
+        report.inner = Some(plaintext);
+    }
     Ok(report)
 }
 
@@ -645,6 +696,7 @@ fn fill_from_inner(
     encrypted: bool,
     signed: bool,
     hp: &str,
+    spills: &[super::stream::Spill],
 ) {
     let protected = !hp.is_empty()
         && (inner.ct_param("protected-headers").is_some()
@@ -671,7 +723,39 @@ fn fill_from_inner(
         }
     }
     report.body = inner.body_text();
+    if !spills.is_empty() {
+        // A large text part went to a file: it is listed as an attachment, not shown.
+        report.body = report
+            .body
+            .lines()
+            .filter(|l| !spills.iter().any(|s| l.contains(&s.token)))
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     for leaf in inner.leaves() {
+        let spill = spills
+            .iter()
+            .find(|s| leaf.data.trim_ascii() == s.token.as_bytes());
+        if let Some(s) = spill {
+            report.parts.push(PartInfo {
+                content_type: leaf.content_type.clone(),
+                filename: Some(
+                    leaf.filename
+                        .clone()
+                        .unwrap_or_else(|| "attachment.bin".into()),
+                ),
+                encrypted,
+                signed,
+            });
+            report.attachments.push(AttachmentData {
+                filename: leaf.filename.unwrap_or_else(|| "attachment.bin".into()),
+                content_type: leaf.content_type,
+                data: Vec::new(),
+                size: s.size,
+                file: s.path.clone(),
+            });
+            continue;
+        }
         report.parts.push(PartInfo {
             content_type: leaf.content_type.clone(),
             filename: leaf.filename.clone(),
@@ -682,7 +766,9 @@ fn fill_from_inner(
             report.attachments.push(AttachmentData {
                 filename: leaf.filename.unwrap_or_else(|| "attachment.bin".into()),
                 content_type: leaf.content_type,
+                size: leaf.data.len() as u64,
                 data: leaf.data,
+                file: None,
             });
         }
     }

@@ -1,0 +1,769 @@
+//! Reading large messages as a stream, in bounded memory.
+//!
+//! A big PGP/MIME message is read from its file line by line: the outer header section, then
+//! the armored second part of `multipart/encrypted` goes straight into the OpenPGP decryptor,
+//! and the plaintext goes through [`Splitter`], which walks the inner MIME structure as it
+//! arrives. Small parts stay in memory (the "skeleton" of the inner entity, which the verdict
+//! code reads like any other message); a large part is decoded into a hidden temporary file
+//! in the attachments folder (or only counted when there is none) and its body in the skeleton
+//! is replaced by an unguessable token. The temporary files are removed unless the whole
+//! message, integrity check included, was read: see [`super::save_attachments`].
+//!
+//! The same [`Splitter`], keeping nothing, counts the MIME nesting depth and the parts of any
+//! message for [`super::limits`].
+
+use std::io::{self, BufRead, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::Engine;
+use mail_parser::{MessageParser, MimeHeaders};
+
+use super::limits::Limits;
+use super::ReadError;
+
+/// Message files larger than this are read as a stream (unless the caller needs the whole
+/// decrypted entity, as `--raw` does).
+pub const STREAM_ABOVE: u64 = 16 << 20;
+
+/// Longest line handled as one; longer ones are passed on in pieces.
+const MAX_LINE: usize = 64 << 10;
+/// Largest header section (and largest stretch skipped before the encrypted part).
+const MAX_HEAD: usize = 1 << 20;
+/// A part whose encoded body grows beyond this goes to a file.
+const KEEP_PART: usize = 1 << 20;
+/// Everything kept in memory together stays below this.
+const KEEP_TOTAL: usize = 16 << 20;
+
+/// Reads one line, with its line end, of at most `max` bytes into `buf`; returns its length
+/// (0 at the end of the input).
+pub(crate) fn read_line_limited<R: BufRead>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<usize> {
+    buf.clear();
+    loop {
+        let avail = r.fill_buf()?;
+        if avail.is_empty() {
+            return Ok(buf.len());
+        }
+        let room = max - buf.len();
+        let take = &avail[..avail.len().min(room)];
+        if let Some(i) = take.iter().position(|&b| b == b'\n') {
+            buf.extend_from_slice(&take[..=i]);
+            r.consume(i + 1);
+            return Ok(buf.len());
+        }
+        let n = take.len();
+        buf.extend_from_slice(take);
+        r.consume(n);
+        if buf.len() >= max {
+            return Ok(buf.len());
+        }
+    }
+}
+
+/// Whether `line` is a delimiter line of the boundary `dash_boundary` (`--` and the
+/// boundary): `Some(true)` for the close delimiter, `Some(false)` for another one
+/// (RFC 2046 §5.1.1: trailing white space allowed).
+pub(crate) fn delimiter(line: &[u8], dash_boundary: &[u8]) -> Option<bool> {
+    let rest = line.strip_prefix(dash_boundary)?;
+    let (close, tail) = match rest.strip_prefix(b"--") {
+        Some(t) => (true, t),
+        None => (false, rest),
+    };
+    tail.iter()
+        .all(|b| b.is_ascii_whitespace())
+        .then_some(close)
+}
+
+fn is_blank_line(l: &[u8]) -> bool {
+    l == b"\n" || l == b"\r\n"
+}
+
+fn eol_len(l: &[u8]) -> usize {
+    if l.ends_with(b"\r\n") {
+        2
+    } else if l.ends_with(b"\n") {
+        1
+    } else {
+        0
+    }
+}
+
+/// The outer header section of a message file, read line by line. `Ok(None)` when it is too
+/// large to be a header section.
+pub(crate) fn read_head<R: BufRead>(r: &mut R, l: &Limits) -> Result<Option<Vec<u8>>, ReadError> {
+    let mut head = Vec::new();
+    let mut line = Vec::new();
+    let mut first = true;
+    loop {
+        let n = read_line_limited(r, &mut line, l.max_header_line + 2).map_err(read_err)?;
+        if n == 0 {
+            return Ok(Some(head));
+        }
+        if first && line.starts_with(b"From ") {
+            // An mbox separator line before the message.
+            first = false;
+            continue;
+        }
+        first = false;
+        if is_blank_line(&line) {
+            return Ok(Some(head));
+        }
+        if n > l.max_header_line && eol_len(&line) == 0 {
+            return Err(ReadError::Limit(format!(
+                "a header line is more than {} bytes long (the limit)",
+                l.max_header_line
+            )));
+        }
+        head.extend_from_slice(&line);
+        if head.len() > MAX_HEAD {
+            return Ok(None);
+        }
+    }
+}
+
+fn read_err(e: io::Error) -> ReadError {
+    ReadError::Malformed(format!("cannot read the message: {e}"))
+}
+
+/// Moves `r` (just after the outer header section of a `multipart/encrypted` message with
+/// boundary `dash_boundary`) to the start of the body of its second part, the encrypted data.
+/// `false` when the message does not have that shape within the first MiB, or when the
+/// encrypted part has a transfer encoding other than 7bit/8bit/binary (such mail is read
+/// in memory).
+pub(crate) fn seek_encrypted_part<R: BufRead>(r: &mut R, dash_boundary: &[u8]) -> io::Result<bool> {
+    let mut line = Vec::new();
+    let mut seen = 0;
+    let mut skipped = 0;
+    let mut at_start = true;
+    while seen < 2 {
+        let n = read_line_limited(r, &mut line, MAX_LINE)?;
+        skipped += n;
+        if n == 0 || skipped > MAX_HEAD {
+            return Ok(false);
+        }
+        if at_start {
+            match delimiter(&line, dash_boundary) {
+                Some(false) => seen += 1,
+                Some(true) => return Ok(false),
+                None => {}
+            }
+        }
+        at_start = eol_len(&line) > 0;
+    }
+    let mut head = Vec::new();
+    loop {
+        let n = read_line_limited(r, &mut line, MAX_LINE)?;
+        if n == 0 || head.len() > MAX_HEAD {
+            return Ok(false);
+        }
+        if is_blank_line(&line) {
+            break;
+        }
+        head.extend_from_slice(&line);
+    }
+    head.extend_from_slice(b"\r\n");
+    let cte = MessageParser::default()
+        .parse_headers(&head[..])
+        .and_then(|m| {
+            m.content_transfer_encoding()
+                .map(|s| s.to_ascii_lowercase())
+        });
+    Ok(matches!(
+        cte.as_deref(),
+        None | Some("7bit") | Some("8bit") | Some("binary")
+    ))
+}
+
+/// Whether the part body at `r` starts (after blank lines) with an armored OpenPGP message.
+pub(crate) fn at_armored_message<R: BufRead>(r: &mut R) -> io::Result<bool> {
+    let buf = r.fill_buf()?;
+    let start = buf
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(buf.len());
+    Ok(buf[start..].starts_with(b"-----BEGIN PGP MESSAGE-----"))
+}
+
+/// The body of one MIME part as a reader: it ends at the next delimiter line of the boundary.
+/// It counts what it read into `count` (for progress).
+pub(crate) struct PartReader<R> {
+    inner: R,
+    dash_boundary: Vec<u8>,
+    line: Vec<u8>,
+    pos: usize,
+    at_start: bool,
+    done: bool,
+    count: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: BufRead> PartReader<R> {
+    pub(crate) fn new(
+        inner: R,
+        dash_boundary: Vec<u8>,
+        count: Arc<std::sync::atomic::AtomicU64>,
+    ) -> Self {
+        PartReader {
+            inner,
+            dash_boundary,
+            line: Vec::new(),
+            pos: 0,
+            at_start: true,
+            done: false,
+            count,
+        }
+    }
+}
+
+impl<R: BufRead> io::Read for PartReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if self.pos < self.line.len() {
+                let n = out.len().min(self.line.len() - self.pos);
+                out[..n].copy_from_slice(&self.line[self.pos..self.pos + n]);
+                self.pos += n;
+                return Ok(n);
+            }
+            if self.done || out.is_empty() {
+                return Ok(0);
+            }
+            let n = read_line_limited(&mut self.inner, &mut self.line, MAX_LINE)?;
+            self.count
+                .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+            self.pos = 0;
+            if n == 0 {
+                self.done = true;
+                return Ok(0);
+            }
+            let start = self.at_start;
+            self.at_start = eol_len(&self.line) > 0;
+            if start && delimiter(&self.line, &self.dash_boundary).is_some() {
+                self.done = true;
+                self.line.clear();
+                return Ok(0);
+            }
+        }
+    }
+}
+
+/// A part that went to a file (or, without a folder, was only counted).
+#[derive(Debug, Clone)]
+pub(crate) struct Spill {
+    /// What stands in its place in the skeleton.
+    pub token: String,
+    /// The hidden temporary file with the decoded content; removed when the last clone is
+    /// dropped unless it was renamed first.
+    pub path: Option<Arc<tempfile::TempPath>>,
+    /// Decoded size in bytes.
+    pub size: u64,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Cte {
+    Base64,
+    QuotedPrintable,
+    Plain,
+}
+
+fn lenient_base64() -> GeneralPurpose {
+    GeneralPurpose::new(
+        &base64::alphabet::STANDARD,
+        GeneralPurposeConfig::new()
+            .with_decode_allow_trailing_bits(true)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    )
+}
+
+/// Decodes a part's transfer encoding as it streams into a file (or into nothing).
+struct SpillWriter {
+    cte: Cte,
+    carry: Vec<u8>,
+    out: Option<BufWriter<std::fs::File>>,
+    path: Option<tempfile::TempPath>,
+    size: u64,
+    engine: GeneralPurpose,
+}
+
+impl SpillWriter {
+    fn new(dir: Option<&Path>, cte: Cte) -> io::Result<Self> {
+        let (out, path) = match dir {
+            Some(d) => {
+                let (f, p) = tempfile::Builder::new()
+                    .prefix(".sealmail-partial-")
+                    .tempfile_in(d)?
+                    .into_parts();
+                (Some(BufWriter::with_capacity(1 << 16, f)), Some(p))
+            }
+            None => (None, None),
+        };
+        Ok(SpillWriter {
+            cte,
+            carry: Vec::new(),
+            out,
+            path,
+            size: 0,
+            engine: lenient_base64(),
+        })
+    }
+
+    fn emit(&mut self, data: &[u8]) -> io::Result<()> {
+        self.size += data.len() as u64;
+        match &mut self.out {
+            Some(w) => w.write_all(data),
+            None => Ok(()),
+        }
+    }
+
+    fn feed(&mut self, data: &[u8]) -> io::Result<()> {
+        match self.cte {
+            Cte::Plain => self.emit(data),
+            Cte::Base64 => {
+                self.carry.extend(
+                    data.iter()
+                        .copied()
+                        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/'),
+                );
+                if self.carry.len() >= 1 << 16 {
+                    let n = self.carry.len() / 4 * 4;
+                    let bytes = self.engine.decode(&self.carry[..n]).unwrap_or_default();
+                    self.carry.drain(..n);
+                    self.emit(&bytes)?;
+                }
+                Ok(())
+            }
+            Cte::QuotedPrintable => {
+                self.carry.extend_from_slice(data);
+                let (out, used) = qp_decode(&self.carry);
+                self.carry.drain(..used);
+                self.emit(&out)
+            }
+        }
+    }
+
+    fn finish(mut self) -> io::Result<(Option<tempfile::TempPath>, u64)> {
+        let rest = std::mem::take(&mut self.carry);
+        match self.cte {
+            Cte::Base64 => {
+                let n = if rest.len() % 4 == 1 {
+                    rest.len() - 1
+                } else {
+                    rest.len()
+                };
+                let bytes = self.engine.decode(&rest[..n]).unwrap_or_default();
+                self.emit(&bytes)?;
+            }
+            Cte::QuotedPrintable | Cte::Plain => self.emit(&rest)?,
+        }
+        if let Some(w) = self.out.take() {
+            let f = w.into_inner().map_err(|e| e.into_error())?;
+            f.sync_all()?;
+        }
+        Ok((self.path.take(), self.size))
+    }
+}
+
+/// Decodes quoted-printable from `data`; returns the bytes and how much of `data` was used
+/// (an `=` sequence cut at the end waits for more).
+fn qp_decode(data: &[u8]) -> (Vec<u8>, usize) {
+    let hex = |b: u8| (b as char).to_digit(16).map(|v| v as u8);
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] != b'=' {
+            out.push(data[i]);
+            i += 1;
+            continue;
+        }
+        match (data.get(i + 1), data.get(i + 2)) {
+            (None, _) => break,
+            (Some(b'\n'), _) => i += 2,
+            (Some(b'\r'), Some(b'\n')) => i += 3,
+            (Some(b'\r'), None) => break,
+            (Some(_), None) => break,
+            (Some(&a), Some(&b)) => match (hex(a), hex(b)) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 3;
+                }
+                _ => {
+                    out.push(b'=');
+                    i += 1;
+                }
+            },
+        }
+    }
+    (out, i)
+}
+
+enum State {
+    /// Reading a header section.
+    Headers(Vec<u8>),
+    /// Inside a multipart, outside its children (preamble, epilogue).
+    Between,
+    /// In a leaf's body.
+    Leaf {
+        cte: Cte,
+        kept: Vec<u8>,
+        spill: Option<Box<SpillWriter>>,
+    },
+}
+
+/// Walks a MIME entity as it streams in, enforcing the nesting and part limits; keeps a
+/// skeleton of it with large parts replaced by tokens (see the module documentation).
+pub(crate) struct Splitter {
+    skeleton: Vec<u8>,
+    partial: Vec<u8>,
+    at_line_start: bool,
+    /// `--boundary` of every open multipart, outermost first.
+    stack: Vec<Vec<u8>>,
+    state: State,
+    parts: usize,
+    depth: usize,
+    limits: Limits,
+    /// Keep nothing: only check the limits.
+    count_only: bool,
+    spill_dir: Option<PathBuf>,
+    nonce: String,
+    spills: Vec<Spill>,
+    /// A leaf's last line end, which belongs to the delimiter after it.
+    pending_eol: Vec<u8>,
+}
+
+impl Splitter {
+    /// A splitter that keeps a skeleton and puts large parts into `spill_dir` (or counts
+    /// them only).
+    pub(crate) fn new(limits: Limits, spill_dir: Option<&Path>) -> Self {
+        Splitter {
+            skeleton: Vec::new(),
+            partial: Vec::new(),
+            at_line_start: true,
+            stack: Vec::new(),
+            state: State::Headers(Vec::new()),
+            parts: 0,
+            depth: 0,
+            limits,
+            count_only: false,
+            spill_dir: spill_dir.map(Path::to_path_buf),
+            nonce: crate::mime::random_hex(16),
+            spills: Vec::new(),
+            pending_eol: Vec::new(),
+        }
+    }
+
+    /// A splitter that only checks the limits.
+    pub(crate) fn counter(limits: Limits) -> Self {
+        let mut s = Splitter::new(limits, None);
+        s.count_only = true;
+        s
+    }
+
+    /// The deepest nesting of multiparts seen.
+    #[cfg(test)]
+    pub(crate) fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Takes the next bytes of the entity.
+    pub(crate) fn feed(&mut self, data: &[u8]) -> Result<(), ReadError> {
+        let mut rest = data;
+        while !rest.is_empty() {
+            match rest.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    if self.partial.is_empty() {
+                        self.line(&rest[..=i])?;
+                    } else {
+                        self.partial.extend_from_slice(&rest[..=i]);
+                        let l = std::mem::take(&mut self.partial);
+                        self.line(&l)?;
+                    }
+                    rest = &rest[i + 1..];
+                }
+                None => {
+                    self.partial.extend_from_slice(rest);
+                    rest = &[];
+                    if self.partial.len() >= MAX_LINE {
+                        let l = std::mem::take(&mut self.partial);
+                        self.line(&l)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn keep(&mut self, data: &[u8]) {
+        if !self.count_only {
+            self.skeleton.extend_from_slice(data);
+        }
+    }
+
+    fn line(&mut self, l: &[u8]) -> Result<(), ReadError> {
+        let start = self.at_line_start;
+        self.at_line_start = eol_len(l) > 0;
+        if start && l.starts_with(b"--") {
+            let hit = self
+                .stack
+                .iter()
+                .enumerate()
+                .rev()
+                .find_map(|(i, b)| delimiter(l, b).map(|c| (i, c)));
+            if let Some((idx, close)) = hit {
+                self.end_entity()?;
+                self.stack.truncate(idx + 1);
+                let eol = std::mem::take(&mut self.pending_eol);
+                self.keep(&eol);
+                self.keep(l);
+                if close {
+                    self.stack.pop();
+                    self.state = State::Between;
+                } else {
+                    self.state = State::Headers(Vec::new());
+                }
+                return Ok(());
+            }
+        }
+        match &mut self.state {
+            State::Headers(buf) => {
+                if is_blank_line(l) {
+                    let head = std::mem::take(buf);
+                    self.begin_body(head, l)?;
+                } else {
+                    buf.extend_from_slice(l);
+                    if buf.len() > MAX_HEAD {
+                        // No header section is this large: it is content without headers.
+                        let data = std::mem::take(buf);
+                        self.count_part()?;
+                        self.state = State::Leaf {
+                            cte: Cte::Plain,
+                            kept: Vec::new(),
+                            spill: None,
+                        };
+                        self.leaf_data(&data)?;
+                    }
+                }
+            }
+            State::Between => {
+                // Preamble and epilogue are never shown; keep a bounded amount.
+                if self.skeleton.len() < KEEP_TOTAL {
+                    self.keep(l);
+                }
+            }
+            State::Leaf { .. } => {
+                let e = eol_len(l);
+                let eol = std::mem::replace(&mut self.pending_eol, l[l.len() - e..].to_vec());
+                self.leaf_data(&eol)?;
+                self.leaf_data(&l[..l.len() - e])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn count_part(&mut self) -> Result<(), ReadError> {
+        self.parts += 1;
+        if self.parts > self.limits.max_parts {
+            return Err(ReadError::Limit(format!(
+                "the message has more than {} MIME parts (the limit)",
+                self.limits.max_parts
+            )));
+        }
+        Ok(())
+    }
+
+    fn begin_body(&mut self, head: Vec<u8>, blank: &[u8]) -> Result<(), ReadError> {
+        self.count_part()?;
+        let mut h = head;
+        h.extend_from_slice(blank);
+        let parsed = MessageParser::default().parse_headers(&h[..]);
+        let ct = parsed.as_ref().and_then(|m| m.content_type());
+        let multipart = ct.is_some_and(|c| c.ctype().eq_ignore_ascii_case("multipart"));
+        let boundary = ct.and_then(|c| c.attribute("boundary")).map(str::to_owned);
+        let cte = match parsed
+            .as_ref()
+            .and_then(|m| m.content_transfer_encoding())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("base64") => Cte::Base64,
+            Some("quoted-printable") => Cte::QuotedPrintable,
+            _ => Cte::Plain,
+        };
+        drop(parsed);
+        self.keep(&h);
+        match (multipart, boundary) {
+            (true, Some(b)) => {
+                let mut d = b"--".to_vec();
+                d.extend_from_slice(b.as_bytes());
+                self.stack.push(d);
+                self.depth = self.depth.max(self.stack.len());
+                if self.stack.len() > self.limits.max_depth {
+                    return Err(ReadError::Limit(format!(
+                        "the message nests MIME parts more than {} deep (the limit)",
+                        self.limits.max_depth
+                    )));
+                }
+                self.state = State::Between;
+            }
+            _ => {
+                self.state = State::Leaf {
+                    cte,
+                    kept: Vec::new(),
+                    spill: None,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn leaf_data(&mut self, data: &[u8]) -> Result<(), ReadError> {
+        if data.is_empty() || self.count_only {
+            return Ok(());
+        }
+        let budget_left = KEEP_TOTAL.saturating_sub(self.skeleton.len());
+        let State::Leaf { cte, kept, spill } = &mut self.state else {
+            return Ok(());
+        };
+        if let Some(s) = spill {
+            return s.feed(data).map_err(spill_err(&self.spill_dir));
+        }
+        kept.extend_from_slice(data);
+        if kept.len() > KEEP_PART || kept.len() > budget_left {
+            let mut s = SpillWriter::new(self.spill_dir.as_deref(), *cte)
+                .map_err(spill_err(&self.spill_dir))?;
+            s.feed(kept).map_err(spill_err(&self.spill_dir))?;
+            *kept = Vec::new();
+            *spill = Some(Box::new(s));
+        }
+        Ok(())
+    }
+
+    fn end_entity(&mut self) -> Result<(), ReadError> {
+        match std::mem::replace(&mut self.state, State::Between) {
+            State::Leaf { cte, kept, spill } => match spill {
+                None => self.keep(&kept),
+                Some(s) => {
+                    let (path, size) = (*s).finish().map_err(spill_err(&self.spill_dir))?;
+                    let token = format!("sealmail-part-{}-{}", self.nonce, self.spills.len());
+                    let body = match cte {
+                        Cte::Base64 => base64::engine::general_purpose::STANDARD.encode(&token),
+                        _ => token.clone(),
+                    };
+                    self.keep(body.as_bytes());
+                    self.spills.push(Spill {
+                        token,
+                        path: path.map(Arc::new),
+                        size,
+                    });
+                }
+            },
+            State::Headers(buf) => {
+                if !buf.is_empty() {
+                    self.count_part()?;
+                }
+                self.keep(&buf);
+            }
+            State::Between => {}
+        }
+        Ok(())
+    }
+
+    /// Ends the input: returns the skeleton and the parts that went to files.
+    pub(crate) fn finish(mut self) -> Result<(Vec<u8>, Vec<Spill>), ReadError> {
+        if !self.partial.is_empty() {
+            let l = std::mem::take(&mut self.partial);
+            self.line(&l)?;
+        }
+        let eol = std::mem::take(&mut self.pending_eol);
+        self.leaf_data(&eol)?;
+        if matches!(self.state, State::Between) {
+            self.keep(&eol);
+        }
+        self.end_entity()?;
+        Ok((self.skeleton, self.spills))
+    }
+}
+
+fn spill_err(dir: &Option<PathBuf>) -> impl Fn(io::Error) -> ReadError + '_ {
+    move |source| ReadError::Write {
+        path: dir.clone().unwrap_or_default(),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn skeleton(raw: &[u8], chunk: usize) -> (Vec<u8>, Vec<Spill>) {
+        let mut s = Splitter::new(Limits::default(), None);
+        for c in raw.chunks(chunk) {
+            s.feed(c).unwrap();
+        }
+        s.finish().unwrap()
+    }
+
+    #[test]
+    fn small_entities_pass_unchanged() {
+        let raw = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\npre\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\nworld\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\naGVsbG8=\r\n--b--\r\nepilogue\r\n";
+        for chunk in [1, 3, 7, 1000] {
+            let (sk, spills) = skeleton(raw, chunk);
+            assert_eq!(sk, raw.to_vec(), "chunk {chunk}");
+            assert!(spills.is_empty());
+        }
+    }
+
+    #[test]
+    fn large_part_is_replaced_by_a_token() {
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
+        let mut raw = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
+        for l in b64.as_bytes().chunks(76) {
+            raw.extend_from_slice(l);
+            raw.extend_from_slice(b"\r\n");
+        }
+        raw.extend_from_slice(b"--b--\r\n");
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Splitter::new(Limits::default(), Some(dir.path()));
+        for c in raw.chunks(65536) {
+            s.feed(c).unwrap();
+        }
+        let (sk, spills) = s.finish().unwrap();
+        assert_eq!(spills.len(), 1);
+        assert_eq!(spills[0].size, data.len() as u64);
+        let path = spills[0].path.as_ref().unwrap();
+        assert_eq!(std::fs::read(path.as_ref() as &Path).unwrap(), data);
+        assert!(sk.len() < 1000);
+        let token_b64 = base64::engine::general_purpose::STANDARD.encode(&spills[0].token);
+        assert!(String::from_utf8_lossy(&sk).contains(&token_b64));
+        let p = path.to_path_buf();
+        drop(spills);
+        assert!(!p.exists(), "the temporary file goes when nothing keeps it");
+    }
+
+    #[test]
+    fn qp_soft_breaks_across_chunks() {
+        let (out, used) = qp_decode(b"a=3Db=\r\nc=");
+        assert_eq!(out, b"a=bc");
+        assert_eq!(used, 9);
+    }
+
+    #[test]
+    fn depth_is_counted_not_containers() {
+        let mut raw = Vec::new();
+        for i in 0..40 {
+            raw.extend_from_slice(
+                format!("--o\r\nContent-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\nContent-Type: text/plain\r\n\r\nx\r\n--b{i}--\r\n").as_bytes(),
+            );
+        }
+        let mut msg = b"Content-Type: multipart/mixed; boundary=\"o\"\r\n\r\n".to_vec();
+        msg.extend_from_slice(&raw);
+        msg.extend_from_slice(b"--o--\r\n");
+        let mut s = Splitter::counter(Limits::default());
+        s.feed(&msg).unwrap();
+        assert_eq!(s.depth(), 2);
+        s.finish().unwrap();
+    }
+}
