@@ -4,6 +4,7 @@
 pub mod autocrypt;
 pub mod lookup;
 mod meta;
+pub(crate) mod rsa_crt;
 mod select;
 mod store;
 pub mod words;

@@ -240,8 +240,13 @@ impl DecryptionHelper for Helper<'_, '_> {
                                     continue;
                                 }
                             };
+                        let mut crt = crate::keys::rsa_crt::CrtRsa::new(&pair);
                         let mut pair = pair;
-                        if let Some((algo, sk)) = pkesk.decrypt(&mut pair, sym_algo) {
+                        let d: &mut dyn openpgp::crypto::Decryptor = match &mut crt {
+                            Some(c) => c,
+                            None => &mut pair,
+                        };
+                        if let Some((algo, sk)) = pkesk.decrypt(d, sym_algo) {
                             if decrypt(algo, &sk) {
                                 self.st.decrypted = true;
                                 return Ok(Some(cert.clone()));
