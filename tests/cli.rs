@@ -518,3 +518,46 @@ fn demo_runs_the_whole_round_trip() {
         .stdout(predicate::str::contains("outbox"))
         .stdout(predicate::str::contains("Subject: [...]"));
 }
+
+#[test]
+fn certificates_changed_by_other_programs_are_seen() {
+    // The key index makes lookups quick; the cert-d stays the truth. A store without the
+    // index (an older sealmail, or certificates another program wrote) still works, and a
+    // revocation written straight into the cert-d stops the next compose.
+    use sealmail::openpgp::parse::Parse;
+    use sealmail::openpgp::serialize::Serialize;
+    let alice = alice_home();
+    std::fs::remove_dir_all(alice.home().join("index")).unwrap();
+    alice.compose(&["--from", ALICE, "--to", BOB, "--subject", "x"], "one\n");
+    assert!(
+        std::fs::read_dir(alice.home().join("index"))
+            .unwrap()
+            .count()
+            > 0,
+        "the index is rebuilt by the lookups that needed the whole store"
+    );
+    let bob = sealmail::openpgp::Cert::from_bytes(&std::fs::read(key(BOB_PUB)).unwrap()).unwrap();
+    let rev_file = std::fs::read_dir(key("."))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.to_string_lossy().contains("bob@openpgp.example")
+                && p.to_string_lossy().ends_with("-rev.asc")
+        })
+        .unwrap();
+    let rev = sealmail::openpgp::Packet::from_bytes(&std::fs::read(rev_file).unwrap()).unwrap();
+    let (revoked, _) = bob.insert_packets(Some(rev)).unwrap();
+    let hex = revoked.fingerprint().to_hex().to_lowercase();
+    let path = alice.home().join("certs").join(&hex[..2]).join(&hex[2..]);
+    let mut bytes = Vec::new();
+    revoked.serialize(&mut bytes).unwrap();
+    std::fs::write(&path, bytes).unwrap();
+    let out = alice
+        .cmd()
+        .args(["compose", "--from", ALICE, "--to", BOB, "--subject", "x"])
+        .write_stdin("two\n")
+        .output()
+        .unwrap();
+    let err = assert_clean_failure(out, "revoked in the cert-d");
+    assert!(err.contains("revoked"), "{err}");
+}

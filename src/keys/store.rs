@@ -79,8 +79,17 @@ pub struct Imported {
 }
 
 /// The key store below a sealmail home.
+///
+/// Lookups by address and key ID go through a small index of files (`index/`), written on
+/// import, and read only the certificates they name: sequoia-cert-store loads its whole index
+/// into memory when the cert-d is opened, which for 10,000 certificates costs more than the
+/// rest of a compose. The cert-d is opened only when something needs all of it (listing,
+/// importing, or an address the index does not answer, e.g. a certificate another program
+/// put there).
 pub struct Keyring {
-    certd: CertD<'static>,
+    certd: std::sync::OnceLock<CertD<'static>>,
+    certs_dir: PathBuf,
+    index_dir: PathBuf,
     secret_dir: PathBuf,
     meta: MetaStore,
     accepted: Vec<Acceptance>,
@@ -130,11 +139,15 @@ impl Keyring {
         let certs = dir.join("certs");
         let secret_dir = dir.join("secret");
         crate::home::create_private_dir(&secret_dir)?;
-        let certd = CertD::open(&certs).map_err(store_err)?;
+        std::fs::create_dir_all(&certs)?;
+        let index_dir = dir.join("index");
+        std::fs::create_dir_all(&index_dir)?;
         let meta_dir = dir.join("keymeta");
         crate::home::create_private_dir(&meta_dir)?;
         Ok(Keyring {
-            certd,
+            certd: std::sync::OnceLock::new(),
+            certs_dir: certs,
+            index_dir,
             secret_dir,
             meta: MetaStore::new(meta_dir),
             accepted: vec![Acceptance::Unverified, Acceptance::Verified],
@@ -211,7 +224,113 @@ impl Keyring {
 
     /// The folder of the shared certificate directory (for `sq --cert-store`).
     pub fn certd_path(&self) -> PathBuf {
-        self.certd.certd().base_dir().to_path_buf()
+        self.certs_dir.clone()
+    }
+
+    /// The cert-d, opened on first use.
+    fn certd(&self) -> Result<&CertD<'static>, KeyError> {
+        if let Some(c) = self.certd.get() {
+            return Ok(c);
+        }
+        let c = CertD::open(&self.certs_dir).map_err(store_err)?;
+        Ok(self.certd.get_or_init(|| c))
+    }
+
+    /// Where the cert-d keeps the certificate `fpr` (pgp-cert-d layout: the first two hex
+    /// digits name a folder).
+    fn cert_path(&self, fpr: &Fingerprint) -> PathBuf {
+        let hex = fpr.to_hex().to_ascii_lowercase();
+        self.certs_dir.join(&hex[..2]).join(&hex[2..])
+    }
+
+    /// Reads the certificate `fpr` straight from the cert-d, if it is there.
+    fn read_cert(&self, fpr: &Fingerprint) -> Option<Cert> {
+        let b = std::fs::read(self.cert_path(fpr)).ok()?;
+        Cert::from_bytes(&b).ok()
+    }
+
+    /// The index file of an address (`e-` and its SHA-256) or a key ID (`k-` and the ID).
+    fn index_file(&self, key: &IndexKey<'_>) -> PathBuf {
+        let name = match key {
+            IndexKey::Email(e) => {
+                let mut h = openpgp::types::HashAlgorithm::SHA256
+                    .context()
+                    .and_then(|c| Ok(c.for_digest()));
+                let digest = match &mut h {
+                    Ok(h) => {
+                        h.update(e.as_bytes());
+                        h.clone().into_digest().unwrap_or_default()
+                    }
+                    Err(_) => e.as_bytes().to_vec(),
+                };
+                format!("e-{}", openpgp::fmt::hex::encode(digest))
+            }
+            IndexKey::KeyId(id) => format!("k-{id}"),
+        };
+        self.index_dir.join(name)
+    }
+
+    /// Notes `cert` in the index under its addresses and key IDs.
+    fn index_cert(&self, cert: &Cert) -> Result<(), KeyError> {
+        let fpr = cert.fingerprint().to_hex();
+        let emails: Vec<String> = cert_emails(cert)
+            .iter()
+            .map(|e| normalize_email(e))
+            .collect();
+        let ids: Vec<String> = cert.keys().map(|k| k.key().keyid().to_hex()).collect();
+        let keys = emails
+            .iter()
+            .map(|e| IndexKey::Email(e))
+            .chain(ids.iter().map(|i| IndexKey::KeyId(i)));
+        for key in keys {
+            let path = self.index_file(&key);
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            if old.lines().any(|l| l == fpr) {
+                continue;
+            }
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .and_then(|mut f| writeln!(f, "{fpr}"))?;
+        }
+        Ok(())
+    }
+
+    /// The certificates the index names under `key` that are still in the cert-d.
+    fn indexed(&self, key: &IndexKey<'_>) -> Vec<Cert> {
+        let list = std::fs::read_to_string(self.index_file(key)).unwrap_or_default();
+        let mut seen = std::collections::BTreeSet::new();
+        list.lines()
+            .filter(|l| seen.insert(l.to_string()))
+            .filter_map(|l| l.parse::<Fingerprint>().ok())
+            .filter_map(|f| self.read_cert(&f))
+            .collect()
+    }
+
+    /// Finds certificates through the index only (no cert-d scan): by primary fingerprint,
+    /// by a key's fingerprint or ID, or by address (bound by a user ID).
+    fn find_indexed(&self, query: &Query) -> Vec<Cert> {
+        match query {
+            Query::Handle(kh) => {
+                if let KeyHandle::Fingerprint(f) = kh {
+                    if let Some(c) = self.read_cert(f) {
+                        return vec![c];
+                    }
+                }
+                let id = openpgp::KeyID::from(kh.clone()).to_hex();
+                self.indexed(&IndexKey::KeyId(&id))
+                    .into_iter()
+                    .filter(|c| c.keys().any(|k| k.key().key_handle().aliases(kh)))
+                    .collect()
+            }
+            Query::Email(e) => self
+                .indexed(&IndexKey::Email(e))
+                .into_iter()
+                .filter(|c| cert_emails(c).iter().any(|x| normalize_email(x) == *e))
+                .collect(),
+            Query::None => Vec::new(),
+        }
     }
 
     fn secret_path(&self, fpr: &Fingerprint) -> PathBuf {
@@ -281,7 +400,8 @@ impl Keyring {
             secret,
         };
         let public = cert.strip_secret_key_material();
-        self.certd
+        self.index_cert(&public)?;
+        self.certd()?
             .update(Arc::new(LazyCert::from(public)))
             .map_err(store_err)?;
         Ok(info)
@@ -338,7 +458,7 @@ impl Keyring {
     /// Every certificate in the store.
     pub fn all(&self) -> Result<Vec<Cert>, KeyError> {
         let mut v = Vec::new();
-        for lc in self.certd.certs() {
+        for lc in self.certd()?.certs() {
             v.push(lc.to_cert().map_err(store_err)?.clone());
         }
         v.sort_by_key(|c| c.fingerprint().to_hex());
@@ -386,25 +506,10 @@ impl Keyring {
 
     /// Finds certificates by fingerprint, key ID or e-mail address.
     pub fn find(&self, query: &str) -> Result<Vec<Cert>, KeyError> {
-        let q = query.trim();
-        let hex: String = q
-            .trim_start_matches("0x")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let is_hex = !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
-        let found = if is_hex && (hex.len() == 40 || hex.len() == 64 || hex.len() == 16) {
-            let kh: KeyHandle = hex.parse().map_err(store_err)?;
-            self.certd.lookup_by_cert_or_subkey(&kh).unwrap_or_default()
-        } else if q.contains('@') {
-            let email = normalize_email(q);
-            self.certd.lookup_by_email(&email).unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        let mut certs = Vec::new();
-        for lc in found {
-            certs.push(lc.to_cert().map_err(store_err)?.clone());
+        let q = parse_query(query)?;
+        let mut certs = self.find_indexed(&q);
+        if certs.is_empty() {
+            certs = self.find_in_certd(&q)?;
         }
         if certs.is_empty() {
             return Err(KeyError::NotFound {
@@ -414,14 +519,47 @@ impl Keyring {
         Ok(certs)
     }
 
+    /// [`Keyring::find`] through the whole cert-d (slow with many certificates).
+    fn find_in_certd(&self, q: &Query) -> Result<Vec<Cert>, KeyError> {
+        let found = match q {
+            Query::Handle(kh) => self
+                .certd()?
+                .lookup_by_cert_or_subkey(kh)
+                .unwrap_or_default(),
+            Query::Email(e) => self.certd()?.lookup_by_email(e).unwrap_or_default(),
+            Query::None => Vec::new(),
+        };
+        let mut certs = Vec::new();
+        for lc in found {
+            let c = lc.to_cert().map_err(store_err)?.clone();
+            // Found the slow way (a store from before the index, or a certificate another
+            // program added): index it, so that the next lookup is quick. Best effort.
+            let _ = self.index_cert(&c);
+            certs.push(c);
+        }
+        Ok(certs)
+    }
+
     /// The certificate to encrypt to for `email`: stops with a [`KeyError::Unusable`] that
     /// names the address and the reason when there is none.
     pub fn recipient(&self, email: &str, ctx: &Context) -> Result<RecipientKey, KeyError> {
-        let certs = match self.find(email) {
-            Ok(c) => c,
-            Err(KeyError::NotFound { .. }) => Vec::new(),
-            Err(e) => return Err(e),
-        };
+        // The index answers the common case; anything short of a usable, accepted key is
+        // decided on the whole cert-d (which may hold certificates the index does not know).
+        let q = Query::Email(normalize_email(email));
+        let fast: Vec<Cert> = self
+            .find_indexed(&q)
+            .into_iter()
+            .filter(|c| {
+                self.accepted
+                    .contains(&self.meta(&c.fingerprint()).acceptance)
+            })
+            .collect();
+        if !fast.is_empty() {
+            if let Ok(r) = pick_recipient(email, fast, ctx) {
+                return Ok(r);
+            }
+        }
+        let certs = self.find_in_certd(&q)?;
         // Keep only certs where the address is bound by a valid user ID.
         let want = normalize_email(email);
         let certs = certs
@@ -559,12 +697,7 @@ impl Keyring {
         let mut secret = false;
         for c in certs {
             let f = c.fingerprint();
-            let path = self
-                .certd
-                .certd()
-                .get_path_by_fingerprint(&f.to_hex().to_lowercase())
-                .map_err(store_err)?;
-            std::fs::remove_file(&path)?;
+            std::fs::remove_file(self.cert_path(&f))?;
             self.meta.remove(&f.to_hex());
             let sp = self.secret_path(&f);
             if sp.exists() {
@@ -574,6 +707,40 @@ impl Keyring {
         }
         Ok(secret)
     }
+}
+
+/// What an index file is named after.
+enum IndexKey<'a> {
+    /// A normalized address.
+    Email(&'a str),
+    /// A key ID, hex.
+    KeyId(&'a str),
+}
+
+/// A parsed lookup.
+enum Query {
+    Handle(KeyHandle),
+    Email(String),
+    None,
+}
+
+fn parse_query(query: &str) -> Result<Query, KeyError> {
+    let q = query.trim();
+    let hex: String = q
+        .trim_start_matches("0x")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let is_hex = !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit());
+    Ok(
+        if is_hex && (hex.len() == 40 || hex.len() == 64 || hex.len() == 16) {
+            Query::Handle(hex.parse().map_err(store_err)?)
+        } else if q.contains('@') {
+            Query::Email(normalize_email(q))
+        } else {
+            Query::None
+        },
+    )
 }
 
 /// Unlocks a secret key, asking the callback for a passphrase when it is protected.
