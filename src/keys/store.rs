@@ -253,16 +253,14 @@ impl Keyring {
     fn index_file(&self, key: &IndexKey<'_>) -> PathBuf {
         let name = match key {
             IndexKey::Email(e) => {
-                let mut h = openpgp::types::HashAlgorithm::SHA256
+                let digest = openpgp::types::HashAlgorithm::SHA256
                     .context()
-                    .and_then(|c| Ok(c.for_digest()));
-                let digest = match &mut h {
-                    Ok(h) => {
+                    .map(|c| {
+                        let mut h = c.for_digest();
                         h.update(e.as_bytes());
-                        h.clone().into_digest().unwrap_or_default()
-                    }
-                    Err(_) => e.as_bytes().to_vec(),
-                };
+                        h.into_digest().unwrap_or_default()
+                    })
+                    .unwrap_or_else(|_| e.as_bytes().to_vec());
                 format!("e-{}", openpgp::fmt::hex::encode(digest))
             }
             IndexKey::KeyId(id) => format!("k-{id}"),
