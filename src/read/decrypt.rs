@@ -273,6 +273,22 @@ fn guarded<T>(f: impl FnOnce() -> openpgp::Result<T>) -> openpgp::Result<T> {
     }
 }
 
+/// The name of an encrypted-data format the policy refused, when that is why decryption
+/// stopped: the pre-standard AEAD Encrypted Data packet (drafts of RFC 4880bis, used by the
+/// papers' attack mails and by some GnuPG 2.3+ setups). A missing MDC stays an integrity
+/// failure.
+fn refused_format(e: &anyhow::Error) -> Option<String> {
+    e.chain()
+        .find_map(|cause| match cause.downcast_ref::<openpgp::Error>() {
+            Some(openpgp::Error::PolicyViolation(what, _))
+                if what.contains("AEAD Encrypted Data") =>
+            {
+                Some(format!("the pre-standard {what}"))
+            }
+            _ => None,
+        })
+}
+
 fn is_integrity_error(e: &anyhow::Error) -> bool {
     for cause in e.chain() {
         if let Some(oe) = cause.downcast_ref::<openpgp::Error>() {
@@ -384,6 +400,9 @@ pub fn decrypt_to(
             }
             if format!("{e:#}").contains("decompression bomb") {
                 return Err(ReadError::Limit(format!("not decrypted: {e:#}")));
+            }
+            if let Some(what) = refused_format(&e) {
+                return Err(ReadError::Unsupported(what));
             }
             if st.decrypted || is_integrity_error(&e) {
                 Err(ReadError::Integrity(format!("{e:#}")))

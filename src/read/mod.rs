@@ -48,6 +48,10 @@ pub enum ReadError {
     /// The integrity check failed; no plaintext is released.
     #[error("integrity check failed, nothing was shown: {0}")]
     Integrity(String),
+    /// The message uses an encryption format sealmail refuses (e.g. the pre-standard AEAD
+    /// Encrypted Data packet); nothing was decrypted.
+    #[error("the message uses {0}, which sealmail does not accept; nothing was decrypted")]
+    Unsupported(String),
     /// The message exceeds one of sealmail's limits (size, nesting, parts, header length,
     /// decompression ratio, recipients).
     #[error("{0}")]
@@ -91,6 +95,9 @@ impl ReadError {
             }
             ReadError::Integrity(_) => {
                 "do not trust this message: it was modified or cut short; ask the sender to send it again".into()
+            }
+            ReadError::Unsupported(_) => {
+                "nothing was shown; if you expected this mail, ask the sender to send it again with current OpenPGP software (GnuPG 2.2 or later, Thunderbird, sq)".into()
             }
             ReadError::Locked(_) => "give the passphrase at the prompt, or with --passphrase-fd N".into(),
             ReadError::Limit(_) => "this is not a normal mail; if you trust it, raise the limit in config.toml ([limits]) or inspect it with other tools".into(),
