@@ -305,5 +305,16 @@ fn fuzzer_found_inputs_are_refused_cleanly() {
         let (code, _, err) = decrypt(&sb, &raw, &f);
         assert_eq!(code, 1, "{f}: {err}");
         assert!(err.contains("damaged"), "{f}: {err}");
+        // The same verdict when the file is read as a stream (as large mail is).
+        let out = sb
+            .cmd()
+            .env("SEALMAIL_STREAM_ABOVE", "0")
+            .arg("decrypt")
+            .arg(&p)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{f} streamed: {err}");
+        assert!(err.contains("damaged"), "{f} streamed: {err}");
     }
 }

@@ -278,7 +278,11 @@ fn read_streamed(
         })?;
     }
     let count = std::sync::Arc::new(AtomicU64::new(0));
-    let reader = stream::PartReader::new(r, dash, count.clone());
+    let damage = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let reader = stream::Dearmor::new(
+        stream::PartReader::new(r, dash, count.clone()),
+        damage.clone(),
+    );
     let mut splitter = stream::Splitter::new(limits, opts.attachments_dir);
     let mut keys = decrypt::Keys {
         keyring,
@@ -296,7 +300,14 @@ fn read_streamed(
             }
             splitter.feed(chunk)
         },
-    )?;
+    )
+    .map_err(|e| {
+        // Damaged armor: the verdict the library's armor reader gives in memory.
+        match damage.lock().ok().and_then(|d| d.clone()) {
+            Some(why) => ReadError::Malformed(why),
+            None => e,
+        }
+    })?;
     let (skeleton, spills) = splitter.finish()?;
     match verdict::analyze_streamed(&root, skeleton, sigs, &mut keys, &spills) {
         Ok(report) => Ok(Some(FileReport {

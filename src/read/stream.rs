@@ -221,6 +221,21 @@ impl<R: BufRead> PartReader<R> {
 
 impl<R: BufRead> io::Read for PartReader<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        // Many lines per call: the armor decoder above works per call, not per byte.
+        let mut n = 0;
+        while n < out.len() {
+            let k = self.read_some(&mut out[n..])?;
+            if k == 0 {
+                break;
+            }
+            n += k;
+        }
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> PartReader<R> {
+    fn read_some(&mut self, out: &mut [u8]) -> io::Result<usize> {
         loop {
             if self.pos < self.line.len() {
                 let n = out.len().min(self.line.len() - self.pos);
@@ -247,6 +262,164 @@ impl<R: BufRead> io::Read for PartReader<R> {
                 return Ok(0);
             }
         }
+    }
+}
+
+/// ASCII armor decoding for the streamed encrypted part (RFC 9580 §6.2): the data lines are
+/// decoded with the `base64` crate in large batches, several times faster than the general
+/// armor reader of the OpenPGP library; the decryptor then reads binary packets. The
+/// checksum line is skipped (the MDC/AEAD check is what protects the data).
+pub(crate) struct Dearmor<R> {
+    inner: io::BufReader<R>,
+    state: ArmorState,
+    line: Vec<u8>,
+    carry: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    engine: GeneralPurpose,
+    /// Why the armor was found damaged, for the caller: the decryptor may swallow the error.
+    damage: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+#[derive(PartialEq)]
+enum ArmorState {
+    Begin,
+    Headers,
+    Data,
+    Done,
+}
+
+impl<R: io::Read> Dearmor<R> {
+    pub(crate) fn new(inner: R, damage: Arc<std::sync::Mutex<Option<String>>>) -> Self {
+        Dearmor {
+            damage,
+            inner: io::BufReader::with_capacity(1 << 16, inner),
+            state: ArmorState::Begin,
+            line: Vec::new(),
+            carry: Vec::new(),
+            out: Vec::new(),
+            pos: 0,
+            engine: lenient_base64(),
+        }
+    }
+
+    fn damaged(why: &str) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the ASCII armor is broken: {why}"),
+        )
+    }
+
+    fn note(&self, e: io::Error) -> io::Error {
+        if let Ok(mut d) = self.damage.lock() {
+            d.get_or_insert_with(|| e.to_string());
+        }
+        e
+    }
+
+    /// Reads lines until some output is ready or the armor ends.
+    fn refill(&mut self) -> io::Result<()> {
+        self.out.clear();
+        self.pos = 0;
+        while self.out.is_empty() && self.state != ArmorState::Done {
+            let n = read_line_limited(&mut self.inner, &mut self.line, MAX_LINE)?;
+            if n == 0 {
+                // Cut short: what was decoded goes on, and the decryptor finds the rest missing.
+                self.flush(true)?;
+                self.state = ArmorState::Done;
+                break;
+            }
+            let l = self.line.trim_ascii();
+            match self.state {
+                ArmorState::Begin => {
+                    if l.is_empty() {
+                        continue;
+                    }
+                    if l != b"-----BEGIN PGP MESSAGE-----" {
+                        return Err(Self::damaged("no BEGIN PGP MESSAGE line"));
+                    }
+                    self.state = ArmorState::Headers;
+                }
+                ArmorState::Headers => {
+                    if l.is_empty() {
+                        self.state = ArmorState::Data;
+                    } else if !l.contains(&b':') {
+                        // No blank line after the headers: this is data already.
+                        self.state = ArmorState::Data;
+                        self.data_line()?;
+                    }
+                }
+                ArmorState::Data => {
+                    if l.starts_with(b"-----") || (l.starts_with(b"=") && l.len() == 5) {
+                        self.flush(true)?;
+                        self.state = ArmorState::Done;
+                    } else {
+                        self.data_line()?;
+                        if self.carry.len() >= 1 << 16 {
+                            self.flush(false)?;
+                        }
+                    }
+                }
+                ArmorState::Done => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes one data line. Padding and blanks are dropped; any other character outside the
+    /// base64 alphabet makes the armor damaged (as for messages read in memory: a mail must
+    /// get the same verdict whatever its size).
+    fn data_line(&mut self) -> io::Result<()> {
+        let l = self.line.trim_ascii();
+        if l.iter().all(|&b| B64[b as usize]) {
+            self.carry.extend_from_slice(l);
+            return Ok(());
+        }
+        if let Some(&bad) = l
+            .iter()
+            .find(|&&b| !(B64[b as usize] || b == b'=' || b == b' ' || b == b'\t'))
+        {
+            return Err(Self::damaged(&format!(
+                "character 0x{bad:02x} in the base64 data"
+            )));
+        }
+        self.carry
+            .extend(l.iter().copied().filter(|&b| B64[b as usize]));
+        Ok(())
+    }
+
+    /// Decodes what has gathered (all of it at the end, else whole quanta).
+    fn flush(&mut self, end: bool) -> io::Result<()> {
+        let mut n = if end {
+            self.carry.len()
+        } else {
+            self.carry.len() / 4 * 4
+        };
+        if end && n % 4 == 1 {
+            n -= 1;
+        }
+        if n == 0 {
+            self.carry.clear();
+            return Ok(());
+        }
+        self.out = self
+            .engine
+            .decode(&self.carry[..n])
+            .map_err(|e| Self::damaged(&e.to_string()))?;
+        self.carry.drain(..n);
+        Ok(())
+    }
+}
+
+impl<R: io::Read> io::Read for Dearmor<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.pos >= self.out.len() {
+            self.refill().map_err(|e| self.note(e))?;
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
     }
 }
 
@@ -277,6 +450,18 @@ fn lenient_base64() -> GeneralPurpose {
             .with_decode_padding_mode(DecodePaddingMode::Indifferent),
     )
 }
+
+/// The base64 alphabet (without the padding `=`), as a lookup table.
+const B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric() || b == b'+' || b == b'/';
+        i += 1;
+    }
+    t
+};
 
 /// Decodes a part's transfer encoding as it streams into a file (or into nothing).
 struct SpillWriter {
@@ -322,11 +507,12 @@ impl SpillWriter {
         match self.cte {
             Cte::Plain => self.emit(data),
             Cte::Base64 => {
-                self.carry.extend(
-                    data.iter()
-                        .copied()
-                        .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/'),
-                );
+                if data.iter().all(|&b| B64[b as usize]) {
+                    self.carry.extend_from_slice(data);
+                } else {
+                    self.carry
+                        .extend(data.iter().copied().filter(|&b| B64[b as usize]));
+                }
                 if self.carry.len() >= 1 << 16 {
                     let n = self.carry.len() / 4 * 4;
                     let bytes = self.engine.decode(&self.carry[..n]).unwrap_or_default();
