@@ -90,6 +90,8 @@ pub struct Keyring {
     certd: std::sync::OnceLock<CertD<'static>>,
     certs_dir: PathBuf,
     index_dir: PathBuf,
+    /// Recipients already resolved in this run (the CLI checks them before compose does).
+    resolved: std::sync::Mutex<Vec<(String, SystemTime, RecipientKey)>>,
     secret_dir: PathBuf,
     meta: MetaStore,
     accepted: Vec<Acceptance>,
@@ -148,6 +150,7 @@ impl Keyring {
             certd: std::sync::OnceLock::new(),
             certs_dir: certs,
             index_dir,
+            resolved: Default::default(),
             secret_dir,
             meta: MetaStore::new(meta_dir),
             accepted: vec![Acceptance::Unverified, Acceptance::Verified],
@@ -184,6 +187,7 @@ impl Keyring {
         if verification.is_some() || level != Acceptance::Verified {
             m.verification = verification;
         }
+        self.forget();
         self.meta.put(&fpr.to_hex(), &m)?;
         Ok(())
     }
@@ -213,6 +217,7 @@ impl Keyring {
                 verification: None,
             },
         };
+        self.forget();
         self.meta.put(&fpr.to_hex(), &m)?;
         Ok(())
     }
@@ -252,17 +257,14 @@ impl Keyring {
     /// The index file of an address (`e-` and its SHA-256) or a key ID (`k-` and the ID).
     fn index_file(&self, key: &IndexKey<'_>) -> PathBuf {
         let name = match key {
-            IndexKey::Email(e) => {
-                let digest = openpgp::types::HashAlgorithm::SHA256
-                    .context()
-                    .map(|c| {
-                        let mut h = c.for_digest();
-                        h.update(e.as_bytes());
-                        h.into_digest().unwrap_or_default()
-                    })
-                    .unwrap_or_else(|_| e.as_bytes().to_vec());
-                format!("e-{}", openpgp::fmt::hex::encode(digest))
-            }
+            // FNV-1a, 64 bits: a file name, not a secret; collisions only merge two lists,
+            // and every certificate read is checked for the address anyway.
+            IndexKey::Email(e) => format!(
+                "e-{:016x}",
+                e.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+                    (h ^ b as u64).wrapping_mul(0x100000001b3)
+                })
+            ),
             IndexKey::KeyId(id) => format!("k-{id}"),
         };
         self.index_dir.join(name)
@@ -380,6 +382,7 @@ impl Keyring {
     /// Stores a certificate: the public part in the cert-d (merged with what is there), the
     /// secret part, if any, in `secret/`.
     fn store_cert(&self, cert: Cert) -> Result<Imported, KeyError> {
+        self.forget();
         let secret = cert.is_tsk();
         if secret {
             let path = self.secret_path(&cert.fingerprint());
@@ -541,6 +544,32 @@ impl Keyring {
     /// The certificate to encrypt to for `email`: stops with a [`KeyError::Unusable`] that
     /// names the address and the reason when there is none.
     pub fn recipient(&self, email: &str, ctx: &Context) -> Result<RecipientKey, KeyError> {
+        let want = normalize_email(email);
+        let known = self.resolved.lock().ok().and_then(|v| {
+            v.iter()
+                .find(|(e, t, _)| *e == want && *t == ctx.time())
+                .map(|(_, _, r)| r.clone())
+        });
+        if let Some(mut r) = known {
+            r.email = email.to_string();
+            return Ok(r);
+        }
+        let r = self.resolve(email, ctx)?;
+        if let Ok(mut v) = self.resolved.lock() {
+            v.push((want, ctx.time(), r.clone()));
+        }
+        Ok(r)
+    }
+
+    /// Forgets the recipients resolved so far (the store changed).
+    fn forget(&self) {
+        if let Ok(mut v) = self.resolved.lock() {
+            v.clear();
+        }
+    }
+
+    /// [`Keyring::recipient`] without the memo.
+    fn resolve(&self, email: &str, ctx: &Context) -> Result<RecipientKey, KeyError> {
         // The index answers the common case; anything short of a usable, accepted key is
         // decided on the whole cert-d (which may hold certificates the index does not know).
         let q = Query::Email(normalize_email(email));
@@ -691,6 +720,7 @@ impl Keyring {
     /// Removes the certificate `fpr` (and its secret key, if held). Returns whether a secret key
     /// was removed.
     pub fn remove(&self, fpr: &str) -> Result<bool, KeyError> {
+        self.forget();
         let certs = self.find(fpr)?;
         let mut secret = false;
         for c in certs {
