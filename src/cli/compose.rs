@@ -210,6 +210,18 @@ pub fn prepare_recipients(
     Ok(notes)
 }
 
+/// The size of the draft's attachments in bytes.
+fn attachment_bytes(draft: &Draft) -> u64 {
+    draft
+        .attachments
+        .iter()
+        .map(|a| match &a.path {
+            Some(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            None => a.data.len() as u64,
+        })
+        .sum()
+}
+
 pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
     let draft = args.draft(env)?;
     let ring = env.keyring()?;
@@ -228,10 +240,22 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
                     .hint("choose a writable path for -o")
             };
             let f = std::fs::File::create(p).map_err(cannot)?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, f);
+            // Big attachments: a progress bar on a terminal, against the expected size
+            // (base64 and armor each add about a third).
+            let bar = super::output::ByteBar::new(attachment_bytes(&draft) < 8 << 20);
+            let total = attachment_bytes(&draft) * 185 / 100;
+            let mut w = super::output::CountingWriter::new(
+                std::io::BufWriter::with_capacity(1 << 16, f),
+                total,
+                &bar,
+            );
             let r = compose(&draft, protection, &ring, &env.ctx, &mut cb, &mut w);
+            bar.finish();
             let r = r.map_err(Failure::from).and_then(|d| {
-                let f = w.into_inner().map_err(|e| cannot(e.into_error()))?;
+                let f = w
+                    .into_inner()
+                    .into_inner()
+                    .map_err(|e| cannot(e.into_error()))?;
                 f.sync_all().map_err(cannot)?;
                 Ok(d)
             });

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use sealmail::read::{decrypted_copy, save_attachments, Integrity, Report, SigStatus};
 
-use super::output::{clean_line, clean_text, print_json, stdout_is_tty, write_stdout};
+use super::output::{clean_line, clean_text, print_json, stdout_is_tty, write_stdout, ByteBar};
 use super::{Env, Failure};
 
 /// Decrypt and verify a received message (.eml), print its protected headers and text, and
@@ -82,40 +82,6 @@ fn stream_threshold() -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(sealmail::read::stream::STREAM_ABOVE)
-}
-
-/// A progress bar (on stderr) for a large message, when the output goes to a terminal.
-struct StreamBar(Option<indicatif::ProgressBar>);
-
-impl StreamBar {
-    fn new(quiet: bool) -> Self {
-        StreamBar((!quiet && stdout_is_tty()).then(|| {
-            let b = indicatif::ProgressBar::hidden();
-            b.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            b
-        }))
-    }
-
-    fn update(&self, done: u64, total: u64) {
-        if let Some(b) = &self.0 {
-            if b.is_hidden() {
-                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
-            b.set_length(total);
-            b.set_position(done);
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-    }
 }
 
 /// The verdict in one line: what protected the message, and who signed it.
@@ -317,7 +283,7 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
     let (raw, report) = match &args.file {
         // A file can be streamed when large, unless the whole decrypted entity is wanted.
         Some(p) if p.as_os_str() != "-" && !args.raw && args.save_decrypted.is_none() => {
-            let bar = StreamBar::new(args.quiet);
+            let bar = ByteBar::new(args.quiet);
             let mut progress = |done: u64, total: u64| bar.update(done, total);
             let read = sealmail::read::read_file(
                 p,

@@ -131,3 +131,83 @@ pub fn write_stdout(b: &[u8]) -> Result<(), Failure> {
         Err(e) => Err(Failure::new(format!("cannot write to stdout: {e}"))),
     }
 }
+
+/// A progress bar in bytes (on stderr) for a large message or attachment, shown only when
+/// stdout is a terminal and not `--quiet`; it appears at the first update.
+pub struct ByteBar(Option<indicatif::ProgressBar>);
+
+impl ByteBar {
+    /// A bar, or nothing when it must stay silent.
+    pub fn new(quiet: bool) -> Self {
+        ByteBar((!quiet && stdout_is_tty()).then(|| {
+            let b = indicatif::ProgressBar::hidden();
+            b.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:40} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            b
+        }))
+    }
+
+    /// Sets the progress.
+    pub fn update(&self, done: u64, total: u64) {
+        if let Some(b) = &self.0 {
+            if b.is_hidden() {
+                b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            b.set_length(total);
+            b.set_position(done);
+        }
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        if let Some(b) = &self.0 {
+            b.finish_and_clear();
+        }
+    }
+}
+
+/// A writer that moves a [`ByteBar`] towards an estimated total as bytes pass.
+pub struct CountingWriter<'a, W> {
+    inner: W,
+    done: u64,
+    total: u64,
+    bar: &'a ByteBar,
+}
+
+impl<'a, W> CountingWriter<'a, W> {
+    /// Counts what goes into `inner` against `total`.
+    pub fn new(inner: W, total: u64, bar: &'a ByteBar) -> Self {
+        CountingWriter {
+            inner,
+            done: 0,
+            total,
+            bar,
+        }
+    }
+
+    /// The inner writer.
+    pub fn into_inner(self) -> W {
+        self.inner
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for CountingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let before = self.done;
+        self.done += n as u64;
+        // Every MiB is enough for a bar.
+        if before >> 20 != self.done >> 20 {
+            self.bar.update(self.done, self.total.max(self.done));
+        }
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
