@@ -8,16 +8,18 @@ use sequoia_openpgp::crypto::Password;
 use crate::compose::{check_recipients, compose_to, ComposeError, Draft, Protection};
 use crate::keys::{Keyring, PasswordRequest};
 use crate::mime::Mailbox;
-use crate::transport::{Entry, Envelope, Outbox, OutboxError};
+use crate::transport::{Entry, Envelope, Outbox, OutboxError, Staged};
 use crate::Context;
 
-/// One finished message and where it goes.
-#[derive(Debug, Clone)]
+/// One finished message and where it goes. The message itself is in a staged file in the
+/// outbox (written there as it was composed); it is queued by [`enqueue`] and removed if the
+/// copy is dropped instead.
+#[derive(Debug)]
 pub struct Copy {
     /// The SMTP envelope.
     pub envelope: Envelope,
-    /// The encrypted message.
-    pub message: Vec<u8>,
+    /// The encrypted message, staged in the outbox.
+    pub message: Staged,
     /// Whether this is the main copy (kept in `sent/`); Bcc copies are not kept twice.
     pub main: bool,
     /// Its Message-ID.
@@ -35,7 +37,13 @@ pub fn prepare(
     keyring: &Keyring,
     ctx: &Context,
     password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    outbox: &Outbox,
 ) -> Result<Vec<Copy>, ComposeError> {
+    let stage = || {
+        outbox
+            .stage()
+            .map_err(|e| ComposeError::Io(std::io::Error::other(e.to_string())))
+    };
     let all: Vec<&Mailbox> = draft.to.iter().chain(&draft.cc).chain(&draft.bcc).collect();
     check_recipients(draft, &all, keyring, ctx)?;
     let mut d = draft.clone();
@@ -45,7 +53,7 @@ pub fn prepare(
     let mut copies = Vec::new();
     let visible: Vec<&Mailbox> = d.to.iter().chain(&d.cc).collect();
     if !visible.is_empty() {
-        let mut msg = Vec::new();
+        let mut msg = std::io::BufWriter::with_capacity(1 << 16, stage()?);
         let done = compose_to(
             &d,
             Protection::EncryptAndSign,
@@ -60,13 +68,15 @@ pub fn prepare(
                 from: d.from.email.clone(),
                 to: visible.iter().map(|m| m.email.clone()).collect(),
             },
-            message: msg,
+            message: msg
+                .into_inner()
+                .map_err(|e| ComposeError::Io(e.into_error()))?,
             main: true,
             message_id: done.message_id,
         });
     }
     for (i, b) in d.bcc.iter().enumerate() {
-        let mut msg = Vec::new();
+        let mut msg = std::io::BufWriter::with_capacity(1 << 16, stage()?);
         let done = compose_to(
             &d,
             Protection::EncryptAndSign,
@@ -81,7 +91,9 @@ pub fn prepare(
                 from: d.from.email.clone(),
                 to: vec![b.email.clone()],
             },
-            message: msg,
+            message: msg
+                .into_inner()
+                .map_err(|e| ComposeError::Io(e.into_error()))?,
             // With no To or Cc, the first Bcc copy is the one kept as sent.
             main: visible.is_empty() && i == 0,
             message_id: done.message_id,
@@ -93,11 +105,29 @@ pub fn prepare(
 /// Puts every copy in the outbox (durably) and returns the entries.
 pub fn enqueue(
     outbox: &Outbox,
-    copies: &[Copy],
+    copies: Vec<Copy>,
     now: SystemTime,
 ) -> Result<Vec<Entry>, OutboxError> {
     copies
-        .iter()
-        .map(|c| outbox.enqueue(c.envelope.clone(), &c.message_id, &c.message, c.main, now))
+        .into_iter()
+        .map(|c| outbox.enqueue_staged(c.envelope, &c.message_id, c.message, c.main, now))
         .collect()
+}
+
+impl Copy {
+    /// The message's header section (read back from its staged file).
+    pub fn head(&self) -> std::io::Result<Vec<u8>> {
+        use std::io::{BufRead, BufReader};
+        let mut r = BufReader::new(std::fs::File::open(self.message.path())?);
+        let mut head = Vec::new();
+        let mut line = Vec::new();
+        while r.read_until(b'\n', &mut line)? > 0 && line != b"\r\n" && line != b"\n" {
+            head.extend_from_slice(&line);
+            line.clear();
+            if head.len() > 1 << 20 {
+                break;
+            }
+        }
+        Ok(head)
+    }
 }

@@ -396,3 +396,45 @@ fn streamed_and_in_memory_reads_agree() {
     }
     assert!(same_content(&bob.path("streamed/data.bin"), &att));
 }
+
+#[test]
+fn send_streams_a_big_attachment_to_the_smtp_server() {
+    // Queue and delivery stream too: the message is composed into the outbox file and goes
+    // from there to the server (STARTTLS, AUTH) piece by piece.
+    let server = crate::send::SmtpServer::start(true);
+    let sb = crate::send::sender(&server, "");
+    let (small, big) = (sb.path("small.bin"), sb.path("big.bin"));
+    big_file(&small, 4);
+    big_file(&big, 64);
+    let body = sb.path("body.txt");
+    std::fs::write(&body, "the dump is attached\n").unwrap();
+    let send = |att: &std::path::Path, subject: &str| {
+        peak_rss_kib(
+            &sb,
+            &[
+                "send",
+                "--to",
+                BOB,
+                "--subject",
+                subject,
+                "--body-file",
+                body.to_str().unwrap(),
+                "--attach",
+                att.to_str().unwrap(),
+            ],
+        )
+    };
+    let (s, st) = send(&small, "small");
+    assert!(st.success());
+    let (b, st) = send(&big, "big");
+    assert!(st.success());
+    println!("send peak RSS: 4 MB attachment {s} KiB, 64 MB attachment {b} KiB");
+    assert!(b <= 48 * 1024, "64 MB attachment sent in {b} KiB");
+    assert!(
+        b < s + 8 * 1024,
+        "memory grows with the attachment: {s} -> {b} KiB"
+    );
+    let got = server.received();
+    assert_eq!(got.len(), 2);
+    assert!(got[1].1.len() > 64 << 20, "the whole message arrived");
+}

@@ -86,6 +86,8 @@ kwargs = dict(
     authenticator=authenticator,
     auth_required=True,
     decode_data=False,
+    # No size limit: the scale test sends a big attachment.
+    data_size_limit=0,
 )
 if use_tls:
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

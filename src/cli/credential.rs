@@ -144,7 +144,8 @@ fn presend_report(env: &Env, draft: &Draft, copies: &[Copy]) -> Result<Value, Fa
     }
     let main = copies.iter().find(|c| c.main).or(copies.first());
     let head = main.map(|c| {
-        let s = String::from_utf8_lossy(&c.message);
+        let raw = c.head().unwrap_or_default();
+        let s = String::from_utf8_lossy(&raw);
         let end = s.find("\r\n\r\n").unwrap_or(s.len());
         s[..end].to_string()
     });
@@ -171,7 +172,7 @@ fn presend_report(env: &Env, draft: &Draft, copies: &[Copy]) -> Result<Value, Fa
             "subject": header("Subject"),
         },
         "encrypted": ["subject", "body", "attachments", "protected From/To/Cc/Date"],
-        "size": copies.iter().map(|c| c.message.len()).sum::<usize>(),
+        "size": copies.iter().map(|c| c.message.len()).sum::<u64>(),
         "messages": copies.len(),
     }))
 }
@@ -319,7 +320,8 @@ fn compose_and_send(
     let ring = env.keyring()?;
     let notes = super::compose::prepare_recipients(env, draft, &ring)?;
     let mut cb = env.password_cb();
-    let copies = prepare(draft, &ring, &env.ctx, &mut cb)?;
+    let outbox = env.outbox()?;
+    let copies = prepare(draft, &ring, &env.ctx, &mut cb, &outbox)?;
     notes.iter().for_each(|n| eprintln!("{n}"));
     let report = presend_report(env, draft, &copies)?;
     if env.json {
@@ -333,8 +335,7 @@ fn compose_and_send(
                 .hint("nothing was queued; run the command again when ready"));
         }
     }
-    let outbox = env.outbox()?;
-    let entries = enqueue(&outbox, &copies, env.ctx.time())?;
+    let entries = enqueue(&outbox, copies, env.ctx.time())?;
     if let Some(p) = vault_pass {
         show_once(p);
     }

@@ -101,16 +101,16 @@ pub fn queue(env: &Env, args: &ComposeArgs) -> Result<(Outbox, Vec<Entry>), Fail
     refresh_stale(env, &ring, &draft);
     let notes = super::compose::prepare_recipients(env, &draft, &ring)?;
     let mut cb = env.password_cb();
-    let copies = prepare(&draft, &ring, &env.ctx, &mut cb)?;
+    let outbox = env.outbox()?;
+    let copies = prepare(&draft, &ring, &env.ctx, &mut cb, &outbox)?;
     notes.iter().for_each(|n| eprintln!("{n}"));
     if let Some(p) = &args.output {
         if let Some(main) = copies.iter().find(|c| c.main) {
-            std::fs::write(p, &main.message)
+            std::fs::copy(main.message.path(), p)
                 .map_err(|e| Failure::new(format!("cannot write {}: {e}", p.display())))?;
         }
     }
-    let outbox = env.outbox()?;
-    let entries = enqueue(&outbox, &copies, env.ctx.time())?;
+    let entries = enqueue(&outbox, copies, env.ctx.time())?;
     Ok((outbox, entries))
 }
 

@@ -202,7 +202,8 @@ pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
     let notes = super::compose::prepare_recipients(env, &draft, &ring)
         .map_err(|f| f.exit(EX_UNAVAILABLE))?;
     let mut cb = env.password_cb();
-    let copies = match prepare(&draft, &ring, &env.ctx, &mut cb) {
+    let outbox = env.outbox()?;
+    let copies = match prepare(&draft, &ring, &env.ctx, &mut cb, &outbox) {
         Ok(c) => c,
         Err(e @ ComposeError::Recipients(_)) => {
             let hint = e.hint().unwrap_or_default();
@@ -213,9 +214,8 @@ pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
         Err(e) => return Err(Failure::from(e).exit(EX_UNAVAILABLE)),
     };
     notes.iter().for_each(|n| eprintln!("{n}"));
-    let outbox = env.outbox()?;
-    let entries = enqueue(&outbox, &copies, env.ctx.time())
-        .map_err(|e| Failure::from(e).exit(EX_TEMPFAIL))?;
+    let entries =
+        enqueue(&outbox, copies, env.ctx.time()).map_err(|e| Failure::from(e).exit(EX_TEMPFAIL))?;
     let cfg = env.config().map_err(|f| f.exit(EX_CONFIG))?;
     if cfg.smtp.is_none() {
         return Err(Failure::new(

@@ -7,7 +7,7 @@
 mod outbox;
 mod smtp;
 
-pub use outbox::{Entry, EntryState, FlushOutcome, FlushReport, Outbox, OutboxError};
+pub use outbox::{Entry, EntryState, FlushOutcome, FlushReport, Outbox, OutboxError, Staged};
 pub use smtp::SmtpTransport;
 
 use std::cell::RefCell;
@@ -95,6 +95,19 @@ impl SendError {
 pub trait Transport {
     /// Delivers `message` to the envelope's recipients. `Ok` means the server's final 250.
     fn send_raw(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError>;
+
+    /// Delivers the message stored in `path`. The default reads it whole and calls
+    /// [`Transport::send_raw`]; [`SmtpTransport`] streams it in bounded memory.
+    fn send_file(&self, envelope: &Envelope, path: &std::path::Path) -> Result<(), SendError> {
+        let msg = std::fs::read(path).map_err(|e| {
+            SendError::new(
+                FailureKind::Transient,
+                format!("cannot read the queued message {}: {e}", path.display()),
+                None,
+            )
+        })?;
+        self.send_raw(envelope, &msg)
+    }
 }
 
 /// A transport that records messages instead of sending them (unit tests and dry runs).

@@ -9,6 +9,7 @@
 //!
 //! The outbox only ever holds ciphertext: it is fed by compose, which encrypts first.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -182,7 +183,19 @@ impl Outbox {
         &self.queue
     }
 
-    /// Puts a message in the queue, durably, before any connection is opened.
+    /// Starts a message in the queue folder: a hidden temporary file (0600) that compose writes
+    /// into directly, so that a big message is never held in memory. It becomes an entry with
+    /// [`Outbox::enqueue_staged`] and is removed if dropped before.
+    pub fn stage(&self) -> Result<Staged, OutboxError> {
+        let file = tempfile::Builder::new()
+            .prefix(".staging-")
+            .tempfile_in(&self.queue)
+            .map_err(io(&self.queue))?;
+        Ok(Staged { file })
+    }
+
+    /// Queues `message` for delivery to `envelope`; the message and its record are on disk
+    /// (fsync) when this returns.
     pub fn enqueue(
         &self,
         envelope: Envelope,
@@ -191,6 +204,26 @@ impl Outbox {
         keep_sent_copy: bool,
         now: SystemTime,
     ) -> Result<Entry, OutboxError> {
+        let mut staged = self.stage()?;
+        staged
+            .file
+            .write_all(message)
+            .map_err(io(staged.file.path()))?;
+        self.enqueue_staged(envelope, message_id, staged, keep_sent_copy, now)
+    }
+
+    /// Queues a staged message (see [`Outbox::stage`]).
+    pub fn enqueue_staged(
+        &self,
+        envelope: Envelope,
+        message_id: &str,
+        staged: Staged,
+        keep_sent_copy: bool,
+        now: SystemTime,
+    ) -> Result<Entry, OutboxError> {
+        let tmp = staged.file.path().to_path_buf();
+        staged.file.as_file().sync_all().map_err(io(&tmp))?;
+        let size = staged.file.as_file().metadata().map_err(io(&tmp))?.len();
         // IDs sort in the order messages were queued (Bcc copies after their main copy).
         let nanos = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -209,11 +242,12 @@ impl Outbox {
             hint: None,
             next_attempt: unix(now),
             keep_sent_copy,
-            size: message.len() as u64,
+            size,
         };
         self.write_meta(&self.queue, &entry)?;
         let eml = self.queue.join(format!("{id}.eml"));
-        write_atomic(&eml, message, true).map_err(io(&eml))?;
+        staged.file.persist(&eml).map_err(|e| io(&eml)(e.error))?;
+        sync_dir(&self.queue).map_err(io(&self.queue))?;
         Ok(entry)
     }
 
@@ -286,12 +320,12 @@ impl Outbox {
                 continue;
             }
             let eml = self.queue.join(format!("{}.eml", e.id));
-            let msg = std::fs::read(&eml).map_err(io(&eml))?;
             e.attempts += 1;
-            match transport.send_raw(&e.envelope, &msg) {
+            // The message streams from its file: a big one is never read into memory.
+            match transport.send_file(&e.envelope, &eml) {
                 Ok(()) => {
                     let copy = if e.keep_sent_copy {
-                        Some(self.store_sent(&e, &msg)?)
+                        Some(self.store_sent(&e, &eml)?)
                     } else {
                         None
                     };
@@ -311,7 +345,7 @@ impl Outbox {
                 }
                 Err(err) => report
                     .outcomes
-                    .push(self.record_failure(&mut e, &err, &msg, now)?),
+                    .push(self.record_failure(&mut e, &err, &eml, now)?),
             }
         }
         Ok(report)
@@ -321,7 +355,7 @@ impl Outbox {
         &self,
         e: &mut Entry,
         err: &SendError,
-        msg: &[u8],
+        msg: &Path,
         now: SystemTime,
     ) -> Result<FlushOutcome, OutboxError> {
         e.last_error = Some(err.to_string());
@@ -331,9 +365,8 @@ impl Outbox {
             e.state = EntryState::Failed;
             self.write_meta(&self.failed, e)?;
             let dst = self.failed.join(format!("{}.eml", e.id));
-            write_atomic(&dst, msg, true).map_err(io(&dst))?;
-            let src = self.queue.join(format!("{}.eml", e.id));
-            std::fs::remove_file(&src).map_err(io(&src))?;
+            move_durably(msg, &dst)?;
+            sync_dir(&self.failed).map_err(io(&self.failed))?;
             let _ = std::fs::remove_file(self.queue.join(format!("{}.json", e.id)));
             sync_dir(&self.queue).map_err(io(&self.queue))?;
             "failed"
@@ -354,15 +387,69 @@ impl Outbox {
     }
 
     /// Files a sent message in the `sent/` Maildir (tmp, then new).
-    fn store_sent(&self, e: &Entry, msg: &[u8]) -> Result<PathBuf, OutboxError> {
+    fn store_sent(&self, e: &Entry, msg: &Path) -> Result<PathBuf, OutboxError> {
         let name = format!("{}.{}.sealmail", e.created, e.id);
         let tmp = self.sent.join("tmp").join(&name);
         let new = self.sent.join("new").join(&name);
-        write_atomic(&tmp, msg, true).map_err(io(&tmp))?;
+        copy_durably(msg, &tmp)?;
         std::fs::rename(&tmp, &new).map_err(io(&new))?;
         sync_dir(&self.sent.join("new")).map_err(io(&new))?;
         Ok(new)
     }
+}
+
+/// A message being written into the outbox (see [`Outbox::stage`]).
+#[derive(Debug)]
+pub struct Staged {
+    file: tempfile::NamedTempFile,
+}
+
+impl Staged {
+    /// Where it is being written.
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Its size so far.
+    pub fn len(&self) -> u64 {
+        self.file.as_file().metadata().map(|m| m.len()).unwrap_or(0)
+    }
+
+    /// Whether nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::io::Write for Staged {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+/// Moves `from` to `to` (a rename within the home; a durable copy across file systems).
+fn move_durably(from: &Path, to: &Path) -> Result<(), OutboxError> {
+    if std::fs::rename(from, to).is_ok() {
+        return Ok(());
+    }
+    copy_durably(from, to)?;
+    std::fs::remove_file(from).map_err(io(from))
+}
+
+/// Copies `from` to `to` (a new file, 0600) and syncs it; the parent is synced by the caller.
+fn copy_durably(from: &Path, to: &Path) -> Result<(), OutboxError> {
+    let mut src = std::fs::File::open(from).map_err(io(from))?;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut dst = o.open(to).map_err(io(to))?;
+    std::io::copy(&mut src, &mut dst).map_err(io(to))?;
+    dst.sync_all().map_err(io(to))
 }
 
 #[cfg(test)]

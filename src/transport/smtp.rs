@@ -1,11 +1,18 @@
 //! SMTP delivery with lettre over rustls: STARTTLS required when configured, AUTH PLAIN or
 //! LOGIN, the system roots plus an optional extra CA.
+//!
+//! The connection is driven through lettre's `SmtpConnection` (connect, STARTTLS, AUTH, MAIL,
+//! RCPT, DATA) rather than its `SmtpTransport`, because only the connection can send the
+//! message content piece by piece: a queued message streams from its file to the server in
+//! bounded memory, whatever the size of its attachments.
 
+use std::io::Read;
 use std::time::Duration;
 
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::Transport as _;
+use lettre::transport::smtp::client::{Certificate, SmtpConnection, Tls, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 
 use super::{Envelope, FailureKind, SendError, Transport};
 use crate::config::{Security, Smtp};
@@ -13,7 +20,12 @@ use crate::secrets::Secret;
 
 /// Delivery to one SMTP server.
 pub struct SmtpTransport {
-    inner: lettre::SmtpTransport,
+    host: String,
+    port: u16,
+    tls: Tls,
+    timeout: Option<Duration>,
+    credentials: Option<Credentials>,
+    hello: ClientId,
 }
 
 impl std::fmt::Debug for SmtpTransport {
@@ -55,17 +67,127 @@ impl SmtpTransport {
             Security::Tls => Tls::Wrapper(tls()?),
             Security::None => Tls::None,
         };
-        let mut b = lettre::SmtpTransport::builder_dangerous(host.as_str())
-            .port(smtp.port())
-            .tls(tls)
-            .timeout(Some(Duration::from_secs(smtp.timeout_secs.unwrap_or(30))));
-        if let Some(user) = &smtp.username {
-            let pw = password.ok_or_else(|| setup("no SMTP password"))?;
-            b = b
-                .credentials(Credentials::new(user.clone(), pw.to_string()))
-                .authentication(vec![Mechanism::Plain, Mechanism::Login]);
+        let credentials = match &smtp.username {
+            Some(user) => {
+                let pw = password.ok_or_else(|| setup("no SMTP password"))?;
+                Some(Credentials::new(user.clone(), pw.to_string()))
+            }
+            None => None,
+        };
+        Ok(SmtpTransport {
+            host,
+            port: smtp.port(),
+            tls,
+            timeout: Some(Duration::from_secs(smtp.timeout_secs.unwrap_or(30))),
+            credentials,
+            hello: ClientId::default(),
+        })
+    }
+
+    /// Connects, says EHLO, upgrades with STARTTLS when required and logs in.
+    fn connect(&self) -> Result<SmtpConnection, lettre::transport::smtp::Error> {
+        let wrapper = match &self.tls {
+            Tls::Wrapper(p) => Some(p),
+            _ => None,
+        };
+        let mut conn = SmtpConnection::connect(
+            (self.host.as_str(), self.port),
+            self.timeout,
+            &self.hello,
+            wrapper,
+            None,
+        )?;
+        if let Tls::Required(p) = &self.tls {
+            conn.starttls(p, &self.hello)?;
         }
-        Ok(SmtpTransport { inner: b.build() })
+        if let Some(c) = &self.credentials {
+            conn.auth(&[Mechanism::Plain, Mechanism::Login], c)?;
+        }
+        Ok(conn)
+    }
+
+    /// One delivery: MAIL, RCPT for each recipient, DATA, then the content piece by piece.
+    fn deliver<I, B>(&self, envelope: &Envelope, content: I) -> Result<(), SendError>
+    where
+        I: Iterator<Item = B>,
+        B: AsRef<[u8]>,
+    {
+        let env = lettre_envelope(envelope)?;
+        let mut conn = self.connect().map_err(|e| classify(&e))?;
+        let mut params = Vec::new();
+        // Declared whenever the server offers it: harmless for 7-bit content.
+        if conn.server_info().supports_feature(Extension::EightBitMime) {
+            params.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        let go = || -> Result<(), lettre::transport::smtp::Error> {
+            conn.command(Mail::new(env.from().cloned(), params))?;
+            for to in env.to() {
+                conn.command(Rcpt::new(to.clone(), vec![]))?;
+            }
+            conn.command(Data)?;
+            conn.message_iter(content)?;
+            Ok(())
+        };
+        let r = go();
+        match &r {
+            Ok(()) => {
+                let _ = conn.quit();
+            }
+            Err(_) => conn.abort(),
+        }
+        r.map_err(|e| classify(&e))
+    }
+}
+
+fn lettre_envelope(envelope: &Envelope) -> Result<lettre::address::Envelope, SendError> {
+    let from = envelope.from.parse().map_err(|e| {
+        SendError::new(
+            FailureKind::Permanent,
+            format!("bad sender address {}: {e}", envelope.from),
+            None,
+        )
+    })?;
+    let mut to = Vec::new();
+    for t in &envelope.to {
+        to.push(t.parse().map_err(|e| {
+            SendError::new(
+                FailureKind::Permanent,
+                format!("bad recipient address {t}: {e}"),
+                None,
+            )
+        })?);
+    }
+    lettre::address::Envelope::new(Some(from), to)
+        .map_err(|e| SendError::new(FailureKind::Permanent, e.to_string(), None))
+}
+
+/// A file as 64 KiB pieces; a read error ends the pieces and is kept in `err`.
+struct Pieces<'a> {
+    file: std::fs::File,
+    err: &'a std::cell::RefCell<Option<std::io::Error>>,
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Vec<u8>;
+
+    fn next(&mut self) -> Option<Vec<u8>> {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut n = 0;
+        while n < buf.len() {
+            match self.file.read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    *self.err.borrow_mut() = Some(e);
+                    return None;
+                }
+            }
+        }
+        (n > 0).then(|| {
+            buf.truncate(n);
+            buf
+        })
     }
 }
 
@@ -90,28 +212,25 @@ fn classify(e: &lettre::transport::smtp::Error) -> SendError {
 
 impl Transport for SmtpTransport {
     fn send_raw(&self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
-        let from = envelope.from.parse().map_err(|e| {
+        self.deliver(envelope, message.chunks(1 << 16))
+    }
+
+    fn send_file(&self, envelope: &Envelope, path: &std::path::Path) -> Result<(), SendError> {
+        let cannot = |e: std::io::Error| {
             SendError::new(
-                FailureKind::Permanent,
-                format!("bad sender address {}: {e}", envelope.from),
+                FailureKind::Transient,
+                format!("cannot read the queued message {}: {e}", path.display()),
                 None,
             )
-        })?;
-        let mut to = Vec::new();
-        for t in &envelope.to {
-            to.push(t.parse().map_err(|e| {
-                SendError::new(
-                    FailureKind::Permanent,
-                    format!("bad recipient address {t}: {e}"),
-                    None,
-                )
-            })?);
+        };
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let err = std::cell::RefCell::new(None);
+        self.deliver(envelope, Pieces { file, err: &err })?;
+        // A read error in the middle cut the message short; the server took it, but it is
+        // not the message (and its ciphertext will not decrypt): report it and keep it queued.
+        match err.into_inner() {
+            Some(e) => Err(cannot(e)),
+            None => Ok(()),
         }
-        let env = lettre::address::Envelope::new(Some(from), to)
-            .map_err(|e| SendError::new(FailureKind::Permanent, e.to_string(), None))?;
-        self.inner
-            .send_raw(&env, message)
-            .map(|_| ())
-            .map_err(|e| classify(&e))
     }
 }
