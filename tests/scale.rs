@@ -438,3 +438,72 @@ fn send_streams_a_big_attachment_to_the_smtp_server() {
     assert_eq!(got.len(), 2);
     assert!(got[1].1.len() > 64 << 20, "the whole message arrived");
 }
+
+#[test]
+fn a_large_signed_then_encrypted_mail_is_read_whole_when_streaming_cannot_verify_it() {
+    // RFC 3156 §6.1 nesting with a 2 MB attachment: its detached signature covers the exact
+    // bytes, which the streamed skeleton does not keep, so the streamed read falls back to
+    // memory and gives the same verdict: a good signature from Bob.
+    let g = Gpg::new();
+    g.import(&[BOB_SEC, ALICE_PUB]);
+    let data: Vec<u8> = (0..2_000_000u32).map(|i| (i * 7 % 253) as u8).collect();
+    let b64 = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(&data)
+    };
+    let mut att = String::new();
+    for l in b64.as_bytes().chunks(76) {
+        att.push_str(std::str::from_utf8(l).unwrap());
+        att.push_str("\r\n");
+    }
+    let part = format!(
+        "Content-Type: multipart/mixed; boundary=\"m1\"\r\n\r\n--m1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nthe log is attached\r\n--m1\r\nContent-Type: application/octet-stream; name=\"log.bin\"\r\nContent-Disposition: attachment; filename=\"log.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{att}--m1--\r\n"
+    );
+    let o = run(
+        g.cmd().args(["--armor", "--detach-sign", "-u", BOB]),
+        part.as_bytes(),
+    );
+    assert!(o.status.success());
+    let sig = String::from_utf8(o.stdout).unwrap().replace('\n', "\r\n");
+    let signed = format!(
+        "Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"n1\"\r\n\r\n--n1\r\n{part}\r\n--n1\r\nContent-Type: application/pgp-signature\r\n\r\n{sig}\r\n--n1--\r\n"
+    );
+    let o = run(
+        g.cmd().args([
+            "--trust-model",
+            "always",
+            "--armor",
+            "--encrypt",
+            "-r",
+            ALICE,
+        ]),
+        signed.as_bytes(),
+    );
+    assert!(o.status.success());
+    let mail = pgp_mime_envelope(BOB, ALICE, &String::from_utf8(o.stdout).unwrap());
+    let alice = Sandbox::new();
+    alice.import(&[ALICE_SEC, BOB_PUB]);
+    let path = alice.path("nested.eml");
+    std::fs::write(&path, &mail).unwrap();
+    let mut reports = Vec::new();
+    for (above, dir) in [("1000000000", "mem"), ("0", "streamed")] {
+        let out = alice
+            .cmd()
+            .env("SEALMAIL_STREAM_ABOVE", above)
+            .args(["--json", "decrypt", "--attachments"])
+            .arg(alice.path(dir))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_ok(&out);
+        let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(j["signature"]["status"], "good", "{dir}: {j}");
+        assert_eq!(j["signature"]["matches_from"], true, "{dir}: {j}");
+        assert_eq!(
+            std::fs::read(alice.path(&format!("{dir}/log.bin"))).unwrap(),
+            data
+        );
+        reports.push(j);
+    }
+    assert_eq!(reports[0], reports[1]);
+}
