@@ -1,0 +1,57 @@
+//! A whole message through read_file as a stream (the large-mail path: armor decoder, MIME
+//! splitter, temporary attachment files), with Bob's secret key (keys-test/) in a fixed home.
+#![no_main]
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use sealmail::keys::Keyring;
+use sealmail::Context;
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    ring: Keyring,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        // sealmail catches panics inside the OpenPGP library (read::decrypt::guarded) and refuses
+        // the mail; libFuzzer's hook would abort on those caught ones too. A panic that escapes
+        // sealmail still aborts (libfuzzer-sys aborts on any unwinding out of the target).
+        std::panic::set_hook(Box::new(|_| {}));
+        let dir = tempfile::tempdir().unwrap();
+        let ring = Keyring::open(dir.path()).unwrap();
+        let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys-test/");
+        for k in ["bob@openpgp.example-0xfbfcc82a015e7330-secret.asc", "alice@openpgp.example-0xf231550c4f47e38e-pub.asc"] {
+            ring.import(&std::fs::read(format!("{keys}{k}")).unwrap(), k).unwrap();
+        }
+        Fixture { _dir: dir, ring }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let f = fixture();
+    let ctx = Context::now();
+    let path = f._dir.path().join("in.eml");
+    std::fs::write(&path, data).unwrap();
+    let out = f._dir.path().join("att");
+    let r = sealmail::read::read_file(
+        &path,
+        &f.ring,
+        &ctx,
+        &mut |_| None,
+        sealmail::read::FileOptions {
+            attachments_dir: Some(&out),
+            stream_above: 0,
+            ..Default::default()
+        },
+    );
+    // Nothing may stay behind in the attachments folder unless the message was read.
+    if r.is_err() {
+        if let Ok(rd) = std::fs::read_dir(&out) {
+            assert_eq!(rd.count(), 0, "a failed read left files behind");
+        }
+    }
+    drop(r);
+    let _ = std::fs::remove_dir_all(&out);
+});
