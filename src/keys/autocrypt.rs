@@ -170,6 +170,7 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
         .filter(|h| h.addr == from)
         .collect();
     let mut st = peer_state(ring, &from).unwrap_or_default();
+    let before = serde_json::to_vec(&st).unwrap_or_default();
     if seen.date > st.last_seen || st.last_seen == 0 {
         st.last_seen = seen.date.max(st.last_seen);
     }
@@ -193,7 +194,11 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
             events.push(ev);
         }
     }
-    save_state(ring, &from, &st)?;
+    // Written (with fsync) only when something changed: reading the same mail again, or an
+    // older one, costs no disk write.
+    if serde_json::to_vec(&st).unwrap_or_default() != before || peer_state(ring, &from).is_none() {
+        save_state(ring, &from, &st)?;
+    }
     for g in &seen.gossip {
         let Ok(h) = parse_header(g) else { continue };
         if h.addr == from {
