@@ -929,6 +929,62 @@ mod tests {
         assert!(!p.exists(), "the temporary file goes when nothing keeps it");
     }
 
+    fn dearmor(text: &str) -> io::Result<Vec<u8>> {
+        use io::Read;
+        let damage = Arc::new(std::sync::Mutex::new(None));
+        let mut out = Vec::new();
+        Dearmor::new(text.as_bytes(), damage).read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn armor_variants_decode_alike() {
+        let want = b"hello armor".to_vec();
+        for text in [
+            "-----BEGIN PGP MESSAGE-----\r\n\r\naGVsbG8g\r\nYXJtb3I=\r\n=abcd\r\n-----END PGP MESSAGE-----\r\n",
+            "\n\n-----BEGIN PGP MESSAGE-----\nVersion: x\nComment: a: b\n\naGVsbG8gYXJtb3I=\n-----END PGP MESSAGE-----\n",
+            // No blank line after the (absent) headers, trailing blanks, no checksum.
+            "-----BEGIN PGP MESSAGE-----\naGVsbG8g  \nYXJtb3I\n-----END PGP MESSAGE-----\n",
+        ] {
+            assert_eq!(dearmor(text).unwrap(), want, "{text:?}");
+        }
+        // Cut short: what was there comes out; the decryptor finds the rest missing.
+        assert_eq!(
+            dearmor("-----BEGIN PGP MESSAGE-----\n\naGVsbG8g\n").unwrap(),
+            b"hello ".to_vec()
+        );
+        assert!(dearmor("-----BEGIN PGP MESSAGE-----\n\naGVs\x01bG8g\n").is_err());
+        assert!(dearmor("not armor\n").is_err());
+    }
+
+    #[test]
+    fn quoted_printable_and_several_large_parts() {
+        let long =
+            "=3D line with an equals sign and a soft break =\r\ncontinued\r\n".repeat(40_000);
+        let data: Vec<u8> = (0..1_500_000u32).map(|i| (i % 7) as u8).collect();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
+        let mut raw = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".to_vec();
+        raw.extend_from_slice(long.as_bytes());
+        raw.extend_from_slice(b"\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        for l in b64.as_bytes().chunks(76) {
+            raw.extend_from_slice(l);
+            raw.extend_from_slice(b"\r\n");
+        }
+        raw.extend_from_slice(b"--b--\r\n");
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Splitter::new(Limits::default(), Some(dir.path()));
+        for c in raw.chunks(4096) {
+            s.feed(c).unwrap();
+        }
+        let (_, spills) = s.finish().unwrap();
+        assert_eq!(spills.len(), 2);
+        let text = std::fs::read(spills[0].path.as_ref().unwrap().as_ref() as &Path).unwrap();
+        let want = "= line with an equals sign and a soft break continued\r\n".repeat(40_000);
+        assert_eq!(String::from_utf8(text).unwrap(), want);
+        let bin = std::fs::read(spills[1].path.as_ref().unwrap().as_ref() as &Path).unwrap();
+        assert_eq!(bin, data);
+    }
+
     #[test]
     fn qp_soft_breaks_across_chunks() {
         let (out, used) = qp_decode(b"a=3Db=\r\nc=");
