@@ -7,7 +7,7 @@
 //!
 //! The flow of an outgoing mail reads straight down the modules:
 //! [`compose::Draft`] (what the user asked for) → [`keys::Keyring`] (who can receive it,
-//! checked under one [`Context`]) → [`compose::write_encrypted`] (RFC 3156 PGP/MIME with
+//! checked under one [`Context`]) → [`compose::compose`] (RFC 3156 PGP/MIME with
 //! RFC 9788 protected headers) → the bytes of a finished RFC 5322 message.
 //! An incoming mail goes [`read::read_message`] → [`read::Report`] (what was encrypted,
 //! what was signed and by whom, which parts were protected).

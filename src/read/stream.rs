@@ -2,14 +2,14 @@
 //!
 //! A big PGP/MIME message is read from its file line by line: the outer header section, then
 //! the armored second part of `multipart/encrypted` goes straight into the OpenPGP decryptor,
-//! and the plaintext goes through [`Splitter`], which walks the inner MIME structure as it
+//! and the plaintext goes through `Splitter`, which walks the inner MIME structure as it
 //! arrives. Small parts stay in memory (the "skeleton" of the inner entity, which the verdict
 //! code reads like any other message); a large part is decoded into a hidden temporary file
 //! in the attachments folder (or only counted when there is none) and its body in the skeleton
 //! is replaced by an unguessable token. The temporary files are removed unless the whole
 //! message, integrity check included, was read: see [`super::save_attachments`].
 //!
-//! The same [`Splitter`], keeping nothing, counts the MIME nesting depth and the parts of any
+//! The same `Splitter`, keeping nothing, counts the MIME nesting depth and the parts of any
 //! message for [`super::limits`].
 
 use std::io::{self, BufRead, BufWriter, Write};
