@@ -49,7 +49,17 @@ pub fn deliver(
     let transport = SmtpTransport::new(smtp, password).map_err(|e| {
         Failure::new(format!("{e}; the message stays in the outbox")).hint(e.hint())
     })?;
-    Ok(outbox.flush(&transport, env.ctx.time(), true, ids)?)
+    // Big messages: a progress bar while they upload (on a terminal only).
+    let bar = std::sync::Arc::new(super::output::ByteBar::new(false));
+    let b = bar.clone();
+    let transport = transport.with_progress(move |done, total| {
+        if total >= 8 << 20 {
+            b.update(done, total)
+        }
+    });
+    let r = outbox.flush(&transport, env.ctx.time(), true, ids);
+    bar.finish();
+    Ok(r?)
 }
 
 /// Prints a flush report; a failure when anything was not sent.

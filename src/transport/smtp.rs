@@ -26,7 +26,11 @@ pub struct SmtpTransport {
     timeout: Option<Duration>,
     credentials: Option<Credentials>,
     hello: ClientId,
+    progress: Option<Progress>,
 }
+
+/// Called with (bytes sent, message size) while a queued message streams to the server.
+type Progress = Box<dyn Fn(u64, u64) + Send + Sync>;
 
 impl std::fmt::Debug for SmtpTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -81,7 +85,14 @@ impl SmtpTransport {
             timeout: Some(Duration::from_secs(smtp.timeout_secs.unwrap_or(30))),
             credentials,
             hello: ClientId::default(),
+            progress: None,
         })
+    }
+
+    /// Reports the progress of each queued message as it is sent (the CLI draws a bar).
+    pub fn with_progress(mut self, f: impl Fn(u64, u64) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Box::new(f));
+        self
     }
 
     /// Connects, says EHLO, upgrades with STARTTLS when required and logs in.
@@ -165,6 +176,9 @@ fn lettre_envelope(envelope: &Envelope) -> Result<lettre::address::Envelope, Sen
 struct Pieces<'a> {
     file: std::fs::File,
     err: &'a std::cell::RefCell<Option<std::io::Error>>,
+    sent: u64,
+    size: u64,
+    progress: Option<&'a Progress>,
 }
 
 impl Iterator for Pieces<'_> {
@@ -183,6 +197,10 @@ impl Iterator for Pieces<'_> {
                     return None;
                 }
             }
+        }
+        self.sent += n as u64;
+        if let Some(p) = self.progress {
+            p(self.sent, self.size);
         }
         (n > 0).then(|| {
             buf.truncate(n);
@@ -224,8 +242,16 @@ impl Transport for SmtpTransport {
             )
         };
         let file = std::fs::File::open(path).map_err(cannot)?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let err = std::cell::RefCell::new(None);
-        self.deliver(envelope, Pieces { file, err: &err })?;
+        let pieces = Pieces {
+            file,
+            err: &err,
+            sent: 0,
+            size,
+            progress: self.progress.as_ref(),
+        };
+        self.deliver(envelope, pieces)?;
         // A read error in the middle cut the message short; the server took it, but it is
         // not the message (and its ciphertext will not decrypt): report it and keep it queued.
         match err.into_inner() {
