@@ -295,28 +295,7 @@ fn sealmail_reads_gpg_nested_sign_then_encrypt() {
     let g = Gpg::new();
     g.import(&[BOB_SEC, ALICE_PUB]);
     let part = "Content-Type: text/plain; charset=utf-8\r\n\r\nnested: signed, then encrypted\r\n";
-    let o = run(
-        g.cmd().args(["--armor", "--detach-sign", "-u", BOB]),
-        part.as_bytes(),
-    );
-    assert!(o.status.success());
-    let sig = String::from_utf8(o.stdout).unwrap().replace('\n', "\r\n");
-    let signed = format!(
-        "Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"n1\"\r\n\r\n--n1\r\n{part}\r\n--n1\r\nContent-Type: application/pgp-signature\r\n\r\n{sig}\r\n--n1--\r\n"
-    );
-    let o = run(
-        g.cmd().args([
-            "--trust-model",
-            "always",
-            "--armor",
-            "--encrypt",
-            "-r",
-            ALICE,
-        ]),
-        signed.as_bytes(),
-    );
-    assert!(o.status.success());
-    let mail = pgp_mime_envelope(BOB, ALICE, &String::from_utf8(o.stdout).unwrap());
+    let mail = gpg_nested_mail(&g, part, BOB, ALICE);
     assert_sealmail_reads(&mail, "nested: signed, then encrypted");
 }
 

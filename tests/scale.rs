@@ -459,28 +459,7 @@ fn a_large_signed_then_encrypted_mail_is_read_whole_when_streaming_cannot_verify
     let part = format!(
         "Content-Type: multipart/mixed; boundary=\"m1\"\r\n\r\n--m1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nthe log is attached\r\n--m1\r\nContent-Type: application/octet-stream; name=\"log.bin\"\r\nContent-Disposition: attachment; filename=\"log.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{att}--m1--\r\n"
     );
-    let o = run(
-        g.cmd().args(["--armor", "--detach-sign", "-u", BOB]),
-        part.as_bytes(),
-    );
-    assert!(o.status.success());
-    let sig = String::from_utf8(o.stdout).unwrap().replace('\n', "\r\n");
-    let signed = format!(
-        "Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"n1\"\r\n\r\n--n1\r\n{part}\r\n--n1\r\nContent-Type: application/pgp-signature\r\n\r\n{sig}\r\n--n1--\r\n"
-    );
-    let o = run(
-        g.cmd().args([
-            "--trust-model",
-            "always",
-            "--armor",
-            "--encrypt",
-            "-r",
-            ALICE,
-        ]),
-        signed.as_bytes(),
-    );
-    assert!(o.status.success());
-    let mail = pgp_mime_envelope(BOB, ALICE, &String::from_utf8(o.stdout).unwrap());
+    let mail = gpg_nested_mail(&g, &part, BOB, ALICE);
     let alice = Sandbox::new();
     alice.import(&[ALICE_SEC, BOB_PUB]);
     let path = alice.path("nested.eml");

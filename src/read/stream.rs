@@ -883,6 +883,26 @@ fn spill_err(dir: &Option<PathBuf>) -> impl Fn(io::Error) -> ReadError + '_ {
 mod tests {
     use super::*;
 
+    /// `data` as base64 lines of 76 characters, each ending in CRLF.
+    fn base64_lines(data: &[u8]) -> Vec<u8> {
+        let b64 = base64::engine::general_purpose::STANDARD.encode(data);
+        let mut out = Vec::new();
+        for l in b64.as_bytes().chunks(76) {
+            out.extend_from_slice(l);
+            out.extend_from_slice(b"\r\n");
+        }
+        out
+    }
+
+    /// Splits `raw`, fed in `chunk`-sized pieces, with large parts going to `dir`.
+    fn split_into(raw: &[u8], dir: &Path, chunk: usize) -> (Vec<u8>, Vec<Spill>) {
+        let mut s = Splitter::new(Limits::default(), Some(dir));
+        for c in raw.chunks(chunk) {
+            s.feed(c).unwrap();
+        }
+        s.finish().unwrap()
+    }
+
     fn skeleton(raw: &[u8], chunk: usize) -> (Vec<u8>, Vec<Spill>) {
         let mut s = Splitter::new(Limits::default(), None);
         for c in raw.chunks(chunk) {
@@ -904,19 +924,11 @@ mod tests {
     #[test]
     fn large_part_is_replaced_by_a_token() {
         let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
         let mut raw = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
-        for l in b64.as_bytes().chunks(76) {
-            raw.extend_from_slice(l);
-            raw.extend_from_slice(b"\r\n");
-        }
+        raw.extend_from_slice(&base64_lines(&data));
         raw.extend_from_slice(b"--b--\r\n");
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Splitter::new(Limits::default(), Some(dir.path()));
-        for c in raw.chunks(65536) {
-            s.feed(c).unwrap();
-        }
-        let (sk, spills) = s.finish().unwrap();
+        let (sk, spills) = split_into(&raw, dir.path(), 65536);
         assert_eq!(spills.len(), 1);
         assert_eq!(spills[0].size, data.len() as u64);
         let path = spills[0].path.as_ref().unwrap();
@@ -962,21 +974,13 @@ mod tests {
         let long =
             "=3D line with an equals sign and a soft break =\r\ncontinued\r\n".repeat(40_000);
         let data: Vec<u8> = (0..1_500_000u32).map(|i| (i % 7) as u8).collect();
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&data);
         let mut raw = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".to_vec();
         raw.extend_from_slice(long.as_bytes());
         raw.extend_from_slice(b"\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
-        for l in b64.as_bytes().chunks(76) {
-            raw.extend_from_slice(l);
-            raw.extend_from_slice(b"\r\n");
-        }
+        raw.extend_from_slice(&base64_lines(&data));
         raw.extend_from_slice(b"--b--\r\n");
         let dir = tempfile::tempdir().unwrap();
-        let mut s = Splitter::new(Limits::default(), Some(dir.path()));
-        for c in raw.chunks(4096) {
-            s.feed(c).unwrap();
-        }
-        let (_, spills) = s.finish().unwrap();
+        let (_, spills) = split_into(&raw, dir.path(), 4096);
         assert_eq!(spills.len(), 2);
         let text = std::fs::read(spills[0].path.as_ref().unwrap().as_ref() as &Path).unwrap();
         let want = "= line with an equals sign and a soft break continued\r\n".repeat(40_000);

@@ -242,3 +242,30 @@ pub fn assert_ok(out: &Output) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// RFC 3156 §6.1 nesting made by gpg: `part` signed (detached) by `signer`, the
+/// `multipart/signed` entity encrypted to `recipient`, in a PGP/MIME envelope.
+pub fn gpg_nested_mail(g: &Gpg, part: &str, signer: &str, recipient: &str) -> Vec<u8> {
+    let o = run(
+        g.cmd().args(["--armor", "--detach-sign", "-u", signer]),
+        part.as_bytes(),
+    );
+    assert!(o.status.success());
+    let sig = String::from_utf8(o.stdout).unwrap().replace('\n', "\r\n");
+    let signed = format!(
+        "Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"n1\"\r\n\r\n--n1\r\n{part}\r\n--n1\r\nContent-Type: application/pgp-signature\r\n\r\n{sig}\r\n--n1--\r\n"
+    );
+    let o = run(
+        g.cmd().args([
+            "--trust-model",
+            "always",
+            "--armor",
+            "--encrypt",
+            "-r",
+            recipient,
+        ]),
+        signed.as_bytes(),
+    );
+    assert!(o.status.success());
+    pgp_mime_envelope(signer, recipient, &String::from_utf8(o.stdout).unwrap())
+}
