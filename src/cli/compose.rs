@@ -251,12 +251,12 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
             );
             let r = compose(&draft, protection, &ring, &env.ctx, &mut cb, &mut w);
             bar.finish();
+            // Written like gpg -o writes: complete when this returns, without an fsync (the
+            // outbox, which must survive a crash, syncs its files).
             let r = r.map_err(Failure::from).and_then(|d| {
-                let f = w
-                    .into_inner()
+                w.into_inner()
                     .into_inner()
                     .map_err(|e| cannot(e.into_error()))?;
-                f.sync_all().map_err(cannot)?;
                 Ok(d)
             });
             match r {

@@ -19,12 +19,8 @@ pub fn autocrypt_header(addr: &str, cert: &Cert, ctx: &Context) -> String {
         packets.push(s.clone().into());
     }
     for u in public.userids() {
-        let matches = u
-            .userid()
-            .email()
-            .ok()
-            .flatten()
-            .is_some_and(|e| e.to_lowercase() == want);
+        let matches =
+            crate::keys::userid_email(u.userid()).is_some_and(|e| e.to_lowercase() == want);
         if matches {
             packets.push(u.userid().clone().into());
             for s in u.self_signatures() {

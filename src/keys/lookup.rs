@@ -115,11 +115,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, LookupError> {
 pub fn only_address(cert: Cert, email: &str) -> Option<Cert> {
     let want = normalize_email(email);
     let cert = cert.retain_userids(|u| {
-        u.userid()
-            .email()
-            .ok()
-            .flatten()
-            .is_some_and(|e| normalize_email(e) == want)
+        super::userid_email(u.userid()).is_some_and(|e| normalize_email(&e) == want)
     });
     (cert.userids().count() > 0).then_some(cert)
 }

@@ -2,9 +2,9 @@
 //! certificate may receive mail.
 
 pub mod autocrypt;
+pub(crate) mod decryptor;
 pub mod lookup;
 mod meta;
-pub(crate) mod rsa_crt;
 mod select;
 mod store;
 pub mod words;
@@ -106,8 +106,77 @@ pub fn normalize_email(e: &str) -> String {
 pub fn cert_emails(cert: &openpgp::Cert) -> Vec<String> {
     let mut v: Vec<String> = cert
         .userids()
-        .filter_map(|u| u.userid().email().ok().flatten().map(|e| e.to_string()))
+        .filter_map(|u| userid_email(u.userid()))
         .collect();
     v.dedup();
     v
+}
+
+/// The address of a user ID, as GnuPG reads it: the `addr-spec` inside the final angle
+/// brackets of `Name (comment) <addr>`, or the whole user ID when it is just an address.
+/// `None` when there is no plausible address (no `@`, blanks or brackets inside it).
+///
+/// sequoia-openpgp's `UserID::email` parses with a regular expression that is compiled on
+/// first use, which costs about as much as the rest of a key lookup.
+pub fn userid_email(uid: &openpgp::packet::UserID) -> Option<String> {
+    let text = std::str::from_utf8(uid.value()).ok()?.trim();
+    let addr = match text.strip_suffix('>') {
+        Some(rest) => &rest[rest.rfind('<')? + 1..],
+        None if text.contains('<') => return None,
+        None => text,
+    };
+    let (local, domain) = addr.rsplit_once('@')?;
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "<>()[],;:\\\"".contains(c);
+    if local.is_empty()
+        || domain.is_empty()
+        || local.contains('@')
+        || domain.starts_with('.')
+        || domain.ends_with('.')
+        || addr.chars().any(bad)
+    {
+        return None;
+    }
+    Some(addr.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email(s: &str) -> Option<String> {
+        userid_email(&openpgp::packet::UserID::from(s))
+    }
+
+    #[test]
+    fn userid_addresses_are_read_as_gnupg_reads_them() {
+        assert_eq!(
+            email("Alice Lovelace <alice@openpgp.example>").as_deref(),
+            Some("alice@openpgp.example")
+        );
+        assert_eq!(
+            email("Bob (work) <Bob@Example.org>").as_deref(),
+            Some("Bob@Example.org")
+        );
+        assert_eq!(email("<c@d.example>").as_deref(), Some("c@d.example"));
+        assert_eq!(email("c@d.example").as_deref(), Some("c@d.example"));
+        assert_eq!(
+            email("  dan+tag@x.example  ").as_deref(),
+            Some("dan+tag@x.example")
+        );
+        for no in [
+            "Alice Lovelace",
+            "alice at example.org",
+            "<>",
+            "Eve <eve@>",
+            "Eve <@example.org>",
+            "Eve <eve@@example.org>",
+            "Eve <e ve@example.org>",
+            "Eve <eve@example.org",
+            "Eve <eve@example.org> trailing",
+            "a@b@c",
+            "",
+        ] {
+            assert_eq!(email(no), None, "{no:?}");
+        }
+    }
 }

@@ -92,6 +92,11 @@ pub struct Keyring {
     index_dir: PathBuf,
     /// Recipients already resolved in this run (the CLI checks them before compose does).
     resolved: std::sync::Mutex<Vec<(String, SystemTime, RecipientKey)>>,
+    /// Certificates read in this run, by fingerprint: a batch meets the same signers again
+    /// and again, and a parsed certificate keeps its checked self-signatures.
+    read: std::sync::Mutex<std::collections::HashMap<Fingerprint, Cert>>,
+    /// The own secret certificates, once read in this run.
+    secrets: std::sync::Mutex<Option<Vec<Cert>>>,
     secret_dir: PathBuf,
     meta: MetaStore,
     accepted: Vec<Acceptance>,
@@ -104,6 +109,9 @@ impl std::fmt::Debug for Keyring {
             .finish()
     }
 }
+
+/// At most this many parsed certificates are kept per run.
+const MAX_CACHED: usize = 4096;
 
 fn rfc3339(t: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -151,6 +159,8 @@ impl Keyring {
             certs_dir: certs,
             index_dir,
             resolved: Default::default(),
+            read: Default::default(),
+            secrets: Default::default(),
             secret_dir,
             meta: MetaStore::new(meta_dir),
             accepted: vec![Acceptance::Unverified, Acceptance::Verified],
@@ -248,10 +258,20 @@ impl Keyring {
         self.certs_dir.join(&hex[..2]).join(&hex[2..])
     }
 
-    /// Reads the certificate `fpr` straight from the cert-d, if it is there.
+    /// Reads the certificate `fpr` straight from the cert-d, if it is there (once per run).
     fn read_cert(&self, fpr: &Fingerprint) -> Option<Cert> {
+        if let Some(c) = self.read.lock().ok().and_then(|m| m.get(fpr).cloned()) {
+            return Some(c);
+        }
         let b = std::fs::read(self.cert_path(fpr)).ok()?;
-        Cert::from_bytes(&b).ok()
+        let cert = Cert::from_bytes(&b).ok()?;
+        if let Ok(mut m) = self.read.lock() {
+            if m.len() >= MAX_CACHED {
+                m.clear();
+            }
+            m.insert(fpr.clone(), cert.clone());
+        }
+        Some(cert)
     }
 
     /// The index file of an address (`e-` and its SHA-256) or a key ID (`k-` and the ID).
@@ -297,14 +317,21 @@ impl Keyring {
         Ok(())
     }
 
-    /// The certificates the index names under `key` that are still in the cert-d.
-    fn indexed(&self, key: &IndexKey<'_>) -> Vec<Cert> {
+    /// The fingerprints the index names under `key`, each once.
+    fn indexed_fprs(&self, key: &IndexKey<'_>) -> Vec<Fingerprint> {
         let list = std::fs::read_to_string(self.index_file(key)).unwrap_or_default();
         let mut seen = std::collections::BTreeSet::new();
         list.lines()
             .filter(|l| seen.insert(l.to_string()))
             .filter_map(|l| l.parse::<Fingerprint>().ok())
-            .filter_map(|f| self.read_cert(&f))
+            .collect()
+    }
+
+    /// The certificates the index names under `key` that are still in the cert-d.
+    fn indexed(&self, key: &IndexKey<'_>) -> Vec<Cert> {
+        self.indexed_fprs(key)
+            .iter()
+            .filter_map(|f| self.read_cert(f))
             .collect()
     }
 
@@ -405,6 +432,7 @@ impl Keyring {
         self.certd()?
             .update(Arc::new(LazyCert::from(public)))
             .map_err(store_err)?;
+        self.forget();
         Ok(info)
     }
 
@@ -561,10 +589,16 @@ impl Keyring {
         Ok(r)
     }
 
-    /// Forgets the recipients resolved so far (the store changed).
+    /// Forgets the recipients resolved and the certificates read so far (the store changed).
     fn forget(&self) {
         if let Ok(mut v) = self.resolved.lock() {
             v.clear();
+        }
+        if let Ok(mut m) = self.read.lock() {
+            m.clear();
+        }
+        if let Ok(mut s) = self.secrets.lock() {
+            *s = None;
         }
     }
 
@@ -630,6 +664,17 @@ impl Keyring {
 
     /// The certificate with secret key of the own identity `email`.
     pub fn own_cert(&self, email: &str) -> Result<Cert, KeyError> {
+        // The index names the fingerprint, and the secret file holds the whole certificate:
+        // the public copy in the cert-d need not be read as well.
+        if let Ok(Query::Email(want)) = parse_query(email) {
+            for fpr in self.indexed_fprs(&IndexKey::Email(&want)) {
+                if let Some(tsk) = self.secret_cert(&fpr)? {
+                    if cert_emails(&tsk).iter().any(|e| normalize_email(e) == want) {
+                        return Ok(tsk);
+                    }
+                }
+            }
+        }
         let certs = self.find(email).unwrap_or_default();
         for c in certs {
             if let Some(tsk) = self.secret_cert(&c.fingerprint())? {
@@ -653,8 +698,20 @@ impl Keyring {
         }
     }
 
-    /// Every own secret certificate.
+    /// Every own secret certificate (read once per run).
     pub fn secret_certs(&self) -> Result<Vec<Cert>, KeyError> {
+        if let Some(v) = self.secrets.lock().ok().and_then(|s| s.clone()) {
+            return Ok(v);
+        }
+        let v = self.read_secret_certs()?;
+        if let Ok(mut s) = self.secrets.lock() {
+            *s = Some(v.clone());
+        }
+        Ok(v)
+    }
+
+    /// [`Keyring::secret_certs`] from the files.
+    fn read_secret_certs(&self) -> Result<Vec<Cert>, KeyError> {
         let mut v = Vec::new();
         for e in std::fs::read_dir(&self.secret_dir)? {
             let p = e?.path();
@@ -733,6 +790,7 @@ impl Keyring {
                 secret = true;
             }
         }
+        self.forget();
         Ok(secret)
     }
 }

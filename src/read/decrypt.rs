@@ -240,7 +240,7 @@ impl DecryptionHelper for Helper<'_, '_> {
                                     continue;
                                 }
                             };
-                        let mut crt = crate::keys::rsa_crt::CrtRsa::new(&pair);
+                        let mut crt = crate::keys::decryptor::Cached::new(&pair);
                         let mut pair = pair;
                         let d: &mut dyn openpgp::crypto::Decryptor = match &mut crt {
                             Some(c) => c,
@@ -339,11 +339,18 @@ pub fn decrypt_to(
     let mut sink_err: Option<ReadError> = None;
     let result = guarded(|| -> openpgp::Result<()> {
         let helper = Helper { keys, st: &mut st };
+        let binary;
         let (mut d, cipher_len) = match source {
-            Source::Bytes(data) => (
-                DecryptorBuilder::from_bytes(data)?.with_policy(policy, time, helper)?,
-                data.len() as u64,
-            ),
+            Source::Bytes(data) => {
+                // A whole armored block is decoded by sealmail's armor decoder (several
+                // times faster than the library's); anything else goes to the library as is.
+                binary = super::stream::dearmor_whole(data);
+                let packets = binary.as_deref().unwrap_or(data);
+                (
+                    DecryptorBuilder::from_bytes(packets)?.with_policy(policy, time, helper)?,
+                    data.len() as u64,
+                )
+            }
             // Streaming: nothing is held back for early signature checks; the caller keeps
             // the plaintext away from the user until the end anyway.
             Source::Reader(r, len) => (

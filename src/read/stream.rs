@@ -411,6 +411,25 @@ impl<R: io::Read> Dearmor<R> {
     }
 }
 
+/// Decodes an armored message held in memory with [`Dearmor`]: `Some(binary)` only for one
+/// whole, undamaged `PGP MESSAGE` block (nothing but blanks around it). Anything else is
+/// `None`, and the caller hands the bytes to the OpenPGP library's own armor reader as they
+/// are, so that odd, truncated or damaged armor gets exactly the verdict it always got.
+pub(crate) fn dearmor_whole(data: &[u8]) -> Option<Vec<u8>> {
+    let t = data.trim_ascii();
+    if !t.starts_with(b"-----BEGIN PGP MESSAGE-----")
+        || !t.ends_with(b"-----END PGP MESSAGE-----")
+        || t.windows(10).filter(|w| w == b"-----BEGIN").count() != 1
+    {
+        return None;
+    }
+    let damage = Arc::new(std::sync::Mutex::new(None));
+    let mut out = Vec::with_capacity(t.len() / 4 * 3);
+    io::Read::read_to_end(&mut Dearmor::new(t, damage.clone()), &mut out).ok()?;
+    let clean = damage.lock().map(|d| d.is_none()).unwrap_or(false);
+    (clean && !out.is_empty()).then_some(out)
+}
+
 impl<R: io::Read> io::Read for Dearmor<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.pos >= self.out.len() {
