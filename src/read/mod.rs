@@ -279,11 +279,7 @@ fn read_streamed(
     }
     let count = std::sync::Arc::new(AtomicU64::new(0));
     let damage = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let reader = stream::Dearmor::new(
-        stream::PartReader::new(r, dash, count.clone()),
-        damage.clone(),
-    );
-    let mut splitter = stream::Splitter::new(limits, opts.attachments_dir);
+    let splitter = stream::Splitter::new(limits, opts.attachments_dir);
     let mut keys = decrypt::Keys {
         keyring,
         ctx,
@@ -291,24 +287,60 @@ fn read_streamed(
         embedded: opts.read.embedded,
     };
     let progress = &mut opts.progress;
-    let sigs = decrypt::decrypt_to(
-        decrypt::Source::Reader(Box::new(reader), size),
-        &mut keys,
-        &mut |chunk| {
-            if let Some(p) = progress.as_mut() {
-                p(count.load(Ordering::Relaxed), size);
+    // Three stages on their own threads, so that a big message keeps every core busy: the
+    // armored part is read and decoded; the OpenPGP layer decrypts and verifies it (here);
+    // the plaintext MIME is walked and its parts written to temporary files. Nothing gets its
+    // final name before this returns with the integrity confirmed.
+    let (sigs, split) = std::thread::scope(|scope| {
+        let reader = stream::Prefetched::spawn(
+            scope,
+            stream::Dearmor::new(
+                stream::PartReader::new(r, dash, count.clone()),
+                damage.clone(),
+            ),
+        );
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+        let walker = scope.spawn(move || {
+            let mut splitter = splitter;
+            for chunk in rx {
+                splitter.feed(&chunk)?;
             }
-            splitter.feed(chunk)
-        },
-    )
-    .map_err(|e| {
+            splitter.finish()
+        });
+        let mut walker_stopped = false;
+        let sigs = decrypt::decrypt_to(
+            decrypt::Source::Reader(Box::new(reader), size),
+            &mut keys,
+            &mut |chunk| {
+                if let Some(p) = progress.as_mut() {
+                    p(count.load(Ordering::Relaxed), size);
+                }
+                tx.send(chunk.to_vec()).map_err(|_| {
+                    walker_stopped = true;
+                    ReadError::Malformed("the MIME walker stopped".into())
+                })
+            },
+        );
+        drop(tx);
+        let split = walker.join().unwrap_or_else(|_| {
+            Err(ReadError::Malformed(
+                "the MIME walker failed unexpectedly".into(),
+            ))
+        });
+        match (sigs, split) {
+            // The walker's own refusal (a limit, a write error) is the reason.
+            (Err(_), Err(e)) if walker_stopped => (Err(e), Err(ReadError::Empty)),
+            other => other,
+        }
+    });
+    let sigs = sigs.map_err(|e| {
         // Damaged armor: the verdict the library's armor reader gives in memory.
         match damage.lock().ok().and_then(|d| d.clone()) {
             Some(why) => ReadError::Malformed(why),
             None => e,
         }
     })?;
-    let (skeleton, spills) = splitter.finish()?;
+    let (skeleton, spills) = split?;
     match verdict::analyze_streamed(&root, skeleton, sigs, &mut keys, &spills) {
         Ok(report) => Ok(Some(FileReport {
             report,

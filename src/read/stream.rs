@@ -411,6 +411,96 @@ impl<R: io::Read> Dearmor<R> {
     }
 }
 
+/// A reader fed by another thread: the armored part is read from its file and decoded there
+/// while the decryptor works on what came before (a big message keeps both cores busy).
+/// What the other thread read arrives in order; its error, if any, comes last.
+pub(crate) struct Prefetched {
+    rx: std::sync::Mutex<std::sync::mpsc::Receiver<io::Result<Vec<u8>>>>,
+    chunk: Vec<u8>,
+    pos: usize,
+    done: bool,
+}
+
+/// How much the reading thread hands over at a time, and how many such pieces may wait.
+const PREFETCH_CHUNK: usize = 256 << 10;
+const PREFETCH_DEPTH: usize = 4;
+
+impl Prefetched {
+    /// Starts reading `inner` on a thread of `scope`. The thread ends at the end of `inner`,
+    /// at its first error, or as soon as this reader is dropped.
+    pub(crate) fn spawn<'scope, 'env, R: io::Read + Send + 'scope>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        mut inner: R,
+    ) -> Self {
+        let (tx, rx) = std::sync::mpsc::sync_channel(PREFETCH_DEPTH);
+        scope.spawn(move || loop {
+            let mut buf = vec![0u8; PREFETCH_CHUNK];
+            let mut n = 0;
+            let mut error = None;
+            while n < buf.len() {
+                match inner.read(&mut buf[n..]) {
+                    Ok(0) => break,
+                    Ok(k) => n += k,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        error = Some(e);
+                        break;
+                    }
+                }
+            }
+            buf.truncate(n);
+            let end = n < PREFETCH_CHUNK;
+            if n > 0 && tx.send(Ok(buf)).is_err() {
+                return;
+            }
+            if let Some(e) = error {
+                let _ = tx.send(Err(e));
+                return;
+            }
+            if end {
+                return;
+            }
+        });
+        Prefetched {
+            rx: std::sync::Mutex::new(rx),
+            chunk: Vec::new(),
+            pos: 0,
+            done: false,
+        }
+    }
+}
+
+impl io::Read for Prefetched {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.chunk.len() {
+            if self.done {
+                return Ok(0);
+            }
+            let next = self
+                .rx
+                .lock()
+                .map_err(|_| io::Error::other("the reading thread failed"))?
+                .recv();
+            match next {
+                Ok(Ok(c)) => {
+                    self.chunk = c;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => {
+                    self.done = true;
+                    return Err(e);
+                }
+                // The thread ended: everything was handed over.
+                Err(_) => self.done = true,
+            }
+        }
+        let n = out.len().min(self.chunk.len() - self.pos);
+        out[..n].copy_from_slice(&self.chunk[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// Decodes an armored message held in memory with [`Dearmor`]: `Some(binary)` only for one
 /// whole, undamaged `PGP MESSAGE` block (nothing but blanks around it). Anything else is
 /// `None`, and the caller hands the bytes to the OpenPGP library's own armor reader as they
