@@ -572,6 +572,34 @@ fn autocrypt_spec_examples_and_rules() {
     assert!(st["autocrypt_timestamp"].as_i64().unwrap() > 1_500_000_000);
     assert_eq!(st["last_seen"], st["autocrypt_timestamp"]);
 
+    // Reading the same mail again learns nothing new and writes nothing: the key's record,
+    // the certificate and the peer state stay as they were.
+    let fpr = entry(&l, "alice@autocrypt.example")["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let lower = fpr.to_ascii_lowercase();
+    let files = [
+        sb.home().join(format!("keymeta/{fpr}.json")),
+        sb.home()
+            .join(format!("certs/{}/{}", &lower[..2], &lower[2..])),
+        sb.home().join("autocrypt/alice@autocrypt.example.json"),
+    ];
+    let stamp = |p: &PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
+    let before: Vec<_> = files.iter().map(stamp).collect();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    sb.cmd()
+        .args(["key", "learn"])
+        .arg(autocrypt("example-simple-autocrypt.eml"))
+        .assert()
+        .success();
+    let after: Vec<_> = files.iter().map(stamp).collect();
+    assert_eq!(before, after, "a mail read again rewrote {files:?}");
+    assert_eq!(
+        entry(&list(&sb), "alice@autocrypt.example")["acceptance"],
+        "undecided"
+    );
+
     // Every example's header parses.
     for f in [
         "example-simple-autocrypt.eml",

@@ -174,7 +174,10 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
     if seen.date > st.last_seen || st.last_seen == 0 {
         st.last_seen = seen.date.max(st.last_seen);
     }
-    if valid.len() == 1 && seen.date >= st.autocrypt_timestamp {
+    if valid.len() == 1
+        && seen.date >= st.autocrypt_timestamp
+        && !already_known(ring, &st, seen, &valid[0])
+    {
         let h = &valid[0];
         if let Some(ev) = store_key(
             ring,
@@ -205,7 +208,10 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
             continue;
         }
         let mut gst = peer_state(ring, &h.addr).unwrap_or_default();
-        if seen.date < gst.gossip_timestamp {
+        if seen.date < gst.gossip_timestamp
+            || (seen.date == gst.gossip_timestamp
+                && same_key(ring, gst.gossip_key.as_deref(), &h.keydata))
+        {
             continue;
         }
         if let Some(ev) = store_key(
@@ -223,6 +229,25 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
         }
     }
     Ok(events)
+}
+
+/// Whether the header says nothing new: the same date, key and preference as the state
+/// already holds (the same mail read again). Importing it again would only open the whole
+/// cert-d and rewrite the key's record.
+fn already_known(ring: &Keyring, st: &PeerState, seen: &Seen, h: &Header) -> bool {
+    let prefer = if h.mutual { "mutual" } else { "nopreference" };
+    seen.date == st.autocrypt_timestamp
+        && st.prefer_encrypt == prefer
+        && same_key(ring, st.public_key.as_deref(), &h.keydata)
+}
+
+/// Whether `keydata` is the key `known` (a fingerprint) and that key is still in the store.
+fn same_key(ring: &Keyring, known: Option<&str>, keydata: &[u8]) -> bool {
+    known.is_some_and(|known| {
+        Cert::from_bytes(keydata)
+            .is_ok_and(|c| c.fingerprint().to_hex().eq_ignore_ascii_case(known))
+            && ring.find(known).is_ok()
+    })
 }
 
 fn store_key(
@@ -246,8 +271,21 @@ fn store_key(
         return Ok(None);
     }
     let fpr = cert.fingerprint();
-    let new_key = ring.find(&fpr.to_hex()).is_err();
-    ring.store_as(cert, "autocrypt", Acceptance::Undecided, ctx.time())?;
+    let stored = ring
+        .find(&fpr.to_hex())
+        .ok()
+        .and_then(|v| v.into_iter().find(|c| c.fingerprint() == fpr));
+    let new_key = stored.is_none();
+    // A key the store already holds with everything the header carries is not stored again
+    // (that would open the whole cert-d and rewrite the key's record for every new mail).
+    let adds_nothing = stored.is_some_and(|old| {
+        old.clone()
+            .merge_public(cert.clone())
+            .is_ok_and(|merged| merged == old)
+    });
+    if !adds_nothing {
+        ring.store_as(cert, "autocrypt", Acceptance::Undecided, ctx.time())?;
+    }
     let changed_from = previous.filter(|p| !p.eq_ignore_ascii_case(&fpr.to_hex()));
     // A different key the user already accepted for this address is a change to report.
     let accepted_other = ring
