@@ -347,7 +347,11 @@ pub fn decrypt_to(
                 binary = super::stream::dearmor_whole(data);
                 let packets = binary.as_deref().unwrap_or(data);
                 (
-                    DecryptorBuilder::from_bytes(packets)?.with_policy(policy, time, helper)?,
+                    // As when streaming: nothing is held back for early signature checks (with
+                    // the library's default, 25 MiB, its readers allocate buffers that large).
+                    DecryptorBuilder::from_bytes(packets)?
+                        .buffer_size(1 << 16)
+                        .with_policy(policy, time, helper)?,
                     data.len() as u64,
                 )
             }
