@@ -398,6 +398,61 @@ fn streamed_and_in_memory_reads_agree() {
 }
 
 #[test]
+fn a_limit_met_while_streaming_stops_the_read_and_leaves_nothing() {
+    // The decrypted content opens 40 nested multiparts (the limit is 32) and then carries
+    // 2.4 MB: when streamed, the MIME walker stops at the limit while the decryptor still has
+    // most of the message to give. Both ways refuse it alike, and no file is left behind.
+    let mut inner = String::new();
+    for i in 0..40 {
+        inner += &format!("Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n");
+    }
+    inner += "Content-Type: text/plain\r\n\r\n";
+    inner += &"a line of the deep part, repeated\r\n".repeat(70_000);
+    for i in (0..40).rev() {
+        inner += &format!("\r\n--b{i}--\r\n");
+    }
+    let g = Gpg::new();
+    g.import(&[BOB_PUB]);
+    let o = run(
+        g.cmd().args([
+            "--trust-model",
+            "always",
+            "--compress-algo",
+            "none",
+            "--armor",
+            "--encrypt",
+            "-r",
+            BOB,
+        ]),
+        inner.as_bytes(),
+    );
+    let mail = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
+    let bob = Sandbox::new();
+    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let path = bob.path("deep.eml");
+    std::fs::write(&path, mail).unwrap();
+    let mut errors = Vec::new();
+    for (above, dir) in [("1000000000", "mem"), ("0", "streamed")] {
+        let out = bob
+            .cmd()
+            .env("SEALMAIL_STREAM_ABOVE", above)
+            .args(["decrypt", "--attachments"])
+            .arg(bob.path(dir))
+            .arg(&path)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{dir}: {err}");
+        assert!(err.contains("nest"), "{dir}: {err}");
+        assert!(!err.contains("panicked"), "{dir}: {err}");
+        assert!(out.stdout.is_empty(), "{dir}: nothing is shown");
+        assert_eq!(entries(&bob.path(dir)), Vec::<String>::new(), "{dir}");
+        errors.push(err.lines().next().unwrap_or_default().to_string());
+    }
+    assert_eq!(errors[0], errors[1], "the same refusal both ways");
+}
+
+#[test]
 fn send_streams_a_big_attachment_to_the_smtp_server() {
     // Queue and delivery stream too: the message is composed into the outbox file and goes
     // from there to the server (STARTTLS, AUTH) piece by piece.

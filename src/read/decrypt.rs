@@ -28,6 +28,8 @@ pub struct Keys<'a> {
     pub password: &'a mut dyn FnMut(&PasswordRequest) -> Option<Password>,
     /// Decrypt an inline block even when other text surrounds it (the user asked for it).
     pub embedded: bool,
+    /// The limits the decrypted content is held to, as the message itself is.
+    pub limits: super::limits::Limits,
 }
 
 /// One signature's outcome.

@@ -58,8 +58,13 @@ pub fn check(raw: &[u8], l: &Limits) -> Result<(), ReadError> {
             )));
         }
     }
-    // Nesting and parts: the MIME structure is walked (without keeping anything) before
-    // any parser builds a tree of it.
+    check_structure(raw, l)
+}
+
+/// Checks the MIME nesting and the number of parts of an entity (a message, or what was
+/// decrypted from one). The structure is walked, keeping nothing, before any parser builds a
+/// tree of it.
+pub fn check_structure(raw: &[u8], l: &Limits) -> Result<(), ReadError> {
     let mut counter = super::stream::Splitter::counter(*l);
     counter.feed(raw)?;
     counter.finish()?;

@@ -153,6 +153,7 @@ pub fn read_message_with(
         ctx,
         password,
         embedded: opts.embedded,
+        limits: opts.limits,
     };
     verdict::analyze(&root, &mut keys)
 }
@@ -285,6 +286,7 @@ fn read_streamed(
         ctx,
         password,
         embedded: opts.read.embedded,
+        limits,
     };
     let progress = &mut opts.progress;
     // Three stages on their own threads, so that a big message keeps every core busy: the

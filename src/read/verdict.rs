@@ -618,6 +618,8 @@ fn encrypted_root(
         }
         Err(e) => return Err(e),
     };
+    // What was decrypted is held to the message's limits (as it is when it streams).
+    super::limits::check_structure(&d.plaintext, &keys.limits)?;
     encrypted_content(report, d.plaintext, d.sigs, keys, &[])
 }
 

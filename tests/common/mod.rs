@@ -120,7 +120,9 @@ pub fn require(prog: &str) {
     );
 }
 
-/// Runs a program with stdin; returns its output.
+/// Runs a program with stdin; returns its output. The input is written from another thread,
+/// so that a program that answers while it reads (gpg on megabytes) cannot fill the output
+/// pipe and wait for us while we wait for it.
 pub fn run(cmd: &mut Command, stdin: &[u8]) -> Output {
     let mut child = cmd
         .stdin(Stdio::piped())
@@ -128,8 +130,12 @@ pub fn run(cmd: &mut Command, stdin: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    child.wait_with_output().unwrap()
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || input.write_all(&data));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    out
 }
 
 /// The armored OpenPGP message inside a PGP/MIME `multipart/encrypted` mail.
