@@ -252,26 +252,12 @@ fn aead_messages_are_accepted_and_a_signed_wrapper_does_not_rescue_no_mdc() {
     assert!(j["body"].as_str().unwrap().contains("sealed with AEAD"));
 
     // A no-MDC message inside a multipart/signed wrapper is still refused.
-    let g = Gpg::new();
-    g.import(&[BOB_PUB]);
-    let o = run(
-        g.cmd().args([
-            "--trust-model",
-            "always",
-            "--rfc2440",
-            "--cipher-algo",
-            "CAST5",
-            "--armor",
-            "--encrypt",
-            "-r",
-            BOB,
-        ]),
-        b"Content-Type: text/plain\r\n\r\nno-mdc secret\r\n",
-    );
-    let inner = String::from_utf8_lossy(&pgp_mime_envelope(
+    let inner = String::from_utf8_lossy(&gpg_encrypted_mail(
         ALICE,
         BOB,
-        &String::from_utf8(o.stdout).unwrap(),
+        BOB_PUB,
+        &["--rfc2440", "--cipher-algo", "CAST5"],
+        b"Content-Type: text/plain\r\n\r\nno-mdc secret\r\n",
     ))
     .to_string();
     let body = inner.split_once("\r\n\r\n").unwrap();

@@ -302,25 +302,13 @@ fn sealmail_reads_gpg_nested_sign_then_encrypt() {
 #[test]
 fn no_mdc_message_from_gpg_is_refused_without_plaintext() {
     // gpg --rfc2440 with an old cipher writes a Symmetrically Encrypted Data packet: no MDC.
-    let g = Gpg::new();
-    g.import(&[ALICE_PUB]);
-    let o = run(
-        g.cmd().args([
-            "--trust-model",
-            "always",
-            "--rfc2440",
-            "--cipher-algo",
-            "CAST5",
-            "--armor",
-            "--encrypt",
-            "-r",
-            ALICE,
-        ]),
+    let mail = gpg_encrypted_mail(
+        BOB,
+        ALICE,
+        ALICE_PUB,
+        &["--rfc2440", "--cipher-algo", "CAST5"],
         b"Content-Type: text/plain\r\n\r\nplaintext-that-must-not-leak\r\n",
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let armored = String::from_utf8(o.stdout).unwrap();
-    let mail = pgp_mime_envelope(BOB, ALICE, &armored);
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC]);
     let out = sb.cmd().arg("decrypt").write_stdin(mail).output().unwrap();

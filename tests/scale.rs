@@ -220,14 +220,13 @@ fn mixed_mails() -> Vec<(&'static str, Vec<u8>)> {
         "fine\n",
     );
     let tampered = flip_ciphertext_byte(&good);
-    let g = Gpg::new();
-    g.import(&[BOB_PUB]);
-    let o = run(
-        g.cmd()
-            .args(["--trust-model", "always", "--armor", "--encrypt", "-r", BOB]),
+    let unsigned = gpg_encrypted_mail(
+        ALICE,
+        BOB,
+        BOB_PUB,
+        &[],
         b"Content-Type: text/plain\r\n\r\nunsigned\r\n",
     );
-    let unsigned = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
     let plain = b"From: carol@example.org\r\nTo: bob@openpgp.example\r\nSubject: lunch\r\n\r\nno crypto here\r\n".to_vec();
     let garbage = b"\x00\x01\x02 not a mail at all".to_vec();
     vec![
@@ -411,22 +410,13 @@ fn a_limit_met_while_streaming_stops_the_read_and_leaves_nothing() {
     for i in (0..40).rev() {
         inner += &format!("\r\n--b{i}--\r\n");
     }
-    let g = Gpg::new();
-    g.import(&[BOB_PUB]);
-    let o = run(
-        g.cmd().args([
-            "--trust-model",
-            "always",
-            "--compress-algo",
-            "none",
-            "--armor",
-            "--encrypt",
-            "-r",
-            BOB,
-        ]),
+    let mail = gpg_encrypted_mail(
+        ALICE,
+        BOB,
+        BOB_PUB,
+        &["--compress-algo", "none"],
         inner.as_bytes(),
     );
-    let mail = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
     let bob = Sandbox::new();
     bob.import(&[BOB_SEC, ALICE_PUB]);
     let path = bob.path("deep.eml");

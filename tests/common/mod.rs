@@ -138,6 +138,35 @@ pub fn run(cmd: &mut Command, stdin: &[u8]) -> Output {
     out
 }
 
+/// A PGP/MIME mail from `from` to `to` whose encrypted part gpg made, unsigned, from the entity
+/// `inner`: encrypted to `to` (public key file `key`), with gpg's `extra` options (e.g.
+/// `--compress-algo none`, or `--rfc2440 --cipher-algo CAST5` for a message without MDC).
+pub fn gpg_encrypted_mail(
+    from: &str,
+    to: &str,
+    key: &str,
+    extra: &[&str],
+    inner: &[u8],
+) -> Vec<u8> {
+    let g = Gpg::new();
+    g.import(&[key]);
+    let o = run(
+        g.cmd().args(["--trust-model", "always"]).args(extra).args([
+            "--armor",
+            "--encrypt",
+            "-r",
+            to,
+        ]),
+        inner,
+    );
+    assert!(
+        o.status.success(),
+        "gpg: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    pgp_mime_envelope(from, to, &String::from_utf8(o.stdout).unwrap())
+}
+
 /// The armored OpenPGP message inside a PGP/MIME `multipart/encrypted` mail.
 pub fn encrypted_payload(mail: &[u8]) -> String {
     let s = String::from_utf8_lossy(mail);
