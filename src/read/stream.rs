@@ -438,7 +438,13 @@ impl Prefetched {
             let mut n = 0;
             let mut error = None;
             while n < buf.len() {
-                match inner.read(&mut buf[n..]) {
+                // A panic in the decoder ends in an error here, as it would under the
+                // decryptor's guard on the calling thread (nothing read after it is used).
+                let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    inner.read(&mut buf[n..])
+                }))
+                .unwrap_or_else(|_| Err(io::Error::other("the armor decoder failed")));
+                match read {
                     Ok(0) => break,
                     Ok(k) => n += k,
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
