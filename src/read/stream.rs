@@ -51,7 +51,7 @@ pub(crate) fn read_line_limited<R: BufRead>(
         }
         let room = max - buf.len();
         let take = &avail[..avail.len().min(room)];
-        if let Some(i) = take.iter().position(|&b| b == b'\n') {
+        if let Some(i) = memchr::memchr(b'\n', take) {
             buf.extend_from_slice(&take[..=i]);
             r.consume(i + 1);
             return Ok(buf.len());
@@ -246,6 +246,19 @@ impl<R: BufRead> PartReader<R> {
             if self.done || out.is_empty() {
                 return Ok(0);
             }
+            // Whole runs of lines at once, up to the next line that starts with `-` (only such
+            // a line can be a delimiter); that line is read and checked on its own below.
+            let avail = self.inner.fill_buf()?;
+            if !(avail.is_empty() || self.at_start && avail[0] == b'-') {
+                let take = &avail[..avail.len().min(out.len())];
+                let n = memchr::memmem::find(take, b"\n-").map_or(take.len(), |i| i + 1);
+                out[..n].copy_from_slice(&take[..n]);
+                self.at_start = take[n - 1] == b'\n';
+                self.inner.consume(n);
+                self.count
+                    .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+                return Ok(n);
+            }
             let n = read_line_limited(&mut self.inner, &mut self.line, MAX_LINE)?;
             self.count
                 .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
@@ -322,6 +335,12 @@ impl<R: io::Read> Dearmor<R> {
         self.out.clear();
         self.pos = 0;
         while self.out.is_empty() && self.state != ArmorState::Done {
+            if self.state == ArmorState::Data && self.data_lines()? {
+                if self.carry.len() >= 1 << 16 {
+                    self.flush(false)?;
+                }
+                continue;
+            }
             let n = read_line_limited(&mut self.inner, &mut self.line, MAX_LINE)?;
             if n == 0 {
                 // Cut short: what was decoded goes on, and the decryptor finds the rest missing.
@@ -366,6 +385,27 @@ impl<R: io::Read> Dearmor<R> {
         Ok(())
     }
 
+    /// Takes the plain data lines waiting in the input buffer, up to the first that needs the
+    /// closer look of [`Self::refill`] (an end or checksum line, padding, leading blanks, a line
+    /// not yet whole). The characters are checked when they are decoded ([`Self::flush`]).
+    /// False when it took nothing.
+    fn data_lines(&mut self) -> io::Result<bool> {
+        let avail = self.inner.fill_buf()?;
+        let mut used = 0;
+        while let Some(i) = memchr::memchr(b'\n', &avail[used..]) {
+            let l = avail[used..used + i].trim_ascii_end();
+            match l.first() {
+                None => {}
+                Some(&b) if b == b'-' || b == b'=' || b.is_ascii_whitespace() => break,
+                Some(_) if memchr::memchr(b'=', l).is_some() => break,
+                Some(_) => self.carry.extend_from_slice(l),
+            }
+            used += i + 1;
+        }
+        self.inner.consume(used);
+        Ok(used > 0)
+    }
+
     /// Takes one data line. Padding and blanks are dropped; any other character outside the
     /// base64 alphabet makes the armor damaged (as for messages read in memory: a mail must
     /// get the same verdict whatever its size).
@@ -388,8 +428,30 @@ impl<R: io::Read> Dearmor<R> {
         Ok(())
     }
 
-    /// Decodes what has gathered (all of it at the end, else whole quanta).
+    /// Decodes what has gathered (all of it at the end, else whole quanta). Lines taken in
+    /// bulk were not checked one by one: when the decoder refuses them (or at the end, where a
+    /// stray last character could go unnoticed), each character is checked as
+    /// [`Self::data_line`] checks it, blanks are dropped, and the decoding is tried again.
     fn flush(&mut self, end: bool) -> io::Result<()> {
+        let clean = |c: &[u8]| c.iter().all(|&b| B64[b as usize]);
+        if (end && !clean(&self.carry)) || self.decode(end).is_err() {
+            if let Some(&bad) = self
+                .carry
+                .iter()
+                .find(|&&b| !(B64[b as usize] || b == b'=' || b == b' ' || b == b'\t'))
+            {
+                return Err(Self::damaged(&format!(
+                    "character 0x{bad:02x} in the base64 data"
+                )));
+            }
+            self.carry.retain(|&b| B64[b as usize]);
+            self.decode(end)
+                .map_err(|e| Self::damaged(&e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn decode(&mut self, end: bool) -> Result<(), base64::DecodeError> {
         let mut n = if end {
             self.carry.len()
         } else {
@@ -402,10 +464,7 @@ impl<R: io::Read> Dearmor<R> {
             self.carry.clear();
             return Ok(());
         }
-        self.out = self
-            .engine
-            .decode(&self.carry[..n])
-            .map_err(|e| Self::damaged(&e.to_string()))?;
+        self.out = self.engine.decode(&self.carry[..n])?;
         self.carry.drain(..n);
         Ok(())
     }
@@ -622,16 +681,35 @@ impl SpillWriter {
         match self.cte {
             Cte::Plain => self.emit(data),
             Cte::Base64 => {
-                if data.iter().all(|&b| B64[b as usize]) {
-                    self.carry.extend_from_slice(data);
-                } else {
+                // Characters outside the alphabet are dropped. Line ends are cut out here;
+                // anything else (rare) when the decoder refuses the lot, below.
+                if memchr::memchr(b'=', data).is_some() {
                     self.carry
                         .extend(data.iter().copied().filter(|&b| B64[b as usize]));
+                } else {
+                    let mut start = 0;
+                    for end in memchr::memchr_iter(b'\n', data).chain([data.len()]) {
+                        let piece = &data[start..end];
+                        self.carry
+                            .extend_from_slice(piece.strip_suffix(b"\r").unwrap_or(piece));
+                        start = (end + 1).min(data.len());
+                    }
                 }
                 if self.carry.len() >= 1 << 16 {
                     let n = self.carry.len() / 4 * 4;
-                    let bytes = self.engine.decode(&self.carry[..n]).unwrap_or_default();
-                    self.carry.drain(..n);
+                    let bytes = match self.engine.decode(&self.carry[..n]) {
+                        Ok(b) => {
+                            self.carry.drain(..n);
+                            b
+                        }
+                        Err(_) => {
+                            self.carry.retain(|&b| B64[b as usize]);
+                            let n = self.carry.len() / 4 * 4;
+                            let b = self.engine.decode(&self.carry[..n]).unwrap_or_default();
+                            self.carry.drain(..n);
+                            b
+                        }
+                    };
                     self.emit(&bytes)?;
                 }
                 Ok(())
@@ -649,6 +727,8 @@ impl SpillWriter {
         let rest = std::mem::take(&mut self.carry);
         match self.cte {
             Cte::Base64 => {
+                let mut rest = rest;
+                rest.retain(|&b| B64[b as usize]);
                 let n = if rest.len() % 4 == 1 {
                     rest.len() - 1
                 } else {
@@ -772,7 +852,22 @@ impl Splitter {
     pub(crate) fn feed(&mut self, data: &[u8]) -> Result<(), ReadError> {
         let mut rest = data;
         while !rest.is_empty() {
-            match rest.iter().position(|&b| b == b'\n') {
+            if self.partial.is_empty() && matches!(self.state, State::Leaf { .. }) {
+                // Inside a part's body only a line starting with `-` can end it: the lines
+                // before the next such line go in one piece.
+                let run = if self.at_line_start && rest[0] == b'-' {
+                    0
+                } else {
+                    let stop = memchr::memmem::find(rest, b"\n-").map_or(rest.len(), |i| i + 1);
+                    memchr::memrchr(b'\n', &rest[..stop]).map_or(0, |i| i + 1)
+                };
+                if run > 0 {
+                    self.leaf_lines(&rest[..run])?;
+                    rest = &rest[run..];
+                    continue;
+                }
+            }
+            match memchr::memchr(b'\n', rest) {
                 Some(i) => {
                     if self.partial.is_empty() {
                         self.line(&rest[..=i])?;
@@ -853,13 +948,22 @@ impl Splitter {
                     self.keep(l);
                 }
             }
-            State::Leaf { .. } => {
-                let e = eol_len(l);
-                let eol = std::mem::replace(&mut self.pending_eol, l[l.len() - e..].to_vec());
-                self.leaf_data(&eol)?;
-                self.leaf_data(&l[..l.len() - e])?;
-            }
+            State::Leaf { .. } => self.leaf_lines(l)?,
         }
+        Ok(())
+    }
+
+    /// Takes whole lines of a leaf's body (none of them a delimiter; the last one may lack its
+    /// line end). The last line end is held back: it belongs to a delimiter that may follow.
+    fn leaf_lines(&mut self, lines: &[u8]) -> Result<(), ReadError> {
+        self.at_line_start = eol_len(lines) > 0;
+        let e = eol_len(lines);
+        let mut eol = std::mem::take(&mut self.pending_eol);
+        self.leaf_data(&eol)?;
+        self.leaf_data(&lines[..lines.len() - e])?;
+        eol.clear();
+        eol.extend_from_slice(&lines[lines.len() - e..]);
+        self.pending_eol = eol;
         Ok(())
     }
 
