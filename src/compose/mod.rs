@@ -22,6 +22,12 @@ use crate::keys::{KeyError, KeyProblem, Keyring, PasswordRequest};
 use crate::mime::{self, Mailbox};
 use crate::Context;
 
+/// The hash every signature is made with. SHA-256 matches the 128-bit strength of the keys
+/// in use (Curve25519, RSA-3072), every OpenPGP implementation has it, gpg picks it for these
+/// keys too, and with the SHA instructions of current CPUs it is about twice as fast as
+/// SHA-512, which matters for big attachments, on both the writing and the reading side.
+const SIGNATURE_HASH: HashAlgorithm = HashAlgorithm::SHA256;
+
 /// Errors of compose.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -484,7 +490,7 @@ pub fn compose_to(
                     .map_err(pgp_err)?;
                 let mut signer = Signer::new(message, signer)
                     .map_err(pgp_err)?
-                    .hash_algo(HashAlgorithm::SHA512)
+                    .hash_algo(SIGNATURE_HASH)
                     .map_err(pgp_err)?
                     // Signed at the context's time, the clock everything else is judged by.
                     .creation_time(ctx.time());
@@ -500,7 +506,7 @@ pub fn compose_to(
         }
         Protection::SignOnly => {
             head.push_str(&format!(
-                "Content-Type: multipart/signed; micalg=pgp-sha512;\r\n protocol=\"application/pgp-signature\"; boundary=\"{boundary}\"\r\n\r\n"
+                "Content-Type: multipart/signed; micalg=pgp-sha256;\r\n protocol=\"application/pgp-signature\"; boundary=\"{boundary}\"\r\n\r\n"
             ));
             head.push_str("This is an OpenPGP/MIME signed message (RFC 4880 and 3156)\r\n");
             head.push_str(&format!("--{boundary}\r\n"));
@@ -517,7 +523,7 @@ pub fn compose_to(
                     .map_err(pgp_err)?;
                 let mut s = Signer::new(message, signer)
                     .map_err(pgp_err)?
-                    .hash_algo(HashAlgorithm::SHA512)
+                    .hash_algo(SIGNATURE_HASH)
                     .map_err(pgp_err)?
                     .creation_time(ctx.time())
                     .detached()
