@@ -161,7 +161,7 @@ fn sealmail_reads_gpg_multipart_signed_and_inline() {
 }
 
 /// An RNP home with the given keys.
-fn rnp_home(keys: &[&str]) -> tempfile::TempDir {
+pub fn rnp_home(keys: &[&str]) -> tempfile::TempDir {
     require("rnp");
     let h = tempfile::tempdir().unwrap();
     for k in keys {

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::cli::flip_ciphertext_byte;
+use crate::cli::{flip_ciphertext_byte, flip_ciphertext_byte_at};
 use crate::common::*;
 
 /// Writes `mb` MiB of incompressible-looking bytes (xorshift), quickly.
@@ -530,4 +530,118 @@ fn a_large_signed_then_encrypted_mail_is_read_whole_when_streaming_cannot_verify
         reports.push(j);
     }
     assert_eq!(reports[0], reports[1]);
+}
+
+#[test]
+fn big_mails_from_gpg_rnp_and_sq_stream_and_their_mdc_is_checked() {
+    // Each peer signs and encrypts (Alice to Bob) a MIME entity with a 2 MB attachment. Read
+    // as a stream (the path of any mail above 16 MB, where sealmail undoes the encryption
+    // layer itself), it gives the same report as in memory (the OpenPGP library's decryptor)
+    // and the same file; with only the last byte of the MDC changed, the read fails and leaves
+    // nothing behind.
+    require("gpg");
+    require("rnp");
+    require("sq");
+    let bob = Sandbox::new();
+    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let att = bob.path("data.bin");
+    big_file(&att, 2);
+    let b64: String = {
+        use base64::Engine;
+        let all = base64::engine::general_purpose::STANDARD.encode(std::fs::read(&att).unwrap());
+        all.as_bytes()
+            .chunks(76)
+            .map(|l| format!("{}\r\n", std::str::from_utf8(l).unwrap()))
+            .collect()
+    };
+    let inner = format!(
+        "Content-Type: multipart/mixed; boundary=\"in\"\r\n\r\n--in\r\nContent-Type: text/plain\r\n\r\nsee the file\r\n--in\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"data.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{b64}--in--\r\n"
+    );
+    let gpg = Gpg::new();
+    gpg.import(&[ALICE_SEC, BOB_PUB]);
+    let rnp = crate::interop::rnp_home(&[ALICE_SEC, BOB_PUB]);
+    let peers: [(&str, std::process::Command); 3] = [
+        ("gpg", {
+            let mut c = gpg.cmd();
+            c.args(["--trust-model", "always", "-u", ALICE, "--sign", "--armor"])
+                .args(["--encrypt", "-r", BOB]);
+            c
+        }),
+        ("rnp", {
+            let mut c = std::process::Command::new("rnp");
+            c.arg("--homedir").arg(rnp.path()).args([
+                "--encrypt",
+                "--sign",
+                "-r",
+                BOB,
+                "-u",
+                ALICE,
+                "--armor",
+                "--output",
+                "-",
+                "--password",
+                "",
+            ]);
+            c
+        }),
+        ("sq", {
+            let mut c = std::process::Command::new("sq");
+            c.arg("encrypt")
+                .arg("--recipient-cert")
+                .arg(key(BOB_PUB))
+                .arg("--signer-key")
+                .arg(key(ALICE_SEC));
+            c
+        }),
+    ];
+    for (peer, mut cmd) in peers {
+        let o = run(&mut cmd, inner.as_bytes());
+        assert!(
+            o.status.success(),
+            "{peer}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mail = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
+        let read = |mail: &[u8], above: &str, dir: &str| {
+            let path = bob.path(&format!("{peer}-{dir}.eml"));
+            std::fs::write(&path, mail).unwrap();
+            bob.cmd()
+                .env("SEALMAIL_STREAM_ABOVE", above)
+                .args(["--json", "decrypt", "--attachments"])
+                .arg(bob.path(&format!("{peer}-{dir}")))
+                .arg(&path)
+                .output()
+                .unwrap()
+        };
+        let (mem, streamed) = (
+            read(&mail, "1000000000", "mem"),
+            read(&mail, "0", "streamed"),
+        );
+        assert!(
+            streamed.status.success(),
+            "{peer}: {}",
+            String::from_utf8_lossy(&streamed.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&mem.stdout),
+            String::from_utf8_lossy(&streamed.stdout),
+            "{peer}"
+        );
+        let v: Value = serde_json::from_slice(&streamed.stdout).unwrap();
+        assert_eq!(v["integrity"], "ok", "{peer}: {v}");
+        assert_eq!(v["signature"]["status"], "good", "{peer}: {v}");
+        assert!(same_content(
+            &bob.path(&format!("{peer}-streamed/data.bin")),
+            &att
+        ));
+
+        let changed = read(&flip_ciphertext_byte_at(&mail, 1), "0", "changed");
+        let err = String::from_utf8_lossy(&changed.stderr);
+        assert_eq!(changed.status.code(), Some(1), "{peer}: {err}");
+        assert!(err.contains("integrity"), "{peer}: {err}");
+        assert_eq!(
+            entries(&bob.path(&format!("{peer}-changed"))),
+            Vec::<String>::new()
+        );
+    }
 }

@@ -79,6 +79,18 @@ struct State {
 struct Helper<'a, 'k> {
     keys: &'a mut Keys<'k>,
     st: &'a mut State,
+    /// A session key found already (by [`decrypt_seipd`]), tried instead of the own keys.
+    preset: Option<(Option<SymmetricAlgorithm>, SessionKey)>,
+}
+
+impl<'a, 'k> Helper<'a, 'k> {
+    fn new(keys: &'a mut Keys<'k>, st: &'a mut State) -> Self {
+        Helper {
+            keys,
+            st,
+            preset: None,
+        }
+    }
 }
 
 fn classify(
@@ -196,6 +208,15 @@ impl DecryptionHelper for Helper<'_, '_> {
         sym_algo: Option<SymmetricAlgorithm>,
         decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
     ) -> openpgp::Result<Option<Cert>> {
+        if let Some((algo, sk)) = self.preset.take() {
+            if decrypt(algo, &sk) {
+                self.st.decrypted = true;
+                return Ok(None);
+            }
+            return Err(
+                openpgp::Error::MissingSessionKey("the session key does not fit".into()).into(),
+            );
+        }
         if pkesks.len() > super::limits::MAX_RECIPIENTS {
             self.st.limit = Some(format!(
                 "it names {} recipients (at most {} are tried)",
@@ -340,58 +361,52 @@ pub fn decrypt_to(
     let mut st = State::default();
     let mut sink_err: Option<ReadError> = None;
     let result = guarded(|| -> openpgp::Result<()> {
-        let helper = Helper { keys, st: &mut st };
         let binary;
-        let (mut d, cipher_len) = match source {
+        let (cipher_len, d): (u64, Box<dyn Read + '_>) = match source {
             Source::Bytes(data) => {
                 // A whole armored block is decoded by sealmail's armor decoder (several
                 // times faster than the library's); anything else goes to the library as is.
                 binary = super::stream::dearmor_whole(data);
                 let packets = binary.as_deref().unwrap_or(data);
-                (
-                    // As when streaming: nothing is held back for early signature checks (with
-                    // the library's default, 25 MiB, its readers allocate buffers that large).
-                    DecryptorBuilder::from_bytes(packets)?
-                        .buffer_size(1 << 16)
-                        .with_policy(policy, time, helper)?,
-                    data.len() as u64,
-                )
-            }
-            // Streaming: nothing is held back for early signature checks; the caller keeps
-            // the plaintext away from the user until the end anyway.
-            Source::Reader(r, len) => (
-                DecryptorBuilder::from_reader(r)?
+                // As when streaming: nothing is held back for early signature checks (with
+                // the library's default, 25 MiB, its readers allocate buffers that large).
+                let d = DecryptorBuilder::from_bytes(packets)?
                     .buffer_size(1 << 16)
-                    .with_policy(policy, time, helper)?,
-                len,
-            ),
+                    .with_policy(policy, time, Helper::new(keys, &mut st))?;
+                (data.len() as u64, Box::new(d))
+            }
+            Source::Reader(r, len) => {
+                let cap = inflation_cap(len);
+                let mut helper = Helper::new(keys, &mut st);
+                let r = match super::seipd::classify(r)? {
+                    super::seipd::Shape::Seipd {
+                        pkesks,
+                        prefix,
+                        body,
+                    } => match decrypt_seipd(
+                        &mut helper,
+                        policy,
+                        &pkesks,
+                        &prefix,
+                        body,
+                        cap,
+                        &mut sink_err,
+                        sink,
+                    )? {
+                        Ok(()) => return Ok(()),
+                        Err(rest) => rest,
+                    },
+                    super::seipd::Shape::Other(r) => r,
+                };
+                // Streaming: nothing is held back for early signature checks; the caller keeps
+                // the plaintext away from the user until the end anyway.
+                let d = DecryptorBuilder::from_reader(r)?
+                    .buffer_size(1 << 16)
+                    .with_policy(policy, time, helper)?;
+                (len, Box::new(d))
+            }
         };
-        // Read in chunks and stop at a decompression bomb: plaintext far larger than the
-        // ciphertext (a compressed packet that inflates 1000 times) is refused.
-        let cap = cipher_len
-            .saturating_mul(super::limits::MAX_INFLATION)
-            .max(super::limits::MIN_INFLATION_ALLOWANCE);
-        let mut total = 0u64;
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = d.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            total += n as u64;
-            if total > cap {
-                return Err(openpgp::Error::InvalidOperation(format!(
-                    "the plaintext is more than {} times the size of the ciphertext (a decompression bomb?)",
-                    super::limits::MAX_INFLATION
-                ))
-                .into());
-            }
-            if let Err(e) = sink(&buf[..n]) {
-                sink_err = Some(e);
-                return Err(openpgp::Error::InvalidOperation("stopped".into()).into());
-            }
-        }
-        Ok(())
+        pump(d, inflation_cap(cipher_len), &mut sink_err, sink)
     });
     if let Some(e) = sink_err {
         return Err(e);
@@ -432,13 +447,108 @@ pub fn decrypt_to(
     }
 }
 
+/// The most plaintext a message of `cipher_len` octets may give: more is refused as a
+/// decompression bomb.
+fn inflation_cap(cipher_len: u64) -> u64 {
+    cipher_len
+        .saturating_mul(super::limits::MAX_INFLATION)
+        .max(super::limits::MIN_INFLATION_ALLOWANCE)
+}
+
+/// Reads the plaintext from `d` in chunks into `sink`; stops at a decompression bomb
+/// (plaintext more than `cap` octets, from a compressed packet that inflates 1000 times).
+fn pump(
+    mut d: Box<dyn Read + '_>,
+    cap: u64,
+    sink_err: &mut Option<ReadError>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<(), ReadError>,
+) -> openpgp::Result<()> {
+    let mut total = 0u64;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = d.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        total += n as u64;
+        if total > cap {
+            return Err(openpgp::Error::InvalidOperation(format!(
+                "the plaintext is more than {} times the size of the ciphertext (a decompression bomb?)",
+                super::limits::MAX_INFLATION
+            ))
+            .into());
+        }
+        if let Err(e) = sink(&buf[..n]) {
+            *sink_err = Some(e);
+            return Err(openpgp::Error::InvalidOperation("stopped".into()).into());
+        }
+    }
+}
+
+/// Decrypts a streamed message of the usual shape (PKESKs, then SEIPD v1 with AES) with
+/// [`super::seipd`]: the session key from the own keys, the encrypted layer undone on a
+/// thread of its own, the inner message verified by the library here. `Ok(Err(stream))` hands
+/// the whole stream back for the library's decryptor, with the session key already found
+/// (a cipher the fast path does not do), so that no passphrase is asked twice.
+#[allow(clippy::too_many_arguments)]
+fn decrypt_seipd<R: Read + Send>(
+    helper: &mut Helper<'_, '_>,
+    policy: &openpgp::policy::StandardPolicy<'_>,
+    pkesks: &[PKESK],
+    prefix: &[u8; 18],
+    body: super::seipd::Body<super::seipd::Rest<R>>,
+    cap: u64,
+    sink_err: &mut Option<ReadError>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<(), ReadError>,
+) -> openpgp::Result<Result<(), super::seipd::Rest<R>>> {
+    use openpgp::policy::Policy;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let time = helper.keys.ctx.time();
+    let mut found = None;
+    let mut other = None;
+    helper.decrypt(pkesks, &[], None, &mut |algo, sk| match algo {
+        Some(a) if super::seipd::supported(a) => {
+            let fits =
+                policy.symmetric_algorithm(a).is_ok() && super::seipd::quick_check(a, sk, prefix);
+            if fits {
+                found = Some((a, sk.clone()));
+            }
+            fits
+        }
+        _ => {
+            other = Some((algo, sk.clone()));
+            true
+        }
+    })?;
+    if let Some(key) = other {
+        helper.preset = Some(key);
+        return Ok(Err(body.rewind()));
+    }
+    let (algo, sk) =
+        found.ok_or_else(|| openpgp::Error::MissingSessionKey("no own key fits".into()))?;
+    let verified = std::sync::Arc::new(AtomicBool::new(false));
+    let plain = super::seipd::Seipd::new(body, algo, &sk, verified.clone())?;
+    std::thread::scope(|scope| -> openpgp::Result<()> {
+        let reader = super::stream::Prefetched::spawn(scope, plain);
+        let inner = Helper::new(helper.keys, helper.st);
+        let v = VerifierBuilder::from_reader(reader)?
+            .buffer_size(1 << 16)
+            .with_policy(policy, time, inner)?;
+        pump(Box::new(v), cap, sink_err, sink)
+    })?;
+    if !verified.load(Ordering::Acquire) {
+        return Err(openpgp::Error::ManipulatedMessage.into());
+    }
+    Ok(Ok(()))
+}
+
 /// Verifies a detached signature over `data`.
 pub fn verify_detached(data: &[u8], sig: &[u8], keys: &mut Keys<'_>) -> Vec<SigResult> {
     let policy = keys.ctx.policy();
     let time = keys.ctx.time();
     let mut st = State::default();
     let r = guarded(|| -> openpgp::Result<()> {
-        let helper = Helper { keys, st: &mut st };
+        let helper = Helper::new(keys, &mut st);
         let mut v = DetachedVerifierBuilder::from_bytes(sig)?.with_policy(policy, time, helper)?;
         v.verify_bytes(data)?;
         Ok(())
@@ -459,7 +569,7 @@ pub fn verify_inline(
     let time = keys.ctx.time();
     let mut st = State::default();
     let r = guarded(|| -> openpgp::Result<Vec<u8>> {
-        let helper = Helper { keys, st: &mut st };
+        let helper = Helper::new(keys, &mut st);
         let mut v = VerifierBuilder::from_bytes(data)?.with_policy(policy, time, helper)?;
         let mut out = Vec::new();
         v.read_to_end(&mut out)?;

@@ -13,6 +13,7 @@ pub mod batch;
 mod decrypt;
 pub mod limits;
 mod mime_tree;
+mod seipd;
 pub mod stream;
 mod verdict;
 
