@@ -1141,6 +1141,54 @@ mod tests {
     }
 
     #[test]
+    fn runs_of_lines_end_only_at_real_delimiters() {
+        // A large text part with lines that start with "-" and "--" but are not delimiters,
+        // and a large base64 part with a stray character and padding in its last line: the
+        // same content and skeleton whatever the size of the pieces fed.
+        let mut text = Vec::new();
+        for i in 0..100_000 {
+            text.extend_from_slice(match i % 4 {
+                0 => b"- a list item\r\n".as_slice(),
+                1 => b"--b-not-the-boundary\r\n",
+                2 => b"-- \r\n",
+                _ => b"plain line\r\n",
+            });
+        }
+        let data: Vec<u8> = (0..1_500_001u32).map(|i| (i % 253) as u8).collect();
+        let mut b64 = base64_lines(&data);
+        b64.splice(10..10, b"*".iter().copied());
+        let mut raw = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n".to_vec();
+        raw.extend_from_slice(&text);
+        raw.extend_from_slice(b"--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+        raw.extend_from_slice(&b64);
+        raw.extend_from_slice(b"--b--\r\n");
+        let mut first = None;
+        for chunk in [1 << 20, 65536, 4093, 77] {
+            let dir = tempfile::tempdir().unwrap();
+            let (sk, spills) = split_into(&raw, dir.path(), chunk);
+            assert_eq!(spills.len(), 2, "chunk {chunk}");
+            let read = |i: usize| {
+                let p = spills[i].path.as_ref().unwrap();
+                std::fs::read(p.as_ref() as &Path).unwrap()
+            };
+            // The text part keeps its bytes, less the line end that belongs to the delimiter.
+            assert_eq!(read(0), text[..text.len() - 2].to_vec(), "chunk {chunk}");
+            assert_eq!(read(1), data, "chunk {chunk}");
+            let tokens: Vec<_> = spills.iter().map(|s| s.token.clone()).collect();
+            let mut sk = String::from_utf8(sk).unwrap();
+            for (i, t) in tokens.iter().enumerate() {
+                sk = sk.replace(t, &format!("part{i}"));
+            }
+            let b64_token = base64::engine::general_purpose::STANDARD.encode(&tokens[1]);
+            sk = sk.replace(&b64_token, "part1");
+            match &first {
+                None => first = Some(sk),
+                Some(f) => assert_eq!(&sk, f, "chunk {chunk}"),
+            }
+        }
+    }
+
+    #[test]
     fn large_part_is_replaced_by_a_token() {
         let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
         let mut raw = b"Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
@@ -1186,6 +1234,25 @@ mod tests {
         );
         assert!(dearmor("-----BEGIN PGP MESSAGE-----\n\naGVs\x01bG8g\n").is_err());
         assert!(dearmor("not armor\n").is_err());
+    }
+
+    #[test]
+    fn lines_taken_in_bulk_are_checked_as_single_lines_are() {
+        // Blanks inside a line are dropped; a stray character is an error wherever it is: in
+        // the last line (where it would be the odd character out of a quantum) or deep in a
+        // long message (decoded in batches).
+        let spaced =
+            "-----BEGIN PGP MESSAGE-----\n\naGVs bG8g\nYXJtb3I=\n-----END PGP MESSAGE-----\n";
+        assert_eq!(dearmor(spaced).unwrap(), b"hello armor".to_vec());
+        let stray = "-----BEGIN PGP MESSAGE-----\n\naGVsbG8gYXJtb3I*\n-----END PGP MESSAGE-----\n";
+        assert!(dearmor(stray).unwrap_err().to_string().contains("0x2a"));
+        let mut long = "-----BEGIN PGP MESSAGE-----\n\n".to_string();
+        for i in 0..50_000 {
+            long.push_str(if i == 30_000 { "QU*B\n" } else { "QUFB\n" });
+        }
+        long.push_str("-----END PGP MESSAGE-----\n");
+        assert!(dearmor(&long).unwrap_err().to_string().contains("0x2a"));
+        assert_eq!(dearmor(&long.replace('*', "F")).unwrap().len(), 150_000);
     }
 
     #[test]
