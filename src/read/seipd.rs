@@ -17,8 +17,8 @@
 //!
 //! Integrity: the reader hands on plaintext as it goes, like the library's decryptor, and
 //! checks the MDC at the end; it fails with an error when the check fails, when the packet is
-//! cut short, or when anything follows it. [`Seipd::verified`] says whether the check passed;
-//! the caller releases nothing unless it did.
+//! cut short, or when anything follows it. The flag given to [`Seipd::new`] becomes true only
+//! once the check has passed; the caller releases nothing unless it did.
 
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
