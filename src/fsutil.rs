@@ -23,6 +23,18 @@ pub(crate) fn write_atomic(path: &Path, data: &[u8], private: bool) -> std::io::
     sync_dir(dir)
 }
 
+/// Replaces `path` with `data` (readable by the user only) through a renamed temporary file,
+/// so that readers see the old or the new content, without waiting for the disk: for caches,
+/// whose loss costs only time.
+pub(crate) fn write_replace(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    crate::home::create_private_dir(dir)?;
+    let mut tmp = tempfile::Builder::new().prefix(".tmp-").tempfile_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Makes a rename or removal in `dir` durable.
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]

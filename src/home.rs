@@ -3,7 +3,8 @@
 //! Layout (all below the home):
 //! - `certs/`: a shared OpenPGP certificate directory (pgp-cert-d), readable by `sq`;
 //! - `secret/`: own secret keys, one transferable secret key per file, named by fingerprint;
-//! - `outbox/`, `sent/`: mail waiting to be sent and sent copies, only ever ciphertext.
+//! - `outbox/`, `sent/`: mail waiting to be sent and sent copies, only ever ciphertext;
+//! - `cache/signatures`: signature checks remembered between runs ([`crate::sigcache`]).
 
 use std::path::{Path, PathBuf};
 

@@ -38,6 +38,7 @@ pub mod mime;
 pub mod read;
 pub mod secrets;
 pub mod send;
+pub mod sigcache;
 pub mod transport;
 
 pub use context::Context;

@@ -567,3 +567,47 @@ fn certificates_changed_by_other_programs_are_seen() {
     let err = assert_clean_failure(out, "revoked in the cert-d");
     assert!(err.contains("revoked"), "{err}");
 }
+
+#[test]
+fn signature_checks_are_remembered_and_the_cache_never_changes_a_verdict() {
+    let alice = alice_home();
+    let args = [
+        "--from",
+        ALICE,
+        "--to",
+        BOB,
+        "--subject",
+        "signed note",
+        "--sign-only",
+    ];
+    let mail = alice.compose(&args, "only signed\n");
+    let cache = alice.home().join("cache/signatures");
+    let first = std::fs::read(&cache).unwrap();
+    assert!(
+        !first.is_empty() && first.len() % 32 == 0,
+        "{}",
+        first.len()
+    );
+    // The next compose finds every check it needs in the file and writes nothing.
+    alice.compose(&args, "again\n");
+    assert_eq!(std::fs::read(&cache).unwrap(), first);
+
+    let bob = bob_home();
+    let bob_cache = bob.home().join("cache/signatures");
+    let changed = String::from_utf8(mail.clone())
+        .unwrap()
+        .replace("only signed", "only signeD");
+    for garbage in [None, Some(vec![0x5a; 32 * 50]), Some(b"cut short".to_vec())] {
+        if let Some(g) = &garbage {
+            std::fs::write(&bob_cache, g).unwrap();
+        }
+        // Read twice: the second time the good signature comes from the cache.
+        for _ in 0..2 {
+            let j = bob.decrypt_json(&mail);
+            assert_eq!(j["signature"]["status"], "good", "{garbage:?}");
+            let j = bob.decrypt_json(changed.as_bytes());
+            assert_eq!(j["signature"]["status"], "bad", "{garbage:?}");
+        }
+        assert_eq!(std::fs::read(&bob_cache).unwrap().len() % 32, 0);
+    }
+}

@@ -220,24 +220,34 @@ fn run_cli() -> ExitCode {
         }
         _ => {}
     }
-    let result = Env::new(&cli).and_then(|env| match cli.command {
-        Command::Key(c) => key::run(c, &env),
-        Command::Compose(a) => compose::run(a, &env),
-        Command::Decrypt(a) => decrypt::run(a, &env),
-        Command::Demo(a) => demo::run(a, &env),
-        Command::Send(a) => send::run(a, &env),
-        Command::Outbox(c) => outbox::run(c, &env),
-        Command::Sendmail(a) => sendmail::run(a, &env),
-        Command::Config(c) => config::run(c, &env),
-        Command::Secret(c) => secret::run(c, &env),
-        Command::Contractor(c) => contractor::run(c, &env),
-        Command::Credential(c) => credential::run(c, &env),
-        Command::Password(a) => password::run(a, &env),
-        Command::Audit(a) => audit::run(a, &env),
-        Command::Completions { .. } | Command::Man => Ok(()),
+    let result = Env::new(&cli).and_then(|env| {
+        sealmail::sigcache::load(env.home.root());
+        let r = run_command(cli.command, &env);
+        // Remembering checks is an optimisation: a failure to write them changes nothing.
+        let _ = sealmail::sigcache::save(env.home.root());
+        r
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => f.report(),
+    }
+}
+
+fn run_command(command: Command, env: &Env) -> Result<(), Failure> {
+    match command {
+        Command::Key(c) => key::run(c, env),
+        Command::Compose(a) => compose::run(a, env),
+        Command::Decrypt(a) => decrypt::run(a, env),
+        Command::Demo(a) => demo::run(a, env),
+        Command::Send(a) => send::run(a, env),
+        Command::Outbox(c) => outbox::run(c, env),
+        Command::Sendmail(a) => sendmail::run(a, env),
+        Command::Config(c) => config::run(c, env),
+        Command::Secret(c) => secret::run(c, env),
+        Command::Contractor(c) => contractor::run(c, env),
+        Command::Credential(c) => credential::run(c, env),
+        Command::Password(a) => password::run(a, env),
+        Command::Audit(a) => audit::run(a, env),
+        Command::Completions { .. } | Command::Man => Ok(()),
     }
 }
