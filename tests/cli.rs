@@ -234,21 +234,21 @@ fn round_trip_with_protected_headers_attachment_and_bcc() {
         .success();
 }
 
+/// `compose` arguments for a signed-only note from Alice to Bob.
+const SIGNED_NOTE: [&str; 7] = [
+    "--from",
+    ALICE,
+    "--to",
+    BOB,
+    "--subject",
+    "signed note",
+    "--sign-only",
+];
+
 #[test]
 fn sign_only_round_trip() {
     let alice = alice_home();
-    let mail = alice.compose(
-        &[
-            "--from",
-            ALICE,
-            "--to",
-            BOB,
-            "--subject",
-            "signed note",
-            "--sign-only",
-        ],
-        "only signed\n",
-    );
+    let mail = alice.compose(&SIGNED_NOTE, "only signed\n");
     assert!(String::from_utf8_lossy(&mail).contains("multipart/signed; micalg=pgp-sha256"));
     let j = bob_home().decrypt_json(&mail);
     assert_eq!(j["encrypted"], false);
@@ -571,16 +571,7 @@ fn certificates_changed_by_other_programs_are_seen() {
 #[test]
 fn signature_checks_are_remembered_and_the_cache_never_changes_a_verdict() {
     let alice = alice_home();
-    let args = [
-        "--from",
-        ALICE,
-        "--to",
-        BOB,
-        "--subject",
-        "signed note",
-        "--sign-only",
-    ];
-    let mail = alice.compose(&args, "only signed\n");
+    let mail = alice.compose(&SIGNED_NOTE, "only signed\n");
     let cache = alice.home().join("cache/signatures");
     let first = std::fs::read(&cache).unwrap();
     assert!(
@@ -589,7 +580,7 @@ fn signature_checks_are_remembered_and_the_cache_never_changes_a_verdict() {
         first.len()
     );
     // The next compose finds every check it needs in the file and writes nothing.
-    alice.compose(&args, "again\n");
+    alice.compose(&SIGNED_NOTE, "again\n");
     assert_eq!(std::fs::read(&cache).unwrap(), first);
 
     let bob = bob_home();
