@@ -384,6 +384,12 @@ pub fn flip_ciphertext_byte(mail: &[u8]) -> Vec<u8> {
 /// A copy of a PGP/MIME mail with one bit changed in the OpenPGP data, `from_end` bytes
 /// before its end (1: the last byte, which in CFB mode changes the MDC alone).
 pub fn flip_ciphertext_byte_at(mail: &[u8], from_end: usize) -> Vec<u8> {
+    flip_ciphertext_byte_where(mail, |bin| bin.len() - from_end)
+}
+
+/// A copy of a PGP/MIME mail with one bit changed in the OpenPGP data, at the offset `at`
+/// picks in the binary packets.
+pub fn flip_ciphertext_byte_where(mail: &[u8], at: impl Fn(&[u8]) -> usize) -> Vec<u8> {
     use sealmail::openpgp::armor;
     use std::io::{Read, Write};
     let armored = encrypted_payload(mail);
@@ -394,8 +400,8 @@ pub fn flip_ciphertext_byte_at(mail: &[u8], from_end: usize) -> Vec<u8> {
     )
     .read_to_end(&mut bin)
     .unwrap();
-    let n = bin.len();
-    bin[n - from_end] ^= 0x01;
+    let i = at(&bin);
+    bin[i] ^= 0x01;
     let mut w = armor::Writer::new(Vec::new(), armor::Kind::Message).unwrap();
     w.write_all(&bin).unwrap();
     let re = String::from_utf8(w.finalize().unwrap()).unwrap();
@@ -600,5 +606,84 @@ fn signature_checks_are_remembered_and_the_cache_never_changes_a_verdict() {
             assert_eq!(j["signature"]["status"], "bad", "{garbage:?}");
         }
         assert_eq!(std::fs::read(&bob_cache).unwrap().len() % 32, 0);
+    }
+}
+
+/// Where the encrypted data of a SEIPD packet starts (after its version octet), walking the
+/// packets before it (PKESKs; new-format headers, or old-format with a definite length).
+fn seipd_data_start(bin: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        let ctb = bin[at];
+        let (tag, hlen, len) = if ctb & 0x40 != 0 {
+            let o = bin[at + 1] as usize;
+            match o {
+                0..=191 => (ctb & 0x3f, 2, o),
+                192..=223 => (ctb & 0x3f, 3, ((o - 192) << 8) + bin[at + 2] as usize + 192),
+                255 => (
+                    ctb & 0x3f,
+                    6,
+                    u32::from_be_bytes(bin[at + 2..at + 6].try_into().unwrap()) as usize,
+                ),
+                _ => (ctb & 0x3f, 2, 0),
+            }
+        } else {
+            let n = 1 << (ctb & 3);
+            let mut len = 0;
+            for b in &bin[at + 1..at + 1 + n] {
+                len = len << 8 | *b as usize;
+            }
+            ((ctb >> 2) & 0x0f, 1 + n, len)
+        };
+        if tag == 18 {
+            return at + hlen + 1;
+        }
+        at += hlen + len;
+    }
+}
+
+#[test]
+fn a_changed_start_of_the_encrypted_data_is_an_integrity_failure_like_a_changed_end() {
+    // The quick-check octets of the CFB prefix are changed: the session key opens the PKESK
+    // but not the data. That must read as "modified", exactly as a changed MDC does, and not
+    // as "not for your key" (the difference would be an oracle), streamed or in memory.
+    let mail = alice_home().compose(
+        &["--from", ALICE, "--to", BOB, "--subject", "quick check"],
+        "password: hunter2\n",
+    );
+    let start = flip_ciphertext_byte_where(&mail, |bin| seipd_data_start(bin) + 16);
+    let end = flip_ciphertext_byte_at(&mail, 1);
+    let bob = bob_home();
+    for above in ["1000000000", "0"] {
+        let mut errs = Vec::new();
+        for (i, m) in [&start, &end].into_iter().enumerate() {
+            let file = bob.path(&format!("changed-{i}.eml"));
+            std::fs::write(&file, m).unwrap();
+            let out = bob
+                .cmd()
+                .env("SEALMAIL_STREAM_ABOVE", above)
+                .arg("decrypt")
+                .arg(&file)
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr).to_string();
+            assert_eq!(out.status.code(), Some(1), "{err}");
+            assert!(out.stdout.is_empty());
+            assert!(!err.contains("hunter2"));
+            errs.push(
+                err.lines()
+                    .next()
+                    .unwrap_or("")
+                    .split(':')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+            );
+            assert!(
+                err.contains("integrity check failed"),
+                "stream above {above}: {err}"
+            );
+        }
+        assert_eq!(errs[0], errs[1]);
     }
 }

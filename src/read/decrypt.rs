@@ -73,6 +73,8 @@ struct State {
     decrypted: bool,
     recipients: Vec<String>,
     locked: Option<String>,
+    /// An own key opened a PKESK, but its session key did not open the data.
+    unfit: bool,
 }
 
 /// The helper handed to Sequoia; what it learns goes to a [`State`] that outlives it.
@@ -274,6 +276,11 @@ impl DecryptionHelper for Helper<'_, '_> {
                                 self.st.decrypted = true;
                                 return Ok(Some(cert.clone()));
                             }
+                            // The start of the data was changed (its "quick check" failed), or
+                            // the sender erred. Said as an integrity failure, never as "not for
+                            // your key": a changed start and a changed MDC must not be told
+                            // apart (the quick-check oracle, Mister and Zuccherato).
+                            self.st.unfit = true;
                         }
                     }
                 }
@@ -432,7 +439,7 @@ pub fn decrypt_to(
             if let Some(what) = refused_format(&e) {
                 return Err(ReadError::Unsupported(what));
             }
-            if st.decrypted || is_integrity_error(&e) {
+            if st.decrypted || st.unfit || is_integrity_error(&e) {
                 Err(ReadError::Integrity(format!("{e:#}")))
             } else if let Some(fpr) = st.locked.clone() {
                 Err(ReadError::Locked(fpr))
