@@ -502,7 +502,7 @@ fn decrypt_seipd<R: Read + Send>(
     helper: &mut Helper<'_, '_>,
     policy: &openpgp::policy::StandardPolicy<'_>,
     pkesks: &[PKESK],
-    prefix: &[u8; 18],
+    prefix: &[u8; super::seipd::PREFIX],
     body: super::seipd::Body<super::seipd::Rest<R>>,
     cap: u64,
     sink_err: &mut Option<ReadError>,

@@ -34,8 +34,10 @@ use sequoia_openpgp as openpgp;
 
 /// How much of the stream is looked at to find the packets before the encrypted data.
 const PEEK: usize = 64 << 10;
-/// The AES block size, and the CFB prefix length that goes with it (block plus two).
+/// The AES block size.
 const BS: usize = 16;
+/// The length of the CFB prefix: a block of random octets, then its last two again.
+pub(crate) const PREFIX: usize = BS + 2;
 /// The MDC packet at the end of the plaintext: tag and length (0xD3 0x14), then the SHA-1.
 const MDC_LEN: usize = 22;
 
@@ -48,7 +50,7 @@ pub(crate) enum Shape<R> {
     Seipd {
         pkesks: Vec<PKESK>,
         /// The first octets of the encrypted data (the CFB prefix), for the quick check.
-        prefix: [u8; BS + 2],
+        prefix: [u8; PREFIX],
         /// The encrypted data, after the version octet.
         body: Body<Rest<R>>,
     },
@@ -64,8 +66,8 @@ pub(crate) fn classify<R: Read>(mut r: R) -> io::Result<Shape<R>> {
         return Ok(Shape::Other(io::Cursor::new(head).chain(r)));
     };
     // The version octet is skipped; the prefix is in view (checked above).
-    let mut prefix = [0u8; BS + 2];
-    prefix.copy_from_slice(&head[at + 1..at + 1 + BS + 2]);
+    let mut prefix = [0u8; PREFIX];
+    prefix.copy_from_slice(&head[at + 1..at + 1 + PREFIX]);
     let mut rest = io::Cursor::new(head);
     rest.set_position(at as u64 + 1);
     Ok(Shape::Seipd {
@@ -152,8 +154,8 @@ fn pkesks_then_seipd(b: &[u8]) -> Option<(Vec<PKESK>, usize, Length)> {
             // Version 1, and the whole CFB prefix in view (for the session key's quick check).
             18 if !pkesks.is_empty()
                 && b.get(body) == Some(&1)
-                && len.0 > 1 + BS + 2
-                && b.len() >= body + 1 + BS + 2 =>
+                && len.0 > 1 + PREFIX
+                && b.len() >= body + 1 + PREFIX =>
             {
                 return Some((pkesks, body, len));
             }
@@ -293,7 +295,7 @@ impl Cfb {
 
 /// Whether `key` opens the data whose encrypted prefix is `prefix`: the last two octets of
 /// the random block are repeated after it (RFC 9580 §5.13.1, the "quick check").
-pub(crate) fn quick_check(algo: SymmetricAlgorithm, key: &[u8], prefix: &[u8; BS + 2]) -> bool {
+pub(crate) fn quick_check(algo: SymmetricAlgorithm, key: &[u8], prefix: &[u8; PREFIX]) -> bool {
     let Ok(mut cfb) = Cfb::new(algo, key) else {
         return false;
     };
@@ -337,7 +339,7 @@ impl<R: Read> Seipd<R> {
             body,
             cfb: Cfb::new(algo, key)?,
             sha1: openssl::sha::Sha1::new(),
-            skip: BS + 2,
+            skip: PREFIX,
             held: Vec::new(),
             buf: vec![0u8; 1 << 16],
             carry: Vec::with_capacity(BS),
