@@ -55,5 +55,6 @@ pub fn save(home: &Path) -> io::Result<()> {
     {
         out.extend_from_slice(e.value());
     }
+    crate::home::create_private_dir(&home.join("cache"))?;
     crate::fsutil::write_replace(&path(home), &out)
 }
