@@ -139,14 +139,25 @@ impl SmtpTransport {
             conn.message_iter(content)?;
             Ok(())
         };
-        let r = go();
-        match &r {
-            Ok(()) => {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(go)) {
+            Ok(Ok(())) => {
                 let _ = conn.quit();
+                Ok(())
             }
-            Err(_) => conn.abort(),
+            Ok(Err(e)) => {
+                conn.abort();
+                Err(classify(&e))
+            }
+            // The content could not be read to its end. The connection is dropped in the
+            // middle of DATA, before the line that ends the message, so the server discards
+            // what it got (RFC 5321, 4.1.1.4). Saying QUIT first would be taken as message
+            // text. The caller reports the read error.
+            Err(payload) if payload.is::<ContentUnreadable>() => {
+                drop(conn);
+                Ok(())
+            }
+            Err(payload) => std::panic::resume_unwind(payload),
         }
-        r.map_err(|e| classify(&e))
     }
 }
 
@@ -172,16 +183,23 @@ fn lettre_envelope(envelope: &Envelope) -> Result<lettre::address::Envelope, Sen
         .map_err(|e| SendError::new(FailureKind::Permanent, e.to_string(), None))
 }
 
-/// A file as 64 KiB pieces; a read error ends the pieces and is kept in `err`.
-struct Pieces<'a> {
-    file: std::fs::File,
+/// Unwinds out of lettre's DATA loop when the content cannot be read: lettre offers no other
+/// way to stop before it writes the end-of-data line, and a message cut short must not be
+/// delivered. `resume_unwind` skips the panic hook, so nothing is printed; [`SmtpTransport`]
+/// catches it in `deliver`.
+struct ContentUnreadable;
+
+/// A reader as 64 KiB pieces. A read error is kept in `err` and abandons the delivery through
+/// [`ContentUnreadable`].
+struct Pieces<'a, R> {
+    file: R,
     err: &'a std::cell::RefCell<Option<std::io::Error>>,
     sent: u64,
     size: u64,
     progress: Option<&'a Progress>,
 }
 
-impl Iterator for Pieces<'_> {
+impl<R: Read> Iterator for Pieces<'_, R> {
     type Item = Vec<u8>;
 
     fn next(&mut self) -> Option<Vec<u8>> {
@@ -194,7 +212,7 @@ impl Iterator for Pieces<'_> {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
                     *self.err.borrow_mut() = Some(e);
-                    return None;
+                    std::panic::resume_unwind(Box::new(ContentUnreadable));
                 }
             }
         }
@@ -243,20 +261,162 @@ impl Transport for SmtpTransport {
         };
         let file = std::fs::File::open(path).map_err(cannot)?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        self.deliver_from(envelope, file, size)
+            .map_err(|e| match e {
+                Unsent::Read(e) => cannot(e),
+                Unsent::Smtp(e) => e,
+            })
+    }
+}
+
+/// Why [`SmtpTransport::deliver_from`] sent nothing.
+enum Unsent {
+    /// The content could not be read to its end; the server discarded what it got.
+    Read(std::io::Error),
+    /// The server or the connection failed.
+    Smtp(SendError),
+}
+
+impl SmtpTransport {
+    /// Streams `content` (`size` bytes, for the progress report) as one message. A read error
+    /// in the middle abandons the transaction, so the server never delivers a message cut
+    /// short.
+    fn deliver_from(
+        &self,
+        envelope: &Envelope,
+        content: impl Read,
+        size: u64,
+    ) -> Result<(), Unsent> {
         let err = std::cell::RefCell::new(None);
         let pieces = Pieces {
-            file,
+            file: content,
             err: &err,
             sent: 0,
             size,
             progress: self.progress.as_ref(),
         };
-        self.deliver(envelope, pieces)?;
-        // A read error in the middle cut the message short; the server took it, but it is
-        // not the message (and its ciphertext will not decrypt): report it and keep it queued.
+        self.deliver(envelope, pieces).map_err(Unsent::Smtp)?;
         match err.into_inner() {
-            Some(e) => Err(cannot(e)),
+            Some(e) => Err(Unsent::Read(e)),
             None => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// A plain SMTP server on loopback for one session. Returns whether a message was
+    /// completed (its end-of-data line arrived) and the content bytes it received.
+    fn one_session(listener: TcpListener) -> std::thread::JoinHandle<(bool, usize)> {
+        std::thread::spawn(move || {
+            let (sock, _) = listener.accept().unwrap();
+            let mut out = sock.try_clone().unwrap();
+            let mut input = BufReader::new(sock);
+            out.write_all(b"220 test ESMTP\r\n").unwrap();
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if input.read_line(&mut line).unwrap_or(0) == 0 {
+                    return (false, 0);
+                }
+                let verb = line.get(..4).unwrap_or("").to_ascii_uppercase();
+                if verb == "DATA" {
+                    out.write_all(b"354 go ahead\r\n").unwrap();
+                    break;
+                }
+                let reply: &[u8] = if verb == "QUIT" {
+                    b"221 bye\r\n"
+                } else {
+                    b"250 ok\r\n"
+                };
+                out.write_all(reply).unwrap();
+            }
+            let mut data = Vec::new();
+            let mut chunk = [0u8; 1 << 16];
+            loop {
+                let n = input.read(&mut chunk).unwrap_or(0);
+                if n == 0 {
+                    return (false, data.len());
+                }
+                data.extend_from_slice(&chunk[..n]);
+                if data.ends_with(b"\r\n.\r\n") {
+                    out.write_all(b"250 queued\r\n").unwrap();
+                    return (true, data.len());
+                }
+            }
+        })
+    }
+
+    fn transport(port: u16) -> SmtpTransport {
+        let smtp = Smtp {
+            host: "127.0.0.1".into(),
+            port: Some(port),
+            security: Security::None,
+            username: None,
+            password_command: None,
+            ca_file: None,
+            timeout_secs: Some(10),
+            password: None,
+        };
+        SmtpTransport::new(&smtp, None).unwrap()
+    }
+
+    /// Gives `good` bytes of a message, then fails.
+    struct FailsAfter {
+        good: usize,
+    }
+
+    impl Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.good == 0 {
+                return Err(std::io::Error::other("bad sector"));
+            }
+            let n = buf.len().min(self.good);
+            buf[..n].fill(b'a');
+            self.good -= n;
+            Ok(n)
+        }
+    }
+
+    fn envelope() -> Envelope {
+        Envelope {
+            from: "alice@example.org".into(),
+            to: vec!["bob@example.org".into()],
+        }
+    }
+
+    #[test]
+    fn a_read_error_in_the_middle_leaves_the_server_with_no_message() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = one_session(listener);
+        let r = transport(port).deliver_from(&envelope(), FailsAfter { good: 300_000 }, 600_000);
+        match r {
+            Err(Unsent::Read(e)) => assert!(e.to_string().contains("bad sector")),
+            _ => panic!("the read error was not reported"),
+        }
+        let (completed, got) = server.join().unwrap();
+        assert!(!completed, "the server was handed a message cut short");
+        assert!(
+            got >= 200_000,
+            "the content did stream before the error ({got} bytes)"
+        );
+    }
+
+    #[test]
+    fn a_readable_message_is_completed() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = one_session(listener);
+        let body = b"Subject: x\r\n\r\nhello\r\n".to_vec();
+        let size = body.len() as u64;
+        assert!(transport(port)
+            .deliver_from(&envelope(), &body[..], size)
+            .is_ok());
+        assert!(server.join().unwrap().0, "the message was not completed");
     }
 }
