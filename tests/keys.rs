@@ -863,3 +863,69 @@ fn contractor_lifecycle() {
         .unwrap()
         .contains("expires soon"));
 }
+
+/// Files `cert` into the cert-d of `sb` the way another pgp-cert-d writer (`sq`) would:
+/// binary, under its fingerprint, written aside and renamed into place, without telling
+/// sealmail.
+fn file_into_certd(sb: &Sandbox, cert: &openpgp::Cert) {
+    use openpgp::serialize::SerializeInto;
+    let hex = cert.fingerprint().to_hex().to_ascii_lowercase();
+    let dir = sb.home().join("certs").join(&hex[..2]);
+    std::fs::create_dir_all(&dir).unwrap();
+    let aside = dir.join(".incoming");
+    std::fs::write(&aside, cert.to_vec().unwrap()).unwrap();
+    std::fs::rename(&aside, dir.join(&hex[2..])).unwrap();
+}
+
+#[test]
+fn certificates_another_program_files_into_the_cert_d_are_found() {
+    use openpgp::packet::{signature::SignatureBuilder, UserID};
+    use openpgp::parse::Parse;
+    use openpgp::types::SignatureType;
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC]);
+    let show = |q: &str| sb.cmd().args(["key", "show", q]).output().unwrap();
+    let found = |q: &str| {
+        let o = show(q);
+        assert!(
+            o.status.success(),
+            "{q}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    // Nothing to find yet; the miss is answered and the index now covers the whole cert-d.
+    assert_eq!(show(BOB).status.code(), Some(1));
+    assert!(sb.home().join("index/complete").exists());
+    // A certificate written by another program changes the cert-d: sealmail looks again,
+    // by address and by the key ID of its encryption subkey (what a PKESK names).
+    let bob = openpgp::Cert::from_file(key(BOB_PUB)).unwrap();
+    file_into_certd(&sb, &bob);
+    assert!(found(BOB).contains(&bob.fingerprint().to_hex()));
+    found("FBFCC82A015E7330");
+    // The same certificate given a new address by the other program is noticed too.
+    let mut signer = openpgp::Cert::from_file(key(BOB_SEC))
+        .unwrap()
+        .primary_key()
+        .key()
+        .clone()
+        .parts_into_secret()
+        .unwrap()
+        .into_keypair()
+        .unwrap();
+    let uid = UserID::from("Bob <bob@new.example>");
+    let sig = uid
+        .bind(
+            &mut signer,
+            &bob,
+            SignatureBuilder::new(SignatureType::PositiveCertification),
+        )
+        .unwrap();
+    let (updated, _) = bob
+        .insert_packets(vec![openpgp::Packet::from(uid), sig.into()])
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(20));
+    file_into_certd(&sb, &updated);
+    found("bob@new.example");
+    assert_eq!(show("nobody@openpgp.example").status.code(), Some(1));
+}

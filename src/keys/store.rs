@@ -3,14 +3,11 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::SystemTime;
 
-use sequoia_cert_store as cert_store;
+use openpgp_cert_d::{CertD, MergeResult};
 use sequoia_openpgp as openpgp;
 
-use cert_store::store::certd::CertD;
-use cert_store::{LazyCert, Store, StoreUpdate};
 use openpgp::cert::prelude::*;
 use openpgp::crypto::{KeyPair, Password};
 use openpgp::parse::Parse;
@@ -81,13 +78,12 @@ pub struct Imported {
 /// The key store below a sealmail home.
 ///
 /// Lookups by address and key ID go through a small index of files (`index/`), written on
-/// import, and read only the certificates they name: sequoia-cert-store loads its whole index
-/// into memory when the cert-d is opened, which for 10,000 certificates costs more than the
-/// rest of a compose. The cert-d is opened only when something needs all of it (listing,
-/// importing, or an address the index does not answer, e.g. a certificate another program
-/// put there).
+/// import, and read only the certificates they name, so a lookup costs the same with 10,000
+/// certificates as with two. The whole cert-d is read only to list it, or when the index has
+/// no answer and may not know every certificate (another program such as `sq` changed the
+/// cert-d since the index last covered it; see `index/complete`).
 pub struct Keyring {
-    certd: std::sync::OnceLock<CertD<'static>>,
+    certd: CertD,
     certs_dir: PathBuf,
     index_dir: PathBuf,
     /// Recipients already resolved in this run (the CLI checks them before compose does).
@@ -155,7 +151,7 @@ impl Keyring {
         let meta_dir = dir.join("keymeta");
         crate::home::create_private_dir(&meta_dir)?;
         Ok(Keyring {
-            certd: std::sync::OnceLock::new(),
+            certd: CertD::with_base_dir(&certs).map_err(store_err)?,
             certs_dir: certs,
             index_dir,
             resolved: Default::default(),
@@ -242,13 +238,25 @@ impl Keyring {
         self.certs_dir.clone()
     }
 
-    /// The cert-d, opened on first use.
-    fn certd(&self) -> Result<&CertD<'static>, KeyError> {
-        if let Some(c) = self.certd.get() {
-            return Ok(c);
-        }
-        let c = CertD::open(&self.certs_dir).map_err(store_err)?;
-        Ok(self.certd.get_or_init(|| c))
+    /// The file that holds the cert-d's tag as it was when the index last covered every
+    /// certificate in it.
+    fn complete_marker(&self) -> PathBuf {
+        self.index_dir.join("complete")
+    }
+
+    /// Whether the index knows every certificate in the cert-d: the cert-d's tag (which
+    /// changes whenever a certificate is added, changed or removed, by sealmail or by `sq`)
+    /// is the one recorded after the last full scan or sealmail's own last import.
+    fn index_is_complete(&self) -> bool {
+        std::fs::read_to_string(self.complete_marker())
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok())
+            .is_some_and(|t| t == self.certd.tag().0)
+    }
+
+    fn mark_index_complete(&self, tag: openpgp_cert_d::Tag) {
+        // Best effort: without the marker the next miss scans the cert-d again.
+        let _ = crate::fsutil::write_replace(&self.complete_marker(), tag.0.to_string().as_bytes());
     }
 
     /// Where the cert-d keeps the certificate `fpr` (pgp-cert-d layout: the first two hex
@@ -429,8 +437,33 @@ impl Keyring {
         };
         let public = cert.strip_secret_key_material();
         self.index_cert(&public)?;
-        self.certd()?
-            .update(Arc::new(LazyCert::from(public)))
+        // Under the cert-d's lock (which `sq` takes too): if the index covered the whole
+        // cert-d before this import, it still does after it.
+        let complete = std::cell::Cell::new(false);
+        self.certd
+            .insert_extended(
+                &public.fingerprint().to_hex().to_ascii_lowercase(),
+                public,
+                false,
+                |public| {
+                    complete.set(self.index_is_complete());
+                    Ok(public)
+                },
+                |public, old| {
+                    // A damaged copy on disk is replaced; merging keeps every signature of both.
+                    let merged = match old.and_then(|o| Cert::from_bytes(o).ok()) {
+                        Some(old) => old.merge_public(public).map_err(boxed)?,
+                        None => public,
+                    };
+                    Ok(MergeResult::Data(merged.to_vec().map_err(boxed)?))
+                },
+                |r| {
+                    if complete.get() {
+                        self.mark_index_complete(self.certd.tag());
+                    }
+                    Ok(r)
+                },
+            )
             .map_err(store_err)?;
         self.forget();
         Ok(info)
@@ -487,8 +520,12 @@ impl Keyring {
     /// Every certificate in the store.
     pub fn all(&self) -> Result<Vec<Cert>, KeyError> {
         let mut v = Vec::new();
-        for lc in self.certd()?.certs() {
-            v.push(lc.to_cert().map_err(store_err)?.clone());
+        for entry in self.certd.iter() {
+            let (_, _, data) = entry.map_err(store_err)?;
+            // A file another program left unreadable is not a certificate; skip it.
+            if let Ok(c) = Cert::from_bytes(&data) {
+                v.push(c);
+            }
         }
         v.sort_by_key(|c| c.fingerprint().to_hex());
         Ok(v)
@@ -548,25 +585,35 @@ impl Keyring {
         Ok(certs)
     }
 
-    /// [`Keyring::find`] through the whole cert-d (slow with many certificates).
+    /// [`Keyring::find`] through the whole cert-d, for certificates the index does not know
+    /// (put there by another program, or by sealmail before the index existed). Every
+    /// certificate read is indexed, and the cert-d's tag recorded, so that the next miss is
+    /// answered by the index alone until the cert-d changes.
     fn find_in_certd(&self, q: &Query) -> Result<Vec<Cert>, KeyError> {
-        let found = match q {
-            Query::Handle(kh) => self
-                .certd()?
-                .lookup_by_cert_or_subkey(kh)
-                .unwrap_or_default(),
-            Query::Email(e) => self.certd()?.lookup_by_email(e).unwrap_or_default(),
-            Query::None => Vec::new(),
-        };
-        let mut certs = Vec::new();
-        for lc in found {
-            let c = lc.to_cert().map_err(store_err)?.clone();
-            // Found the slow way (a store from before the index, or a certificate another
-            // program added): index it, so that the next lookup is quick. Best effort.
-            let _ = self.index_cert(&c);
-            certs.push(c);
+        if matches!(q, Query::None) {
+            return Ok(Vec::new());
         }
-        Ok(certs)
+        if self.index_is_complete() {
+            return Ok(self.find_indexed(q));
+        }
+        let tag = self.certd.tag();
+        let mut found = Vec::new();
+        let mut indexed_all = true;
+        for c in self.all()? {
+            indexed_all &= self.index_cert(&c).is_ok();
+            let hit = match q {
+                Query::Handle(kh) => c.keys().any(|k| k.key().key_handle().aliases(kh)),
+                Query::Email(e) => cert_emails(&c).iter().any(|x| normalize_email(x) == *e),
+                Query::None => false,
+            };
+            if hit {
+                found.push(c);
+            }
+        }
+        if indexed_all {
+            self.mark_index_complete(tag);
+        }
+        Ok(found)
     }
 
     /// The certificate to encrypt to for `email`: stops with a [`KeyError::Unusable`] that
@@ -853,6 +900,11 @@ pub(crate) fn unlock<R: openpgp::packet::key::KeyRole>(
         return k.into_keypair().map_err(store_err);
     }
     key.into_keypair().map_err(store_err)
+}
+
+/// An error from inside the cert-d's insert callbacks, in the cert-d's error type.
+fn boxed(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> openpgp_cert_d::Error {
+    openpgp_cert_d::Error::Other(e.into())
 }
 
 /// Writes `data` to `path` atomically, readable by the user only.
