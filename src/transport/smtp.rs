@@ -159,6 +159,30 @@ impl SmtpTransport {
             Err(payload) => std::panic::resume_unwind(payload),
         }
     }
+
+    /// Streams `content` (`size` bytes, for the progress report) as one message. A read error
+    /// in the middle abandons the transaction, so the server never delivers a message cut
+    /// short.
+    fn deliver_from(
+        &self,
+        envelope: &Envelope,
+        content: impl Read,
+        size: u64,
+    ) -> Result<(), Unsent> {
+        let err = std::cell::RefCell::new(None);
+        let pieces = Pieces {
+            file: content,
+            err: &err,
+            sent: 0,
+            size,
+            progress: self.progress.as_ref(),
+        };
+        self.deliver(envelope, pieces).map_err(Unsent::Smtp)?;
+        match err.into_inner() {
+            Some(e) => Err(Unsent::Read(e)),
+            None => Ok(()),
+        }
+    }
 }
 
 fn lettre_envelope(envelope: &Envelope) -> Result<lettre::address::Envelope, SendError> {
@@ -275,32 +299,6 @@ enum Unsent {
     Read(std::io::Error),
     /// The server or the connection failed.
     Smtp(SendError),
-}
-
-impl SmtpTransport {
-    /// Streams `content` (`size` bytes, for the progress report) as one message. A read error
-    /// in the middle abandons the transaction, so the server never delivers a message cut
-    /// short.
-    fn deliver_from(
-        &self,
-        envelope: &Envelope,
-        content: impl Read,
-        size: u64,
-    ) -> Result<(), Unsent> {
-        let err = std::cell::RefCell::new(None);
-        let pieces = Pieces {
-            file: content,
-            err: &err,
-            sent: 0,
-            size,
-            progress: self.progress.as_ref(),
-        };
-        self.deliver(envelope, pieces).map_err(Unsent::Smtp)?;
-        match err.into_inner() {
-            Some(e) => Err(Unsent::Read(e)),
-            None => Ok(()),
-        }
-    }
 }
 
 #[cfg(test)]
