@@ -213,6 +213,10 @@ fn lettre_envelope(envelope: &Envelope) -> Result<lettre::address::Envelope, Sen
 /// catches it in `deliver`.
 struct ContentUnreadable;
 
+// With `panic = "abort"` the unwinding above would end the process instead.
+#[cfg(not(panic = "unwind"))]
+compile_error!("transport::smtp needs panic = \"unwind\" to abandon a message it cannot read");
+
 /// A reader as 64 KiB pieces. A read error is kept in `err` and abandons the delivery through
 /// [`ContentUnreadable`].
 struct Pieces<'a, R> {
