@@ -575,7 +575,9 @@ impl Keyring {
         let q = parse_query(query)?;
         let mut certs = self.find_indexed(&q);
         if certs.is_empty() {
-            certs = self.find_in_certd(&q)?;
+            if let Some(found) = self.find_in_certd(&q)? {
+                certs = found;
+            }
         }
         if certs.is_empty() {
             return Err(KeyError::NotFound {
@@ -586,15 +588,13 @@ impl Keyring {
     }
 
     /// [`Keyring::find`] through the whole cert-d, for certificates the index does not know
-    /// (put there by another program, or by sealmail before the index existed). Every
-    /// certificate read is indexed, and the cert-d's tag recorded, so that the next miss is
-    /// answered by the index alone until the cert-d changes.
-    fn find_in_certd(&self, q: &Query) -> Result<Vec<Cert>, KeyError> {
-        if matches!(q, Query::None) {
-            return Ok(Vec::new());
-        }
-        if self.index_is_complete() {
-            return Ok(self.find_indexed(q));
+    /// (put there by another program, or by sealmail before the index existed); `None` when
+    /// the index knows every certificate, so that its answer stands. Every certificate read is
+    /// indexed, and the cert-d's tag recorded, so that the next miss is answered by the index
+    /// alone until the cert-d changes.
+    fn find_in_certd(&self, q: &Query) -> Result<Option<Vec<Cert>>, KeyError> {
+        if matches!(q, Query::None) || self.index_is_complete() {
+            return Ok(None);
         }
         let tag = self.certd.tag();
         let mut found = Vec::new();
@@ -613,7 +613,7 @@ impl Keyring {
         if indexed_all {
             self.mark_index_complete(tag);
         }
-        Ok(found)
+        Ok(Some(found))
     }
 
     /// The certificate to encrypt to for `email`: stops with a [`KeyError::Unusable`] that
@@ -667,7 +667,12 @@ impl Keyring {
                 return Ok(r);
             }
         }
-        let certs = self.find_in_certd(&q)?;
+        // Not the common case: the index is asked again (its certificates are read once per
+        // run) rather than cloning them on the way above.
+        let certs = match self.find_in_certd(&q)? {
+            Some(found) => found,
+            None => self.find_indexed(&q),
+        };
         // Keep only certs where the address is bound by a valid user ID.
         let want = normalize_email(email);
         let certs = certs
