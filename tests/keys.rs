@@ -418,14 +418,7 @@ fn refresh_picks_up_a_revocation_and_sending_stops() {
 
     // The owner revokes the key and publishes the revoked copy.
     let tsk = ring.secret_cert(&cert.fingerprint()).unwrap().unwrap();
-    let mut signer = tsk
-        .primary_key()
-        .key()
-        .clone()
-        .parts_into_secret()
-        .unwrap()
-        .into_keypair()
-        .unwrap();
+    let mut signer = primary_signer(&tsk);
     let rev = openpgp::cert::CertRevocationBuilder::new()
         .set_reason_for_revocation(
             openpgp::types::ReasonForRevocation::KeyRetired,
@@ -864,6 +857,17 @@ fn contractor_lifecycle() {
         .contains("expires soon"));
 }
 
+/// The primary key of the secret certificate `tsk`, ready to sign.
+fn primary_signer(tsk: &openpgp::Cert) -> openpgp::crypto::KeyPair {
+    tsk.primary_key()
+        .key()
+        .clone()
+        .parts_into_secret()
+        .unwrap()
+        .into_keypair()
+        .unwrap()
+}
+
 /// Files `cert` into the cert-d of `sb` the way another pgp-cert-d writer (`sq`) would:
 /// binary, under its fingerprint, written aside and renamed into place, without telling
 /// sealmail.
@@ -904,15 +908,7 @@ fn certificates_another_program_files_into_the_cert_d_are_found() {
     assert!(found(BOB).contains(&bob.fingerprint().to_hex()));
     found("FBFCC82A015E7330");
     // The same certificate given a new address by the other program is noticed too.
-    let mut signer = openpgp::Cert::from_file(key(BOB_SEC))
-        .unwrap()
-        .primary_key()
-        .key()
-        .clone()
-        .parts_into_secret()
-        .unwrap()
-        .into_keypair()
-        .unwrap();
+    let mut signer = primary_signer(&openpgp::Cert::from_file(key(BOB_SEC)).unwrap());
     let uid = UserID::from("Bob <bob@new.example>");
     let sig = uid
         .bind(
