@@ -318,3 +318,60 @@ fn no_mdc_message_from_gpg_is_refused_without_plaintext() {
     assert!(!err.contains("plaintext-that-must-not-leak"));
     assert!(err.contains("integrity check failed"), "{err}");
 }
+
+#[test]
+fn sealmail_reads_gpg_mail_in_each_cipher_gnupg_offers() {
+    // gpg --cipher-algo overrides the recipient's preferences; Camellia and Blowfish come from
+    // OpenSSL's optional and legacy parts, which sealmail's build must keep.
+    for cipher in [
+        "AES128",
+        "AES192",
+        "AES256",
+        "CAMELLIA128",
+        "CAMELLIA192",
+        "CAMELLIA256",
+        "BLOWFISH",
+    ] {
+        let secret = format!("sent with {cipher}");
+        let inner = format!("Content-Type: text/plain\r\n\r\n{secret}\r\n");
+        let mail = gpg_encrypted_mail(
+            BOB,
+            ALICE,
+            ALICE_PUB,
+            &["--cipher-algo", cipher],
+            inner.as_bytes(),
+        );
+        let sb = Sandbox::new();
+        sb.import(&[ALICE_SEC]);
+        let j = sb.decrypt_json(&mail);
+        assert_eq!(j["encrypted"], true, "{cipher}: {j}");
+        assert_eq!(j["integrity"], "ok", "{cipher}: {j}");
+        assert!(
+            j["body"].as_str().unwrap().contains(&secret),
+            "{cipher}: {j}"
+        );
+    }
+}
+
+#[test]
+fn a_cipher_the_policy_refuses_is_named_and_nothing_is_shown() {
+    // CAST5 with an MDC: the data is intact, but the cipher has been refused since 2025. The
+    // error names the cipher instead of claiming the message was modified.
+    let mail = gpg_encrypted_mail(
+        BOB,
+        ALICE,
+        ALICE_PUB,
+        &["--cipher-algo", "CAST5"],
+        b"Content-Type: text/plain\r\n\r\nplaintext-that-must-not-leak\r\n",
+    );
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC]);
+    let out = sb.cmd().arg("decrypt").write_stdin(mail).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(!err.contains("plaintext-that-must-not-leak"));
+    assert!(err.contains("the cipher CAST5"), "{err}");
+    assert!(err.contains("nothing was decrypted"), "{err}");
+    assert!(!err.contains("modified"), "{err}");
+}

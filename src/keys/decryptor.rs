@@ -191,3 +191,35 @@ impl Decryptor for Cached {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_rsa_padding_gives_a_steady_random_result_not_an_error() {
+        // The OpenSSL built into sealmail (3.2 or later) answers a PKCS #1 v1.5 padding error
+        // with a result derived from the key and the ciphertext ("implicit rejection"), so the
+        // time and outcome of a decryption do not tell a bad padding from a good one (the
+        // Marvin attack). The session key checksum then refuses the result.
+        let rsa = Rsa::generate(2048).unwrap();
+        let k = rsa.size() as usize;
+        // A block that starts 00 00 instead of 00 02: not a PKCS #1 v1.5 encryption block.
+        let mut block = vec![0x5au8; k];
+        block[..2].copy_from_slice(&[0, 0]);
+        let mut c = vec![0u8; k];
+        rsa.public_encrypt(&block, &mut c, Padding::NONE).unwrap();
+        let mut once = vec![0u8; k];
+        let n = rsa
+            .private_decrypt(&c, &mut once, Padding::PKCS1)
+            .expect("implicit rejection returns a result, not an error");
+        let mut twice = vec![0u8; k];
+        let m = rsa.private_decrypt(&c, &mut twice, Padding::PKCS1).unwrap();
+        assert_eq!(
+            once[..n],
+            twice[..m],
+            "the same ciphertext gives the same result"
+        );
+        assert_ne!(once[..n], block[2..2 + n]);
+    }
+}

@@ -75,6 +75,8 @@ struct State {
     locked: Option<String>,
     /// An own key opened a PKESK, but its session key did not open the data.
     unfit: bool,
+    /// An own key opened a PKESK for a cipher sealmail cannot use or the policy rejects.
+    refused_cipher: Option<SymmetricAlgorithm>,
 }
 
 /// The helper handed to Sequoia; what it learns goes to a [`State`] that outlives it.
@@ -86,6 +88,13 @@ struct Helper<'a, 'k> {
 }
 
 impl<'a, 'k> Helper<'a, 'k> {
+    /// Whether sealmail can decrypt with `a` and the policy accepts it (CAST5 is refused since
+    /// 2025, IDEA and Twofish are not implemented by the OpenSSL backend).
+    fn cipher_usable(&self, a: SymmetricAlgorithm) -> bool {
+        use openpgp::policy::Policy;
+        a.is_supported() && self.keys.ctx.policy().symmetric_algorithm(a).is_ok()
+    }
+
     fn new(keys: &'a mut Keys<'k>, st: &'a mut State) -> Self {
         Helper {
             keys,
@@ -272,6 +281,13 @@ impl DecryptionHelper for Helper<'_, '_> {
                             None => &mut pair,
                         };
                         if let Some((algo, sk)) = pkesk.decrypt(d, sym_algo) {
+                            // The cipher is named inside the session key this key opened, before
+                            // any of the encrypted data is used: saying which it is tells nothing
+                            // about the data (and so nothing for the quick-check oracle below).
+                            if let Some(a) = algo.filter(|a| !self.cipher_usable(*a)) {
+                                self.st.refused_cipher = Some(a);
+                                continue;
+                            }
                             if decrypt(algo, &sk) {
                                 self.st.decrypted = true;
                                 return Ok(Some(cert.clone()));
@@ -438,6 +454,9 @@ pub fn decrypt_to(
             }
             if let Some(what) = refused_format(&e) {
                 return Err(ReadError::Unsupported(what));
+            }
+            if let (Some(a), false) = (st.refused_cipher, st.decrypted || st.unfit) {
+                return Err(ReadError::Unsupported(format!("the cipher {a}")));
             }
             if st.decrypted || st.unfit || is_integrity_error(&e) {
                 Err(ReadError::Integrity(format!("{e:#}")))
