@@ -299,23 +299,30 @@ fn sealmail_reads_gpg_nested_sign_then_encrypt() {
     assert_sealmail_reads(&mail, "nested: signed, then encrypted");
 }
 
-#[test]
-fn no_mdc_message_from_gpg_is_refused_without_plaintext() {
-    // gpg --rfc2440 with an old cipher writes a Symmetrically Encrypted Data packet: no MDC.
+/// A gpg mail from Bob to Alice made with gpg's `options`, which sealmail must refuse: exit
+/// status 1, nothing on stdout, the plaintext nowhere. Returns what sealmail said on stderr.
+fn gpg_mail_refused(options: &[&str]) -> String {
     let mail = gpg_encrypted_mail(
         BOB,
         ALICE,
         ALICE_PUB,
-        &["--rfc2440", "--cipher-algo", "CAST5"],
+        options,
         b"Content-Type: text/plain\r\n\r\nplaintext-that-must-not-leak\r\n",
     );
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC]);
     let out = sb.cmd().arg("decrypt").write_stdin(mail).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(out.stdout.is_empty());
     assert!(!err.contains("plaintext-that-must-not-leak"));
+    err
+}
+
+#[test]
+fn no_mdc_message_from_gpg_is_refused_without_plaintext() {
+    // gpg --rfc2440 with an old cipher writes a Symmetrically Encrypted Data packet: no MDC.
+    let err = gpg_mail_refused(&["--rfc2440", "--cipher-algo", "CAST5"]);
     assert!(err.contains("integrity check failed"), "{err}");
 }
 
@@ -357,20 +364,7 @@ fn sealmail_reads_gpg_mail_in_each_cipher_gnupg_offers() {
 fn a_cipher_the_policy_refuses_is_named_and_nothing_is_shown() {
     // CAST5 with an MDC: the data is intact, but the cipher has been refused since 2025. The
     // error names the cipher instead of claiming the message was modified.
-    let mail = gpg_encrypted_mail(
-        BOB,
-        ALICE,
-        ALICE_PUB,
-        &["--cipher-algo", "CAST5"],
-        b"Content-Type: text/plain\r\n\r\nplaintext-that-must-not-leak\r\n",
-    );
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC]);
-    let out = sb.cmd().arg("decrypt").write_stdin(mail).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(out.stdout.is_empty());
-    assert!(!err.contains("plaintext-that-must-not-leak"));
+    let err = gpg_mail_refused(&["--cipher-algo", "CAST5"]);
     assert!(err.contains("the cipher CAST5"), "{err}");
     assert!(err.contains("nothing was decrypted"), "{err}");
     assert!(!err.contains("modified"), "{err}");
