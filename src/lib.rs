@@ -44,6 +44,13 @@ pub mod transport;
 pub use context::Context;
 pub use home::Home;
 
+/// The cryptographic library inside this build of sealmail, as it names itself ("OpenSSL
+/// 3.6.3" and its release date). OpenSSL is compiled in, so its fixes arrive with a new
+/// sealmail build; this is how a user or a packager sees which one they have.
+pub fn crypto_library() -> &'static str {
+    openssl::version::version()
+}
+
 /// The OpenPGP implementation sealmail is built on, re-exported so that callers name the
 /// same types (fingerprints, passwords) without a second dependency.
 pub use sequoia_openpgp as openpgp;

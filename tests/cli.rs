@@ -687,3 +687,17 @@ fn a_changed_start_of_the_encrypted_data_is_an_integrity_failure_like_a_changed_
         assert_eq!(errs[0], errs[1]);
     }
 }
+
+#[test]
+fn version_names_the_openssl_compiled_in() {
+    // OpenSSL is built into the binary: its fixes come with a new sealmail, so `--version`
+    // says which one is inside (as `gpg --version` names its libgcrypt); `-V` stays one line.
+    let sb = Sandbox::new();
+    let long = sb.cmd().arg("--version").output().unwrap();
+    let long = String::from_utf8_lossy(&long.stdout).into_owned();
+    assert!(long.starts_with("sealmail "), "{long}");
+    assert!(long.contains("OpenSSL 3."), "{long}");
+    assert!(long.contains("(built in)"), "{long}");
+    let short = sb.cmd().arg("-V").output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&short.stdout).lines().count(), 1);
+}

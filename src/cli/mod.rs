@@ -192,7 +192,20 @@ pub fn main() -> ExitCode {
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 fn run_cli() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = {
+        use clap::{CommandFactory, FromArgMatches};
+        // `--version` also names the OpenSSL compiled in (its fixes come with a new build);
+        // `-V` stays one line.
+        let long = format!(
+            "{}\n{} (built in)",
+            env!("CARGO_PKG_VERSION"),
+            sealmail::crypto_library()
+        );
+        let matches = Cli::command()
+            .long_version(Box::leak(long.into_boxed_str()) as &str)
+            .get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    };
     // These two need no home.
     match &cli.command {
         Command::Completions { shell } => {
