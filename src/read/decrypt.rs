@@ -88,8 +88,8 @@ struct Helper<'a, 'k> {
 }
 
 impl<'a, 'k> Helper<'a, 'k> {
-    /// Whether sealmail can decrypt with `a` and the policy accepts it (CAST5 is refused since
-    /// 2025, IDEA and Twofish are not implemented by the OpenSSL backend).
+    /// Whether sealmail can decrypt with `a` and the policy accepts it (CAST5 and IDEA are
+    /// refused since 2025; the OpenSSL backend has no Twofish).
     fn cipher_usable(&self, a: SymmetricAlgorithm) -> bool {
         use openpgp::policy::Policy;
         a.is_supported() && self.keys.ctx.policy().symmetric_algorithm(a).is_ok()
