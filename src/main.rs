@@ -7,6 +7,7 @@
 //! Exit codes: 0 success, 1 the operation failed or was refused, 2 usage error.
 
 mod cli;
+mod openssl_startup;
 
 use std::process::ExitCode;
 

@@ -505,6 +505,29 @@ fn bad_wkd_answers_leave_the_store_unchanged() {
     assert_eq!(list(&sb), before, "the store is unchanged");
 }
 
+/// A key server whose certificate the system does not trust (here: the test CA is not given
+/// as `ca_file`): the lookup fails and says why in OpenSSL's words. sealmail skips loading
+/// OpenSSL's error texts at start-up and loads them before a lookup; this shows they are there.
+#[test]
+fn an_untrusted_server_certificate_is_named_in_the_error() {
+    let _ = web();
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC]);
+    std::fs::write(
+        sb.home().join("config.toml"),
+        "[network]\nkeyserver = \"https://vks.example\"\ntimeout_secs = 3\n",
+    )
+    .unwrap();
+    let out = cmd_online(&sb)
+        .args(["key", "fetch", "ann@sealmail-wkd.example"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("certificate verify failed"), "{err}");
+    assert!(!err.contains("reason("), "{err}");
+}
+
 /// z-base32 of the SHA-1 of the lower-cased local part (WKD), via sequoia-net's own type.
 fn sealmail_wkd_hash(local: &str) -> String {
     let p = sealmail_wkd_path(&format!("{local}@bad.example"));

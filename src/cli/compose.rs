@@ -153,7 +153,7 @@ pub fn prepare_recipients(
                     "sealmail: no key for {} in the store; looking it up (WKD, {})",
                     m.email, net.keyserver
                 );
-                let found = match sealmail::keys::lookup::fetch(&m.email, &net, &env.ctx, false) {
+                let found = match env.fetch_key(&m.email, &net, false) {
                     Ok(f) => f,
                     // Nothing better published: compose names the stored key's problem.
                     Err(_) if !matches!(problem, KeyProblem::Missing) => continue,

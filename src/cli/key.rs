@@ -4,7 +4,6 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use sealmail::keys::lookup::fetch;
 use sealmail::keys::{autocrypt, words, Acceptance, KeyInfo, Verification};
 
 use super::output::{clean_line, print_json, write_stdout};
@@ -182,7 +181,7 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
         }
         KeyCommand::Fetch { email } => {
             let net = env.net()?;
-            let found = fetch(&email, &net, &env.ctx, false)?;
+            let found = env.fetch_key(&email, &net, false)?;
             let fpr = found.cert.fingerprint();
             ring.store_as(
                 found.cert.clone(),
@@ -273,7 +272,7 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                     continue;
                 }
                 for email in sealmail::keys::cert_emails(&c) {
-                    let r = match fetch(&email, &net, &env.ctx, true) {
+                    let r = match env.fetch_key(&email, &net, true) {
                         Ok(f) if f.cert.fingerprint() == c.fingerprint() => {
                             ring.store_as(f.cert, &f.origin, meta.acceptance, env.ctx.time())?;
                             let now =

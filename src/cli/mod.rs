@@ -128,6 +128,21 @@ impl Env {
         Ok(n)
     }
 
+    /// Looks a key up on the network ([`sealmail::keys::lookup::fetch`]), with OpenSSL's error
+    /// texts loaded first so that a TLS failure says what went wrong (they are skipped at
+    /// start-up: `src/openssl_startup.rs`).
+    pub fn fetch_key(
+        &self,
+        email: &str,
+        net: &sealmail::keys::lookup::NetConfig,
+        for_refresh: bool,
+    ) -> Result<sealmail::keys::lookup::Found, sealmail::keys::lookup::LookupError> {
+        if !net.offline {
+            crate::openssl_startup::load_error_texts();
+        }
+        sealmail::keys::lookup::fetch(email, net, &self.ctx, for_refresh)
+    }
+
     pub fn config(&self) -> Result<sealmail::config::Config, Failure> {
         Ok(sealmail::config::Config::load(self.home.root())?)
     }

@@ -172,7 +172,7 @@ fn refresh_stale(env: &Env, ring: &sealmail::keys::Keyring, draft: &sealmail::co
             if age <= max_age {
                 continue;
             }
-            match sealmail::keys::lookup::fetch(&m.email, &net, &env.ctx, true) {
+            match env.fetch_key(&m.email, &net, true) {
                 Ok(f) if f.cert.fingerprint() == cert.fingerprint() => {
                     let _ = ring.store_as(f.cert, &f.origin, meta.acceptance, env.ctx.time());
                 }
