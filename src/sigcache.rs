@@ -25,9 +25,15 @@ fn path(home: &Path) -> PathBuf {
     home.join("cache").join("signatures")
 }
 
-/// Starts loading the remembered checks of the home at `home`, on a thread of the library's
-/// (a check needed before they are in place is made again). A missing or damaged file is no
-/// error: the checks are then made again, and [`save`] writes a good file.
+/// Loads the remembered checks of the home at `home`. A missing or damaged file is no error:
+/// the checks are then made again, and [`save`] writes a good file.
+///
+/// The library restores the entries on a thread of its own; this waits until it is done.
+/// Without the wait, a check made before the restore finished was a miss: the run then checked
+/// the signature itself and rewrote the file (with an fsync), and a file written before the
+/// restore finished lost the entries not used in that run. In the benchmark, runs 3 to 6 of
+/// decrypting one mail took 6.5 to 7.8 ms instead of 5.4 (measured with bash's clock on a new
+/// home; the file went from 5 entries to 2 on the way).
 pub fn load(home: &Path) {
     let Ok(data) = std::fs::read(path(home)) else {
         return;
@@ -37,7 +43,12 @@ pub fn load(home: &Path) {
     }
     let n = data.len() / ENTRY;
     let entries = (0..n).map(move |i| data[i * ENTRY..(i + 1) * ENTRY].to_vec());
-    Cache::restore(entries, || {});
+    let (done, restored) = std::sync::mpsc::channel();
+    Cache::restore(entries, move || {
+        let _ = done.send(());
+    });
+    // An error means the restoring thread ended without finishing: the checks are made again.
+    let _ = restored.recv();
 }
 
 /// Writes the checks back when this run added any (a temporary file renamed over the old
@@ -57,4 +68,25 @@ pub fn save(home: &Path) -> io::Result<()> {
     }
     crate::home::create_private_dir(&home.join("cache"))?;
     crate::fsutil::write_replace(&path(home), &out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_remembered_checks_are_in_place_when_load_returns() {
+        let home = tempfile::tempdir().unwrap();
+        let values: Vec<[u8; ENTRY]> = (0..40u8).map(|i| [i ^ 0xa5; ENTRY]).collect();
+        std::fs::create_dir_all(home.path().join("cache")).unwrap();
+        std::fs::write(path(home.path()), values.concat()).unwrap();
+        load(home.path());
+        let held: Vec<Vec<u8>> = Cache::dump()
+            .into_iter()
+            .map(|e| e.value().to_vec())
+            .collect();
+        for v in &values {
+            assert!(held.contains(&v.to_vec()), "{} of 40 restored", held.len());
+        }
+    }
 }
