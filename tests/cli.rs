@@ -618,6 +618,39 @@ fn signature_checks_are_remembered_and_the_cache_never_changes_a_verdict() {
     }
 }
 
+#[test]
+fn after_a_big_import_the_signature_cache_is_capped_and_then_holds_what_is_used() {
+    use sealmail::openpgp::serialize::Serialize;
+    // 1,100 certificates: over 2,000 self-signature checks, more than the file keeps.
+    let alice = alice_home();
+    let mut many = Vec::new();
+    for i in 0..1100 {
+        let (cert, _) = sealmail::openpgp::cert::CertBuilder::general_purpose(Some(format!(
+            "<user{i}@many.example>"
+        )))
+        .generate()
+        .unwrap();
+        cert.serialize(&mut many).unwrap();
+    }
+    let file = alice.path("many.pgp");
+    std::fs::write(&file, many).unwrap();
+    alice
+        .cmd()
+        .args(["key", "import", file.to_str().unwrap()])
+        .assert()
+        .success();
+    let cache = alice.home().join("cache/signatures");
+    let entries = || std::fs::read(&cache).unwrap().len() / 32;
+    assert!(entries() <= 2000, "{}", entries());
+    // One mail to one of them: the file then holds what that needed (this run's checks).
+    let to = ["--from", ALICE, "--to", "user7@many.example", "--subject", "x"];
+    alice.compose(&to, "hello\n");
+    let used = std::fs::read(&cache).unwrap();
+    assert!(used.len() / 32 <= 20, "{}", used.len() / 32);
+    alice.compose(&to, "again\n");
+    assert_eq!(std::fs::read(&cache).unwrap(), used);
+}
+
 /// Where the encrypted data of a SEIPD packet starts (after its version octet), walking the
 /// packets before it (PKESKs; new-format headers, or old-format with a definite length).
 fn seipd_data_start(bin: &[u8]) -> usize {
