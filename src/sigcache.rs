@@ -32,10 +32,10 @@ fn path(home: &Path) -> PathBuf {
 ///
 /// The library restores the entries on a thread of its own; this waits until it is done.
 /// Without the wait, a check made before the restore finished was a miss: the run then checked
-/// the signature itself and rewrote the file (with an fsync), and a file written before the
-/// restore finished lost the entries not used in that run. In the benchmark, runs 3 to 6 of
-/// decrypting one mail took 6.5 to 7.8 ms instead of 5.4 (measured with bash's clock on a new
-/// home; the file went from 5 entries to 2 on the way).
+/// the signature itself and rewrote the file, and a file written before the restore finished
+/// lost the entries not used in that run. Repeated decrypts of one mail on a new home took 6.5
+/// to 7.8 ms instead of 5.4 (bash's clock, as the benchmark times it) until the file settled,
+/// and the file went from 5 entries to 2 on the way.
 pub fn load(home: &Path) {
     // A longer file (written before the cap) is read in part; the next save prunes it.
     let mut data = Vec::new();

@@ -643,7 +643,14 @@ fn after_a_big_import_the_signature_cache_is_capped_and_then_holds_what_is_used(
     let entries = || std::fs::read(&cache).unwrap().len() / 32;
     assert!(entries() <= 2000, "{}", entries());
     // One mail to one of them: the file then holds what that needed (this run's checks).
-    let to = ["--from", ALICE, "--to", "user7@many.example", "--subject", "x"];
+    let to = [
+        "--from",
+        ALICE,
+        "--to",
+        "user7@many.example",
+        "--subject",
+        "x",
+    ];
     alice.compose(&to, "hello\n");
     let used = std::fs::read(&cache).unwrap();
     assert!(used.len() / 32 <= 20, "{}", used.len() / 32);
