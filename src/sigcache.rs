@@ -58,23 +58,18 @@ pub fn load(home: &Path) {
 }
 
 /// Writes the checks back when this run added any (a temporary file renamed over the old
-/// one). Above 2,000 entries, the entries this run used are kept first, then those it added,
-/// up to the cap: after an import of many keys, the file holds what the next runs need once
-/// they have run, not every self-signature of the import.
+/// one). At most 2,000 entries are kept: first those this run used, then those it added, then
+/// the others, so a full file drops entries no recent run needed.
 pub fn save(home: &Path) -> io::Result<()> {
     if Cache::insertions() == 0 {
         return Ok(());
     }
     let all: Vec<_> = Cache::dump().into_iter().collect();
-    let kept: Vec<_> = if all.len() <= MAX_ENTRIES {
-        all.iter().collect()
-    } else {
-        let used = all.iter().filter(|e| e.accessed());
-        let added = all.iter().filter(|e| e.inserted() && !e.accessed());
-        used.chain(added).take(MAX_ENTRIES).collect()
-    };
-    let mut out = Vec::with_capacity(kept.len() * ENTRY);
-    for e in kept {
+    let used = all.iter().filter(|e| e.accessed());
+    let added = all.iter().filter(|e| e.inserted() && !e.accessed());
+    let others = all.iter().filter(|e| !e.inserted() && !e.accessed());
+    let mut out = Vec::with_capacity(all.len().min(MAX_ENTRIES) * ENTRY);
+    for e in used.chain(added).chain(others).take(MAX_ENTRIES) {
         out.extend_from_slice(e.value());
     }
     crate::home::create_private_dir(&home.join("cache"))?;
