@@ -7,13 +7,14 @@
 //!   are loaded by [`load_error_texts`] before the first network lookup, the only place where
 //!   an OpenSSL error text (from TLS) reaches the user. Everything else still fails the same
 //!   way; only the reason text of an OpenSSL error met elsewhere would read `reason(N)`.
-//! - **The random generator of OpenSSL's default context.** sealmail uses that context only
-//!   where it decrypts with its own RSA and X25519 keys (blinding and the implicit rejection
-//!   of a bad padding need random numbers); the OpenPGP library has a context of its own. By
-//!   default the generator is CTR-DRBG, and making it sets up every cipher of that context
-//!   for one AES. HASH-DRBG with SHA-256 sets up the digests, which the implicit rejection
-//!   needs anyway. Both are NIST SP 800-90A generators with 256-bit strength, seeded from the
-//!   kernel in the same way.
+//! - **The random generator of OpenSSL's default context.** sealmail's own OpenSSL calls use
+//!   that context: its RSA and X25519 decryption (RSA blinding and the implicit rejection of a
+//!   bad padding draw random numbers), the AES of big messages, and TLS for key lookups; the
+//!   OpenPGP library has a context of its own. By default the generator is CTR-DRBG, and
+//!   making it, in a short decrypt, sets up every cipher of that context for one AES.
+//!   HASH-DRBG with SHA-256 sets up the digests, which the implicit rejection needs anyway.
+//!   Both are NIST SP 800-90A generators with 256-bit strength, seeded from the kernel in the
+//!   same way.
 //!
 //! Measured with a C probe linked against the same OpenSSL (initialise, 32 random bytes, one
 //! SHA-256 fetch): 820 µs with the defaults, 435 µs with both changes. Figures for sealmail
