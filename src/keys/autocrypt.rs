@@ -174,19 +174,14 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
     if seen.date > st.last_seen || st.last_seen == 0 {
         st.last_seen = seen.date.max(st.last_seen);
     }
-    if valid.len() == 1
-        && seen.date >= st.autocrypt_timestamp
-        && !already_known(ring, &st, seen, &valid[0])
+    // The key is parsed once, for the check and the import both.
+    let header = match valid.as_slice() {
+        [h] if seen.date >= st.autocrypt_timestamp => Some((h, Cert::from_bytes(&h.keydata).ok())),
+        _ => None,
+    };
+    if let Some((h, cert)) = header.filter(|(h, c)| !already_known(ring, &st, seen, h, c.as_ref()))
     {
-        let h = &valid[0];
-        if let Some(ev) = store_key(
-            ring,
-            ctx,
-            &from,
-            &h.keydata,
-            "header",
-            st.public_key.clone(),
-        )? {
+        if let Some(ev) = store_key(ring, ctx, &from, cert, "header", st.public_key.clone())? {
             st.autocrypt_timestamp = seen.date;
             st.public_key = Some(ev.fingerprint.clone());
             st.prefer_encrypt = if h.mutual {
@@ -208,9 +203,12 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
             continue;
         }
         let mut gst = peer_state(ring, &h.addr).unwrap_or_default();
-        if seen.date < gst.gossip_timestamp
-            || (seen.date == gst.gossip_timestamp
-                && same_key(ring, gst.gossip_key.as_deref(), &h.keydata))
+        if seen.date < gst.gossip_timestamp {
+            continue;
+        }
+        let cert = Cert::from_bytes(&h.keydata).ok();
+        if seen.date == gst.gossip_timestamp
+            && same_key(ring, gst.gossip_key.as_deref(), cert.as_ref())
         {
             continue;
         }
@@ -218,7 +216,7 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
             ring,
             ctx,
             &h.addr,
-            &h.keydata,
+            cert,
             "gossip",
             gst.gossip_key.clone().or(gst.public_key.clone()),
         )? {
@@ -234,18 +232,24 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
 /// Whether the header says nothing new: the same date, key and preference as the state
 /// already holds (the same mail read again). Importing it again would only open the whole
 /// cert-d and rewrite the key's record.
-fn already_known(ring: &Keyring, st: &PeerState, seen: &Seen, h: &Header) -> bool {
+fn already_known(
+    ring: &Keyring,
+    st: &PeerState,
+    seen: &Seen,
+    h: &Header,
+    cert: Option<&Cert>,
+) -> bool {
     let prefer = if h.mutual { "mutual" } else { "nopreference" };
     seen.date == st.autocrypt_timestamp
         && st.prefer_encrypt == prefer
-        && same_key(ring, st.public_key.as_deref(), &h.keydata)
+        && same_key(ring, st.public_key.as_deref(), cert)
 }
 
-/// Whether `keydata` is the key `known` (a fingerprint) and that key is still in the store.
-fn same_key(ring: &Keyring, known: Option<&str>, keydata: &[u8]) -> bool {
+/// Whether `cert` (the header's key, if it parsed) is the key `known` (a fingerprint) and that
+/// key is still in the store.
+fn same_key(ring: &Keyring, known: Option<&str>, cert: Option<&Cert>) -> bool {
     known.is_some_and(|known| {
-        Cert::from_bytes(keydata)
-            .is_ok_and(|c| c.fingerprint().to_hex().eq_ignore_ascii_case(known))
+        cert.is_some_and(|c| c.fingerprint().to_hex().eq_ignore_ascii_case(known))
             && ring.find(known).is_ok()
     })
 }
@@ -254,11 +258,11 @@ fn store_key(
     ring: &Keyring,
     ctx: &Context,
     addr: &str,
-    keydata: &[u8],
+    cert: Option<Cert>,
     source: &str,
     previous: Option<String>,
 ) -> Result<Option<Event>, KeyError> {
-    let Ok(cert) = Cert::from_bytes(keydata) else {
+    let Some(cert) = cert else {
         return Ok(None);
     };
     if cert.is_tsk() {
