@@ -169,7 +169,9 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
         .filter_map(|h| parse_header(h).ok())
         .filter(|h| h.addr == from)
         .collect();
-    let mut st = peer_state(ring, &from).unwrap_or_default();
+    let stored = peer_state(ring, &from);
+    let had_state = stored.is_some();
+    let mut st = stored.unwrap_or_default();
     let before = serde_json::to_vec(&st).unwrap_or_default();
     if seen.date > st.last_seen || st.last_seen == 0 {
         st.last_seen = seen.date.max(st.last_seen);
@@ -194,7 +196,7 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
     }
     // Written (with fsync) only when something changed: reading the same mail again, or an
     // older one, costs no disk write.
-    if serde_json::to_vec(&st).unwrap_or_default() != before || peer_state(ring, &from).is_none() {
+    if serde_json::to_vec(&st).unwrap_or_default() != before || !had_state {
         save_state(ring, &from, &st)?;
     }
     for g in &seen.gossip {
