@@ -128,9 +128,10 @@ impl Env {
         Ok(n)
     }
 
-    /// Looks a key up on the network ([`sealmail::keys::lookup::fetch`]), with OpenSSL's error
-    /// texts loaded first so that a TLS failure says what went wrong (they are skipped at
-    /// start-up: `src/openssl_startup.rs`).
+    /// Looks a key up on the network ([`sealmail::keys::lookup::fetch`]), with OpenSSL made
+    /// ready for TLS first: its error texts, so that a TLS failure says what went wrong, and
+    /// the name table certificate checks need (both are skipped at start-up:
+    /// `src/openssl_startup.rs`).
     pub fn fetch_key(
         &self,
         email: &str,
@@ -138,7 +139,7 @@ impl Env {
         for_refresh: bool,
     ) -> Result<sealmail::keys::lookup::Found, sealmail::keys::lookup::LookupError> {
         if !net.offline {
-            crate::openssl_startup::load_error_texts();
+            crate::openssl_startup::prepare_for_tls();
         }
         sealmail::keys::lookup::fetch(email, net, &self.ctx, for_refresh)
     }
