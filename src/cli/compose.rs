@@ -280,7 +280,9 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
             d
         }
     };
-    notes.iter().for_each(|n| eprintln!("{n}"));
+    // What stderr says is written at once: one line at a time, stderr being unbuffered,
+    // became a dozen writes (a dozen system calls, and lines another process could split).
+    let mut said: String = notes.iter().map(|n| format!("{n}\n")).collect();
     if env.json {
         let v = serde_json::json!({
             "message_id": done.message_id,
@@ -292,14 +294,15 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
         });
         // The message itself owns stdout unless it went to a file.
         if args.output.is_some() {
+            eprint!("{said}");
             super::output::print_json(&v)?;
-        } else {
-            eprintln!("{v}");
+            return Ok(());
         }
+        said.push_str(&format!("{v}\n"));
     } else {
-        match protection {
-            Protection::EncryptAndSign => eprintln!(
-                "encrypted to {}; signed by {}",
+        said.push_str(&match protection {
+            Protection::EncryptAndSign => format!(
+                "encrypted to {}; signed by {}\n",
                 done.recipients
                     .iter()
                     .map(|(e, f)| format!("{e} ({})", &f[f.len().saturating_sub(16)..]))
@@ -307,11 +310,12 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
                     .join(", "),
                 done.signer
             ),
-            Protection::SignOnly => eprintln!("signed by {} (not encrypted)", done.signer),
-        }
+            Protection::SignOnly => format!("signed by {} (not encrypted)\n", done.signer),
+        });
         if let Some(p) = &args.output {
-            eprintln!("wrote {}", p.display());
+            said.push_str(&format!("wrote {}\n", p.display()));
         }
     }
+    eprint!("{said}");
     Ok(())
 }
