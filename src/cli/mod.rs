@@ -103,6 +103,8 @@ pub struct Env {
     pub ctx: Context,
     pub json: bool,
     pub pass: std::cell::RefCell<pass::Passphrases>,
+    /// config.toml as first read in this run (a compose asked for it three times).
+    config: std::cell::OnceCell<sealmail::config::Config>,
 }
 
 impl Env {
@@ -117,6 +119,7 @@ impl Env {
             ctx: clock()?,
             json: cli.globals.json,
             pass: std::cell::RefCell::new(pass::Passphrases::new(cli.globals.passphrase_fd)),
+            config: std::cell::OnceCell::new(),
         })
     }
 
@@ -151,8 +154,13 @@ impl Env {
         sealmail::keys::lookup::fetch(email, net, &self.ctx, for_refresh)
     }
 
+    /// config.toml, read once per run (a file that does not parse is an error each time).
     pub fn config(&self) -> Result<sealmail::config::Config, Failure> {
-        Ok(sealmail::config::Config::load(self.home.root())?)
+        if let Some(c) = self.config.get() {
+            return Ok(c.clone());
+        }
+        let c = sealmail::config::Config::load(self.home.root())?;
+        Ok(self.config.get_or_init(|| c).clone())
     }
 
     pub fn outbox(&self) -> Result<sealmail::transport::Outbox, Failure> {
