@@ -103,7 +103,7 @@ pub struct Env {
     pub ctx: Context,
     pub json: bool,
     pub pass: std::cell::RefCell<pass::Passphrases>,
-    /// config.toml as first read in this run (a compose asked for it three times).
+    /// config.toml as first read in this run (a compose asked for it four times).
     config: std::cell::OnceCell<sealmail::config::Config>,
 }
 
