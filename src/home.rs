@@ -43,9 +43,12 @@ impl Home {
         Err(HomeError::NoDefault)
     }
 
-    /// Opens (and creates, with mode 0700, if missing) the home at `root`.
+    /// Opens (and creates, with mode 0700, if missing) the home at `root`. A relative `root`
+    /// is taken from the working directory and kept absolute: the certificate store lists
+    /// nothing under a relative path (`key list` said "no keys yet" with `--home sm`).
     pub fn open(root: impl Into<PathBuf>) -> Result<Self, HomeError> {
         let root = root.into();
+        let root = std::path::absolute(&root).unwrap_or(root);
         create_private_dir(&root).map_err(|source| HomeError::Create {
             path: root.clone(),
             source,

@@ -40,6 +40,7 @@ pub mod secrets;
 pub mod send;
 pub mod sigcache;
 pub mod transport;
+pub mod warm;
 
 pub use context::Context;
 pub use home::Home;

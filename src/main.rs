@@ -1,4 +1,6 @@
-//! The `sealmail` command-line program.
+//! `sealmail-engine`: the sealmail command-line program. Users run `sealmail`, the launcher
+//! (`src/launcher.rs`), which hands the commands it can to the agent (`cli/agent.rs`, this
+//! program kept running) and executes this program for everything else.
 //!
 //! Everything it does goes through the `sealmail` library; this binary only parses arguments
 //! (`cli/`), asks for passphrases, and prints what the library returns. Errors go to stderr as
@@ -12,7 +14,16 @@ mod openssl_startup;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    cli::main()
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == cli::wire::SERVE) {
+        return ExitCode::from(cli::agent::serve(&args));
+    }
+    let agent_args = args.clone();
+    let code = cli::main(args);
+    // A command the agent runs, run here: there was no agent (or a stale one); start it for
+    // the next command.
+    cli::agent::start_for(&agent_args);
+    ExitCode::from(code)
 }
 
 /// Allocator settings for a batch (`decrypt --maildir|--mbox`), called before its workers start.

@@ -751,3 +751,22 @@ fn version_names_the_openssl_compiled_in() {
     let short = sb.cmd().arg("-V").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&short.stdout).lines().count(), 1);
 }
+
+#[test]
+fn a_relative_home_lists_its_keys() {
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC]);
+    let out = sb
+        .cmd()
+        .env_remove("SEALMAIL_HOME")
+        .current_dir(sb.dir.path())
+        .args(["--home", "home", "key", "list"])
+        .output()
+        .unwrap();
+    assert_ok(&out);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("alice@openpgp.example"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

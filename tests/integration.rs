@@ -1,6 +1,8 @@
 //! sealmail's integration tests: one test binary that runs the real `sealmail` program in a
 //! temporary `SEALMAIL_HOME`, next to the real peers (gpg, rnp, sq, neomutt).
 //!
+//! - `agent`: commands run by the agent's workers behave as in their own process; the agent's
+//!   life (started by the first command, replaced by a new program, ended with its home);
 //! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
 //! - `corpora`: the research corpora in ../shared (attack mails; skipped with a notice when
 //!   ../shared is absent);
@@ -19,6 +21,7 @@
 
 mod common;
 
+mod agent;
 mod cli;
 mod corpora;
 mod credential;

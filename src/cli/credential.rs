@@ -233,11 +233,11 @@ fn show_once(passphrase: &str) {
     let text = format!(
         "\nVault passphrase (shown once, not stored anywhere):\n\n    {passphrase}\n\nSay it to the recipient by phone; do not send it by mail or chat.\n\n"
     );
-    match std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-        Ok(mut t) => {
+    match super::tty::open() {
+        Some(mut t) => {
             let _ = t.write_all(text.as_bytes());
         }
-        Err(_) => eprint!("{text}"),
+        None => eprint!("{text}"),
     }
 }
 

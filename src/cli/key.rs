@@ -522,11 +522,7 @@ fn set_level(
 /// A yes/no question on the terminal; `None` without one.
 pub fn ask_yes(q: &str) -> Option<bool> {
     use std::io::{BufRead, Write};
-    let tty = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .ok()?;
+    let tty = super::tty::open()?;
     let mut w = tty.try_clone().ok()?;
     let _ = write!(w, "{q}");
     let _ = w.flush();

@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch. One file per command; `output.rs` renders data and errors.
 
+pub mod agent;
 mod audit;
 mod compose;
 mod config;
@@ -15,9 +16,10 @@ mod password;
 mod secret;
 mod send;
 mod sendmail;
+mod tty;
+pub mod wire;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use sealmail::keys::Keyring;
@@ -190,7 +192,8 @@ fn clock() -> Result<Context, Failure> {
     }
 }
 
-pub fn main() -> ExitCode {
+/// Runs the command line `args` (the program's name first) in this process; the exit code.
+pub fn main(args: Vec<std::ffi::OsString>) -> u8 {
     // A bug must still end in a clear message, not a backtrace: the hook only records what
     // happened; a panic the library catches (see read::decrypt) prints nothing, one that reaches
     // here becomes an error line and exit 1.
@@ -205,7 +208,7 @@ pub fn main() -> ExitCode {
             *last = Some(what);
         }
     }));
-    match std::panic::catch_unwind(run_cli) {
+    match std::panic::catch_unwind(move || run_cli(args)) {
         Ok(code) => code,
         Err(_) => {
             let what = LAST_PANIC
@@ -222,22 +225,18 @@ pub fn main() -> ExitCode {
 
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
-fn run_cli() -> ExitCode {
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = parse_hot(&args).unwrap_or_else(|| {
-        use clap::{CommandFactory, FromArgMatches};
-        // `--version` also names the OpenSSL compiled in (its fixes come with a new build);
-        // `-V` stays one line.
-        let long = format!(
-            "{}\n{} (built in)",
-            env!("CARGO_PKG_VERSION"),
-            sealmail::crypto_library()
-        );
-        let matches = Cli::command()
-            .long_version(Box::leak(long.into_boxed_str()) as &str)
-            .get_matches_from(&args);
-        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
-    });
+fn run_cli(args: Vec<std::ffi::OsString>) -> u8 {
+    let cli = match parse_hot(&args) {
+        Some(cli) => cli,
+        None => match parse_full(&args) {
+            Ok(cli) => cli,
+            // Help, version or a mistake: clap prints it (to stdout or stderr) with its code.
+            Err(e) => {
+                let _ = e.print();
+                return e.exit_code() as u8;
+            }
+        },
+    };
     // These two need no home.
     match &cli.command {
         Command::Completions { shell } => {
@@ -245,7 +244,7 @@ fn run_cli() -> ExitCode {
             let mut out = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "sealmail", &mut out);
             return match output::write_stdout(&out) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(()) => 0,
                 Err(f) => f.report(),
             };
         }
@@ -259,7 +258,7 @@ fn run_cli() -> ExitCode {
                 return Failure::new("cannot render the man page").report();
             }
             return match output::write_stdout(&out) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(()) => 0,
                 Err(f) => f.report(),
             };
         }
@@ -273,9 +272,25 @@ fn run_cli() -> ExitCode {
         r
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(f) => f.report(),
     }
+}
+
+/// The whole command tree parses `args` (everything [`parse_hot`] leaves).
+fn parse_full(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    // `--version` also names the OpenSSL compiled in (its fixes come with a new build);
+    // `-V` stays one line.
+    let long = format!(
+        "{}\n{} (built in)",
+        env!("CARGO_PKG_VERSION"),
+        sealmail::crypto_library()
+    );
+    let matches = Cli::command()
+        .long_version(Box::leak(long.into_boxed_str()) as &str)
+        .try_get_matches_from(args)?;
+    Cli::from_arg_matches(&matches)
 }
 
 /// The subcommand `name`, built on its own, when it is one of the commands a mail program, a
@@ -300,15 +315,7 @@ fn hot_subcommand(name: &str) -> Option<clap::Command> {
 /// the full tree then parses it and prints exactly what it always did.
 fn parse_hot(args: &[std::ffi::OsString]) -> Option<Cli> {
     use clap::FromArgMatches;
-    let mut value_next = false;
-    let name = args.iter().skip(1).find_map(|a| {
-        let a = a.to_str()?;
-        if std::mem::take(&mut value_next) {
-            return None;
-        }
-        value_next = a == "--home" || a == "--passphrase-fd";
-        (!a.starts_with('-')).then_some(a)
-    })?;
+    let name = wire::subcommand_name(args)?;
     let root =
         Globals::augment_args(clap::Command::new("sealmail")).subcommand(hot_subcommand(name)?);
     let matches = root.try_get_matches_from(args).ok()?;
@@ -359,6 +366,11 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn the_launcher_finds_the_default_home_where_the_library_does() {
+        assert_eq!(wire::default_home(), sealmail::Home::default_path().ok());
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Rendering: errors with hints, terminal-safe text.
 
 use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
 
 /// A failure as the user sees it: what went wrong, why, and what to do next.
 #[derive(Debug)]
@@ -39,7 +38,7 @@ impl Failure {
     }
 
     /// Prints the failure to stderr and returns the exit code.
-    pub fn report(self) -> ExitCode {
+    pub fn report(self) -> u8 {
         let mut e = std::io::stderr().lock();
         let _ = writeln!(e, "error: {}", clean_line(&self.message));
         for c in &self.causes {
@@ -50,7 +49,7 @@ impl Failure {
                 let _ = writeln!(e, "hint: {l}");
             }
         }
-        ExitCode::from(self.code)
+        self.code
     }
 }
 

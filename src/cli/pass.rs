@@ -40,16 +40,9 @@ impl Passphrases {
         }
     }
 
-    fn prompt(text: &str) -> Option<Zeroizing<String>> {
-        rpassword::prompt_password(text).ok().map(Zeroizing::new)
-    }
-
-    /// Asks on the controlling terminal with hidden input; `None` without one (CI, cron).
+    /// Asks on the terminal with hidden input; `None` without one (CI, cron).
     pub fn prompt_line(text: &str) -> Option<Zeroizing<String>> {
-        if std::fs::File::open("/dev/tty").is_err() {
-            return None;
-        }
-        Self::prompt(text)
+        super::tty::ask_hidden(text)
     }
 
     /// The passphrase for a locked key, or `None` when there is no way to ask.
