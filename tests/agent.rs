@@ -50,6 +50,16 @@ fn waiting_worker(agent: u32) -> u32 {
 }
 
 /// Whether `pid` runs (an ended process not yet collected counts as ended).
+/// A note from Alice to Bob (the compose arguments).
+const NOTE: [&str; 6] = [
+    "--from",
+    "alice@openpgp.example",
+    "--to",
+    "bob@openpgp.example",
+    "--subject",
+    "s",
+];
+
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
         s.rsplit(')')
@@ -116,31 +126,15 @@ fn the_agent_runs_later_commands_in_fresh_workers_each_with_its_own_randomness()
 fn through_the_agent_a_command_has_the_callers_directory_streams_and_exit_code() {
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC, BOB_PUB, BOB_SEC]);
-    sb.compose(
-        &[
-            "--from",
-            "alice@openpgp.example",
-            "--to",
-            "bob@openpgp.example",
-            "--subject",
-            "s",
-        ],
-        "x\n",
-    );
+    sb.compose(&NOTE, "x\n");
     agent_of(&sb.home());
     let work = sb.path("work");
     std::fs::create_dir(&work).unwrap();
     // A relative output path lands in the caller's directory.
     sb.cmd()
         .current_dir(&work)
-        .args([
-            "compose",
-            "--from",
-            "alice@openpgp.example",
-            "--to",
-            "bob@openpgp.example",
-        ])
-        .args(["--subject", "s"])
+        .arg("compose")
+        .args(NOTE)
         .args(["-o", "out.eml"])
         .write_stdin("hello from the worker\n")
         .assert()
@@ -175,14 +169,8 @@ fn sealmail_no_agent_runs_everything_in_its_own_process() {
     for _ in 0..2 {
         sb.cmd()
             .env("SEALMAIL_NO_AGENT", "1")
-            .args([
-                "compose",
-                "--from",
-                "alice@openpgp.example",
-                "--to",
-                "bob@openpgp.example",
-            ])
-            .args(["--subject", "s"])
+            .arg("compose")
+            .args(NOTE)
             .write_stdin("x\n")
             .assert()
             .success();
@@ -195,17 +183,7 @@ fn sealmail_no_agent_runs_everything_in_its_own_process() {
 fn an_agent_ends_with_its_home_and_gives_way_to_a_new_program() {
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC, BOB_PUB]);
-    sb.compose(
-        &[
-            "--from",
-            "alice@openpgp.example",
-            "--to",
-            "bob@openpgp.example",
-            "--subject",
-            "s",
-        ],
-        "x\n",
-    );
+    sb.compose(&NOTE, "x\n");
     let old = agent_of(&sb.home());
     // Another build of sealmail (a copy: another file) is told to run the command itself; the
     // old agent ends and the new program's agent takes the home.
@@ -214,14 +192,8 @@ fn an_agent_ends_with_its_home_and_gives_way_to_a_new_program() {
         std::fs::copy(assert_cmd::cargo::cargo_bin(bin), other.path().join(bin)).unwrap();
     }
     let out = Command::new(other.path().join("sealmail"))
-        .args([
-            "compose",
-            "--from",
-            "alice@openpgp.example",
-            "--to",
-            "bob@openpgp.example",
-        ])
-        .args(["--subject", "s"])
+        .arg("compose")
+        .args(NOTE)
         .env("SEALMAIL_HOME", sb.home())
         .env("SEALMAIL_NO_KEYRING", "1")
         .env("SEALMAIL_OFFLINE", "1")
