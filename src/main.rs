@@ -18,11 +18,13 @@ fn main() -> ExitCode {
     if args.get(1).is_some_and(|a| a == cli::wire::SERVE) {
         return ExitCode::from(cli::agent::serve(&args));
     }
-    let agent_args = args.clone();
-    let code = cli::main(args);
     // A command the agent runs, run here: there was no agent (or a stale one); start it for
     // the next command.
-    cli::agent::start_for(&agent_args);
+    let agent_home = cli::wire::agent_home(&args);
+    let code = cli::main(args);
+    if let Some(home) = agent_home {
+        cli::agent::start(&home);
+    }
     ExitCode::from(code)
 }
 

@@ -41,14 +41,6 @@ const LOCK: &str = "agent.lock";
 /// The agent exits after this long without a command.
 const IDLE: Duration = Duration::from_secs(30 * 60);
 
-/// After a command this process ran itself: starts the agent for the home of `args` if the
-/// agent runs such commands (it takes over only if no agent is running).
-pub fn start_for(args: &[OsString]) {
-    if let Some(home) = wire::agent_home(args) {
-        start(&home);
-    }
-}
-
 /// Starts the agent for `home` in the background (it takes over only if none is running).
 pub fn start(home: &Path) {
     use std::os::unix::process::CommandExt;

@@ -56,7 +56,8 @@ pub fn agent_home(args: &[OsString]) -> Option<PathBuf> {
     {
         return None;
     }
-    home_of(args)
+    // A socket's address holds at most 107 bytes: a deeper home goes without an agent.
+    home_of(args).filter(|home| home.join(SOCKET).as_os_str().len() <= 100)
 }
 
 /// The home a command line names, as the parser will find it: `--home`, else `SEALMAIL_HOME`,
