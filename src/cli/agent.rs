@@ -41,11 +41,12 @@ const LOCK: &str = "agent.lock";
 /// The agent exits after this long without a command.
 const IDLE: Duration = Duration::from_secs(30 * 60);
 
-/// Starts the agent for `home` in the background (it takes over only if none is running).
+/// Starts the agent for `home` (a home [`wire::agent_home`] named, so the agent is wanted) in
+/// the background; it takes over only if none is running.
 pub fn start(home: &Path) {
     use std::os::unix::process::CommandExt;
     use std::process::{Command, Stdio};
-    if wire::agent_disabled() || !home.is_dir() {
+    if !home.is_dir() {
         return;
     }
     let Ok(home) = std::path::absolute(home) else {
