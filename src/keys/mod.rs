@@ -2,7 +2,6 @@
 //! certificate may receive mail.
 
 pub mod autocrypt;
-pub(crate) mod decryptor;
 pub mod lookup;
 mod meta;
 mod select;

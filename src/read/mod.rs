@@ -13,7 +13,6 @@ pub mod batch;
 mod decrypt;
 pub mod limits;
 mod mime_tree;
-mod seipd;
 pub mod stream;
 mod verdict;
 
@@ -46,9 +45,13 @@ pub enum ReadError {
         /// The key IDs the message was encrypted to.
         recipients: String,
     },
-    /// The integrity check failed; no plaintext is released.
-    #[error("integrity check failed, nothing was shown: {0}")]
-    Integrity(String),
+    /// The integrity check failed; no plaintext is released. It carries no detail on purpose:
+    /// every way it can fail (quick check, MDC, AEAD tag, truncation, trailing data) reads the
+    /// same, so that the answer tells an attacker nothing about which.
+    #[error(
+        "integrity check failed: the encrypted data was changed or cut short; nothing was shown"
+    )]
+    Integrity,
     /// The message uses an encryption format sealmail refuses (e.g. the pre-standard AEAD
     /// Encrypted Data packet); nothing was decrypted.
     #[error("the message uses {0}, which sealmail does not accept; nothing was decrypted")]
@@ -94,7 +97,7 @@ impl ReadError {
             ReadError::NoKey { .. } => {
                 "import the secret key it was encrypted to: sealmail key import SECRET-KEY-FILE (see: sealmail key list)".into()
             }
-            ReadError::Integrity(_) => {
+            ReadError::Integrity => {
                 "do not trust this message: it was modified or cut short; ask the sender to send it again".into()
             }
             ReadError::Unsupported(_) => {
@@ -280,8 +283,7 @@ fn read_streamed(
         })?;
     }
     let count = std::sync::Arc::new(AtomicU64::new(0));
-    let damage = std::sync::Arc::new(std::sync::Mutex::new(None));
-    let splitter = stream::Splitter::new(limits, opts.attachments_dir);
+    let mut splitter = stream::Splitter::new(limits, opts.attachments_dir);
     let mut keys = decrypt::Keys {
         keyring,
         ctx,
@@ -290,60 +292,23 @@ fn read_streamed(
         limits,
     };
     let progress = &mut opts.progress;
-    // Three stages on their own threads, so that a big message keeps every core busy: the
-    // armored part is read and decoded; the OpenPGP layer decrypts and verifies it (here);
-    // the plaintext MIME is walked and its parts written to temporary files. Nothing gets its
-    // final name before this returns with the integrity confirmed.
-    let (sigs, split) = std::thread::scope(|scope| {
-        let reader = stream::Prefetched::spawn(
-            scope,
-            stream::Dearmor::new(
-                stream::PartReader::new(r, dash, count.clone()),
-                damage.clone(),
-            ),
-        );
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
-        let walker = scope.spawn(move || {
-            let mut splitter = splitter;
-            for chunk in rx {
-                splitter.feed(&chunk)?;
+    // The armored part goes from the file to the library's decryptor, the plaintext to the
+    // splitter, which writes large parts to hidden temporary files. Nothing gets its final
+    // name before this returns with the integrity confirmed.
+    let sigs = decrypt::decrypt_to(
+        decrypt::Source::Reader(
+            Box::new(stream::PartReader::new(r, dash, count.clone())),
+            size,
+        ),
+        &mut keys,
+        &mut |chunk| {
+            if let Some(p) = progress.as_mut() {
+                p(count.load(Ordering::Relaxed), size);
             }
-            splitter.finish()
-        });
-        let mut walker_stopped = false;
-        let sigs = decrypt::decrypt_to(
-            decrypt::Source::Reader(Box::new(reader), size),
-            &mut keys,
-            &mut |chunk| {
-                if let Some(p) = progress.as_mut() {
-                    p(count.load(Ordering::Relaxed), size);
-                }
-                tx.send(chunk.to_vec()).map_err(|_| {
-                    walker_stopped = true;
-                    ReadError::Malformed("the MIME walker stopped".into())
-                })
-            },
-        );
-        drop(tx);
-        let split = walker.join().unwrap_or_else(|_| {
-            Err(ReadError::Malformed(
-                "the MIME walker failed unexpectedly".into(),
-            ))
-        });
-        match (sigs, split) {
-            // The walker's own refusal (a limit, a write error) is the reason.
-            (Err(_), Err(e)) if walker_stopped => (Err(e), Err(ReadError::Empty)),
-            other => other,
-        }
-    });
-    let sigs = sigs.map_err(|e| {
-        // Damaged armor: the verdict the library's armor reader gives in memory.
-        match damage.lock().ok().and_then(|d| d.clone()) {
-            Some(why) => ReadError::Malformed(why),
-            None => e,
-        }
-    })?;
-    let (skeleton, spills) = split?;
+            splitter.feed(chunk)
+        },
+    )?;
+    let (skeleton, spills) = splitter.finish()?;
     match verdict::analyze_streamed(&root, skeleton, sigs, &mut keys, &spills) {
         Ok(report) => Ok(Some(FileReport {
             report,
