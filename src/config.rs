@@ -128,6 +128,12 @@ pub struct Network {
     pub timeout_secs: Option<u64>,
     /// `send` refreshes a key fetched from the network when it is older than this (default 7).
     pub refresh_after_days: Option<u64>,
+    /// Made for tests: connect to this address (`"127.0.0.1:8443"`) for a host name instead
+    /// of asking DNS, and to its port for an https URL without one. The TLS check still
+    /// uses the host name. The test suite serves WKD and VKS from a loopback port this way,
+    /// with no change to `/etc/hosts` and no privileged port.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub resolve: std::collections::BTreeMap<String, std::net::SocketAddr>,
 }
 
 /// Which keys may receive mail.

@@ -6,7 +6,7 @@ Usage: https_server.py ADDR PORT CERT KEY DOCROOT
 GET /some/path serves DOCROOT/some/path (the query string is ignored). Next to a file:
   PATH.status  holds an HTTP status to answer instead (e.g. 500)
   PATH.sleep   holds seconds to wait before answering (a stalled server)
-Prints "READY" when listening; exits when stdin closes.
+PORT 0 picks a free port. Prints "READY PORT" when listening; exits when stdin closes.
 """
 import http.server
 import os
@@ -51,6 +51,6 @@ ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
 ctx.load_cert_chain(cert, key)
 server.socket = ctx.wrap_socket(server.socket, server_side=True)
 threading.Thread(target=server.serve_forever, daemon=True).start()
-print("READY", flush=True)
+print("READY", server.server_address[1], flush=True)
 sys.stdin.read()
 server.shutdown()

@@ -1,7 +1,9 @@
 //! Key discovery and trust: WKD (trees written by `sealmail key publish` and by GnuPG's
-//! gpg-wks-client) and VKS served by a real HTTPS server on 127.0.0.1:443, with the names in
-//! /etc/hosts and a throwaway CA given in config.toml; acceptance, verification, refresh,
-//! Autocrypt, import from GnuPG, contractors.
+//! gpg-wks-client) and VKS served by a real HTTPS server on a free loopback port, reached
+//! through `[network] resolve` (the test names mapped to 127.0.0.1 and that port) and a
+//! throwaway CA given in config.toml: no change to /etc/hosts, no privileged port, so the
+//! tests run as any user; acceptance, verification, refresh, Autocrypt, import from GnuPG,
+//! contractors.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -31,7 +33,20 @@ pub struct Web {
     _child: Child,
     pub docroot: PathBuf,
     pub ca: PathBuf,
+    /// The loopback port the server listens on.
+    pub port: u16,
     _dir: tempfile::TempDir,
+}
+
+impl Web {
+    /// The `[network]` line that sends every test name to this server.
+    pub fn resolve_line(&self) -> String {
+        let pairs: Vec<String> = HOSTS
+            .iter()
+            .map(|h| format!("\"{h}\" = \"127.0.0.1:{}\"", self.port))
+            .collect();
+        format!("resolve = {{ {} }}\n", pairs.join(", "))
+    }
 }
 
 fn openssl(args: &[&str], dir: &Path) {
@@ -47,36 +62,10 @@ fn openssl(args: &[&str], dir: &Path) {
     );
 }
 
-/// Points the test names at 127.0.0.1 in /etc/hosts (once; CI runs as root).
-fn ensure_hosts() {
-    let hosts = std::fs::read_to_string("/etc/hosts").unwrap_or_default();
-    let missing: String = HOSTS
-        .iter()
-        .filter(|h| {
-            !hosts
-                .lines()
-                .any(|l| l.split_whitespace().skip(1).any(|n| n == **h))
-        })
-        .map(|h| format!("127.0.0.1 {h}\n"))
-        .collect();
-    if !missing.is_empty() {
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open("/etc/hosts")
-            .expect(
-            "the WKD tests point test names at 127.0.0.1 in /etc/hosts: run them as root (CI does)",
-        );
-        use std::io::Write;
-        f.write_all(format!("# sealmail tests\n{missing}").as_bytes())
-            .unwrap();
-    }
-}
-
-/// The one HTTPS server on 127.0.0.1:443, started on first use.
+/// The one HTTPS server on a free loopback port, started on first use.
 pub fn web() -> &'static Web {
     static WEB: OnceLock<Web> = OnceLock::new();
     WEB.get_or_init(|| {
-        ensure_hosts();
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=sealmail test CA", "-keyout", "ca.key", "-out", "ca.pem", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"], d);
@@ -89,7 +78,7 @@ pub fn web() -> &'static Web {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/https_server.py");
         let mut child = Command::new("/usr/bin/python3")
             .arg(script)
-            .args(["127.0.0.1", "443"])
+            .args(["127.0.0.1", "0"])
             .arg(d.join("srv.pem"))
             .arg(d.join("srv.key"))
             .arg(&docroot)
@@ -100,11 +89,16 @@ pub fn web() -> &'static Web {
             .unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
-        assert_eq!(line.trim(), "READY", "the HTTPS server did not start on 127.0.0.1:443 (root is needed for port 443)");
+        let port = line
+            .trim()
+            .strip_prefix("READY ")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("the HTTPS test server did not start: {line:?}"));
         Web {
             _child: child,
             docroot,
             ca: d.join("ca.pem"),
+            port,
             _dir: dir,
         }
     })
@@ -118,8 +112,9 @@ fn online(extra: &str) -> Sandbox {
     std::fs::write(
         sb.home().join("config.toml"),
         format!(
-            "[identity]\nemail = \"alice@openpgp.example\"\n\n[network]\nca_file = \"{}\"\nkeyserver = \"https://vks.example\"\ntimeout_secs = 3\n{extra}",
-            w.ca.display()
+            "[identity]\nemail = \"alice@openpgp.example\"\n\n[network]\nca_file = \"{}\"\nkeyserver = \"https://vks.example\"\ntimeout_secs = 3\n{}{extra}",
+            w.ca.display(),
+            w.resolve_line()
         ),
     )
     .unwrap();
@@ -506,16 +501,19 @@ fn bad_wkd_answers_leave_the_store_unchanged() {
 }
 
 /// A key server whose certificate the system does not trust (here: the test CA is not given
-/// as `ca_file`): the lookup fails and says why in OpenSSL's words. sealmail skips loading
-/// OpenSSL's error texts at start-up and loads them before a lookup; this shows they are there.
+/// as `ca_file`): the lookup fails and says why in OpenSSL's words (its error texts are
+/// there, not `reason(N)`).
 #[test]
 fn an_untrusted_server_certificate_is_named_in_the_error() {
-    let _ = web();
+    let w = web();
     let sb = Sandbox::new();
     sb.import(&[ALICE_SEC]);
     std::fs::write(
         sb.home().join("config.toml"),
-        "[network]\nkeyserver = \"https://vks.example\"\ntimeout_secs = 3\n",
+        format!(
+            "[network]\nkeyserver = \"https://vks.example\"\ntimeout_secs = 3\n{}",
+            w.resolve_line()
+        ),
     )
     .unwrap();
     let out = cmd_online(&sb)

@@ -28,6 +28,8 @@ pub struct NetConfig {
     pub ca_file: Option<PathBuf>,
     /// How long one request may take.
     pub timeout: Duration,
+    /// Host names connected to a fixed address instead of DNS (`[network] resolve`, tests).
+    pub resolve: Vec<(String, std::net::SocketAddr)>,
 }
 
 impl NetConfig {
@@ -42,6 +44,7 @@ impl NetConfig {
             hkps: n.hkps.clone(),
             ca_file: n.ca_file.clone(),
             timeout: Duration::from_secs(n.timeout_secs.unwrap_or(15)),
+            resolve: n.resolve.iter().map(|(h, a)| (h.clone(), *a)).collect(),
         }
     }
 }
@@ -100,6 +103,9 @@ fn client(net: &NetConfig) -> Result<reqwest::Client, LookupError> {
             LookupError::Setup(format!("{} is not a PEM certificate: {e}", ca.display()))
         })?;
         b = b.add_root_certificate(cert);
+    }
+    for (host, addr) in &net.resolve {
+        b = b.resolve(host, *addr);
     }
     b.build().map_err(|e| LookupError::Setup(e.to_string()))
 }
