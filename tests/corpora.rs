@@ -1,7 +1,9 @@
 //! The attack mails of the research papers, read from `../shared/corpora` (they carry no
 //! licence, so they are not copied into the repository). Each corpus has an expectation file in
-//! tests/data/corpora/ listing every mail; a mail missing from it fails the test. Without
-//! ../shared the tests print `skipped: corpus not present`.
+//! tests/data/corpora/ with one row per mail: a mail without a row, a row without its mail, or
+//! a count of rows per verdict other than the one written here fails the test. Without
+//! ../shared the tests print `skipped: corpus not present`, unless `SEALMAIL_REQUIRE_CORPORA=1`
+//! (CI sets it), which makes a missing corpus a failure.
 
 use std::path::{Path, PathBuf};
 
@@ -14,11 +16,16 @@ fn corpus(name: &str) -> Option<PathBuf> {
         .join("../shared/corpora")
         .join(name);
     if p.is_dir() {
-        Some(p)
-    } else {
-        println!("skipped: corpus not present ({})", p.display());
-        None
+        return Some(p);
     }
+    let required = std::env::var("SEALMAIL_REQUIRE_CORPORA").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "corpus not present ({}) and SEALMAIL_REQUIRE_CORPORA=1",
+        p.display()
+    );
+    println!("skipped: corpus not present ({})", p.display());
+    None
 }
 
 fn emls(dir: &Path, base: &Path, out: &mut Vec<String>) {
@@ -36,7 +43,13 @@ fn emls(dir: &Path, base: &Path, out: &mut Vec<String>) {
 /// (mail file, expected verdict) rows of an expectation file.
 type Expectations = Vec<(String, String)>;
 
-fn setup(name: &str, keys: &[&str]) -> Option<(PathBuf, Expectations, Sandbox)> {
+/// Opens corpus `name`: every mail has exactly one row, every row its mail, and the rows
+/// per verdict are `counts` (so that a row edited away shows).
+fn setup(
+    name: &str,
+    keys: &[&str],
+    counts: &[(&str, usize)],
+) -> Option<(PathBuf, Expectations, Sandbox)> {
     let dir = corpus(name)?;
     let exp = expectations(name);
     let mut files = Vec::new();
@@ -49,6 +62,26 @@ fn setup(name: &str, keys: &[&str]) -> Option<(PathBuf, Expectations, Sandbox)> 
         missing.is_empty(),
         "{name}: mails without an expectation: {missing:?}"
     );
+    let gone: Vec<&String> = exp
+        .iter()
+        .map(|(f, _)| f)
+        .filter(|f| !files.contains(f))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "{name}: expected mails not found: {gone:?}"
+    );
+    let mut rows = std::collections::BTreeSet::new();
+    assert!(
+        exp.iter().all(|(f, _)| rows.insert(f)),
+        "{name}: a mail has two rows"
+    );
+    let mut per_verdict = std::collections::BTreeMap::new();
+    for (_, e) in &exp {
+        *per_verdict.entry(e.as_str()).or_insert(0usize) += 1;
+    }
+    let want: std::collections::BTreeMap<&str, usize> = counts.iter().copied().collect();
+    assert_eq!(per_verdict, want, "{name}: rows per verdict");
     let sb = Sandbox::new();
     for k in keys {
         sb.cmd()
@@ -81,6 +114,13 @@ fn johnny_you_are_fired_no_forged_signature() {
         &[
             "assets/public-keys/manager@bigcorporation.asc",
             "assets/public-keys/eve@bigcorporation.asc",
+        ],
+        &[
+            ("error", 1),
+            ("flagged", 1),
+            ("not-good", 50),
+            ("partial", 3),
+            ("valid", 4),
         ],
     ) else {
         return;
@@ -145,6 +185,7 @@ fn covert_content_attacks_no_decryption_oracle() {
     let Some((dir, exp, sb)) = setup(
         "covert-content-attacks",
         &["assets/secret-keys/manager@bigcorporation-sec.asc"],
+        &[("decrypts", 2), ("not-decrypted", 14), ("unprotected", 19)],
     ) else {
         return;
     };
@@ -234,8 +275,16 @@ fn an_encrypted_block_mixed_with_other_text_is_decrypted_only_on_request() {
 
 #[test]
 fn mitigation_ccs2020_attacks_flagged_and_mangled_mails_recognized() {
-    let Some((dir, exp, sb)) = setup("mitigation-e2e-ccs2020", &["implementation/dc-demo.keys"])
-    else {
+    let Some((dir, exp, sb)) = setup(
+        "mitigation-e2e-ccs2020",
+        &["implementation/dc-demo.keys"],
+        &[
+            ("flagged", 4),
+            ("no-openpgp", 1),
+            ("recognized", 72),
+            ("refused", 38),
+        ],
+    ) else {
         return;
     };
     let mut failures = Vec::new();
@@ -278,4 +327,7 @@ fn mitigation_ccs2020_attacks_flagged_and_mangled_mails_recognized() {
         exp.len()
     );
     assert!(failures.is_empty(), "{failures:#?}");
+    // 72 of the corpus's 73 provider-mangled mails still reach decryption; the 73rd lost its
+    // OpenPGP data to the provider (no-openpgp).
+    assert_eq!(recognized, 72);
 }
