@@ -4,7 +4,8 @@
 //! - `certs/`: a shared OpenPGP certificate directory (pgp-cert-d), readable by `sq`;
 //! - `secret/`: own secret keys, one transferable secret key per file, named by fingerprint;
 //! - `outbox/`, `sent/`: mail waiting to be sent and sent copies, only ever ciphertext;
-//! - `cache/signatures`: signature checks remembered between runs ([`crate::sigcache`]).
+//! - no signature-verification result is ever kept on disk (anyone who can write the home
+//!   could plant one).
 
 use std::path::{Path, PathBuf};
 

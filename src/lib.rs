@@ -38,19 +38,20 @@ pub mod mime;
 pub mod read;
 pub mod secrets;
 pub mod send;
-pub mod sigcache;
 pub mod transport;
-pub mod warm;
 
 pub use context::Context;
 pub use home::Home;
 
-/// The cryptographic library inside this build of sealmail, as it names itself ("OpenSSL
-/// 3.6.3" and its release date). OpenSSL is compiled in, so its fixes arrive with a new
-/// sealmail build; this is how a user or a packager sees which one they have.
+/// The cryptographic library this build of sealmail runs on, as it names itself ("OpenSSL
+/// 3.0.19" and its release date): how a user or a packager sees which one they have.
 pub fn crypto_library() -> &'static str {
     openssl::version::version()
 }
+
+/// Whether OpenSSL is compiled into this build (the `vendored-openssl` feature) rather than
+/// the system's shared library: its fixes then arrive only with a new sealmail build.
+pub const CRYPTO_LIBRARY_BUILT_IN: bool = cfg!(feature = "vendored-openssl");
 
 /// The OpenPGP implementation sealmail is built on, re-exported so that callers name the
 /// same types (fingerprints, passwords) without a second dependency.

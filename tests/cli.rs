@@ -1,5 +1,7 @@
 //! The command-line contract: keys, compose, decrypt, JSON fields, exit codes, bad input.
 
+use std::path::{Path, PathBuf};
+
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -574,89 +576,55 @@ fn certificates_changed_by_other_programs_are_seen() {
     assert!(err.contains("revoked"), "{err}");
 }
 
-#[test]
-fn signature_checks_are_remembered_and_the_cache_never_changes_a_verdict() {
-    let alice = alice_home();
-    let mail = alice.compose(&SIGNED_NOTE, "only signed\n");
-    let cache = alice.home().join("cache/signatures");
-    let first = std::fs::read(&cache).unwrap();
-    assert!(
-        !first.is_empty() && first.len() % 32 == 0,
-        "{}",
-        first.len()
-    );
-    // The next composes find every check they need in the file and write nothing. (The
-    // library restores the file on a thread of its own; a check made before that finished was
-    // a miss, and the file was rewritten, sometimes with fewer entries.)
-    for _ in 0..6 {
-        alice.compose(&SIGNED_NOTE, "again\n");
-        assert_eq!(std::fs::read(&cache).unwrap(), first);
-    }
-
-    let bob = bob_home();
-    let bob_cache = bob.home().join("cache/signatures");
-    let changed = String::from_utf8(mail.clone())
-        .unwrap()
-        .replace("only signed", "only signeD");
-    for garbage in [None, Some(vec![0x5a; 32 * 50]), Some(b"cut short".to_vec())] {
-        if let Some(g) = &garbage {
-            std::fs::write(&bob_cache, g).unwrap();
+/// Every file under `dir` with its content.
+fn tree(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut all = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            all.extend(tree(&p));
+        } else {
+            all.insert(p.clone(), std::fs::read(&p).unwrap_or_default());
         }
-        // Read twice: the second time the good signature comes from the cache.
-        for _ in 0..2 {
-            let j = bob.decrypt_json(&mail);
-            assert_eq!(j["signature"]["status"], "good", "{garbage:?}");
-            let j = bob.decrypt_json(changed.as_bytes());
-            assert_eq!(j["signature"]["status"], "bad", "{garbage:?}");
-        }
-        assert_eq!(std::fs::read(&bob_cache).unwrap().len() % 32, 0);
     }
-    let settled = std::fs::read(&bob_cache).unwrap();
-    for _ in 0..6 {
-        bob.decrypt_json(&mail);
-        assert_eq!(std::fs::read(&bob_cache).unwrap(), settled);
-    }
+    all
 }
 
 #[test]
-fn after_a_big_import_the_signature_cache_is_capped_and_still_serves_the_next_mail() {
-    use sealmail::openpgp::serialize::Serialize;
-    // 1,100 certificates: over 2,000 self-signature checks, more than the file keeps.
+fn no_signature_check_is_kept_on_disk_and_a_planted_cache_changes_nothing() {
+    // Issue 18: a 32-byte entry planted in the old cache/signatures file turned a forged
+    // signature into a good one. Verdicts are now made afresh every time from the mail and
+    // the keys alone: reading a signed mail writes nothing once the sender's Autocrypt state
+    // is known, and whatever lies in cache/ is never read.
     let alice = alice_home();
-    let mut many = Vec::new();
-    for i in 0..1100 {
-        let (cert, _) = sealmail::openpgp::cert::CertBuilder::general_purpose(Some(format!(
-            "<user{i}@many.example>"
-        )))
-        .generate()
-        .unwrap();
-        cert.serialize(&mut many).unwrap();
+    let mail = alice.compose(&SIGNED_NOTE, "only signed\n");
+    let bob = bob_home();
+    let forged = String::from_utf8(mail.clone())
+        .unwrap()
+        .replace("only signed", "only signeD");
+    assert_eq!(bob.decrypt_json(&mail)["signature"]["status"], "good");
+    let before = tree(&bob.home());
+    for _ in 0..3 {
+        assert_eq!(bob.decrypt_json(&mail)["signature"]["status"], "good");
+        assert_eq!(
+            bob.decrypt_json(forged.as_bytes())["signature"]["status"],
+            "bad"
+        );
     }
-    let file = alice.path("many.pgp");
-    std::fs::write(&file, many).unwrap();
-    alice
-        .cmd()
-        .args(["key", "import", file.to_str().unwrap()])
+    assert_eq!(tree(&bob.home()), before, "reading wrote to the home");
+    assert!(!bob.home().join("cache").exists());
+    let cache = bob.home().join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(cache.join("signatures"), vec![0x5a; 32 * 64]).unwrap();
+    assert_eq!(
+        bob.decrypt_json(forged.as_bytes())["signature"]["status"],
+        "bad"
+    );
+    bob.cmd()
+        .args(["decrypt", "--require-signature"])
+        .write_stdin(forged.into_bytes())
         .assert()
-        .success();
-    let cache = alice.home().join("cache/signatures");
-    let entries = || std::fs::read(&cache).unwrap().len() / 32;
-    assert!(entries() <= 2000, "{}", entries());
-    // A mail to one of them: its checks go into the file (still at most 2,000 entries), and
-    // the next mail to the same address finds them all there and writes nothing.
-    let to = [
-        "--from",
-        ALICE,
-        "--to",
-        "user7@many.example",
-        "--subject",
-        "x",
-    ];
-    alice.compose(&to, "hello\n");
-    assert!(entries() <= 2000, "{}", entries());
-    let after = std::fs::read(&cache).unwrap();
-    alice.compose(&to, "again\n");
-    assert_eq!(std::fs::read(&cache).unwrap(), after);
+        .code(1);
 }
 
 /// Where the encrypted data of a SEIPD packet starts (after its version octet), walking the
@@ -692,62 +660,131 @@ fn seipd_data_start(bin: &[u8]) -> usize {
     }
 }
 
+/// A copy of a PGP/MIME mail whose binary OpenPGP data `edit` changed.
+fn edit_ciphertext(mail: &[u8], edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    use sealmail::openpgp::armor;
+    use std::io::{Read, Write};
+    let armored = encrypted_payload(mail);
+    let mut bin = Vec::new();
+    armor::Reader::from_bytes(
+        armored.as_bytes(),
+        armor::ReaderMode::Tolerant(Some(armor::Kind::Message)),
+    )
+    .read_to_end(&mut bin)
+    .unwrap();
+    edit(&mut bin);
+    let mut w = armor::Writer::new(Vec::new(), armor::Kind::Message).unwrap();
+    w.write_all(&bin).unwrap();
+    let re = String::from_utf8(w.finalize().unwrap()).unwrap();
+    String::from_utf8_lossy(mail)
+        .replace(armored.trim_end(), re.trim_end())
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .into_bytes()
+}
+
 #[test]
-fn a_changed_start_of_the_encrypted_data_is_an_integrity_failure_like_a_changed_end() {
-    // The quick-check octets of the CFB prefix are changed: the session key opens the PKESK
-    // but not the data. That must read as "modified", exactly as a changed MDC does, and not
-    // as "not for your key" (the difference would be an oracle), streamed or in memory.
+fn every_integrity_failure_reads_the_same_whole_message() {
+    // Issue 18, the Mister-Zuccherato oracle: a changed quick check (the session key opens
+    // the PKESK but not the data), a changed MDC, data cut short and data added after the
+    // encrypted packet must give the very same answer, word for word, in text, in --json, in
+    // a batch, in memory and streamed: no detail of the inner error after a colon.
     let mail = alice_home().compose(
         &["--from", ALICE, "--to", BOB, "--subject", "quick check"],
         "password: hunter2\n",
     );
-    let start = flip_ciphertext_byte_where(&mail, |bin| seipd_data_start(bin) + 16);
-    let end = flip_ciphertext_byte_at(&mail, 1);
+    let damaged = [
+        (
+            "quick check",
+            flip_ciphertext_byte_where(&mail, |bin| seipd_data_start(bin) + 16),
+        ),
+        ("MDC", flip_ciphertext_byte_at(&mail, 1)),
+        (
+            "cut short",
+            edit_ciphertext(&mail, |bin| {
+                let keep = seipd_data_start(bin) + (bin.len() - seipd_data_start(bin)) / 2;
+                bin.truncate(keep);
+            }),
+        ),
+        (
+            "trailing data",
+            edit_ciphertext(&mail, |bin| {
+                bin.extend_from_slice(&[0xcb, 0x06, b'b', 0, 0, 0, 0, 0])
+            }),
+        ),
+    ];
     let bob = bob_home();
-    for above in ["1000000000", "0"] {
-        let mut errs = Vec::new();
-        for (i, m) in [&start, &end].into_iter().enumerate() {
-            let file = bob.path(&format!("changed-{i}.eml"));
-            std::fs::write(&file, m).unwrap();
-            let out = bob
-                .cmd()
-                .env("SEALMAIL_STREAM_ABOVE", above)
-                .arg("decrypt")
-                .arg(&file)
-                .output()
-                .unwrap();
-            let err = String::from_utf8_lossy(&out.stderr).to_string();
-            assert_eq!(out.status.code(), Some(1), "{err}");
-            assert!(out.stdout.is_empty());
-            assert!(!err.contains("hunter2"));
-            errs.push(
-                err.lines()
-                    .next()
-                    .unwrap_or("")
-                    .split(':')
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
-            );
-            assert!(
-                err.contains("integrity check failed"),
-                "stream above {above}: {err}"
-            );
+    let mut seen = std::collections::BTreeSet::new();
+    for (what, m) in &damaged {
+        let file = bob.path("changed.eml");
+        std::fs::write(&file, m).unwrap();
+        for above in ["1000000000", "0"] {
+            for json in [false, true] {
+                let mut c = bob.cmd();
+                c.env("SEALMAIL_STREAM_ABOVE", above);
+                if json {
+                    c.arg("--json");
+                }
+                let out = c.arg("decrypt").arg(&file).output().unwrap();
+                let err = String::from_utf8_lossy(&out.stderr).to_string();
+                assert_eq!(out.status.code(), Some(1), "{what}: {err}");
+                assert!(!err.contains("hunter2"), "{what}");
+                assert!(
+                    err.starts_with("error: integrity check failed"),
+                    "{what}: {err}"
+                );
+                seen.insert(err);
+            }
         }
-        assert_eq!(errs[0], errs[1]);
     }
+    assert_eq!(seen.len(), 1, "the answers differ: {seen:#?}");
+    // The same in a batch: one error text for all four.
+    let md = bob.path("Maildir");
+    for d in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(md.join(d)).unwrap();
+    }
+    for (i, (_, m)) in damaged.iter().enumerate() {
+        std::fs::write(md.join("new").join(format!("{i}.eml")), m).unwrap();
+    }
+    let out = bob
+        .cmd()
+        .args(["--json", "decrypt", "--maildir"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    let errors: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["error"].to_string())
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .next()
+            .unwrap()
+            .contains("integrity check failed"),
+        "{errors:?}"
+    );
 }
 
 #[test]
-fn version_names_the_openssl_compiled_in() {
-    // OpenSSL is built into the binary: its fixes come with a new sealmail, so `--version`
-    // says which one is inside (as `gpg --version` names its libgcrypt); `-V` stays one line.
+fn version_names_the_openssl_in_use() {
+    // `--version` says which OpenSSL sealmail runs on (as `gpg --version` names its
+    // libgcrypt), and whether it is the system's or built in; `-V` stays one line.
     let sb = Sandbox::new();
     let long = sb.cmd().arg("--version").output().unwrap();
     let long = String::from_utf8_lossy(&long.stdout).into_owned();
     assert!(long.starts_with("sealmail "), "{long}");
     assert!(long.contains("OpenSSL 3."), "{long}");
-    assert!(long.contains("(built in)"), "{long}");
+    let built_in = cfg!(feature = "vendored-openssl");
+    assert!(
+        long.contains(if built_in {
+            "(built in)"
+        } else {
+            "(system library)"
+        }),
+        "{long}"
+    );
     let short = sb.cmd().arg("-V").output().unwrap();
     assert_eq!(String::from_utf8_lossy(&short.stdout).lines().count(), 1);
 }

@@ -1,8 +1,6 @@
 //! sealmail's integration tests: one test binary that runs the real `sealmail` program in a
 //! temporary `SEALMAIL_HOME`, next to the real peers (gpg, rnp, sq, neomutt).
 //!
-//! - `agent`: commands run by the agent's workers behave as in their own process; the agent's
-//!   life (started by the first command, replaced by a new program, ended with its home);
 //! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
 //! - `corpora`: the research corpora in ../shared (attack mails; skipped with a notice when
 //!   ../shared is absent);
@@ -10,8 +8,9 @@
 //!   the password generator, and the leak audit measured on a labelled mailbox;
 //! - `hardening`: the bad-input table of docs/SECURITY.md, one row each;
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
-//! - `keys`: WKD and VKS lookups against a real HTTPS server on 127.0.0.1:443 (names in
-//!   /etc/hosts), acceptance and verification, refresh, Autocrypt, --from-gpg, contractors;
+//! - `keys`: WKD and VKS lookups against a real HTTPS server on a free loopback port (the test
+//!   names reach it through `[network] resolve`), acceptance and verification, refresh,
+//!   Autocrypt, --from-gpg, contractors;
 //! - `thunderbird`: Thunderbird's own OpenPGP test mails and the verdicts its tests assert;
 //! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux;
 //! - `scale`: a 256 MB attachment composed in bounded memory; batch decryption of Maildir and
@@ -21,7 +20,6 @@
 
 mod common;
 
-mod agent;
 mod cli;
 mod corpora;
 mod credential;

@@ -137,7 +137,6 @@ pub fn verdict_line(r: &Report) -> String {
 /// `--maildir` / `--mbox`: every message, in parallel.
 fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
     use sealmail::read::batch::{self, Work};
-    crate::tune_allocator_for_batch();
     let jobs = args.jobs.unwrap_or_else(|| {
         std::thread::available_parallelism()
             .map(|n| n.get())

@@ -1,6 +1,5 @@
 //! Argument parsing and dispatch. One file per command; `output.rs` renders data and errors.
 
-pub mod agent;
 mod audit;
 mod compose;
 mod config;
@@ -17,7 +16,6 @@ mod secret;
 mod send;
 mod sendmail;
 mod tty;
-pub mod wire;
 
 use std::path::PathBuf;
 
@@ -140,19 +138,13 @@ impl Env {
         Ok(n)
     }
 
-    /// Looks a key up on the network ([`sealmail::keys::lookup::fetch`]), with OpenSSL made
-    /// ready for TLS first: its error texts, so that a TLS failure says what went wrong, and
-    /// the name table certificate checks need (both are skipped at start-up:
-    /// `src/openssl_startup.rs`).
+    /// Looks a key up on the network ([`sealmail::keys::lookup::fetch`]).
     pub fn fetch_key(
         &self,
         email: &str,
         net: &sealmail::keys::lookup::NetConfig,
         for_refresh: bool,
     ) -> Result<sealmail::keys::lookup::Found, sealmail::keys::lookup::LookupError> {
-        if !net.offline {
-            crate::openssl_startup::prepare_for_tls();
-        }
         sealmail::keys::lookup::fetch(email, net, &self.ctx, for_refresh)
     }
 
@@ -226,16 +218,13 @@ pub fn main(args: Vec<std::ffi::OsString>) -> u8 {
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 fn run_cli(args: Vec<std::ffi::OsString>) -> u8 {
-    let cli = match parse_hot(&args) {
-        Some(cli) => cli,
-        None => match parse_full(&args) {
-            Ok(cli) => cli,
-            // Help, version or a mistake: clap prints it (to stdout or stderr) with its code.
-            Err(e) => {
-                let _ = e.print();
-                return e.exit_code() as u8;
-            }
-        },
+    let cli = match parse(&args) {
+        Ok(cli) => cli,
+        // Help, version or a mistake: clap prints it (to stdout or stderr) with its code.
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code() as u8;
+        }
     };
     // These two need no home.
     match &cli.command {
@@ -264,62 +253,33 @@ fn run_cli(args: Vec<std::ffi::OsString>) -> u8 {
         }
         _ => {}
     }
-    let result = Env::new(&cli).and_then(|env| {
-        sealmail::sigcache::load(env.home.root());
-        let r = run_command(cli.command, &env);
-        // Remembering checks is an optimisation: a failure to write them changes nothing.
-        let _ = sealmail::sigcache::save(env.home.root());
-        r
-    });
+    let result = Env::new(&cli).and_then(|env| run_command(cli.command, &env));
     match result {
         Ok(()) => 0,
         Err(f) => f.report(),
     }
 }
 
-/// The whole command tree parses `args` (everything [`parse_hot`] leaves).
-fn parse_full(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+/// Parses the command line.
+fn parse(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
-    // `--version` also names the OpenSSL compiled in (its fixes come with a new build);
-    // `-V` stays one line.
+    // `--version` also names the OpenSSL in use, and whether it is the system's (updated by
+    // the distribution) or built in (updated only with a new sealmail build); `-V` stays one
+    // line.
     let long = format!(
-        "{}\n{} (built in)",
+        "{}\n{} ({})",
         env!("CARGO_PKG_VERSION"),
-        sealmail::crypto_library()
+        sealmail::crypto_library(),
+        if sealmail::CRYPTO_LIBRARY_BUILT_IN {
+            "built in"
+        } else {
+            "system library"
+        }
     );
     let matches = Cli::command()
         .long_version(Box::leak(long.into_boxed_str()) as &str)
         .try_get_matches_from(args)?;
     Cli::from_arg_matches(&matches)
-}
-
-/// The subcommand `name`, built on its own, when it is one of the commands a mail program, a
-/// script or cron runs many times: the same derive, so the same arguments as in the full tree.
-fn hot_subcommand(name: &str) -> Option<clap::Command> {
-    use clap::Command as C;
-    Some(match name {
-        "compose" => compose::ComposeArgs::augment_args(C::new("compose")),
-        "decrypt" => decrypt::DecryptArgs::augment_args(C::new("decrypt")),
-        "send" => send::SendArgs::augment_args(C::new("send")),
-        "sendmail" => sendmail::SendmailArgs::augment_args(C::new("sendmail")),
-        _ => return None,
-    })
-}
-
-/// The command line of a command [`hot_subcommand`] builds, parsed without building the rest of
-/// the tree.
-///
-/// clap's derive builds every subcommand's arguments before it parses a line (about 0.2 ms of a
-/// 4 ms compose). Here the root holds the global options and the one subcommand named. Any
-/// other line, and any line this does not parse (help, version, a mistake), returns `None`:
-/// the full tree then parses it and prints exactly what it always did.
-fn parse_hot(args: &[std::ffi::OsString]) -> Option<Cli> {
-    use clap::FromArgMatches;
-    let name = wire::subcommand_name(args)?;
-    let root =
-        Globals::augment_args(clap::Command::new("sealmail")).subcommand(hot_subcommand(name)?);
-    let matches = root.try_get_matches_from(args).ok()?;
-    Cli::from_arg_matches(&matches).ok()
 }
 
 fn run_command(command: Command, env: &Env) -> Result<(), Failure> {
@@ -338,149 +298,5 @@ fn run_command(command: Command, env: &Env) -> Result<(), Failure> {
         Command::Password(a) => password::run(a, env),
         Command::Audit(a) => audit::run(a, env),
         Command::Completions { .. } | Command::Man => Ok(()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
-
-    fn args(line: &[&str]) -> Vec<std::ffi::OsString> {
-        std::iter::once("sealmail")
-            .chain(line.iter().copied())
-            .map(Into::into)
-            .collect()
-    }
-
-    /// Each argument as clap describes it once built (propagated global options included;
-    /// help and version are left out: asking for them goes through the full tree).
-    fn described(root: &mut clap::Command, name: &str) -> Vec<String> {
-        root.build();
-        let mut v: Vec<String> = root
-            .find_subcommand(name)
-            .unwrap()
-            .get_arguments()
-            .filter(|a| a.get_id() != "version" && a.get_id() != "help")
-            .map(|a| format!("{a:?}"))
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn the_launcher_finds_the_default_home_where_the_library_does() {
-        assert_eq!(wire::default_home(), sealmail::Home::default_path().ok());
-    }
-
-    #[test]
-    fn a_hot_subcommand_built_alone_has_the_arguments_of_the_full_tree() {
-        for name in ["compose", "decrypt", "send", "sendmail"] {
-            let mut alone = Globals::augment_args(clap::Command::new("sealmail"))
-                .subcommand(hot_subcommand(name).unwrap());
-            let mut full = Cli::command();
-            let (a, f) = (described(&mut alone, name), described(&mut full, name));
-            assert!(a.len() > 3, "{name}: {a:?}");
-            assert_eq!(a, f, "{name}");
-        }
-        assert!(hot_subcommand("key").is_none());
-    }
-
-    #[test]
-    fn a_hot_line_parses_as_the_full_tree_parses_it_and_others_go_to_the_full_tree() {
-        let same = [
-            &[
-                "compose",
-                "--from",
-                "a@example.org",
-                "--to",
-                "b@example.org,c@example.org",
-                "--cc",
-                "d@example.org",
-                "--subject",
-                "x y",
-                "--body-file",
-                "n.txt",
-                "--attach",
-                "a.bin",
-                "--attach",
-                "b.bin",
-                "-o",
-                "out.eml",
-            ][..],
-            &[
-                "--home",
-                "/tmp/h",
-                "--json",
-                "compose",
-                "--to",
-                "b@example.org",
-                "--sign-only",
-            ],
-            &[
-                "compose",
-                "--home=/tmp/h",
-                "--to",
-                "b@example.org",
-                "--passphrase-fd",
-                "3",
-            ],
-            &[
-                "decrypt",
-                "mail.eml",
-                "--attachments",
-                "att",
-                "--require-signature",
-            ],
-            &[
-                "decrypt",
-                "--maildir",
-                "Mail",
-                "--output",
-                "out",
-                "--jobs",
-                "2",
-                "--quiet",
-                "--json",
-            ],
-            &["decrypt", "-"],
-            &[
-                "send",
-                "--to",
-                "b@example.org",
-                "--subject",
-                "s",
-                "--dry-run",
-            ],
-            &[
-                "sendmail",
-                "-t",
-                "-oi",
-                "-oem",
-                "-f",
-                "a@example.org",
-                "--",
-                "b@example.org",
-            ],
-            &["--passphrase-fd", "0", "sendmail", "-i", "b@example.org"],
-        ];
-        for line in same {
-            let hot = parse_hot(&args(line)).unwrap_or_else(|| panic!("{line:?}"));
-            let full = Cli::try_parse_from(args(line)).unwrap();
-            assert_eq!(format!("{hot:?}"), format!("{full:?}"), "{line:?}");
-        }
-        let elsewhere = [
-            &["compose", "--help"][..],
-            &["compose", "-V"],
-            &["--version"],
-            &["compose", "--bogus"],
-            &["decrypt", "a.eml", "--maildir", "M"],
-            &["key", "list"],
-            &["--home", "compose", "key", "list"],
-            &[],
-        ];
-        for line in elsewhere {
-            assert!(parse_hot(&args(line)).is_none(), "{line:?}");
-        }
     }
 }

@@ -82,12 +82,9 @@ pub fn passphrase(words: usize) -> Result<zeroize::Zeroizing<String>, PasswordEr
     passphrase_any(words)
 }
 
-/// The EFF long word list, a word per line (written by build.rs from `diceware_wordlists`).
-const EFF_LONG: &str = include_str!(concat!(env!("OUT_DIR"), "/eff_long.txt"));
-
-/// The words of the EFF long list.
-fn eff_long() -> Vec<&'static str> {
-    EFF_LONG.lines().collect()
+/// The words of the EFF long list (from `diceware_wordlists`).
+fn eff_long() -> &'static [&'static str] {
+    diceware_wordlists::Wordlist::EffLong.get_list()
 }
 
 /// A passphrase of `n` words without the minimum (the vault's 6 words go through the policy of
@@ -106,7 +103,7 @@ pub(crate) fn passphrase_any(n: usize) -> Result<zeroize::Zeroizing<String>, Pas
 
 /// Bits of entropy of a passphrase of `words` words.
 pub fn word_entropy(words: usize) -> f64 {
-    words as f64 * (EFF_LONG.lines().count() as f64).log2()
+    words as f64 * (eff_long().len() as f64).log2()
 }
 
 #[cfg(test)]

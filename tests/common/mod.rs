@@ -105,17 +105,6 @@ impl Sandbox {
     }
 }
 
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        // The home's agent (src/cli/agent.rs) may be starting as the folder is deleted; it
-        // could then make its socket in the emptied folder and keep the folder. End it first.
-        let pattern = format!("--agent-serve {}", self.home().display());
-        let _ = std::process::Command::new("pkill")
-            .args(["-KILL", "-f", "--", &pattern])
-            .status();
-    }
-}
-
 /// Panics with an install hint when a peer program is missing: interop is proven with the
 /// real programs, never skipped.
 pub fn require(prog: &str) {
@@ -256,9 +245,7 @@ pub fn sealmail_std() -> Command {
     Command::cargo_bin("sealmail").unwrap()
 }
 
-/// Peak resident memory (KiB) of `sealmail ARGS` in `sb`, measured by GNU time. The command
-/// runs without the agent, in the process GNU time watches (the launcher executes the engine
-/// in its place).
+/// Peak resident memory (KiB) of `sealmail ARGS` in `sb`, measured by GNU time.
 pub fn peak_rss_kib(sb: &Sandbox, args: &[&str]) -> (u64, std::process::ExitStatus) {
     require("/usr/bin/time");
     let bin = assert_cmd::cargo::cargo_bin("sealmail");
@@ -269,7 +256,6 @@ pub fn peak_rss_kib(sb: &Sandbox, args: &[&str]) -> (u64, std::process::ExitStat
         .env("SEALMAIL_HOME", sb.home())
         .env("SEALMAIL_OFFLINE", "1")
         .env("SEALMAIL_NO_KEYRING", "1")
-        .env("SEALMAIL_NO_AGENT", "1")
         .stdout(std::process::Stdio::null())
         .output()
         .unwrap();
