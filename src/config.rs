@@ -188,6 +188,8 @@ impl Config {
 
     /// Parses and checks config text; `path` names it in errors.
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        // The parser's message only: its full text quotes the offending line, which may hold
+        // a password someone wrote into the file.
         let cfg: Config = toml::from_str(text).map_err(|e| ConfigError::Syntax {
             path: path.to_path_buf(),
             reason: e.message().to_string(),

@@ -19,8 +19,20 @@ pub type Secret = Zeroizing<String>;
 #[non_exhaustive]
 pub enum SecretError {
     /// The OS keyring could not be used.
-    #[error("the OS keyring is not available: {0}")]
-    Keyring(String),
+    #[error("the OS keyring is not available")]
+    Keyring(#[source] keyring::Error),
+    /// The OS keyring is turned off (`SEALMAIL_NO_KEYRING`).
+    #[error("the OS keyring is turned off (SEALMAIL_NO_KEYRING is set)")]
+    KeyringOff,
+    /// A `*_command` could not be started.
+    #[error("the password command `{command}` could not be started")]
+    CommandStart {
+        /// The command as configured.
+        command: String,
+        /// What the OS said.
+        #[source]
+        source: std::io::Error,
+    },
     /// A `*_command` failed.
     #[error("the password command `{command}` failed: {reason}")]
     Command {
@@ -42,7 +54,8 @@ impl SecretError {
     pub fn hint(&self) -> Option<String> {
         Some(match self {
             SecretError::Keyring(_) => "start a Secret Service (e.g. gnome-keyring) or set password_command in config.toml".into(),
-            SecretError::Command { .. } => "run the command yourself to see why; it must print the password on its first line".into(),
+            SecretError::KeyringOff => "unset SEALMAIL_NO_KEYRING, or set password_command in config.toml".into(),
+            SecretError::Command { .. } | SecretError::CommandStart { .. } => "run the command yourself to see why; it must print the password on its first line".into(),
             SecretError::NotFound { .. } => "store it: sealmail secret set smtp   (or set [smtp] password_command in config.toml)".into(),
         })
     }
@@ -82,20 +95,17 @@ pub fn keyring_get(account: &str) -> Result<Option<Secret>, SecretError> {
         Err(keyring::Error::NoStorageAccess(_)) | Err(keyring::Error::PlatformFailure(_)) => {
             Ok(None)
         }
-        Err(e) => Err(SecretError::Keyring(e.to_string())),
+        Err(e) => Err(SecretError::Keyring(e)),
     }
 }
 
 /// Stores a secret in the OS keyring.
 pub fn keyring_set(account: &str, value: &str) -> Result<(), SecretError> {
     if keyring_disabled() {
-        return Err(SecretError::Keyring("SEALMAIL_NO_KEYRING is set".into()));
+        return Err(SecretError::KeyringOff);
     }
-    let entry =
-        keyring::Entry::new(SERVICE, account).map_err(|e| SecretError::Keyring(e.to_string()))?;
-    entry
-        .set_password(value)
-        .map_err(|e| SecretError::Keyring(e.to_string()))
+    let entry = keyring::Entry::new(SERVICE, account).map_err(SecretError::Keyring)?;
+    entry.set_password(value).map_err(SecretError::Keyring)
 }
 
 /// Runs a `*_command` with `sh -c` and returns the first line of its output.
@@ -110,7 +120,10 @@ pub fn run_command(command: &str) -> Result<Secret, SecretError> {
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|source| SecretError::CommandStart {
+            command: command.to_string(),
+            source,
+        })?;
     let stdout = Zeroizing::new(out.stdout);
     if !out.status.success() {
         return Err(fail(format!("it exited with {}", out.status)));

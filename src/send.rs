@@ -42,7 +42,7 @@ pub fn prepare(
     let stage = || {
         outbox
             .stage()
-            .map_err(|e| ComposeError::Io(std::io::Error::other(e.to_string())))
+            .map_err(|e| ComposeError::Io(std::io::Error::other(e)))
     };
     let all: Vec<&Mailbox> = draft.to.iter().chain(&draft.cc).chain(&draft.bcc).collect();
     check_recipients(draft, &all, keyring, ctx)?;

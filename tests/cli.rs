@@ -807,3 +807,33 @@ fn a_relative_home_lists_its_keys() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn a_typed_error_prints_its_causes_as_because_lines() {
+    // Issue 18: typed errors keep their source, and the CLI prints it.
+    let sb = Sandbox::new();
+    std::fs::create_dir_all(sb.home()).unwrap();
+    std::fs::write(
+        sb.home().join("config.toml"),
+        "[network]\nca_file = \"/nonexistent/ca.pem\"\n",
+    )
+    .unwrap();
+    let out = sb
+        .cmd()
+        .env_remove("SEALMAIL_OFFLINE")
+        .args(["key", "fetch", "someone@example.org"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines[0], "error: cannot set up HTTPS: cannot read /nonexistent/ca.pem",
+        "{err}"
+    );
+    assert!(
+        lines[1].starts_with("  because: No such file or directory"),
+        "{err}"
+    );
+    assert!(lines[2].starts_with("hint: "), "{err}");
+}

@@ -40,13 +40,6 @@ pub enum ContractorCommand {
     },
 }
 
-impl From<sealmail::contractors::ContractorError> for Failure {
-    fn from(e: sealmail::contractors::ContractorError) -> Self {
-        let hint = e.hint().unwrap_or_default();
-        Failure::new(e.to_string()).hint(hint)
-    }
-}
-
 /// The contractor with the state of their keys.
 fn view(env: &Env, c: &Contractor) -> Result<Value, Failure> {
     let ring = env.keyring()?;

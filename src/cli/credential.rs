@@ -62,13 +62,6 @@ pub struct SendArgs {
     yes: bool,
 }
 
-impl From<CredentialError> for Failure {
-    fn from(e: CredentialError) -> Self {
-        let hint = e.hint().unwrap_or_default();
-        Failure::new(e.to_string()).hint(hint)
-    }
-}
-
 fn fields(args: &SendArgs) -> Result<Credential, Failure> {
     let mut c = Credential {
         note: args.note.clone(),
@@ -105,7 +98,7 @@ fn fields(args: &SendArgs) -> Result<Credential, Failure> {
         c.push(name, value)?;
     }
     for name in &args.generate {
-        let p = password::generate(20, true).map_err(|e| Failure::new(e.to_string()))?;
+        let p = password::generate(20, true).map_err(|e| Failure::from_error(&e))?;
         c.push(name, p)?;
     }
     if c.fields.is_empty() {

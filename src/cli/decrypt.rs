@@ -375,7 +375,7 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
         );
     }
     if env.json {
-        let mut v = serde_json::to_value(&report).map_err(|e| Failure::new(e.to_string()))?;
+        let mut v = serde_json::to_value(&report).map_err(|e| Failure::from_error(&e))?;
         if let Some(c) = &credential {
             let fields: serde_json::Map<String, serde_json::Value> = c
                 .fields

@@ -21,6 +21,13 @@ impl Failure {
         }
     }
 
+    /// A failure from any error: its text, and its causes as `because:` lines.
+    pub fn from_error(e: &dyn std::error::Error) -> Self {
+        let mut f = Failure::new(e.to_string());
+        f.causes = causes_of(e);
+        f
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -53,11 +60,29 @@ impl Failure {
     }
 }
 
+/// The causes of `e`, outermost first, as `because:` lines (a cause that only repeats the
+/// text above it is left out).
+fn causes_of(e: &dyn std::error::Error) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut last = e.to_string();
+    let mut next = e.source();
+    while let Some(c) = next {
+        let text = c.to_string();
+        if !last.contains(&text) {
+            out.push(text.clone());
+        }
+        last = text;
+        next = c.source();
+    }
+    out
+}
+
 macro_rules! failure_from {
     ($($t:ty),*) => {$(
         impl From<$t> for Failure {
             fn from(e: $t) -> Self {
                 let mut f = Failure::new(e.to_string());
+                f.causes = causes_of(&e);
                 f.hint = e.hint();
                 f
             }
@@ -71,12 +96,17 @@ failure_from!(
     sealmail::config::ConfigError,
     sealmail::secrets::SecretError,
     sealmail::transport::OutboxError,
-    sealmail::keys::lookup::LookupError
+    sealmail::keys::lookup::LookupError,
+    sealmail::credential::CredentialError,
+    sealmail::contractors::ContractorError
 );
 
 impl From<sealmail::home::HomeError> for Failure {
     fn from(e: sealmail::home::HomeError) -> Self {
-        Failure::new(e.to_string()).hint("give the home with --home DIR or SEALMAIL_HOME=DIR")
+        let mut f =
+            Failure::new(e.to_string()).hint("give the home with --home DIR or SEALMAIL_HOME=DIR");
+        f.causes = causes_of(&e);
+        f
     }
 }
 
@@ -117,7 +147,7 @@ pub fn stdout_is_tty() -> bool {
 
 /// Prints JSON to stdout.
 pub fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> Result<(), Failure> {
-    let s = serde_json::to_string_pretty(v).map_err(|e| Failure::new(e.to_string()))?;
+    let s = serde_json::to_string_pretty(v).map_err(|e| Failure::from_error(&e))?;
     write_stdout(format!("{s}\n").as_bytes())
 }
 

@@ -125,7 +125,7 @@ pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
     let from = match &args.from {
         Some(f) => f
             .parse::<Mailbox>()
-            .map_err(|e| Failure::new(e.to_string()).exit(EX_USAGE))?,
+            .map_err(|e| Failure::from_error(&e).exit(EX_USAGE))?,
         None => mailboxes(header(&msg, HeaderName::From))
             .into_iter()
             .next()

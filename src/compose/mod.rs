@@ -50,8 +50,8 @@ pub enum ComposeError {
     #[error(transparent)]
     Key(#[from] KeyError),
     /// OpenPGP encryption or signing failed.
-    #[error("OpenPGP: {0}")]
-    OpenPgp(String),
+    #[error("OpenPGP encryption or signing failed")]
+    OpenPgp(#[source] anyhow::Error),
     /// Writing the output failed.
     #[error("cannot write the message: {0}")]
     Io(#[from] io::Error),
@@ -82,8 +82,8 @@ impl ComposeError {
     }
 }
 
-fn pgp_err(e: impl std::fmt::Display) -> ComposeError {
-    ComposeError::OpenPgp(e.to_string())
+fn pgp_err(e: impl Into<anyhow::Error>) -> ComposeError {
+    ComposeError::OpenPgp(e.into())
 }
 
 /// An attachment: a name, a content type and its bytes.

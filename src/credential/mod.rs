@@ -35,6 +35,17 @@ pub enum CredentialError {
         /// What is wrong.
         reason: String,
     },
+    /// A `.env` file line has a field sealmail cannot take.
+    #[error("{file}, line {line}: the field is not usable")]
+    EnvField {
+        /// The file.
+        file: String,
+        /// The line number (from 1).
+        line: usize,
+        /// Why.
+        #[source]
+        source: Box<CredentialError>,
+    },
     /// A JSON file is not a flat object of strings.
     #[error("{file}: {reason}")]
     Json {
@@ -43,12 +54,27 @@ pub enum CredentialError {
         /// What is wrong.
         reason: String,
     },
+    /// A JSON file does not parse.
+    #[error("{file} is not JSON")]
+    JsonSyntax {
+        /// The file.
+        file: String,
+        /// What the parser said.
+        #[source]
+        source: serde_json::Error,
+    },
     /// No fields at all.
     #[error("no fields: give --field NAME=?, --generate NAME or --from-file FILE")]
     NoFields,
-    /// The vault could not be built.
-    #[error("cannot build the KeePass vault: {0}")]
-    Vault(String),
+    /// The vault passphrase would be weaker than the policy.
+    #[error("a vault passphrase of {0} words is below the policy of {min}", min = vault::MIN_VAULT_WORDS)]
+    VaultPolicy(usize),
+    /// The vault passphrase could not be made.
+    #[error("cannot make the vault passphrase")]
+    VaultPassphrase(#[source] password::PasswordError),
+    /// The vault could not be written.
+    #[error("cannot build the KeePass vault")]
+    Vault(#[source] keepass::db::DatabaseSaveError),
 }
 
 impl CredentialError {
@@ -58,9 +84,10 @@ impl CredentialError {
             CredentialError::EmptyField(n) => format!("give {n} a value (at the prompt or in the file), or leave the field out"),
             CredentialError::BadName(_) => "name fields like host, username, password, db_port".into(),
             CredentialError::EnvSyntax { .. } => "write each line as KEY=value (# starts a comment)".into(),
-            CredentialError::Json { .. } => "write a flat JSON object: {\"host\": \"db1\", \"password\": \"...\"}".into(),
+            CredentialError::Json { .. } | CredentialError::JsonSyntax { .. } => "write a flat JSON object: {\"host\": \"db1\", \"password\": \"...\"}".into(),
             CredentialError::NoFields => "sealmail credential send --to E --field host=? --field username=? --generate password".into(),
-            CredentialError::Vault(_) => "send without --vault, or report this as a bug".into(),
+            CredentialError::Vault(_) | CredentialError::VaultPassphrase(_) | CredentialError::VaultPolicy(_) => "send without --vault, or report this as a bug".into(),
+            CredentialError::EnvField { source, .. } => return source.hint(),
         })
     }
 }
@@ -147,7 +174,11 @@ impl Credential {
                 v
             };
             self.push(k, Zeroizing::new(v.to_string()))
-                .map_err(|e| err(&e.to_string()))?;
+                .map_err(|e| CredentialError::EnvField {
+                    file: file.into(),
+                    line: i + 1,
+                    source: Box::new(e),
+                })?;
         }
         Ok(())
     }
@@ -158,7 +189,11 @@ impl Credential {
             file: file.into(),
             reason,
         };
-        let v: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|source| CredentialError::JsonSyntax {
+                file: file.into(),
+                source,
+            })?;
         let obj = v
             .as_object()
             .ok_or_else(|| err("not a JSON object".into()))?;

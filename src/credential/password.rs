@@ -19,8 +19,8 @@ pub enum PasswordError {
     #[error("{0} is below the minimum of {1}")]
     TooShort(String, usize),
     /// The OS random source failed.
-    #[error("the OS random source failed: {0}")]
-    Random(String),
+    #[error("the OS random source failed")]
+    Random(#[source] getrandom::Error),
 }
 
 /// A uniform random number below `n`, by rejection sampling over bytes.
@@ -29,7 +29,7 @@ fn below(n: usize) -> Result<usize, PasswordError> {
     let limit = 65536 - (65536 % n);
     loop {
         let mut b = [0u8; 2];
-        getrandom::fill(&mut b).map_err(|e| PasswordError::Random(e.to_string()))?;
+        getrandom::fill(&mut b).map_err(PasswordError::Random)?;
         let x = u16::from_le_bytes(b) as usize;
         if x < limit {
             return Ok(x % n);

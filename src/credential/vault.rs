@@ -14,11 +14,9 @@ pub const MIN_VAULT_WORDS: usize = 6;
 /// A new vault passphrase of `words` EFF words (at least [`MIN_VAULT_WORDS`]).
 pub fn vault_passphrase(words: usize) -> Result<Zeroizing<String>, CredentialError> {
     if words < MIN_VAULT_WORDS {
-        return Err(CredentialError::Vault(format!(
-            "a vault passphrase of {words} words is below the policy of {MIN_VAULT_WORDS}"
-        )));
+        return Err(CredentialError::VaultPolicy(words));
     }
-    super::password::passphrase_any(words).map_err(|e| CredentialError::Vault(e.to_string()))
+    super::password::passphrase_any(words).map_err(CredentialError::VaultPassphrase)
 }
 
 /// Builds the KDBX4 file: one entry titled `title`; `username`, `password` and `url`/`host`
@@ -66,6 +64,6 @@ pub fn build(
     }
     let mut out = Zeroizing::new(Vec::new());
     db.save(&mut *out, DatabaseKey::new().with_password(passphrase))
-        .map_err(|e| CredentialError::Vault(e.to_string()))?;
+        .map_err(CredentialError::Vault)?;
     Ok(out)
 }

@@ -65,8 +65,14 @@ pub enum LookupError {
         tried: Vec<String>,
     },
     /// The HTTPS client could not be set up.
-    #[error("cannot set up HTTPS: {0}")]
-    Setup(String),
+    #[error("cannot set up HTTPS: {what}")]
+    Setup {
+        /// What was being set up.
+        what: String,
+        /// Why it failed.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl LookupError {
@@ -77,7 +83,7 @@ impl LookupError {
             LookupError::NotFound { email, .. } => format!(
                 "ask {email} for their public key (gpg --export -a {email}) and import it: sealmail key import FILE"
             ),
-            LookupError::Setup(_) => "check [network] ca_file in config.toml".into(),
+            LookupError::Setup { .. } => "check [network] ca_file and hkps in config.toml".into(),
         })
     }
 }
@@ -91,30 +97,37 @@ pub struct Found {
     pub origin: String,
 }
 
+fn setup(what: String, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> LookupError {
+    LookupError::Setup {
+        what,
+        source: e.into(),
+    }
+}
+
 fn client(net: &NetConfig) -> Result<reqwest::Client, LookupError> {
     let mut b = reqwest::Client::builder()
         .timeout(net.timeout)
         .connect_timeout(net.timeout)
         .user_agent(concat!("sealmail/", env!("CARGO_PKG_VERSION")));
     if let Some(ca) = &net.ca_file {
-        let pem = std::fs::read(ca)
-            .map_err(|e| LookupError::Setup(format!("cannot read {}: {e}", ca.display())))?;
-        let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
-            LookupError::Setup(format!("{} is not a PEM certificate: {e}", ca.display()))
-        })?;
+        let pem =
+            std::fs::read(ca).map_err(|e| setup(format!("cannot read {}", ca.display()), e))?;
+        let cert = reqwest::Certificate::from_pem(&pem)
+            .map_err(|e| setup(format!("{} is not a PEM certificate", ca.display()), e))?;
         b = b.add_root_certificate(cert);
     }
     for (host, addr) in &net.resolve {
         b = b.resolve(host, *addr);
     }
-    b.build().map_err(|e| LookupError::Setup(e.to_string()))
+    b.build()
+        .map_err(|e| setup("cannot build the HTTPS client".into(), e))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, LookupError> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| LookupError::Setup(e.to_string()))
+        .map_err(|e| setup("cannot start the network runtime".into(), e))
 }
 
 /// Keeps only the user IDs of `cert` that carry `email`; `None` when there is none.
@@ -237,8 +250,12 @@ pub fn fetch(
 
     // 3. HKPS.
     if let Some(hkps) = &net.hkps {
-        let ks = sequoia_net::KeyServer::with_client(hkps, client.clone())
-            .map_err(|e| LookupError::Setup(format!("[network] hkps = {hkps:?}: {e}")))?;
+        let ks = sequoia_net::KeyServer::with_client(hkps, client.clone()).map_err(|e| {
+            setup(
+                format!("[network] hkps = {hkps:?}"),
+                Box::<dyn std::error::Error + Send + Sync>::from(e),
+            )
+        })?;
         let uid = openpgp::packet::UserID::from(format!("<{email}>"));
         match rt.block_on(ks.search(uid)) {
             Ok(certs) => match judge(certs, &email, ctx, for_refresh) {
@@ -259,9 +276,12 @@ pub fn fetch(
 /// Fetches the WKD body for `email` (sequoia-net builds the URLs).
 async fn wkd_get(client: &reqwest::Client, email: &str) -> Result<Vec<u8>, String> {
     use sequoia_net::wkd::{Url, Variant};
-    let url = Url::from(email).map_err(|e| e.to_string())?;
-    let advanced = url.to_url(Variant::Advanced).map_err(|e| e.to_string())?;
-    let direct = url.to_url(Variant::Direct).map_err(|e| e.to_string())?;
+    // The reasons go into the list of what each source said (LookupError::NotFound).
+    let url = Url::from(email).map_err(|e| format!("{e:#}"))?;
+    let advanced = url
+        .to_url(Variant::Advanced)
+        .map_err(|e| format!("{e:#}"))?;
+    let direct = url.to_url(Variant::Direct).map_err(|e| format!("{e:#}"))?;
     let res = match client.get(advanced).send().await {
         Ok(r) => r,
         // No such host (or nothing listening): the direct method.
@@ -357,9 +377,9 @@ pub fn publish_wkd(
         {
             continue;
         }
-        let url = sequoia_net::wkd::Url::from(&email).map_err(|e| e.to_string())?;
+        let url = sequoia_net::wkd::Url::from(&email).map_err(|e| format!("{e:#}"))?;
         for v in [Variant::Advanced, Variant::Direct] {
-            written.push(dir.join(url.to_file_path(v).map_err(|e| e.to_string())?));
+            written.push(dir.join(url.to_file_path(v).map_err(|e| format!("{e:#}"))?));
         }
     }
     // Policy files (empty: the defaults), which clients probe for.

@@ -60,8 +60,8 @@ pub enum KeyError {
         fingerprint: String,
     },
     /// The key store on disk failed.
-    #[error("key store: {0}")]
-    Store(String),
+    #[error("the key store failed")]
+    Store(#[source] anyhow::Error),
     /// Reading or writing a key file failed.
     #[error("key store: {0}")]
     Io(#[from] std::io::Error),
@@ -89,8 +89,8 @@ impl KeyError {
     }
 }
 
-pub(crate) fn store_err(e: impl std::fmt::Display) -> KeyError {
-    KeyError::Store(e.to_string())
+pub(crate) fn store_err(e: impl Into<anyhow::Error>) -> KeyError {
+    KeyError::Store(e.into())
 }
 
 /// Normalizes an e-mail address for comparison (trimmed, lower-case).

@@ -109,7 +109,8 @@ pub fn encryption_keys<'a>(
 pub fn check_encryptable(cert: &Cert, ctx: &Context) -> Result<(), KeyProblem> {
     let vc = cert
         .with_policy(ctx.policy(), ctx.time())
-        .map_err(|e| KeyProblem::Invalid(e.to_string()))?;
+        // A reason in a list of recipients' problems: the whole chain, as text.
+        .map_err(|e| KeyProblem::Invalid(format!("{e:#}")))?;
     if let RevocationStatus::Revoked(_) = vc.revocation_status() {
         return Err(KeyProblem::Revoked);
     }

@@ -164,7 +164,10 @@ pub fn run(
                                 let r = failed(
                                     p.display().to_string(),
                                     None,
-                                    &format!("cannot read: {e}"),
+                                    &ReadError::Input {
+                                        path: p.clone(),
+                                        source: e,
+                                    },
                                 );
                                 let _ = tx.send((r, Vec::new()));
                                 continue;
@@ -201,21 +204,36 @@ pub fn run(
     }
 }
 
-fn failed(file: String, offset: Option<u64>, e: &str) -> ItemResult {
+/// `e` and its causes on one line, as a batch reports it.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut next = e.source();
+    while let Some(c) = next {
+        let t = c.to_string();
+        if !text.contains(&t) {
+            text.push_str(": ");
+            text.push_str(&t);
+        }
+        next = c.source();
+    }
+    text
+}
+
+fn failed(file: String, offset: Option<u64>, e: &ReadError) -> ItemResult {
     ItemResult {
         file,
         offset,
         from: String::new(),
         subject: String::new(),
         encrypted: false,
-        integrity: if e.contains("integrity") {
+        integrity: if matches!(e, ReadError::Integrity) {
             "failed".into()
         } else {
             "none".into()
         },
         signature: "missing".into(),
         matches_from: false,
-        error: Some(e.to_string()),
+        error: Some(with_causes(e)),
     }
 }
 
@@ -251,6 +269,6 @@ fn one(
                 copy,
             )
         }
-        Err(e) => (failed(file, offset, &e.to_string()), Vec::new()),
+        Err(e) => (failed(file, offset, &e), Vec::new()),
     }
 }

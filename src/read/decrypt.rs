@@ -410,7 +410,7 @@ pub fn decrypt_to(
                 return Err(ReadError::Limit(format!("not decrypted: {l}")));
             }
             if format!("{e:#}").contains(LIBRARY_FAILED) {
-                return Err(ReadError::Malformed(format!("{e:#}")));
+                return Err(ReadError::Damaged(e));
             }
             if format!("{e:#}").contains("decompression bomb") {
                 return Err(ReadError::Limit(format!("not decrypted: {e:#}")));
@@ -432,7 +432,7 @@ pub fn decrypt_to(
                     recipients: st.recipients.join(", "),
                 })
             } else {
-                Err(ReadError::Malformed(format!("{e:#}")))
+                Err(ReadError::Damaged(e))
             }
         }
     }
@@ -511,6 +511,6 @@ pub fn verify_inline(
     });
     match r {
         Ok(text) => Ok((text, st.sigs)),
-        Err(e) => Err(ReadError::Malformed(format!("{e:#}"))),
+        Err(e) => Err(ReadError::Damaged(e)),
     }
 }

@@ -39,6 +39,13 @@ pub enum ReadError {
     /// The message carries OpenPGP data that is damaged (bad armor, truncated packets).
     #[error("the OpenPGP data in the message is damaged: {0}")]
     Malformed(String),
+    /// The OpenPGP library found the data damaged before any of it was decrypted; the cause
+    /// is its own error.
+    #[error("the OpenPGP data in the message is damaged")]
+    Damaged(#[source] anyhow::Error),
+    /// The message could not be read to its end.
+    #[error("cannot read the message")]
+    Read(#[source] std::io::Error),
     /// None of the own secret keys can decrypt the message.
     #[error("the message is not encrypted to any of your keys (it is for {recipients})")]
     NoKey {
@@ -91,7 +98,7 @@ impl ReadError {
             ReadError::Empty | ReadError::NotMail => {
                 "give a whole message as saved by your mail client (.eml, with headers): sealmail decrypt FILE.eml".into()
             }
-            ReadError::Malformed(_) => {
+            ReadError::Malformed(_) | ReadError::Damaged(_) => {
                 "the message was damaged in transit; ask the sender to send it again".into()
             }
             ReadError::NoKey { .. } => {
@@ -107,7 +114,7 @@ impl ReadError {
             ReadError::Limit(_) => "this is not a normal mail; if you trust it, raise the limit in config.toml ([limits]) or inspect it with other tools".into(),
             ReadError::Key(k) => return k.hint(),
             ReadError::Write { .. } => "choose a writable folder for --attachments".into(),
-            ReadError::Input { .. } => "check the file name and that you may read it".into(),
+            ReadError::Input { .. } | ReadError::Read(_) => "check the file name and that you may read it".into(),
         })
     }
 }

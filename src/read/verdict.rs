@@ -599,9 +599,13 @@ fn encrypted_root(
         .ok_or_else(|| ReadError::Malformed("the encrypted part is missing".into()))?;
     let d = match decrypt::decrypt(&data, keys) {
         Ok(d) => d,
-        Err(ReadError::Malformed(why))
+        Err(e @ (ReadError::Malformed(_) | ReadError::Damaged(_)))
             if !String::from_utf8_lossy(&data).contains(PGP_MSG_BEGIN) =>
         {
+            let why = match e {
+                ReadError::Damaged(e) => format!("{e:#}"),
+                e => e.to_string(),
+            };
             // Labelled as encrypted, but holds no OpenPGP message (e.g. a signed git commit
             // dressed up as mail): show it as what it is, unprotected, and check nothing.
             report.warnings.push(format!(

@@ -76,7 +76,7 @@ pub(crate) fn read_head<R: BufRead>(r: &mut R, l: &Limits) -> Result<Option<Vec<
     let mut line = Vec::new();
     let mut first = true;
     loop {
-        let n = read_line_limited(r, &mut line, l.max_header_line + 2).map_err(read_err)?;
+        let n = read_line_limited(r, &mut line, l.max_header_line + 2).map_err(ReadError::Read)?;
         if n == 0 {
             return Ok(Some(head));
         }
@@ -100,10 +100,6 @@ pub(crate) fn read_head<R: BufRead>(r: &mut R, l: &Limits) -> Result<Option<Vec<
             return Ok(None);
         }
     }
-}
-
-fn read_err(e: io::Error) -> ReadError {
-    ReadError::Malformed(format!("cannot read the message: {e}"))
 }
 
 /// Moves `r` (just after the outer header section of a `multipart/encrypted` message with
