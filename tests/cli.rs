@@ -837,3 +837,44 @@ fn a_typed_error_prints_its_causes_as_because_lines() {
     );
     assert!(lines[2].starts_with("hint: "), "{err}");
 }
+
+/// The processes whose command line or environment names `needle`.
+fn processes_naming(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() {
+            continue;
+        }
+        for what in ["cmdline", "environ"] {
+            let text = std::fs::read(e.path().join(what)).unwrap_or_default();
+            if String::from_utf8_lossy(&text).contains(needle) {
+                found.push(format!(
+                    "{pid}: {}",
+                    String::from_utf8_lossy(&text).replace('\0', " ")
+                ));
+                break;
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_process_outlives_the_command_that_started_it() {
+    // Issue 18: sealmail is one program again; nothing it starts keeps running.
+    let alice = alice_home();
+    let mail = alice.compose(&["--from", ALICE, "--to", BOB, "--subject", "x"], "hello\n");
+    let bob = bob_home();
+    bob.decrypt_json(&mail);
+    let file = bob.path("in.eml");
+    std::fs::write(&file, &mail).unwrap();
+    bob.cmd().arg("decrypt").arg(&file).assert().success();
+    for sb in [&alice, &bob] {
+        let home = sb.home().display().to_string();
+        assert_eq!(processes_naming(&home), Vec::<String>::new(), "{home}");
+    }
+    assert!(!alice.home().join("agent.socket").exists());
+}

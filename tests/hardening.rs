@@ -304,3 +304,68 @@ fn fuzzer_found_inputs_are_refused_cleanly() {
         assert!(err.contains("damaged"), "{f} streamed: {err}");
     }
 }
+
+/// A mail whose PKESK, encrypted to Bob's RSA subkey with his public key only, holds an empty
+/// session-key plaintext, followed by a SEIPD packet of noise.
+fn empty_session_key_mail() -> Vec<u8> {
+    use openpgp::crypto::SessionKey;
+    use openpgp::packet::PKESK;
+    use openpgp::policy::StandardPolicy;
+    use openpgp::serialize::Marshal;
+    let cert = sealmail::keys::parse_certs(&std::fs::read(key(BOB_PUB)).unwrap(), "b")
+        .unwrap()
+        .remove(0);
+    let p = StandardPolicy::new();
+    let vc = cert.with_policy(&p, None).unwrap();
+    let subkey = vc
+        .keys()
+        .for_transport_encryption()
+        .next()
+        .unwrap()
+        .key()
+        .clone();
+    let ciphertext = subkey.encrypt(&SessionKey::from(Vec::new())).unwrap();
+    let pkesk =
+        openpgp::packet::pkesk::PKESK3::new(Some(subkey.keyid()), subkey.pk_algo(), ciphertext)
+            .unwrap();
+    let mut bin = Vec::new();
+    openpgp::Packet::from(PKESK::from(pkesk))
+        .serialize(&mut bin)
+        .unwrap();
+    // SEIPD v1: tag 18, length 100, version 1, 99 octets of noise.
+    bin.extend_from_slice(&[0xd2, 100, 1]);
+    bin.extend((0..99u32).map(|i| (i * 37 % 251) as u8));
+    let mut w = openpgp::armor::Writer::new(Vec::new(), openpgp::armor::Kind::Message).unwrap();
+    w.write_all(&bin).unwrap();
+    let armored = String::from_utf8(w.finalize().unwrap()).unwrap();
+    pgp_mime_envelope(ALICE, BOB, &armored)
+}
+
+#[test]
+fn an_empty_session_key_plaintext_is_refused_not_a_crash() {
+    // Issue 18: sequoia-openpgp 2.4.2 indexes the first octet of a decrypted session-key
+    // plaintext without checking that there is one (src/packet/pkesk.rs), so anyone with the
+    // recipient's public key can make it panic; sealmail's guard turns that into a refusal.
+    // See docs/SECURITY.md, "Reported upstream".
+    let mail = empty_session_key_mail();
+    let sb = bob();
+    for above in ["1000000000", "0"] {
+        let p = sb.path("empty-sk.eml");
+        std::fs::write(&p, &mail).unwrap();
+        let out = sb
+            .cmd()
+            .env("SEALMAIL_STREAM_ABOVE", above)
+            .arg("decrypt")
+            .arg(&p)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            !err.contains("panicked") && !err.contains("internal error"),
+            "{err}"
+        );
+        assert!(err.contains("hint:"), "{err}");
+    }
+}
