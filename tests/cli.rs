@@ -7,20 +7,6 @@ use serde_json::Value;
 
 use crate::common::*;
 
-/// Alice (sender, secret) and Bob (recipient, public) in one home.
-fn alice_home() -> Sandbox {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
-    sb
-}
-
-/// Bob's home: his secret key and Alice's certificate.
-fn bob_home() -> Sandbox {
-    let sb = Sandbox::new();
-    sb.import(&[BOB_SEC, ALICE_PUB]);
-    sb
-}
-
 #[test]
 fn key_generate_list_export_remove() {
     let sb = Sandbox::new();
@@ -41,14 +27,7 @@ fn key_generate_list_export_remove() {
     let fpr = String::from_utf8(out.stdout).unwrap().trim().to_string();
     assert_eq!(fpr.len(), 40, "prints the fingerprint: {fpr}");
 
-    let list: Value = serde_json::from_slice(
-        &sb.cmd()
-            .args(["--json", "key", "list"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let list: Value = sb.json(&["key", "list"]);
     let k = &list[0];
     assert_eq!(k["fingerprint"], fpr.as_str());
     assert_eq!(k["emails"][0], "ann@example.org");
@@ -88,14 +67,7 @@ fn key_generate_list_export_remove() {
         .success()
         .stdout(predicate::str::contains(&fpr));
     sb.cmd().args(["key", "remove", &fpr]).assert().success();
-    let list: Value = serde_json::from_slice(
-        &sb.cmd()
-            .args(["--json", "key", "list"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let list: Value = sb.json(&["key", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 0);
 }
 
@@ -109,14 +81,7 @@ fn key_import_many_per_file_and_stdin() {
         .write_stdin(both)
         .assert()
         .success();
-    let list: Value = serde_json::from_slice(
-        &sb.cmd()
-            .args(["--json", "key", "list"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let list: Value = sb.json(&["key", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 2);
     // Binary input works as well.
     let sb2 = Sandbox::new();
@@ -378,42 +343,6 @@ fn bad_input_to_decrypt() {
     }
 }
 
-/// Flips one byte inside the encrypted data of a PGP/MIME mail (keeping the armor valid).
-pub fn flip_ciphertext_byte(mail: &[u8]) -> Vec<u8> {
-    flip_ciphertext_byte_at(mail, 30)
-}
-
-/// A copy of a PGP/MIME mail with one bit changed in the OpenPGP data, `from_end` bytes
-/// before its end (1: the last byte, which in CFB mode changes the MDC alone).
-pub fn flip_ciphertext_byte_at(mail: &[u8], from_end: usize) -> Vec<u8> {
-    flip_ciphertext_byte_where(mail, |bin| bin.len() - from_end)
-}
-
-/// A copy of a PGP/MIME mail with one bit changed in the OpenPGP data, at the offset `at`
-/// picks in the binary packets.
-pub fn flip_ciphertext_byte_where(mail: &[u8], at: impl Fn(&[u8]) -> usize) -> Vec<u8> {
-    use sealmail::openpgp::armor;
-    use std::io::{Read, Write};
-    let armored = encrypted_payload(mail);
-    let mut bin = Vec::new();
-    armor::Reader::from_bytes(
-        armored.as_bytes(),
-        armor::ReaderMode::Tolerant(Some(armor::Kind::Message)),
-    )
-    .read_to_end(&mut bin)
-    .unwrap();
-    let i = at(&bin);
-    bin[i] ^= 0x01;
-    let mut w = armor::Writer::new(Vec::new(), armor::Kind::Message).unwrap();
-    w.write_all(&bin).unwrap();
-    let re = String::from_utf8(w.finalize().unwrap()).unwrap();
-    String::from_utf8_lossy(mail)
-        .replace(armored.trim_end(), re.trim_end())
-        .replace("\r\n", "\n")
-        .replace('\n', "\r\n")
-        .into_bytes()
-}
-
 #[test]
 fn compose_refuses_recipients_without_usable_keys() {
     let alice = alice_home();
@@ -625,62 +554,6 @@ fn no_signature_check_is_kept_on_disk_and_a_planted_cache_changes_nothing() {
         .write_stdin(forged.into_bytes())
         .assert()
         .code(1);
-}
-
-/// Where the encrypted data of a SEIPD packet starts (after its version octet), walking the
-/// packets before it (PKESKs; new-format headers, or old-format with a definite length).
-fn seipd_data_start(bin: &[u8]) -> usize {
-    let mut at = 0;
-    loop {
-        let ctb = bin[at];
-        let (tag, hlen, len) = if ctb & 0x40 != 0 {
-            let o = bin[at + 1] as usize;
-            match o {
-                0..=191 => (ctb & 0x3f, 2, o),
-                192..=223 => (ctb & 0x3f, 3, ((o - 192) << 8) + bin[at + 2] as usize + 192),
-                255 => (
-                    ctb & 0x3f,
-                    6,
-                    u32::from_be_bytes(bin[at + 2..at + 6].try_into().unwrap()) as usize,
-                ),
-                _ => (ctb & 0x3f, 2, 0),
-            }
-        } else {
-            let n = 1 << (ctb & 3);
-            let mut len = 0;
-            for b in &bin[at + 1..at + 1 + n] {
-                len = len << 8 | *b as usize;
-            }
-            ((ctb >> 2) & 0x0f, 1 + n, len)
-        };
-        if tag == 18 {
-            return at + hlen + 1;
-        }
-        at += hlen + len;
-    }
-}
-
-/// A copy of a PGP/MIME mail whose binary OpenPGP data `edit` changed.
-fn edit_ciphertext(mail: &[u8], edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
-    use sealmail::openpgp::armor;
-    use std::io::{Read, Write};
-    let armored = encrypted_payload(mail);
-    let mut bin = Vec::new();
-    armor::Reader::from_bytes(
-        armored.as_bytes(),
-        armor::ReaderMode::Tolerant(Some(armor::Kind::Message)),
-    )
-    .read_to_end(&mut bin)
-    .unwrap();
-    edit(&mut bin);
-    let mut w = armor::Writer::new(Vec::new(), armor::Kind::Message).unwrap();
-    w.write_all(&bin).unwrap();
-    let re = String::from_utf8(w.finalize().unwrap()).unwrap();
-    String::from_utf8_lossy(mail)
-        .replace(armored.trim_end(), re.trim_end())
-        .replace("\r\n", "\n")
-        .replace('\n', "\r\n")
-        .into_bytes()
 }
 
 #[test]

@@ -15,12 +15,6 @@ fn sender(server: &SmtpServer) -> Sandbox {
     crate::send::sender(server, "")
 }
 
-fn bob() -> Sandbox {
-    let sb = Sandbox::new();
-    sb.import(&[BOB_SEC, ALICE_PUB]);
-    sb
-}
-
 /// Every file below `dir` (up to 20 MB each) that contains `needle`.
 fn files_containing(dir: &Path, needle: &[u8], skip: &[&Path]) -> Vec<String> {
     let mut hits = Vec::new();
@@ -91,7 +85,7 @@ fn credential_mail_end_to_end_and_the_secret_stays_inside() {
     assert!(outer.contains("Subject: [...]") && !outer.contains("deploy"));
 
     // The recipient reads the fields; one field alone for a password manager.
-    let b = bob();
+    let b = bob_home();
     let j = b.decrypt_json(mail);
     assert_eq!(j["credential"]["fields"]["host"], "db1.internal.example");
     assert_eq!(j["credential"]["fields"]["username"], "deploy");
@@ -136,8 +130,7 @@ fn credential_mail_end_to_end_and_the_secret_stays_inside() {
 #[test]
 fn vault_opens_in_keepassxc_with_the_passphrase_shown_once() {
     require("keepassxc-cli");
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     let env_file = sb.path("v.env");
     std::fs::write(
         &env_file,
@@ -179,7 +172,7 @@ fn vault_opens_in_keepassxc_with_the_passphrase_shown_once() {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|x| x == "eml"))
         .unwrap();
-    let b = bob();
+    let b = bob_home();
     let att = b.path("att");
     b.cmd()
         .arg("decrypt")
@@ -209,8 +202,7 @@ fn vault_opens_in_keepassxc_with_the_passphrase_shown_once() {
 
 #[test]
 fn presend_report_in_json() {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     sb.cmd()
         .args(["key", "verify", BOB, "--how", "in-person", "--yes"])
         .assert()
@@ -624,8 +616,7 @@ fn leak_audit_reads_eml_and_maildir_and_flags_screenshots() {
     // A clean file alone: exit 0.
     sb.cmd().arg("audit").arg(&eml).assert().success();
     // An encrypted mail is not plaintext: skipped.
-    let a = Sandbox::new();
-    a.import(&[ALICE_SEC, BOB_PUB]);
+    let a = alice_home();
     let enc = a.compose(
         &["--from", ALICE, "--to", BOB, "--subject", "x"],
         "password: Inside#Encrypted1\n",

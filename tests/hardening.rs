@@ -7,18 +7,10 @@ use sealmail::openpgp;
 use sealmail::openpgp::parse::Parse;
 use serde_json::Value;
 
-use crate::cli::flip_ciphertext_byte;
 use crate::common::*;
 
-fn bob() -> Sandbox {
-    let sb = Sandbox::new();
-    sb.import(&[BOB_SEC, ALICE_PUB]);
-    sb
-}
-
 fn good_mail(body: &str) -> Vec<u8> {
-    let a = Sandbox::new();
-    a.import(&[ALICE_SEC, BOB_PUB]);
+    let a = alice_home();
     a.compose(&["--from", ALICE, "--to", BOB, "--subject", "x"], body)
 }
 
@@ -54,7 +46,7 @@ fn decrypt(sb: &Sandbox, input: &[u8], what: &str) -> (i32, String, String) {
 
 #[test]
 fn truncated_anywhere_releases_no_plaintext() {
-    let sb = bob();
+    let sb = bob_home();
     let mail = good_mail("the plaintext that must not leak\n");
     let armored = encrypted_payload(&mail);
     let mut bin = Vec::new();
@@ -130,14 +122,14 @@ fn decompression_bomb_is_refused() {
     }
     assert!(sink.len() < 64 << 10, "the bomb is small: {}", sink.len());
     let m = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(sink).unwrap());
-    let (code, _, err) = decrypt(&bob(), &m, "zip bomb");
+    let (code, _, err) = decrypt(&bob_home(), &m, "zip bomb");
     assert_eq!(code, 1);
     assert!(err.contains("decompression bomb"), "{err}");
 }
 
 #[test]
 fn oversized_and_overnested_input_is_refused_early() {
-    let sb = bob();
+    let sb = bob_home();
     // A 100 MB header line.
     let mut big = b"Subject: ".to_vec();
     big.extend(std::iter::repeat_n(b'a', 100 << 20));
@@ -163,7 +155,7 @@ fn oversized_and_overnested_input_is_refused_early() {
 
 #[test]
 fn odd_bytes_and_line_ends_never_panic() {
-    let sb = bob();
+    let sb = bob_home();
     let good = good_mail("line one\nline two\n");
     let s = String::from_utf8_lossy(&good).to_string();
     let cases: Vec<(&str, Vec<u8>)> = vec![
@@ -269,7 +261,11 @@ fn aead_messages_are_accepted_and_a_signed_wrapper_does_not_rescue_no_mdc() {
         "From: {ALICE}\r\nTo: {BOB}\r\nSubject: wrapped\r\nContent-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=\"w\"\r\n\r\n--w\r\n{ct}\r\n boundary=\"XyZ\"\r\n\r\n{}\r\n--w\r\nContent-Type: application/pgp-signature\r\n\r\n-----BEGIN PGP SIGNATURE-----\r\n\r\nAAAA\r\n-----END PGP SIGNATURE-----\r\n--w--\r\n",
         body.1
     );
-    let (code, out, err) = decrypt(&bob(), wrapped.as_bytes(), "signed wrapper around no-MDC");
+    let (code, out, err) = decrypt(
+        &bob_home(),
+        wrapped.as_bytes(),
+        "signed wrapper around no-MDC",
+    );
     assert_eq!(code, 1, "{err}");
     assert!(!out.contains("no-mdc secret") && !err.contains("no-mdc secret"));
 }
@@ -277,7 +273,7 @@ fn aead_messages_are_accepted_and_a_signed_wrapper_does_not_rescue_no_mdc() {
 #[test]
 fn fuzzer_found_inputs_are_refused_cleanly() {
     // See tests/data/fuzz/README.md: each once crashed the OpenPGP library under sealmail.
-    let sb = bob();
+    let sb = bob_home();
     let found: Vec<_> = std::fs::read_dir(data("fuzz"))
         .unwrap()
         .flatten()
@@ -348,7 +344,7 @@ fn an_empty_session_key_plaintext_is_refused_not_a_crash() {
     // recipient's public key can make it panic; sealmail's guard turns that into a refusal.
     // See docs/SECURITY.md, "Reported upstream".
     let mail = empty_session_key_mail();
-    let sb = bob();
+    let sb = bob_home();
     for above in ["1000000000", "0"] {
         let p = sb.path("empty-sk.eml");
         std::fs::write(&p, &mail).unwrap();

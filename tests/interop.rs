@@ -7,8 +7,7 @@ use crate::common::*;
 
 /// A PGP/MIME mail from Alice to Bob, composed by sealmail.
 fn sealmail_mail(subject: &str, body: &str) -> Vec<u8> {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     sb.compose(&["--from", ALICE, "--to", BOB, "--subject", subject], body)
 }
 
@@ -26,8 +25,7 @@ fn assert_inner(stdout: &[u8], subject: &str, body: &str) {
 
 /// Checks sealmail's verdict on a peer's mail from Bob.
 fn assert_sealmail_reads(mail: &[u8], body: &str) {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     let j = sb.decrypt_json(mail);
     assert_eq!(j["signature"]["status"], "good", "{j}");
     assert_eq!(
@@ -58,8 +56,7 @@ fn gpg_decrypts_and_verifies_sealmail() {
 
 #[test]
 fn gpg_verifies_sealmail_sign_only() {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     let mail = sb.compose(
         &[
             "--from",

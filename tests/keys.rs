@@ -202,20 +202,16 @@ fn wkd_from_key_publish_then_accept_and_verify() {
     assert_eq!(k["origin"], "wkd:sealmail-wkd.example");
 
     // Undecided keys do not receive mail; the error gives the command.
-    let out = sb
-        .cmd()
-        .args([
+    let err = sb.fails(
+        &[
             "compose",
             "--to",
             "ann@sealmail-wkd.example",
             "--subject",
             "s",
-        ])
-        .write_stdin("x")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1));
+        ],
+        "x",
+    );
     assert!(
         err.contains("undecided") && err.contains(&format!("sealmail key accept {fpr}")),
         "{err}"
@@ -765,14 +761,7 @@ fn contractor_lifecycle() {
         .write_stdin("x")
         .assert()
         .success();
-    let v: Value = serde_json::from_slice(
-        &sb.cmd()
-            .args(["--json", "contractor", "list"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let v: Value = sb.json(&["contractor", "list"]);
     assert_eq!(v[0]["status"], "active");
     assert_eq!(
         v[0]["keys"][0]["fingerprint"],
@@ -784,9 +773,8 @@ fn contractor_lifecycle() {
         .args(["contractor", "end", "Casey"])
         .assert()
         .success();
-    let out = sb
-        .cmd()
-        .args([
+    let err = sb.fails(
+        &[
             "compose",
             "--from",
             ALICE,
@@ -794,21 +782,11 @@ fn contractor_lifecycle() {
             "contractor@agency.example",
             "--subject",
             "s",
-        ])
-        .write_stdin("x")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1));
+        ],
+        "x",
+    );
     assert!(err.contains("Casey") && err.contains("ended"), "{err}");
-    let v: Value = serde_json::from_slice(
-        &sb.cmd()
-            .args(["--json", "contractor", "show", "Casey"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let v: Value = sb.json(&["contractor", "show", "Casey"]);
     assert_eq!(v["status"], "ended", "the history stays");
 
     // A contract whose end date has passed.
@@ -863,14 +841,7 @@ fn contractor_lifecycle() {
         ])
         .assert()
         .success();
-    let v: Value = serde_json::from_slice(
-        &sb.cmd()
-            .args(["--json", "contractor", "show", "Short"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
+    let v: Value = sb.json(&["contractor", "show", "Short"]);
     assert_eq!(v["keys"][0]["key_expires_before_contract_end"], true);
     assert!(v["keys"][0]["warnings"][0]
         .as_str()

@@ -21,8 +21,7 @@ fn tmux(socket: &str, args: &[&str]) -> std::process::Output {
 fn neomutt_shows_good_signature_subject_and_body() {
     require("neomutt");
     require("tmux");
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     let mail = sb.compose(
         &[
             "--from",

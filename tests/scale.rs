@@ -5,7 +5,6 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::cli::{flip_ciphertext_byte, flip_ciphertext_byte_at};
 use crate::common::*;
 
 /// Writes `mb` MiB of incompressible-looking bytes (xorshift), quickly.
@@ -26,8 +25,7 @@ fn big_file(path: &std::path::Path, mb: usize) {
 
 #[test]
 fn compose_streams_a_256_mb_attachment_in_bounded_memory() {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     let small = sb.path("small.bin");
     let big = sb.path("big.bin");
     big_file(&small, 10);
@@ -79,8 +77,7 @@ fn compose_streams_a_256_mb_attachment_in_bounded_memory() {
 /// Decrypting the big mail streams as well: the attachment comes out whole in bounded memory,
 /// and a truncated or tampered big mail leaves nothing behind.
 fn decrypt_streams(alice: &Sandbox, big: &std::path::Path, small: &std::path::Path) {
-    let bob = Sandbox::new();
-    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let bob = bob_home();
     let decrypt = |eml: &std::path::Path, dir: &std::path::Path| {
         peak_rss_kib(
             &bob,
@@ -213,8 +210,7 @@ fn run_to_null(cmd: &mut std::process::Command, stdin: &[u8]) -> String {
 
 /// Good, tampered, unsigned, non-PGP and garbage mails for Bob.
 fn mixed_mails() -> Vec<(&'static str, Vec<u8>)> {
-    let alice = Sandbox::new();
-    alice.import(&[ALICE_SEC, BOB_PUB]);
+    let alice = alice_home();
     let good = alice.compose(
         &["--from", ALICE, "--to", BOB, "--subject", "good one"],
         "fine\n",
@@ -249,8 +245,7 @@ fn check_lines(stdout: &[u8], n: usize) -> Vec<Value> {
 
 #[test]
 fn batch_decrypt_of_a_maildir_reports_every_mail() {
-    let bob = Sandbox::new();
-    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let bob = bob_home();
     let md = bob.path("Maildir");
     for d in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(md.join(d)).unwrap();
@@ -304,8 +299,7 @@ fn batch_decrypt_of_a_maildir_reports_every_mail() {
 
 #[test]
 fn batch_decrypt_of_an_mbox() {
-    let bob = Sandbox::new();
-    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let bob = bob_home();
     let mut mbox = Vec::new();
     for (_, m) in mixed_mails().into_iter().filter(|(n, _)| *n != "garbage") {
         mbox.extend_from_slice(b"From sender@example.org Mon Jan  5 10:00:00 2026\n");
@@ -342,8 +336,7 @@ fn streamed_and_in_memory_reads_agree() {
     // Every mail read both ways (SEALMAIL_STREAM_ABOVE=0 streams whatever the size) gives the
     // same report; one with a 3 MB attachment and a 2 MB text part exercises the parts that
     // go to files.
-    let alice = Sandbox::new();
-    alice.import(&[ALICE_SEC, BOB_PUB]);
+    let alice = alice_home();
     let att = alice.path("data.bin");
     big_file(&att, 3);
     let text = alice.path("long.txt");
@@ -365,8 +358,7 @@ fn streamed_and_in_memory_reads_agree() {
     );
     let mut mails = mixed_mails();
     mails.push(("parts", with_parts));
-    let bob = Sandbox::new();
-    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let bob = bob_home();
     for (what, mail) in &mails {
         let path = bob.path(&format!("{what}.eml"));
         std::fs::write(&path, mail).unwrap();
@@ -417,8 +409,7 @@ fn a_limit_met_while_streaming_stops_the_read_and_leaves_nothing() {
         &["--compress-algo", "none"],
         inner.as_bytes(),
     );
-    let bob = Sandbox::new();
-    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let bob = bob_home();
     let path = bob.path("deep.eml");
     std::fs::write(&path, mail).unwrap();
     let mut errors = Vec::new();
@@ -505,8 +496,7 @@ fn a_large_signed_then_encrypted_mail_is_read_whole_when_streaming_cannot_verify
         "Content-Type: multipart/mixed; boundary=\"m1\"\r\n\r\n--m1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nthe log is attached\r\n--m1\r\nContent-Type: application/octet-stream; name=\"log.bin\"\r\nContent-Disposition: attachment; filename=\"log.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{att}--m1--\r\n"
     );
     let mail = gpg_nested_mail(&g, &part, BOB, ALICE);
-    let alice = Sandbox::new();
-    alice.import(&[ALICE_SEC, BOB_PUB]);
+    let alice = alice_home();
     let path = alice.path("nested.eml");
     std::fs::write(&path, &mail).unwrap();
     let mut reports = Vec::new();
@@ -542,8 +532,7 @@ fn big_mails_from_gpg_rnp_and_sq_stream_and_their_mdc_is_checked() {
     require("gpg");
     require("rnp");
     require("sq");
-    let bob = Sandbox::new();
-    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let bob = bob_home();
     let att = bob.path("data.bin");
     big_file(&att, 2);
     let b64: String = {

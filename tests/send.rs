@@ -285,8 +285,7 @@ fn bcc_gets_a_separate_copy_that_nobody_else_can_see() {
 
 #[test]
 fn dry_run_writes_the_outbox_and_connects_nowhere() {
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     let out = sb
         .cmd()
         .args([
@@ -410,14 +409,7 @@ fn setup_faults_say_what_to_fix_and_keep_the_message() {
     let server = SmtpServer::start(true);
     let sb = sender(&server, "");
     write_config(&sb, &server, "echo wrong", "");
-    let out = sb
-        .cmd()
-        .args(["send", "--to", BOB, "--subject", "s"])
-        .write_stdin("x\n")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = sb.fails(&["send", "--to", BOB, "--subject", "s"], "x\n");
     assert!(
         err.contains("535") && err.contains("sealmail secret set smtp"),
         "{err}"
@@ -433,14 +425,7 @@ fn setup_faults_say_what_to_fix_and_keep_the_message() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(sb.home().join("config.toml"), cfg).unwrap();
-    let out = sb
-        .cmd()
-        .args(["send", "--to", BOB, "--subject", "s"])
-        .write_stdin("x\n")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = sb.fails(&["send", "--to", BOB, "--subject", "s"], "x\n");
     assert!(
         err.contains("ca_file") || err.contains("certificate"),
         "{err}"
@@ -450,29 +435,17 @@ fn setup_faults_say_what_to_fix_and_keep_the_message() {
     // A server without STARTTLS while it is required.
     let plain = SmtpServer::start(false);
     let sb = sender(&plain, "");
-    let out = sb
-        .cmd()
-        .args(["send", "--to", BOB, "--subject", "s"])
-        .write_stdin("secret-body\n")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    let err = sb.fails(&["send", "--to", BOB, "--subject", "s"], "secret-body\n");
     assert!(plain.received().is_empty(), "nothing sent in plaintext");
     assert_eq!(outbox(&sb).len(), 1);
     assert_eq!(outbox(&sb)[0]["last_failure"], "setup", "{err}");
 
     // No config at all.
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
-    let out = sb
-        .cmd()
-        .args(["send", "--from", ALICE, "--to", BOB, "--subject", "s"])
-        .write_stdin("x\n")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1));
+    let sb = alice_home();
+    let err = sb.fails(
+        &["send", "--from", ALICE, "--to", BOB, "--subject", "s"],
+        "x\n",
+    );
     assert!(err.contains("[smtp]") && err.contains("hint:"), "{err}");
     assert_eq!(
         outbox(&sb).len(),
@@ -510,8 +483,7 @@ fn sendmail_mode_encrypts_what_mutt_hands_it() {
     gpg_reads(&got[0].1, "plain text from mutt");
     gpg_reads(&got[0].1, "X-Mailer: Mutt 2.2");
     // sealmail (as Bob) sees the protected Subject and the attachment.
-    let bob = Sandbox::new();
-    bob.import(&[BOB_SEC, ALICE_PUB]);
+    let bob = bob_home();
     let j = bob.decrypt_json(&got[0].1);
     assert_eq!(j["subject"], "patch for db1");
     assert_eq!(j["signature"]["matches_from"], true);
@@ -628,8 +600,7 @@ fn keyring_secret_from_a_real_secret_service_is_used_by_send() {
     require("gnome-keyring-daemon");
     require("secret-tool");
     let server = SmtpServer::start(true);
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     // No password_command: the password can only come from the keyring.
     std::fs::write(
         sb.home().join("config.toml"),
@@ -680,8 +651,7 @@ printf 'sent with a keyring password\n' | "$SEALMAIL" send --to bob@openpgp.exam
 #[test]
 fn config_init_from_flags_writes_a_working_config() {
     let server = SmtpServer::start(true);
-    let sb = Sandbox::new();
-    sb.import(&[ALICE_SEC, BOB_PUB]);
+    let sb = alice_home();
     let pw = sb.path("pw");
     std::fs::write(&pw, format!("{PASSWORD}\n")).unwrap();
     sb.cmd()

@@ -29,6 +29,20 @@ pub fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Alice's home: her secret key and Bob's certificate (she writes to him).
+pub fn alice_home() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.import(&[ALICE_SEC, BOB_PUB]);
+    sb
+}
+
+/// Bob's home: his secret key and Alice's certificate (he reads her mail).
+pub fn bob_home() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.import(&[BOB_SEC, ALICE_PUB]);
+    sb
+}
+
 /// A temporary sealmail home and scratch folder.
 pub struct Sandbox {
     pub dir: tempfile::TempDir,
@@ -58,6 +72,30 @@ impl Sandbox {
             .env_remove("SEALMAIL_NOW")
             .env_remove("XDG_DATA_HOME");
         c
+    }
+
+    /// Runs `sealmail --json ARGS`, which must succeed; its JSON.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let out = self.cmd().arg("--json").args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "sealmail --json {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// Runs `sealmail ARGS` with `stdin`, which must fail with exit 1; its stderr.
+    pub fn fails(&self, args: &[&str], stdin: impl Into<Vec<u8>>) -> String {
+        let out = self
+            .cmd()
+            .args(args)
+            .write_stdin(stdin.into())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "sealmail {args:?}: {err}");
+        err
     }
 
     /// Imports files of keys-test/.
@@ -303,4 +341,80 @@ pub fn gpg_nested_mail(g: &Gpg, part: &str, signer: &str, recipient: &str) -> Ve
     );
     assert!(o.status.success());
     pgp_mime_envelope(signer, recipient, &String::from_utf8(o.stdout).unwrap())
+}
+
+/// Flips one byte inside the encrypted data of a PGP/MIME mail (keeping the armor valid).
+pub fn flip_ciphertext_byte(mail: &[u8]) -> Vec<u8> {
+    flip_ciphertext_byte_at(mail, 30)
+}
+
+/// A copy of a PGP/MIME mail with one bit changed in the OpenPGP data, `from_end` bytes
+/// before its end (1: the last byte, which in CFB mode changes the MDC alone).
+pub fn flip_ciphertext_byte_at(mail: &[u8], from_end: usize) -> Vec<u8> {
+    flip_ciphertext_byte_where(mail, |bin| bin.len() - from_end)
+}
+
+/// A copy of a PGP/MIME mail with one bit changed in the OpenPGP data, at the offset `at`
+/// picks in the binary packets.
+pub fn flip_ciphertext_byte_where(mail: &[u8], at: impl Fn(&[u8]) -> usize) -> Vec<u8> {
+    edit_ciphertext(mail, |bin| {
+        let i = at(bin);
+        bin[i] ^= 0x01;
+    })
+}
+
+/// Where the encrypted data of a SEIPD packet starts (after its version octet), walking the
+/// packets before it (PKESKs; new-format headers, or old-format with a definite length).
+pub fn seipd_data_start(bin: &[u8]) -> usize {
+    let mut at = 0;
+    loop {
+        let ctb = bin[at];
+        let (tag, hlen, len) = if ctb & 0x40 != 0 {
+            let o = bin[at + 1] as usize;
+            match o {
+                0..=191 => (ctb & 0x3f, 2, o),
+                192..=223 => (ctb & 0x3f, 3, ((o - 192) << 8) + bin[at + 2] as usize + 192),
+                255 => (
+                    ctb & 0x3f,
+                    6,
+                    u32::from_be_bytes(bin[at + 2..at + 6].try_into().unwrap()) as usize,
+                ),
+                _ => (ctb & 0x3f, 2, 0),
+            }
+        } else {
+            let n = 1 << (ctb & 3);
+            let mut len = 0;
+            for b in &bin[at + 1..at + 1 + n] {
+                len = len << 8 | *b as usize;
+            }
+            ((ctb >> 2) & 0x0f, 1 + n, len)
+        };
+        if tag == 18 {
+            return at + hlen + 1;
+        }
+        at += hlen + len;
+    }
+}
+
+/// A copy of a PGP/MIME mail whose binary OpenPGP data `edit` changed.
+pub fn edit_ciphertext(mail: &[u8], edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
+    use sealmail::openpgp::armor;
+    use std::io::{Read, Write};
+    let armored = encrypted_payload(mail);
+    let mut bin = Vec::new();
+    armor::Reader::from_bytes(
+        armored.as_bytes(),
+        armor::ReaderMode::Tolerant(Some(armor::Kind::Message)),
+    )
+    .read_to_end(&mut bin)
+    .unwrap();
+    edit(&mut bin);
+    let mut w = armor::Writer::new(Vec::new(), armor::Kind::Message).unwrap();
+    w.write_all(&bin).unwrap();
+    let re = String::from_utf8(w.finalize().unwrap()).unwrap();
+    String::from_utf8_lossy(mail)
+        .replace(armored.trim_end(), re.trim_end())
+        .replace("\r\n", "\n")
+        .replace('\n', "\r\n")
+        .into_bytes()
 }
