@@ -136,6 +136,23 @@ pub struct Network {
     pub resolve: std::collections::BTreeMap<String, std::net::SocketAddr>,
 }
 
+impl Network {
+    /// The key lookups' settings this section asks for.
+    pub fn lookup_config(&self) -> crate::keys::lookup::NetConfig {
+        crate::keys::lookup::NetConfig {
+            offline: self.offline,
+            keyserver: self
+                .keyserver
+                .clone()
+                .unwrap_or_else(|| "https://keys.openpgp.org".into()),
+            hkps: self.hkps.clone(),
+            ca_file: self.ca_file.clone(),
+            timeout: std::time::Duration::from_secs(self.timeout_secs.unwrap_or(15)),
+            resolve: self.resolve.iter().map(|(h, a)| (h.clone(), *a)).collect(),
+        }
+    }
+}
+
 /// Which keys may receive mail.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Keys {
@@ -171,12 +188,12 @@ pub struct Config {
 
 impl Config {
     /// The config file of a home folder.
-    pub fn path(home: &Path) -> PathBuf {
-        home.join("config.toml")
+    pub fn path(home: &crate::Home) -> PathBuf {
+        home.config_file()
     }
 
     /// Loads and checks the config of `home`; a missing file gives the defaults.
-    pub fn load(home: &Path) -> Result<Self, ConfigError> {
+    pub fn load(home: &crate::Home) -> Result<Self, ConfigError> {
         let path = Self::path(home);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -258,7 +275,7 @@ impl Config {
     }
 
     /// Writes `text` as the config of `home` (0600), refusing text that does not parse.
-    pub fn write(home: &Path, text: &str) -> Result<PathBuf, ConfigError> {
+    pub fn write(home: &crate::Home, text: &str) -> Result<PathBuf, ConfigError> {
         let path = Self::path(home);
         Self::parse(text, &path)?;
         crate::fsutil::write_atomic(&path, text.as_bytes(), true).map_err(|source| {

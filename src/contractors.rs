@@ -2,7 +2,7 @@
 //! A contractor links to one or more certificates; when the contract ends (`until` passed, or
 //! `end`), sending to them is refused, and the history stays. Kept in `contractors.json`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
@@ -96,10 +96,10 @@ pub struct Contractors {
 }
 
 impl Contractors {
-    /// The list below `home`.
-    pub fn open(home: &Path) -> Self {
+    /// The list of `home`.
+    pub fn open(home: &crate::Home) -> Self {
         Contractors {
-            path: home.join("contractors.json"),
+            path: home.contractors_file(),
         }
     }
 

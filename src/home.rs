@@ -1,11 +1,19 @@
-//! The sealmail home: one folder that holds everything sealmail keeps.
+//! The sealmail home: one folder that holds everything sealmail keeps, and the one place
+//! where the paths below it are named.
 //!
 //! Layout (all below the home):
+//! - `config.toml`: the configuration ([`crate::config`]);
 //! - `certs/`: a shared OpenPGP certificate directory (pgp-cert-d), readable by `sq`;
 //! - `secret/`: own secret keys, one transferable secret key per file, named by fingerprint;
-//! - `outbox/`, `sent/`: mail waiting to be sent and sent copies, only ever ciphertext;
-//! - no signature-verification result is ever kept on disk (anyone who can write the home
-//!   could plant one).
+//! - `index/`: the key store's lookup index (addresses and key IDs to fingerprints);
+//! - `keymeta/`: per-certificate records (origin, acceptance, verification);
+//! - `autocrypt/`: the Autocrypt state of each peer;
+//! - `contractors.json`: contractors and their contracts;
+//! - `outbox/queue`, `outbox/failed`, `sent/`: mail waiting to be sent, mail that could not be
+//!   sent, and sent copies (a Maildir), only ever ciphertext.
+//!
+//! No signature-verification result is ever kept here: anyone who can write the home could
+//! plant one.
 
 use std::path::{Path, PathBuf};
 
@@ -62,14 +70,54 @@ impl Home {
         &self.root
     }
 
-    /// The folder of the key store (certificates and own secret keys).
-    pub fn keys_dir(&self) -> PathBuf {
-        self.root.clone()
+    /// `config.toml`.
+    pub fn config_file(&self) -> PathBuf {
+        self.root.join("config.toml")
     }
 
-    /// The outbox folder.
-    pub fn outbox_dir(&self) -> PathBuf {
-        self.root.join("outbox")
+    /// The shared certificate directory (pgp-cert-d).
+    pub fn certs_dir(&self) -> PathBuf {
+        self.root.join("certs")
+    }
+
+    /// The own secret keys.
+    pub fn secret_dir(&self) -> PathBuf {
+        self.root.join("secret")
+    }
+
+    /// The key store's lookup index.
+    pub fn index_dir(&self) -> PathBuf {
+        self.root.join("index")
+    }
+
+    /// The per-certificate records.
+    pub fn keymeta_dir(&self) -> PathBuf {
+        self.root.join("keymeta")
+    }
+
+    /// The Autocrypt peer states.
+    pub fn autocrypt_dir(&self) -> PathBuf {
+        self.root.join("autocrypt")
+    }
+
+    /// The contractors list.
+    pub fn contractors_file(&self) -> PathBuf {
+        self.root.join("contractors.json")
+    }
+
+    /// Queued messages.
+    pub fn queue_dir(&self) -> PathBuf {
+        self.root.join("outbox/queue")
+    }
+
+    /// Messages that could not be sent.
+    pub fn failed_dir(&self) -> PathBuf {
+        self.root.join("outbox/failed")
+    }
+
+    /// The sent copies (a Maildir).
+    pub fn sent_dir(&self) -> PathBuf {
+        self.root.join("sent")
     }
 }
 

@@ -13,10 +13,10 @@
 //! what was signed and by whom, which parts were protected).
 //!
 //! ```
-//! use sealmail::{Context, keys::Keyring};
+//! use sealmail::{Context, Home, keys::Keyring};
 //! let dir = tempfile::tempdir().unwrap();
 //! let ctx = Context::now();
-//! let ring = Keyring::open(dir.path()).unwrap();
+//! let ring = Keyring::open(&Home::open(dir.path()).unwrap()).unwrap();
 //! let cert = ring.generate("alice@example.org", Some("Alice"), None, &ctx).unwrap();
 //! assert_eq!(ring.list(&ctx).unwrap().len(), 1);
 //! assert!(ring.list(&ctx).unwrap()[0].secret);

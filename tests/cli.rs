@@ -424,7 +424,7 @@ fn attachment_names_are_sanitized() {
         data: b"rm -rf /\n".to_vec(),
         path: None,
     });
-    let ring = sealmail::keys::Keyring::open(&alice.home()).unwrap();
+    let ring = sealmail::keys::Keyring::open(&sealmail::Home::open(alice.home()).unwrap()).unwrap();
     let ctx = sealmail::Context::now();
     let mut mail = Vec::new();
     sealmail::compose::compose(

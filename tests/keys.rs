@@ -130,7 +130,7 @@ fn cmd_online(sb: &Sandbox) -> assert_cmd::Command {
 /// A new key for `email` (Ed25519/Cv25519), made with sealmail's library.
 fn new_key(email: &str) -> openpgp::Cert {
     let d = tempfile::tempdir().unwrap();
-    let ring = sealmail::keys::Keyring::open(d.path()).unwrap();
+    let ring = sealmail::keys::Keyring::open(&sealmail::Home::open(d.path()).unwrap()).unwrap();
     ring.generate(email, None, None, &sealmail::Context::now())
         .unwrap()
 }
@@ -386,7 +386,7 @@ fn compose_looks_a_missing_key_up_and_without_a_terminal_says_how_to_accept() {
 fn refresh_picks_up_a_revocation_and_sending_stops() {
     let w = web();
     let d = tempfile::tempdir().unwrap();
-    let ring = sealmail::keys::Keyring::open(d.path()).unwrap();
+    let ring = sealmail::keys::Keyring::open(&sealmail::Home::open(d.path()).unwrap()).unwrap();
     let ctx = sealmail::Context::now();
     let cert = ring
         .generate("rita@revoke.example", None, None, &ctx)
@@ -618,8 +618,8 @@ fn autocrypt_spec_examples_and_rules() {
         "example-draft.eml",
     ] {
         let raw = std::fs::read(autocrypt(f)).unwrap();
-        for v in sealmail::keys::autocrypt::header_values(&raw, "Autocrypt") {
-            sealmail::keys::autocrypt::parse_header(&v).unwrap_or_else(|e| panic!("{f}: {e}"));
+        for v in sealmail::read::autocrypt::header_values(&raw, "Autocrypt") {
+            sealmail::read::autocrypt::parse_header(&v).unwrap_or_else(|e| panic!("{f}: {e}"));
         }
     }
 

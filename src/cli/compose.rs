@@ -133,7 +133,7 @@ pub fn prepare_recipients(
     use sealmail::keys::{Acceptance, KeyError, KeyProblem};
     let net = env.net()?;
     let mut notes = Vec::new();
-    sealmail::contractors::Contractors::open(env.home.root()).check_recipients(
+    sealmail::contractors::Contractors::open(&env.home).check_recipients(
         draft
             .to
             .iter()

@@ -70,7 +70,7 @@ pub fn run(cmd: ConfigCommand, env: &Env) -> Result<(), Failure> {
         ca_file,
         force,
     } = cmd;
-    let path = Config::path(env.home.root());
+    let path = Config::path(&env.home);
     if path.exists() && !force {
         return Err(Failure::new(format!("{} exists already", path.display()))
             .hint("edit it, or replace it with: sealmail config init --force ..."));
@@ -106,7 +106,7 @@ pub fn run(cmd: ConfigCommand, env: &Env) -> Result<(), Failure> {
             t.push_str(&format!("ca_file = {}\n", q(&c.display().to_string())));
         }
     }
-    let written = Config::write(env.home.root(), &t)?;
+    let written = Config::write(&env.home, &t)?;
     eprintln!("wrote {}", written.display());
     Ok(())
 }

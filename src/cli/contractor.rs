@@ -145,7 +145,7 @@ fn render(v: &Value) -> String {
 }
 
 pub fn run(cmd: ContractorCommand, env: &Env) -> Result<(), Failure> {
-    let list = Contractors::open(env.home.root());
+    let list = Contractors::open(&env.home);
     match cmd {
         ContractorCommand::Add {
             name,

@@ -111,7 +111,7 @@ fn fields(args: &SendArgs) -> Result<Credential, Failure> {
 /// expiry, the contract end; what travels in the clear; the size.
 fn presend_report(env: &Env, draft: &Draft, copies: &[Copy]) -> Result<Value, Failure> {
     let ring = env.keyring()?;
-    let contractors = sealmail::contractors::Contractors::open(env.home.root())
+    let contractors = sealmail::contractors::Contractors::open(&env.home)
         .list()
         .unwrap_or_default();
     let mut recipients = Vec::new();

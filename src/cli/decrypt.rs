@@ -239,9 +239,8 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
             write_err.get_or_insert(e);
         }
     };
-    let ring_dir = env.home.keys_dir();
     batch::run(
-        &ring_dir,
+        &env.home,
         cfg.accepted_levels()?,
         env.ctx.time(),
         jobs,

@@ -37,8 +37,8 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
         .tempdir()
         .map_err(|e| Failure::new(format!("cannot make a temporary folder: {e}")))?
         .keep();
-    let admin_home = base.join("admin");
-    let contractor_home = base.join("contractor");
+    let admin_home = sealmail::Home::open(base.join("admin"))?;
+    let contractor_home = sealmail::Home::open(base.join("contractor"))?;
     let admin = Keyring::open(&admin_home)?;
     let contractor = Keyring::open(&contractor_home)?;
     let ctx = &env.ctx;
@@ -89,16 +89,17 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
         &mut |_| None,
         &mut mail,
     )?;
-    let outbox = admin_home.join("outbox");
-    std::fs::create_dir_all(&outbox)
-        .map_err(|e| Failure::new(format!("cannot create {}: {e}", outbox.display())))?;
-    let name = done
-        .message_id
-        .trim_matches(['<', '>'])
-        .replace(['/', '@'], "_");
-    let eml = outbox.join(format!("{name}.eml"));
-    std::fs::write(&eml, &mail)
-        .map_err(|e| Failure::new(format!("cannot write {}: {e}", eml.display())))?;
+    let entry = sealmail::transport::Outbox::open(&admin_home)?.enqueue(
+        sealmail::transport::Envelope {
+            from: draft.from.email.clone(),
+            to: draft.to.iter().map(|m| m.email.clone()).collect(),
+        },
+        &done.message_id,
+        &mail,
+        true,
+        ctx.time(),
+    )?;
+    let eml = admin_home.queue_dir().join(format!("{}.eml", entry.id));
     println!(
         "4. composed an encrypted, signed credential mail ({} bytes); no SMTP server is configured, so it waits in the outbox:\n   {}",
         mail.len(),
@@ -119,7 +120,7 @@ pub fn run(_args: DemoArgs, env: &Env) -> Result<(), Failure> {
     }
     println!(
         "\nTry it yourself:\n  sealmail --home {} decrypt {}",
-        contractor_home.display(),
+        contractor_home.root().display(),
         eml.display()
     );
     Ok(())

@@ -124,14 +124,14 @@ impl Env {
     }
 
     pub fn keyring(&self) -> Result<Keyring, Failure> {
-        let mut k = Keyring::open(&self.home.keys_dir())?;
+        let mut k = Keyring::open(&self.home)?;
         k.set_accepted_levels(self.config()?.accepted_levels()?);
         Ok(k)
     }
 
     /// Network lookups: `[network]` of config.toml; `SEALMAIL_OFFLINE=1` turns them off too.
     pub fn net(&self) -> Result<sealmail::keys::lookup::NetConfig, Failure> {
-        let mut n = sealmail::keys::lookup::NetConfig::from_config(&self.config()?.network);
+        let mut n = self.config()?.network.lookup_config();
         if std::env::var_os("SEALMAIL_OFFLINE").is_some_and(|v| !v.is_empty() && v != "0") {
             n.offline = true;
         }
@@ -153,12 +153,12 @@ impl Env {
         if let Some(c) = self.config.get() {
             return Ok(c.clone());
         }
-        let c = sealmail::config::Config::load(self.home.root())?;
+        let c = sealmail::config::Config::load(&self.home)?;
         Ok(self.config.get_or_init(|| c).clone())
     }
 
     pub fn outbox(&self) -> Result<sealmail::transport::Outbox, Failure> {
-        Ok(sealmail::transport::Outbox::open(self.home.root())?)
+        Ok(sealmail::transport::Outbox::open(&self.home)?)
     }
 
     /// The passphrase callback the library calls for a locked key.

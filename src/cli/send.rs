@@ -194,6 +194,5 @@ pub fn record_sent(env: &Env, entries: &[Entry], r: &FlushReport) {
         })
         .flat_map(|e| e.envelope.to.iter().map(|s| s.as_str()))
         .collect();
-    let _ =
-        sealmail::contractors::Contractors::open(env.home.root()).record_sent(sent, env.ctx.time());
+    let _ = sealmail::contractors::Contractors::open(&env.home).record_sent(sent, env.ctx.time());
 }

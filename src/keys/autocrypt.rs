@@ -1,13 +1,14 @@
-//! Autocrypt Level 1, incoming: the `Autocrypt:` header of a message (only when its `addr` is
-//! the From address) and `Autocrypt-Gossip:` headers (only inside encrypted content), with the
-//! per-peer state the spec keeps (last_seen, autocrypt_timestamp, prefer-encrypt, gossip).
+//! Autocrypt Level 1, incoming: what the `Autocrypt:` header of a message (only when its
+//! `addr` is the From address) and `Autocrypt-Gossip:` headers (only inside encrypted content)
+//! teach the key store, with the per-peer state the spec keeps (last_seen,
+//! autocrypt_timestamp, prefer-encrypt, gossip). The headers are read from the mail by
+//! [`crate::read::autocrypt`]; this module gets them as data.
 //!
 //! A key learned this way starts `undecided`; it never replaces an accepted key silently: when
 //! a peer's key changes, the event says so and the accepted key's acceptance stays as it is.
 
 use std::path::PathBuf;
 
-use base64::Engine;
 use openpgp::parse::Parse;
 use openpgp::Cert;
 use sequoia_openpgp as openpgp;
@@ -17,7 +18,8 @@ use super::meta::Acceptance;
 use super::{normalize_email, KeyError, Keyring};
 use crate::Context;
 
-/// A parsed `Autocrypt:` or `Autocrypt-Gossip:` header.
+/// A parsed `Autocrypt:` or `Autocrypt-Gossip:` header (see
+/// [`crate::read::autocrypt::parse_header`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     /// The address the key is for.
@@ -26,42 +28,6 @@ pub struct Header {
     pub mutual: bool,
     /// The key, binary.
     pub keydata: Vec<u8>,
-}
-
-/// Parses a header value. Unknown attributes that do not start with `_` make it invalid (the
-/// spec says to ignore such headers).
-pub fn parse_header(value: &str) -> Result<Header, String> {
-    let mut addr = None;
-    let mut mutual = false;
-    let mut keydata = None;
-    for attr in value.split(';') {
-        let attr = attr.trim();
-        if attr.is_empty() {
-            continue;
-        }
-        let (k, v) = attr
-            .split_once('=')
-            .ok_or_else(|| format!("attribute without a value: {attr:?}"))?;
-        match k.trim() {
-            "addr" => addr = Some(normalize_email(v)),
-            "prefer-encrypt" => mutual = v.trim() == "mutual",
-            "keydata" => {
-                let clean: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-                keydata = Some(
-                    base64::engine::general_purpose::STANDARD
-                        .decode(clean)
-                        .map_err(|e| format!("keydata is not base64: {e}"))?,
-                );
-            }
-            k if k.starts_with('_') => {}
-            k => return Err(format!("unknown critical attribute {k:?}")),
-        }
-    }
-    Ok(Header {
-        addr: addr.ok_or("no addr attribute")?,
-        mutual,
-        keydata: keydata.ok_or("no keydata attribute")?,
-    })
 }
 
 /// The Autocrypt state of one peer.
@@ -109,9 +75,7 @@ fn state_path(ring: &Keyring, addr: &str) -> PathBuf {
             }
         })
         .collect();
-    ring.meta_dir()
-        .with_file_name("autocrypt")
-        .join(format!("{safe}.json"))
+    ring.autocrypt_dir().join(format!("{safe}.json"))
 }
 
 /// The stored state of `addr`.
@@ -133,26 +97,11 @@ pub struct Seen {
     pub from: String,
     /// The message Date (Unix seconds).
     pub date: i64,
-    /// `Autocrypt:` header values of the outer header section.
-    pub headers: Vec<String>,
-    /// `Autocrypt-Gossip:` header values from inside the encryption (empty for unencrypted
-    /// mail: gossip outside encryption is ignored).
-    pub gossip: Vec<String>,
-}
-
-/// Collects the header values named `name` of a raw header section.
-pub fn header_values(raw: &[u8], name: &str) -> Vec<String> {
-    let end = crate::mime::find_header_end(raw);
-    crate::mime::header_fields(&raw[..end])
-        .iter()
-        .filter_map(|f| {
-            let s = String::from_utf8_lossy(f);
-            let (n, v) = s.split_once(':')?;
-            n.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.replace(['\r', '\n'], " ").trim().to_string())
-        })
-        .collect()
+    /// The valid `Autocrypt:` headers of the outer header section.
+    pub headers: Vec<Header>,
+    /// The valid `Autocrypt-Gossip:` headers from inside the encryption (empty for
+    /// unencrypted mail: gossip outside encryption is ignored).
+    pub gossip: Vec<Header>,
 }
 
 /// Applies what a message says (Autocrypt spec, "Updating Autocrypt Peer State").
@@ -163,12 +112,7 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
         return Ok(events);
     }
     // Exactly one valid header whose addr is From counts; anything else is ignored.
-    let valid: Vec<Header> = seen
-        .headers
-        .iter()
-        .filter_map(|h| parse_header(h).ok())
-        .filter(|h| h.addr == from)
-        .collect();
+    let valid: Vec<&Header> = seen.headers.iter().filter(|h| h.addr == from).collect();
     let stored = peer_state(ring, &from);
     let had_state = stored.is_some();
     let mut st = stored.unwrap_or_default();
@@ -199,8 +143,7 @@ pub fn learn(ring: &Keyring, ctx: &Context, seen: &Seen) -> Result<Vec<Event>, K
     if serde_json::to_vec(&st).unwrap_or_default() != before || !had_state {
         save_state(ring, &from, &st)?;
     }
-    for g in &seen.gossip {
-        let Ok(h) = parse_header(g) else { continue };
+    for h in &seen.gossip {
         if h.addr == from {
             continue;
         }

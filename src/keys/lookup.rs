@@ -32,23 +32,6 @@ pub struct NetConfig {
     pub resolve: Vec<(String, std::net::SocketAddr)>,
 }
 
-impl NetConfig {
-    /// From the `[network]` section.
-    pub fn from_config(n: &crate::config::Network) -> Self {
-        NetConfig {
-            offline: n.offline,
-            keyserver: n
-                .keyserver
-                .clone()
-                .unwrap_or_else(|| "https://keys.openpgp.org".into()),
-            hkps: n.hkps.clone(),
-            ca_file: n.ca_file.clone(),
-            timeout: Duration::from_secs(n.timeout_secs.unwrap_or(15)),
-            resolve: n.resolve.iter().map(|(h, a)| (h.clone(), *a)).collect(),
-        }
-    }
-}
-
 /// Why a lookup found nothing usable.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -95,6 +95,7 @@ pub struct Keyring {
     secrets: std::sync::Mutex<Option<Vec<Cert>>>,
     secret_dir: PathBuf,
     meta: MetaStore,
+    autocrypt_dir: PathBuf,
     accepted: Vec<Acceptance>,
 }
 
@@ -140,15 +141,16 @@ pub fn parse_certs(data: &[u8], what: &str) -> Result<Vec<Cert>, KeyError> {
 }
 
 impl Keyring {
-    /// Opens the key store below `dir` (`dir/certs` and `dir/secret`), creating it if needed.
-    pub fn open(dir: &Path) -> Result<Self, KeyError> {
-        let certs = dir.join("certs");
-        let secret_dir = dir.join("secret");
+    /// Opens the key store of `home` (certificates, secret keys, index, records, Autocrypt
+    /// states), creating it if needed.
+    pub fn open(home: &crate::Home) -> Result<Self, KeyError> {
+        let certs = home.certs_dir();
+        let secret_dir = home.secret_dir();
         crate::home::create_private_dir(&secret_dir)?;
         std::fs::create_dir_all(&certs)?;
-        let index_dir = dir.join("index");
+        let index_dir = home.index_dir();
         std::fs::create_dir_all(&index_dir)?;
-        let meta_dir = dir.join("keymeta");
+        let meta_dir = home.keymeta_dir();
         crate::home::create_private_dir(&meta_dir)?;
         Ok(Keyring {
             certd: CertD::with_base_dir(&certs).map_err(store_err)?,
@@ -159,6 +161,7 @@ impl Keyring {
             secrets: Default::default(),
             secret_dir,
             meta: MetaStore::new(meta_dir),
+            autocrypt_dir: home.autocrypt_dir(),
             accepted: vec![Acceptance::Unverified, Acceptance::Verified],
         })
     }
@@ -231,6 +234,11 @@ impl Keyring {
     /// The folder of the key records.
     pub fn meta_dir(&self) -> &Path {
         self.meta.dir()
+    }
+
+    /// The folder of the Autocrypt peer states.
+    pub fn autocrypt_dir(&self) -> &Path {
+        &self.autocrypt_dir
     }
 
     /// The folder of the shared certificate directory (for `sq --cert-store`).

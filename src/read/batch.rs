@@ -127,7 +127,7 @@ pub type Source<'a> = dyn FnMut(&mut dyn FnMut(Work)) -> std::io::Result<()> + '
 /// Reads every message from `source` with `workers` threads; `done` gets each result and, for
 /// encrypted messages, the decrypted copy (else the original), in completion order.
 pub fn run(
-    keys_dir: &Path,
+    home: &crate::Home,
     accepted: Vec<crate::keys::Acceptance>,
     time: SystemTime,
     workers: usize,
@@ -144,7 +144,7 @@ pub fn run(
             let tx = res_tx.clone();
             let accepted = accepted.clone();
             s.spawn(move || {
-                let mut ring = match Keyring::open(keys_dir) {
+                let mut ring = match Keyring::open(home) {
                     Ok(r) => r,
                     Err(_) => return,
                 };
@@ -197,7 +197,7 @@ pub fn run(
     })?;
     match source_err {
         Some(e) => Err(ReadError::Write {
-            path: keys_dir.to_path_buf(),
+            path: home.root().to_path_buf(),
             source: e,
         }),
         None => Ok(()),

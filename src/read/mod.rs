@@ -9,6 +9,7 @@
 //! Integrity comes before everything: a message whose integrity check fails (no MDC,
 //! tampered, truncated, AEAD failure) yields [`ReadError::Integrity`] and no plaintext.
 
+pub mod autocrypt;
 pub mod batch;
 mod decrypt;
 pub mod limits;
@@ -16,6 +17,7 @@ mod mime_tree;
 pub mod stream;
 mod verdict;
 
+pub use autocrypt::autocrypt_seen;
 pub use verdict::{Integrity, PartInfo, Report, SigStatus, SignatureVerdict};
 
 use std::path::{Path, PathBuf};
@@ -407,48 +409,6 @@ fn header_names(entity: &[u8]) -> Vec<String> {
         .filter_map(|f| f.split(|&b| b == b':').next())
         .map(|n| String::from_utf8_lossy(n).trim().to_ascii_lowercase())
         .collect()
-}
-
-/// The Autocrypt material of a message: the outer `Autocrypt:` headers with the outer From and
-/// Date, and, only when it was decrypted, the `Autocrypt-Gossip:` headers inside.
-pub fn autocrypt_seen(raw: &[u8], report: Option<&Report>) -> crate::keys::autocrypt::Seen {
-    use crate::keys::autocrypt::{header_values, Seen};
-    let headers = header_values(raw, "Autocrypt");
-    let (from, date, gossip) = match report {
-        Some(r) => (
-            r.outer_from.clone(),
-            r.date_unix.unwrap_or(0),
-            match (&r.inner, r.encrypted) {
-                (Some(inner), true) => header_values(inner, "Autocrypt-Gossip"),
-                _ => Vec::new(),
-            },
-        ),
-        None => {
-            let e = mime_tree::Entity::parse(raw);
-            let from = e
-                .as_ref()
-                .and_then(|e| {
-                    e.msg
-                        .from()
-                        .and_then(|a| a.first())
-                        .and_then(|m| m.address())
-                        .map(|a| a.to_string())
-                })
-                .unwrap_or_default();
-            let date = e
-                .as_ref()
-                .and_then(|e| e.msg.date())
-                .map(|d| d.to_timestamp())
-                .unwrap_or(0);
-            (from, date, Vec::new())
-        }
-    };
-    Seen {
-        from,
-        date,
-        headers,
-        gossip,
-    }
 }
 
 /// Writes a new file readable by its owner only, as decrypted content deserves (the

@@ -159,12 +159,12 @@ fn backoff(attempts: u32) -> u64 {
 }
 
 impl Outbox {
-    /// Opens (creating) the outbox below `home`.
-    pub fn open(home: &Path) -> Result<Self, OutboxError> {
+    /// Opens (creating) the outbox of `home`.
+    pub fn open(home: &crate::Home) -> Result<Self, OutboxError> {
         let o = Outbox {
-            queue: home.join("outbox/queue"),
-            failed: home.join("outbox/failed"),
-            sent: home.join("sent"),
+            queue: home.queue_dir(),
+            failed: home.failed_dir(),
+            sent: home.sent_dir(),
         };
         for d in [
             o.queue.clone(),
@@ -467,7 +467,7 @@ mod tests {
     #[test]
     fn queued_until_sent_then_gone_with_a_sent_copy() {
         let d = tempfile::tempdir().unwrap();
-        let o = Outbox::open(d.path()).unwrap();
+        let o = Outbox::open(&crate::Home::open(d.path()).unwrap()).unwrap();
         let now = SystemTime::now();
         let e = o.enqueue(env(), "<m@x>", b"ciphertext", true, now).unwrap();
         assert_eq!(o.list().unwrap().len(), 1);
@@ -495,7 +495,7 @@ mod tests {
     #[test]
     fn permanent_failure_moves_to_failed() {
         let d = tempfile::tempdir().unwrap();
-        let o = Outbox::open(d.path()).unwrap();
+        let o = Outbox::open(&crate::Home::open(d.path()).unwrap()).unwrap();
         let now = SystemTime::now();
         o.enqueue(env(), "<m@x>", b"c", false, now).unwrap();
         let t = StubTransport::new_error(SendError::new(

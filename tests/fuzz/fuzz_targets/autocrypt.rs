@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(s) = std::str::from_utf8(data) {
-        let _ = sealmail::keys::autocrypt::parse_header(s);
+        let _ = sealmail::read::autocrypt::parse_header(s);
     }
-    let _ = sealmail::keys::autocrypt::header_values(data, "Autocrypt");
+    let _ = sealmail::read::autocrypt::header_values(data, "Autocrypt");
 });

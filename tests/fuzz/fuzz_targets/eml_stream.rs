@@ -20,7 +20,7 @@ fn fixture() -> &'static Fixture {
         // sealmail still aborts (libfuzzer-sys aborts on any unwinding out of the target).
         std::panic::set_hook(Box::new(|_| {}));
         let dir = tempfile::tempdir().unwrap();
-        let ring = Keyring::open(dir.path()).unwrap();
+        let ring = Keyring::open(&sealmail::Home::open(dir.path()).unwrap()).unwrap();
         let keys = concat!(env!("CARGO_MANIFEST_DIR"), "/../../keys-test/");
         for k in ["bob@openpgp.example-0xfbfcc82a015e7330-secret.asc", "alice@openpgp.example-0xf231550c4f47e38e-pub.asc"] {
             ring.import(&std::fs::read(format!("{keys}{k}")).unwrap(), k).unwrap();
