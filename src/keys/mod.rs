@@ -2,16 +2,22 @@
 //! certificate may receive mail.
 
 pub mod autocrypt;
+mod index;
+mod info;
 pub mod lookup;
 mod meta;
+mod resolve;
+mod secret;
 mod select;
 mod store;
 pub mod words;
 
+pub use info::KeyInfo;
 pub use meta::{Acceptance, KeyMeta, Verification};
+pub(crate) use secret::unlock as unlock_key;
+pub use secret::PasswordRequest;
 pub use select::{encryption_keys, warnings, KeyProblem, RecipientKey};
-pub(crate) use store::unlock as unlock_key;
-pub use store::{parse_certs, Imported, KeyInfo, Keyring, PasswordRequest};
+pub use store::{parse_certs, Imported, Keyring};
 
 use sequoia_openpgp as openpgp;
 
