@@ -16,7 +16,7 @@ use openpgp::types::{RevocationStatus, SymmetricAlgorithm};
 use openpgp::{Cert, KeyHandle};
 use sequoia_openpgp as openpgp;
 
-use super::verdict::SigStatus;
+use super::report::SigStatus;
 use super::ReadError;
 use crate::keys::{Keyring, PasswordRequest};
 use crate::Context;

@@ -12,13 +12,16 @@
 pub mod autocrypt;
 pub mod batch;
 mod decrypt;
+mod identity;
+mod inline;
 pub mod limits;
 mod mime_tree;
+mod report;
 pub mod stream;
 mod verdict;
 
 pub use autocrypt::autocrypt_seen;
-pub use verdict::{Integrity, PartInfo, Report, SigStatus, SignatureVerdict};
+pub use report::{AttachmentData, Integrity, PartInfo, Report, SigStatus, SignatureVerdict};
 
 use std::path::{Path, PathBuf};
 
