@@ -158,6 +158,9 @@ impl Network {
 pub struct Keys {
     /// Acceptance levels `send` and `compose` use (default: unverified, verified).
     pub accept: Option<Vec<String>>,
+    /// The least acceptance of a signing key that `decrypt --require-signature` takes:
+    /// `"unverified"` (default) or `"verified"`.
+    pub require_acceptance: Option<String>,
 }
 
 /// Limits on incoming messages.
@@ -241,8 +244,21 @@ impl Config {
         }
     }
 
+    /// The least acceptance `decrypt --require-signature` takes (`[keys] require_acceptance`).
+    pub fn required_acceptance(&self) -> Result<crate::keys::Acceptance, ConfigError> {
+        use crate::keys::Acceptance;
+        match self.keys.require_acceptance.as_deref() {
+            None | Some("unverified") => Ok(Acceptance::Unverified),
+            Some("verified") => Ok(Acceptance::Verified),
+            Some(other) => Err(ConfigError::Invalid(format!(
+                "[keys] require_acceptance = {other:?}: it must be \"verified\" or \"unverified\""
+            ))),
+        }
+    }
+
     fn check(&self) -> Result<(), ConfigError> {
         self.accepted_levels()?;
+        self.required_acceptance()?;
         if let Some(s) = &self.smtp {
             if s.password.is_some() {
                 return Err(ConfigError::Invalid(

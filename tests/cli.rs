@@ -625,10 +625,13 @@ fn every_integrity_failure_reads_the_same_whole_message() {
         .arg(&md)
         .output()
         .unwrap();
-    let errors: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout)
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["error"].to_string())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
         .collect();
+    assert_eq!(lines.len(), 4, "one line per mail");
+    let errors: std::collections::BTreeSet<String> =
+        lines.iter().map(|l| l["error"].to_string()).collect();
     assert_eq!(errors.len(), 1, "{errors:#?}");
     assert!(
         errors

@@ -118,13 +118,19 @@ fn expectations(name: &str) -> Vec<(String, String)> {
 struct Outcome {
     code: Option<i32>,
     stderr: String,
+    /// The report, when there is one (a BAD signature gives the report and exit 1).
     json: Option<Value>,
+    /// The JSON error object of a refusal.
+    error: Option<Value>,
 }
 
 impl Outcome {
-    /// Refused: exit 1, an error with a hint, nothing on stdout.
+    /// Refused: exit 1, an error with a hint, and on stdout only the JSON error object.
     fn refused(&self) -> bool {
-        self.code == Some(1) && self.json.is_none() && self.stderr.contains("hint:")
+        self.code == Some(1)
+            && self.json.is_none()
+            && self.stderr.contains("hint:")
+            && self.error.as_ref().is_some_and(|e| e["hint"].is_string())
     }
 
     fn first_line(&self) -> &str {
@@ -151,10 +157,16 @@ fn check_corpus(
             .arg(dir.join(f))
             .output()
             .unwrap();
+        let stdout: Option<Value> = serde_json::from_slice(&out.stdout).ok();
+        let (json, error) = match stdout {
+            Some(j) if j.get("signature").is_some() => (Some(j), None),
+            other => (None, other),
+        };
         let o = Outcome {
             code: out.status.code(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            json: serde_json::from_slice(&out.stdout).ok(),
+            json,
+            error,
         };
         if o.stderr.contains("panicked") || o.stderr.contains("internal error") {
             failures.push(format!("{f}: panic"));

@@ -36,10 +36,7 @@ fn decrypt(sb: &Sandbox, input: &[u8], what: &str) -> (i32, String, String) {
             err.contains("error:") && err.contains("hint:"),
             "{what}: {err}"
         );
-        assert!(
-            out.stdout.is_empty(),
-            "{what}: nothing on stdout when refused"
-        );
+        assert_json_refusal(&out.stdout, what);
     }
     (code, String::from_utf8_lossy(&out.stdout).into_owned(), err)
 }

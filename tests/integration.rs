@@ -11,6 +11,8 @@
 //! - `keys`: WKD and VKS lookups against a real HTTPS server on a free loopback port (the test
 //!   names reach it through `[network] resolve`), acceptance and verification, refresh,
 //!   Autocrypt, --from-gpg, contractors;
+//! - `trust`: verdicts bound to key acceptance (planted second keys read as UNCERTAIN), BAD
+//!   signatures exit 1, JSON errors, one signature shape;
 //! - `thunderbird`: Thunderbird's own OpenPGP test mails and the verdicts its tests assert;
 //! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux;
 //! - `scale`: a 256 MB attachment composed in bounded memory; batch decryption of Maildir and
@@ -30,3 +32,4 @@ mod neomutt;
 mod scale;
 mod send;
 mod thunderbird;
+mod trust;

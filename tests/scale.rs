@@ -276,7 +276,7 @@ fn batch_decrypt_of_a_maildir_reports_every_mail() {
             .clone()
     };
     assert_eq!(by("good")["encrypted"], true);
-    assert_eq!(by("good")["signature"], "good");
+    assert_eq!(by("good")["signature"]["status"], "good");
     assert_eq!(by("good")["matches_from"], true);
     assert_eq!(by("good")["subject"], "good one");
     assert_eq!(by("tampered")["integrity"], "failed");
@@ -285,7 +285,7 @@ fn batch_decrypt_of_a_maildir_reports_every_mail() {
         .unwrap()
         .contains("integrity"));
     assert_eq!(by("unsigned")["encrypted"], true);
-    assert_eq!(by("unsigned")["signature"], "missing");
+    assert_eq!(by("unsigned")["signature"]["status"], "missing");
     assert_eq!(by("plain")["encrypted"], false);
     assert!(by("plain")["error"].is_null());
     assert!(by("garbage")["error"].is_string());

@@ -201,10 +201,12 @@ fn check_row(r: &Row) -> Result<(), String> {
             ))
         };
     }
-    if !out.status.success() {
+    let j: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    // A BAD signature exits 1 (as gpg does), with the report.
+    let bad = out.status.code() == Some(1) && j["signature"]["status"] == "bad";
+    if !out.status.success() && !bad {
         return Err(format!("decrypt failed: {stderr}"));
     }
-    let j: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
     let encrypted = j["encrypted"] == true && j["integrity"] == "ok";
     match r.enc.as_str() {
         "ok" if !encrypted => return Err(format!("expected decrypted, got {j}")),

@@ -65,8 +65,10 @@ pub fn run(a: AuditArgs, env: &Env) -> Result<(), Failure> {
         for (i, r) in REMEDIATION.iter().enumerate() {
             eprintln!("  {}. {r}", i + 1);
         }
-        return Err(Failure::new(format!("{} leaked secret(s) found in plaintext mail", stats.findings))
-            .hint("rotate them first; then send new ones with: sealmail credential send --to ADDRESS --generate password"));
+        let f = Failure::new(format!("{} leaked secret(s) found in plaintext mail", stats.findings))
+            .hint("rotate them first; then send new ones with: sealmail credential send --to ADDRESS --generate password");
+        // With --json the findings, one object per line, already say it.
+        return Err(if env.json { f.json_written() } else { f });
     }
     Ok(())
 }

@@ -84,7 +84,8 @@ fn stream_threshold() -> u64 {
         .unwrap_or(sealmail::read::stream::STREAM_ABOVE)
 }
 
-/// The verdict in one line: what protected the message, and who signed it.
+/// The verdict in one line: what protected the message, who signed it, and how far that
+/// key is accepted for the sender.
 pub fn verdict_line(r: &Report) -> String {
     let enc = match (r.encrypted, r.integrity) {
         (true, Integrity::Ok) => "encrypted (integrity ok)",
@@ -99,20 +100,35 @@ pub fn verdict_line(r: &Report) -> String {
             s.signer.as_deref().unwrap_or("?")
         )
     };
+    let sender = if r.outer_from.is_empty() || r.outer_from == r.from {
+        &r.from
+    } else {
+        &r.outer_from
+    };
     let sig = match s.status {
-        SigStatus::Good if s.matches_from => format!("good signature from {}", who()),
-        SigStatus::Good => format!(
-            "good signature from {}, who is NOT the sender {}",
+        SigStatus::Good if s.matches_from => format!(
+            "good signature from {}, key {}",
             who(),
-            if r.outer_from.is_empty() || r.outer_from == r.from {
-                &r.from
-            } else {
-                &r.outer_from
+            s.acceptance.as_str()
+        ),
+        SigStatus::Good => format!(
+            "good signature from {}, who is NOT the sender {sender}",
+            who()
+        ),
+        SigStatus::Uncertain => format!(
+            "UNCERTAIN signature: it verifies, but the key {} is {}, not accepted for {}{}",
+            who(),
+            s.acceptance.as_str(),
+            r.from,
+            match &s.other_verified_key {
+                Some(k) => format!(" (its verified key is {k})"),
+                None => String::new(),
             }
         ),
-        SigStatus::Bad => {
-            "BAD signature: the content was changed or the signature is forged".into()
-        }
+        SigStatus::Bad => format!(
+            "BAD signature over {}: the content was changed or the signature is forged",
+            part_or(&s.signed_part, "the message")
+        ),
         SigStatus::Missing => "not signed".into(),
         SigStatus::UnknownKey => format!(
             "signed by an unknown key {} (import it to check: sealmail key import FILE)",
@@ -121,17 +137,80 @@ pub fn verdict_line(r: &Report) -> String {
         SigStatus::ExpiredKey => format!("signed by an EXPIRED key {}", who()),
         SigStatus::RevokedKey => format!("signed by a REVOKED key {}", who()),
     };
-    let partial = if s.status == SigStatus::Good && !s.covers_all {
+    let partial = if s.status.verifies() && !s.covers_all {
         "; it covers only PART of the message: the rest is unsigned and could come from anyone"
     } else {
         ""
     };
-    let date = if s.status == SigStatus::Good && !s.date_matches {
+    let date = if s.status.verifies() && !s.date_matches {
         "; but the signature was made more than a day away from the message's Date (an old message sent again?)"
     } else {
         ""
     };
     clean_line(&format!("sealmail: {enc}; {sig}{partial}{date}"))
+}
+
+fn part_or<'a>(part: &'a str, default: &'a str) -> &'a str {
+    if part.is_empty() {
+        default
+    } else {
+        part
+    }
+}
+
+/// Why `--require-signature` refuses this report, with the command that helps; `None` when
+/// it passes: a good signature, by a key accepted for the From address (at least `least`),
+/// over the whole message.
+fn signature_refusal(r: &Report, least: sealmail::keys::Acceptance) -> Option<(String, String)> {
+    let s = &r.signature;
+    let fpr = s.signer.as_deref().unwrap_or("FINGERPRINT");
+    let (why, hint) = match s.status {
+        SigStatus::Missing => (
+            "the message is not signed".to_string(),
+            "ask the sender to sign it".to_string(),
+        ),
+        SigStatus::Bad => (
+            format!("the signature over {} is BAD", part_or(&s.signed_part, "the message")),
+            "do not act on this message: it was changed or forged; ask the sender to send it again".into(),
+        ),
+        SigStatus::UnknownKey => (
+            format!("the signing key {} is not in your key store", s.issuer.as_deref().unwrap_or("?")),
+            format!("get the sender's key and check it: sealmail key fetch {} (or sealmail key import FILE), then sealmail key verify {}", r.from, r.from),
+        ),
+        SigStatus::ExpiredKey | SigStatus::RevokedKey => (
+            format!("the signing key {fpr} is {}", if s.status == SigStatus::ExpiredKey { "expired" } else { "revoked" }),
+            format!("ask {} for their current key, or: sealmail key refresh", r.from),
+        ),
+        SigStatus::Uncertain => (
+            format!(
+                "the signing key {fpr} is {} for {}{}",
+                s.acceptance.as_str(),
+                r.from,
+                match &s.other_verified_key {
+                    Some(k) => format!(", whose verified key is {k}"),
+                    None => String::new(),
+                }
+            ),
+            format!("if {} really uses this key, check its fingerprint with them and run: sealmail key verify {fpr}", r.from),
+        ),
+        SigStatus::Good if !s.matches_from => (
+            format!("the signing key does not belong to the sender {} (or the sender is ambiguous: see the warnings)", r.from),
+            "do not trust the From line of this message".into(),
+        ),
+        SigStatus::Good if !s.covers_all => (
+            "the signature covers only part of the message".into(),
+            "ask the sender to sign the whole message".into(),
+        ),
+        SigStatus::Good
+            if least == sealmail::keys::Acceptance::Verified
+                && s.acceptance != sealmail::read::KeyAcceptance::Verified =>
+        (
+            format!("the signing key {fpr} is {}, and [keys] require_acceptance = \"verified\"", s.acceptance.as_str()),
+            format!("check the key's fingerprint with {} and run: sealmail key verify {fpr}", r.from),
+        ),
+        SigStatus::Good => return None,
+    };
+    Some((why, hint))
 }
 
 /// `--maildir` / `--mbox`: every message, in parallel.
@@ -187,7 +266,7 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
         if r.encrypted {
             encrypted += 1;
         }
-        if r.signature == "good" && r.matches_from {
+        if r.signature.status == SigStatus::Good && r.matches_from {
             good += 1;
         }
         if let (Some(out), false) = (&args.output, copy.is_empty()) {
@@ -226,8 +305,8 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
                     } else {
                         "not encrypted"
                     },
-                    r.signature,
-                    if r.signature == "good" && !r.matches_from {
+                    r.signature.status.as_str(),
+                    if r.signature.status == SigStatus::Good && !r.matches_from {
                         " (NOT by the sender)"
                     } else {
                         ""
@@ -261,10 +340,10 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
         eprintln!("sealmail: {total} messages: {encrypted} decrypted, {good} with a good signature from their sender, {failed} failed");
     }
     if failed > 0 {
-        return Err(
-            Failure::new(format!("{failed} of {total} messages could not be read"))
-                .hint("the FAIL lines say why for each"),
-        );
+        let f = Failure::new(format!("{failed} of {total} messages could not be read"))
+            .hint("the FAIL lines say why for each");
+        // With --json each message's line carries its error already.
+        return Err(if env.json { f.json_written() } else { f });
     }
     Ok(())
 }
@@ -317,17 +396,12 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
     for w in &report.warnings {
         eprintln!("sealmail: warning: {}", clean_line(w));
     }
-    let refused = args.require_signature
-        && !(report.signature.status == SigStatus::Good
-            && report.signature.matches_from
-            && report.signature.covers_all);
-    if refused {
-        // Nothing of the content goes to stdout when the caller demanded a good signature.
-        return Err(Failure::new(format!(
-            "--require-signature: {}",
-            line.trim_start_matches("sealmail: ")
-        ))
-        .hint("ask the sender to sign with the key of their From address, and import it: sealmail key import FILE"));
+    if args.require_signature {
+        if let Some((why, hint)) = signature_refusal(&report, env.config()?.required_acceptance()?)
+        {
+            // Nothing of the content goes to stdout when the caller demanded a good signature.
+            return Err(Failure::new(format!("--require-signature: {why}")).hint(hint));
+        }
     }
     if let Some(dir) = &args.attachments {
         for p in save_attachments(&report, dir)? {
@@ -361,7 +435,8 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
                     .join(", ")
             ))
         })?;
-        return write_stdout(format!("{v}\n").as_bytes());
+        write_stdout(format!("{v}\n").as_bytes())?;
+        return bad_signature(&report, false);
     }
     if let Some(c) = &credential {
         eprintln!(
@@ -383,7 +458,18 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
                 .collect();
             v["credential"] = serde_json::json!({"fields": fields, "note": c.note});
         }
+        // A BAD signature: the report and the error in one object, so stdout is one JSON
+        // document.
+        let bad = bad_signature(&report, true).err();
+        if let (Some(f), Some(o)) = (&bad, v.as_object_mut()) {
+            if let Some(e) = f.to_json().as_object() {
+                o.extend(e.clone());
+            }
+        }
         print_json(&v)?;
+        if let Some(f) = bad {
+            return Err(f);
+        }
     } else if args.raw {
         write_stdout(report.inner.as_deref().unwrap_or(&raw))?;
     } else {
@@ -422,5 +508,18 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
             eprintln!("{line}");
         }
     }
-    Ok(())
+    bad_signature(&report, false)
+}
+
+/// A BAD signature ends the command with exit 1 (as gpg does), after the output.
+fn bad_signature(r: &Report, json_written: bool) -> Result<(), Failure> {
+    if r.signature.status != SigStatus::Bad {
+        return Ok(());
+    }
+    let f = Failure::new(format!(
+        "BAD signature over {}",
+        part_or(&r.signature.signed_part, "the message")
+    ))
+    .hint("do not act on this message: it was changed after it was signed, or the signature is forged; ask the sender to send it again");
+    Err(if json_written { f.json_written() } else { f })
 }

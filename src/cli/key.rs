@@ -454,11 +454,20 @@ fn report_imported(env: &Env, all: &[sealmail::keys::Imported]) -> Result<(), Fa
     }
     for i in all {
         eprintln!(
-            "imported {} {}{}",
+            "imported {} {}{} ({})",
             i.fingerprint,
             i.emails.join(", "),
-            if i.secret { " (with secret key)" } else { "" }
+            if i.secret { " (with secret key)" } else { "" },
+            i.acceptance.as_str()
         );
+        if let Some(v) = &i.verified_other {
+            eprintln!(
+                "sealmail: warning: {} already has a verified key {v}; this new key stays undecided, and mail signed by it reads as UNCERTAIN. If they really changed keys, check the new fingerprint with them and run: sealmail key verify {}   (or accept it unchecked: sealmail key accept {})",
+                i.emails.join(", "),
+                i.fingerprint,
+                i.fingerprint
+            );
+        }
     }
     Ok(())
 }

@@ -218,14 +218,35 @@ pub fn main(args: Vec<std::ffi::OsString>) -> u8 {
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 fn run_cli(args: Vec<std::ffi::OsString>) -> u8 {
+    // Before the parse, so that a usage error is a JSON object too.
+    output::set_json_errors(
+        args.iter()
+            .skip(1)
+            .take_while(|a| *a != "--")
+            .any(|a| a == "--json"),
+    );
     let cli = match parse(&args) {
         Ok(cli) => cli,
-        // Help, version or a mistake: clap prints it (to stdout or stderr) with its code.
-        Err(e) => {
+        // Help and version: clap prints them, exit 0.
+        Err(e) if !e.use_stderr() => {
             let _ = e.print();
             return e.exit_code() as u8;
         }
+        // A mistake: clap's own words on stderr, and with --json the JSON object too.
+        Err(e) => {
+            let _ = e.print();
+            if output::json_errors() {
+                let text = e.render().to_string();
+                let first = text.lines().next().unwrap_or("");
+                let f = Failure::new(first.trim_start_matches("error: "))
+                    .hint("see: sealmail --help, or sealmail COMMAND --help")
+                    .exit(e.exit_code() as u8);
+                let _ = output::write_stdout(format!("{}\n", f.to_json()).as_bytes());
+            }
+            return e.exit_code() as u8;
+        }
     };
+    output::set_json_errors(cli.globals.json);
     // These two need no home.
     match &cli.command {
         Command::Completions { shell } => {

@@ -2,6 +2,20 @@
 
 use std::io::{IsTerminal, Write};
 
+/// Whether `--json` was given: errors then also go to stdout as one JSON object, so that a
+/// script never parses an empty stdout.
+static JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether failures also go to stdout as JSON.
+pub fn json_errors() -> bool {
+    JSON.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Makes every failure from now on also a JSON object on stdout.
+pub fn set_json_errors(on: bool) {
+    JSON.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// A failure as the user sees it: what went wrong, why, and what to do next.
 #[derive(Debug)]
 pub struct Failure {
@@ -9,6 +23,8 @@ pub struct Failure {
     causes: Vec<String>,
     hint: Option<String>,
     code: u8,
+    /// The JSON form was already written (inside the command's own JSON output).
+    json_written: bool,
 }
 
 impl Failure {
@@ -18,6 +34,7 @@ impl Failure {
             causes: Vec::new(),
             hint: None,
             code: 1,
+            json_written: false,
         }
     }
 
@@ -44,8 +61,30 @@ impl Failure {
         self
     }
 
-    /// Prints the failure to stderr and returns the exit code.
+    /// The failure as the JSON object `--json` prints: `error`, `hint`, `exit`, `causes`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "error": self.message,
+            "causes": self.causes,
+            "hint": self.hint,
+            "exit": self.code,
+        })
+    }
+
+    /// Says that the command's JSON output already carries this failure.
+    pub fn json_written(mut self) -> Self {
+        self.json_written = true;
+        self
+    }
+
+    /// Prints the failure to stderr (and, with `--json`, as a JSON object on stdout) and
+    /// returns the exit code.
     pub fn report(self) -> u8 {
+        if JSON.load(std::sync::atomic::Ordering::Relaxed) && !self.json_written {
+            let mut o = std::io::stdout().lock();
+            let _ = writeln!(o, "{}", self.to_json());
+            let _ = o.flush();
+        }
         let mut e = std::io::stderr().lock();
         let _ = writeln!(e, "error: {}", clean_line(&self.message));
         for c in &self.causes {

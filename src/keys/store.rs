@@ -21,7 +21,7 @@ use zeroize::Zeroizing;
 
 use super::meta::{Acceptance, KeyMeta, MetaStore, Verification};
 use super::select::RecipientKey;
-use super::{cert_emails, store_err, KeyError};
+use super::{cert_emails, normalize_email, store_err, KeyError};
 use crate::Context;
 
 /// One certificate taken in by [`Keyring::import`].
@@ -33,6 +33,12 @@ pub struct Imported {
     pub emails: Vec<String>,
     /// Whether secret key material was imported.
     pub secret: bool,
+    /// Its acceptance after the import (a known key keeps the one it had).
+    pub acceptance: Acceptance,
+    /// A `verified` key another of the same address already has; a new key then stays
+    /// `undecided` until the user accepts or verifies it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_other: Option<String>,
 }
 
 /// The key store below a sealmail home.
@@ -282,6 +288,8 @@ impl Keyring {
             fingerprint: cert.fingerprint().to_hex(),
             emails: cert_emails(&cert),
             secret,
+            acceptance: Acceptance::Undecided,
+            verified_other: None,
         };
         let public = cert.strip_secret_key_material();
         self.index_cert(&public)?;
@@ -355,14 +363,39 @@ impl Keyring {
     ) -> Result<Imported, KeyError> {
         let own = cert.is_tsk();
         let fpr = cert.fingerprint();
-        let imported = self.store_cert(cert)?;
-        let level = if own {
-            Acceptance::Verified
+        let known = self.meta.get(&fpr.to_hex()).is_some();
+        // A new key for an address that already has a verified key gets no standing of its
+        // own: whoever can put a key in front of sealmail (an Autocrypt header, a file sent
+        // along) must not make mail signed by it read like the verified owner's.
+        let verified_other = if own || known {
+            None
         } else {
-            acceptance
+            self.verified_key_for(&cert)
+        };
+        let mut imported = self.store_cert(cert)?;
+        let level = match (own, &verified_other) {
+            (true, _) => Acceptance::Verified,
+            (false, Some(_)) => acceptance.min(Acceptance::Undecided),
+            (false, None) => acceptance,
         };
         self.record(&fpr, if own { "own" } else { origin }, level, now)?;
+        imported.acceptance = self.meta(&fpr).acceptance;
+        imported.verified_other = verified_other;
         Ok(imported)
+    }
+
+    /// A `verified` key, other than `cert`, of one of `cert`'s addresses.
+    fn verified_key_for(&self, cert: &Cert) -> Option<String> {
+        cert_emails(cert).iter().find_map(|email| {
+            let want = normalize_email(email);
+            self.find(&want)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| c.fingerprint() != cert.fingerprint())
+                .filter(|c| cert_emails(c).iter().any(|e| normalize_email(e) == want))
+                .find(|c| self.meta(&c.fingerprint()).acceptance == Acceptance::Verified)
+                .map(|c| c.fingerprint().to_hex())
+        })
     }
 
     /// Every certificate in the store.

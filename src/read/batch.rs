@@ -8,7 +8,7 @@ use std::time::SystemTime;
 
 use serde::Serialize;
 
-use super::{decrypted_copy, read_message, ReadError};
+use super::{decrypted_copy, read_message, Integrity, ReadError, SignatureVerdict};
 use crate::keys::Keyring;
 use crate::Context;
 
@@ -26,10 +26,11 @@ pub struct ItemResult {
     /// Whether it was encrypted and decrypted.
     pub encrypted: bool,
     /// `ok`, `none`, or `failed`.
-    pub integrity: String,
-    /// Signature status (`good`, `bad`, `missing`, `unknown-key`, ...).
-    pub signature: String,
-    /// Whether a good signature's key carries the From address.
+    pub integrity: Integrity,
+    /// The signature verdict, in the shape `decrypt --json` gives it (`status`, `signer`,
+    /// `acceptance`, ...).
+    pub signature: SignatureVerdict,
+    /// Whether a good signature's key carries the From address (also in `signature`).
     pub matches_from: bool,
     /// Why it could not be read, if it could not.
     pub error: Option<String>,
@@ -227,11 +228,11 @@ fn failed(file: String, offset: Option<u64>, e: &ReadError) -> ItemResult {
         subject: String::new(),
         encrypted: false,
         integrity: if matches!(e, ReadError::Integrity) {
-            "failed".into()
+            Integrity::Failed
         } else {
-            "none".into()
+            Integrity::None
         },
-        signature: "missing".into(),
+        signature: SignatureVerdict::missing(),
         matches_from: false,
         error: Some(with_causes(e)),
     }
@@ -247,7 +248,6 @@ fn one(
     match read_message(&raw, ring, ctx, &mut |_| None) {
         Ok(r) => {
             let copy = decrypted_copy(&raw, &r).unwrap_or(raw);
-            let s = serde_json::to_value(r.signature.status).ok();
             (
                 ItemResult {
                     file,
@@ -255,15 +255,9 @@ fn one(
                     from: r.from.clone(),
                     subject: r.subject.clone(),
                     encrypted: r.encrypted,
-                    integrity: if r.encrypted {
-                        "ok".into()
-                    } else {
-                        "none".into()
-                    },
-                    signature: s
-                        .and_then(|v| v.as_str().map(|x| x.to_string()))
-                        .unwrap_or_default(),
+                    integrity: r.integrity,
                     matches_from: r.signature.matches_from,
+                    signature: r.signature,
                     error: None,
                 },
                 copy,

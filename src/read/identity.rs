@@ -5,8 +5,8 @@
 
 use super::decrypt::SigResult;
 use super::mime_tree::Entity;
-use super::report::{Report, SigStatus, SignatureVerdict};
-use crate::keys::{cert_emails, normalize_email};
+use super::report::{KeyAcceptance, Report, SigStatus, SignatureVerdict};
+use crate::keys::{cert_emails, normalize_email, Acceptance, Keyring};
 
 /// How far a signature's time may be from the Date header before the verdict says so.
 pub(super) const DATE_SLACK_SECS: i64 = 24 * 3600;
@@ -70,15 +70,7 @@ pub(super) fn sig_verdict(sigs: &[SigResult], from: &str, date: Option<i64>) -> 
         .iter()
         .max_by_key(|r| (r.status.rank(), binds(r) as u8));
     match best {
-        None => SignatureVerdict {
-            status: SigStatus::Missing,
-            signer: None,
-            signer_email: None,
-            matches_from: false,
-            issuer: None,
-            date_matches: true,
-            covers_all: false,
-        },
+        None => SignatureVerdict::missing(),
         Some(r) => {
             let emails = r.cert.as_ref().map(cert_emails).unwrap_or_default();
             let signer_email = emails
@@ -91,6 +83,9 @@ pub(super) fn sig_verdict(sigs: &[SigResult], from: &str, date: Option<i64>) -> 
                 signer: r.cert.as_ref().map(|c| c.fingerprint().to_hex()),
                 signer_email,
                 matches_from: r.status == SigStatus::Good && binds(r),
+                acceptance: KeyAcceptance::Unknown,
+                other_verified_key: None,
+                signed_part: String::new(),
                 issuer: r.issuer.clone(),
                 covers_all: false,
                 date_matches: match (r.created, date) {
@@ -178,4 +173,56 @@ pub(super) fn check_identity(root: &Entity<'_>, r: &mut Report) {
         r.signature.matches_from = false;
         r.warnings.extend(ambiguous);
     }
+}
+
+/// Binds the verdict to the key store's trust: how far the signing key is accepted for
+/// `from`, whether another key of `from` is verified, and, when the key is not accepted for
+/// `from`, a good signature becomes [`SigStatus::Uncertain`]. Accepted means `verified`, or
+/// `unverified` while no other key of the address is `verified`.
+pub(super) fn bind_acceptance(sig: &mut SignatureVerdict, ring: &Keyring, from: &str) {
+    let from = normalize_email(from);
+    let signer = sig
+        .signer
+        .as_deref()
+        .and_then(|f| f.parse::<sequoia_openpgp::Fingerprint>().ok());
+    let bound = sig
+        .signer_email
+        .as_deref()
+        .is_some_and(|e| normalize_email(e) == from);
+    let acceptance = match (&signer, bound) {
+        (Some(fpr), true) => ring.meta(fpr).acceptance,
+        _ => {
+            sig.acceptance = KeyAcceptance::Unknown;
+            sig.other_verified_key = verified_key_of(ring, &from, signer.as_ref());
+            return;
+        }
+    };
+    sig.acceptance = acceptance.into();
+    sig.other_verified_key = verified_key_of(ring, &from, signer.as_ref());
+    let accepted = match acceptance {
+        Acceptance::Verified => true,
+        Acceptance::Unverified => sig.other_verified_key.is_none(),
+        Acceptance::Undecided | Acceptance::Rejected => false,
+    };
+    if sig.status == SigStatus::Good && !accepted {
+        sig.status = SigStatus::Uncertain;
+    }
+}
+
+/// A `verified` key of `from` other than `not`, as its fingerprint.
+fn verified_key_of(
+    ring: &Keyring,
+    from: &str,
+    not: Option<&sequoia_openpgp::Fingerprint>,
+) -> Option<String> {
+    if from.is_empty() {
+        return None;
+    }
+    ring.find(from)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| Some(&c.fingerprint()) != not)
+        .filter(|c| cert_emails(c).iter().any(|e| normalize_email(e) == from))
+        .find(|c| ring.meta(&c.fingerprint()).acceptance == Acceptance::Verified)
+        .map(|c| c.fingerprint().to_hex())
 }

@@ -21,7 +21,9 @@ pub mod stream;
 mod verdict;
 
 pub use autocrypt::autocrypt_seen;
-pub use report::{AttachmentData, Integrity, PartInfo, Report, SigStatus, SignatureVerdict};
+pub use report::{
+    AttachmentData, Integrity, KeyAcceptance, PartInfo, Report, SigStatus, SignatureVerdict,
+};
 
 use std::path::{Path, PathBuf};
 

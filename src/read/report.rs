@@ -32,12 +32,35 @@ pub enum SigStatus {
     ExpiredKey,
     /// Signed by a revoked key.
     RevokedKey,
+    /// The signature verifies and the key carries the From address, but the key is not
+    /// accepted for that address: `undecided` or `rejected`, or `unverified` while another key
+    /// of the address is `verified` (what Thunderbird shows as "Uncertain Digital
+    /// Signature"). Never reported as a good signature from the sender.
+    Uncertain,
 }
 
 impl SigStatus {
+    /// The name in output (`good`, `bad`, `unknown-key`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SigStatus::Good => "good",
+            SigStatus::Bad => "bad",
+            SigStatus::Missing => "missing",
+            SigStatus::UnknownKey => "unknown-key",
+            SigStatus::ExpiredKey => "expired-key",
+            SigStatus::RevokedKey => "revoked-key",
+            SigStatus::Uncertain => "uncertain",
+        }
+    }
+
+    /// Whether the signature verifies cryptographically (whoever made it).
+    pub fn verifies(self) -> bool {
+        matches!(self, SigStatus::Good | SigStatus::Uncertain)
+    }
+
     pub(super) fn rank(self) -> u8 {
         match self {
-            SigStatus::Good => 5,
+            SigStatus::Good | SigStatus::Uncertain => 5,
             SigStatus::ExpiredKey | SigStatus::RevokedKey => 3,
             SigStatus::UnknownKey => 2,
             SigStatus::Bad => 1,
@@ -46,7 +69,50 @@ impl SigStatus {
     }
 }
 
-/// The signature verdict, bound to the From address.
+/// How far the signing key is accepted for the From address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyAcceptance {
+    /// Its fingerprint was checked with its owner (`key verify`).
+    Verified,
+    /// Accepted without a fingerprint check (`key import`, `key accept`).
+    Unverified,
+    /// Found (Autocrypt, WKD, a keyserver), or imported while the address has a verified key,
+    /// and not accepted yet.
+    Undecided,
+    /// Rejected by the user.
+    Rejected,
+    /// No key of the From address made the signature (no signature, an unknown key, or a key
+    /// without that address).
+    Unknown,
+}
+
+impl KeyAcceptance {
+    /// The name in output and config.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyAcceptance::Verified => "verified",
+            KeyAcceptance::Unverified => "unverified",
+            KeyAcceptance::Undecided => "undecided",
+            KeyAcceptance::Rejected => "rejected",
+            KeyAcceptance::Unknown => "unknown",
+        }
+    }
+}
+
+impl From<crate::keys::Acceptance> for KeyAcceptance {
+    fn from(a: crate::keys::Acceptance) -> Self {
+        match a {
+            crate::keys::Acceptance::Verified => KeyAcceptance::Verified,
+            crate::keys::Acceptance::Unverified => KeyAcceptance::Unverified,
+            crate::keys::Acceptance::Undecided => KeyAcceptance::Undecided,
+            crate::keys::Acceptance::Rejected => KeyAcceptance::Rejected,
+        }
+    }
+}
+
+/// The signature verdict, bound to the From address: cryptographically good, made by which
+/// key, and how far that key is accepted for the sender.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatureVerdict {
     /// The state.
@@ -55,8 +121,19 @@ pub struct SignatureVerdict {
     pub signer: Option<String>,
     /// The signer's address: the one matching From if the certificate has it, else its first.
     pub signer_email: Option<String>,
-    /// Whether the signer's certificate has a user ID with the From address.
+    /// Whether the signature verifies and the signer's certificate has a user ID with the From
+    /// address (and the sender is not ambiguous).
     pub matches_from: bool,
+    /// How far the signing key is accepted for the From address.
+    pub acceptance: KeyAcceptance,
+    /// Another key of the From address that is `verified`, when the signature was not made
+    /// by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_verified_key: Option<String>,
+    /// What the signature covers: "the encrypted message", "the signed part inside the
+    /// encryption", "the signed part (multipart/signed)", "the inline encrypted block", "the
+    /// inline signed block"; empty without a signature.
+    pub signed_part: String,
     /// The issuer key ID or fingerprint named in the signature (also for unknown keys).
     pub issuer: Option<String>,
     /// Whether the signature was made within a day of the message's Date header (a signed
@@ -65,6 +142,24 @@ pub struct SignatureVerdict {
     /// Whether the signature covers everything the message shows (no unsigned text or parts
     /// beside the signed ones).
     pub covers_all: bool,
+}
+
+impl SignatureVerdict {
+    /// No signature.
+    pub fn missing() -> Self {
+        SignatureVerdict {
+            status: SigStatus::Missing,
+            signer: None,
+            signer_email: None,
+            matches_from: false,
+            acceptance: KeyAcceptance::Unknown,
+            other_verified_key: None,
+            signed_part: String::new(),
+            issuer: None,
+            date_matches: true,
+            covers_all: false,
+        }
+    }
 }
 
 /// One leaf part of the message.

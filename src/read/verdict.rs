@@ -4,7 +4,8 @@
 
 use super::decrypt::{self, Keys, SigResult};
 use super::identity::{
-    address_header, check_identity, date_unix, from_address, header_text, sig_verdict,
+    address_header, bind_acceptance, check_identity, date_unix, from_address, header_text,
+    sig_verdict,
 };
 use super::inline::{
     clean_armor, note_unprotected_text, PGP_MSG_BEGIN, PGP_MSG_END, PGP_SIGNED_BEGIN, PGP_SIG_END,
@@ -17,10 +18,7 @@ use super::ReadError;
 /// and binds one unambiguous sender.
 pub fn analyze(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, ReadError> {
     let mut r = analyze_protection(root, keys)?;
-    r.signature.covers_all = r.signature.status == SigStatus::Good
-        && !r.parts.is_empty()
-        && r.parts.iter().all(|p| p.signed);
-    check_identity(root, &mut r);
+    finish(root, &mut r, keys);
     Ok(r)
 }
 
@@ -34,11 +32,22 @@ pub(crate) fn analyze_streamed(
     spills: &[super::stream::Spill],
 ) -> Result<Report, ReadError> {
     let mut r = encrypted_content(base_report(head), skeleton, sigs, keys, spills)?;
+    finish(head, &mut r, keys);
+    Ok(r)
+}
+
+/// The last steps for every message: whether the signature covers all of it, whether the
+/// sender is one unambiguous address, and how far the signing key is accepted for it.
+fn finish(root: &Entity<'_>, r: &mut Report, keys: &Keys<'_>) {
     r.signature.covers_all = r.signature.status == SigStatus::Good
         && !r.parts.is_empty()
         && r.parts.iter().all(|p| p.signed);
-    check_identity(head, &mut r);
-    Ok(r)
+    check_identity(root, r);
+    if r.signature.status == SigStatus::Missing {
+        r.signature.signed_part.clear();
+    }
+    let from = r.from.clone();
+    bind_acceptance(&mut r.signature, keys.keyring, &from);
 }
 
 /// The report before anything was checked: the outer headers, nothing protected.
@@ -128,6 +137,7 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
         let signed = report.signature.status == SigStatus::Good;
         fill_from_inner(&mut report, &inner, false, signed, "clear", &[]);
         report.signature = sig_verdict(&sigs, &report.from, report.date_unix);
+        report.signature.signed_part = "the signed part (multipart/signed)".into();
         report.inner = Some(content.to_vec());
         return Ok(report);
     }
@@ -153,6 +163,7 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
                 report.encrypted = true;
                 report.integrity = Integrity::Ok;
                 report.signature = sig_verdict(&d.sigs, &outer_from, report.date_unix);
+                report.signature.signed_part = "the inline encrypted block".into();
                 report.body = String::from_utf8_lossy(&d.plaintext).into_owned();
                 let signed = report.signature.status == SigStatus::Good;
                 report.parts.push(PartInfo {
@@ -172,6 +183,7 @@ fn analyze_protection(root: &Entity<'_>, keys: &mut Keys<'_>) -> Result<Report, 
                 let armor = clean_armor(&text[b..end]);
                 let (signed_text, sigs) = decrypt::verify_inline(&armor, keys)?;
                 report.signature = sig_verdict(&sigs, &outer_from, report.date_unix);
+                report.signature.signed_part = "the inline signed block".into();
                 report.body = String::from_utf8_lossy(&signed_text).into_owned();
                 let signed = report.signature.status == SigStatus::Good;
                 report.parts.push(PartInfo {
@@ -314,6 +326,12 @@ pub(crate) fn encrypted_content(
             .collect();
     }
     report.signature = sig_verdict(&sigs, &report.from, report.date_unix);
+    report.signature.signed_part = if is_nested {
+        "the signed part inside the encryption"
+    } else {
+        "the encrypted message"
+    }
+    .into();
     if report.protected_headers && !outer_from.is_empty() && report.from != outer_from {
         // The signature must match the From the user sees in every mail list, too.
         report.signature.matches_from = false;

@@ -126,7 +126,8 @@ impl Sandbox {
         out.stdout
     }
 
-    /// Runs `sealmail --json decrypt` on `mail`; returns the JSON.
+    /// Runs `sealmail --json decrypt` on `mail`; returns the report (also for a BAD
+    /// signature, which exits 1 with the report and the error in one object).
     pub fn decrypt_json(&self, mail: &[u8]) -> serde_json::Value {
         let out = self
             .cmd()
@@ -134,13 +135,29 @@ impl Sandbox {
             .write_stdin(mail.to_vec())
             .output()
             .unwrap();
+        let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let bad = out.status.code() == Some(1) && j["signature"]["status"] == "bad";
         assert!(
-            out.status.success(),
+            out.status.success() || bad,
             "decrypt failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        serde_json::from_slice(&out.stdout).unwrap()
+        j
     }
+}
+
+/// Asserts that `stdout` of a refused `--json` command is one JSON error object (`error`,
+/// `hint`, `exit`) and holds nothing of the message.
+pub fn assert_json_refusal(stdout: &[u8], what: &str) -> serde_json::Value {
+    let j: serde_json::Value = serde_json::from_slice(stdout)
+        .unwrap_or_else(|e| panic!("{what}: stdout is not one JSON object ({e})"));
+    assert!(j["error"].is_string(), "{what}: {j}");
+    assert_eq!(j["exit"], 1, "{what}: {j}");
+    assert!(
+        j.get("body").is_none(),
+        "{what}: no content when refused: {j}"
+    );
+    j
 }
 
 /// Panics with an install hint when a peer program is missing: interop is proven with the
