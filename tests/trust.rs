@@ -309,3 +309,57 @@ fn a_batch_gives_the_signature_in_the_shape_decrypt_gives_it() {
     assert_eq!(line["integrity"], single["integrity"]);
     assert_eq!(line["signature"]["status"], "good");
 }
+
+#[test]
+fn the_man_page_has_exit_status_environment_and_files_and_no_missing_pages() {
+    let sb = Sandbox::new();
+    let out = sb.cmd().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    for section in [
+        ".SH EXIT STATUS",
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH COMMANDS",
+    ] {
+        assert!(page.contains(section), "{section}");
+    }
+    // Only pages that exist are referred to: no sealmail-key(1) and the like.
+    assert!(
+        !page.contains("sealmail\\-"),
+        "refers to a page sealmail does not ship"
+    );
+    assert!(page.contains("sealmail key generate"));
+    assert!(page.contains("SEALMAIL_HOME") && page.contains("config.toml"));
+}
+
+#[test]
+fn a_path_of_the_wrong_kind_is_named_with_its_argument() {
+    let sb = alice_home();
+    let dir = sb.path("a-folder");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = sb.path("a-file.txt");
+    std::fs::write(&file, "x").unwrap();
+    let d = dir.to_str().unwrap();
+    let f = file.to_str().unwrap();
+    for (args, arg) in [
+        (vec!["compose", "--to", BOB, "--attach", d], "--attach"),
+        (
+            vec!["compose", "--to", BOB, "--body-file", d],
+            "--body-file",
+        ),
+        (
+            vec!["compose", "--to", BOB, "-o", d, "--body-file", f],
+            "-o",
+        ),
+        (vec!["decrypt", f, "--attachments", f], "--attachments"),
+        (vec!["decrypt", d], "FILE"),
+        (vec!["decrypt", "--maildir", f], "--maildir"),
+    ] {
+        let out = sb.cmd().args(&args).write_stdin("x").output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(&format!("error: {arg} ")), "{args:?}: {err}");
+        assert!(err.contains("hint:"), "{args:?}: {err}");
+    }
+}

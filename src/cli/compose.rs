@@ -62,6 +62,15 @@ fn parse_list(v: &[String]) -> Result<Vec<Mailbox>, Failure> {
 impl ComposeArgs {
     /// Builds the draft: addresses, body, attachments.
     pub fn draft(&self, env: &Env) -> Result<Draft, Failure> {
+        if let Some(p) = &self.body_file {
+            super::output::need_file(p, "--body-file")?;
+        }
+        for p in &self.attach {
+            super::output::need_file(p, "--attach")?;
+        }
+        if let Some(p) = &self.output {
+            super::output::need_file(p, "-o")?;
+        }
         let sign_with = env.config()?.identity.key;
         let from = match &self.from {
             Some(f) => f.clone(),

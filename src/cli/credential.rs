@@ -68,6 +68,7 @@ fn fields(args: &SendArgs) -> Result<Credential, Failure> {
         ..Default::default()
     };
     if let Some(f) = &args.from_file {
+        super::output::need_file(f, "--from-file")?;
         let text = Zeroizing::new(std::fs::read_to_string(f).map_err(|e| {
             Failure::new(format!("cannot read {}: {e}", f.display()))
                 .hint("check the path given to --from-file")

@@ -348,7 +348,32 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Refuses paths of the wrong kind before anything is read.
+fn check_paths(args: &DecryptArgs) -> Result<(), Failure> {
+    use super::output::{need_dir, need_file};
+    if let Some(p) = args.file.as_ref().filter(|p| p.as_os_str() != "-") {
+        need_file(p, "FILE")?;
+    }
+    if let Some(p) = &args.attachments {
+        need_dir(p, "--attachments")?;
+    }
+    if let Some(p) = &args.save_decrypted {
+        need_file(p, "--save-decrypted")?;
+    }
+    if let Some(p) = &args.output {
+        need_dir(p, "--output")?;
+    }
+    if let Some(p) = &args.maildir {
+        need_dir(p, "--maildir")?;
+    }
+    if let Some(p) = &args.mbox {
+        need_file(p, "--mbox")?;
+    }
+    Ok(())
+}
+
 pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
+    check_paths(&args)?;
     if args.maildir.is_some() || args.mbox.is_some() {
         return run_batch(&args, env);
     }

@@ -8,6 +8,7 @@ mod credential;
 mod decrypt;
 mod demo;
 mod key;
+mod man;
 mod outbox;
 mod output;
 mod pass;
@@ -260,13 +261,9 @@ fn run_cli(args: Vec<std::ffi::OsString>) -> u8 {
         }
         Command::Man => {
             use clap::CommandFactory;
-            let mut out = Vec::new();
-            if clap_mangen::Man::new(Cli::command())
-                .render(&mut out)
-                .is_err()
-            {
+            let Ok(out) = man::page(Cli::command()) else {
                 return Failure::new("cannot render the man page").report();
-            }
+            };
             return match output::write_stdout(&out) {
                 Ok(()) => 0,
                 Err(f) => f.report(),

@@ -157,6 +157,36 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+/// Refuses a path given to `arg` that exists but is a folder where a file is wanted.
+pub fn need_file(path: &std::path::Path, arg: &str) -> Result<(), Failure> {
+    if path.is_dir() {
+        return Err(Failure::new(format!(
+            "{arg} {}: this is a folder, not a file",
+            path.display()
+        ))
+        .hint(format!(
+            "give {arg} a file (a folder's files can be given one by one)"
+        ))
+        .usage());
+    }
+    Ok(())
+}
+
+/// Refuses a path given to `arg` that exists but is not a folder where a folder is wanted.
+pub fn need_dir(path: &std::path::Path, arg: &str) -> Result<(), Failure> {
+    if path.exists() && !path.is_dir() {
+        return Err(Failure::new(format!(
+            "{arg} {}: this is a file, not a folder",
+            path.display()
+        ))
+        .hint(format!(
+            "give {arg} a folder (it is made if it does not exist)"
+        ))
+        .usage());
+    }
+    Ok(())
+}
+
 /// Removes control characters and ANSI escapes from a one-line value.
 pub fn clean_line(s: &str) -> String {
     s.chars()
