@@ -5,6 +5,7 @@
 //! - `config.toml`: the configuration ([`crate::config`]);
 //! - `certs/`: a shared OpenPGP certificate directory (pgp-cert-d), readable by `sq`;
 //! - `secret/`: own secret keys, one transferable secret key per file, named by fingerprint;
+//! - `revocations/`: a revocation certificate for each own key, `FPR.rev`, made with it;
 //! - `index/`: the key store's lookup index (addresses and key IDs to fingerprints);
 //! - `keymeta/`: per-certificate records (origin, acceptance, verification);
 //! - `autocrypt/`: the Autocrypt state of each peer;
@@ -83,6 +84,12 @@ impl Home {
     /// The own secret keys.
     pub fn secret_dir(&self) -> PathBuf {
         self.root.join("secret")
+    }
+
+    /// Revocation certificates of the own keys, made with each key (as gpg's
+    /// openpgp-revocs.d).
+    pub fn revocations_dir(&self) -> PathBuf {
+        self.root.join("revocations")
     }
 
     /// The key store's lookup index.

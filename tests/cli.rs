@@ -34,7 +34,19 @@ fn key_generate_list_export_remove() {
     assert_eq!(k["secret"], true);
     assert_eq!(k["can_encrypt"], true);
     assert_eq!(k["revoked"], false);
-    assert!(k["expires"].is_null());
+    // Keys expire by default (issue 19): three years from now.
+    let year = chrono::Utc::now()
+        .format("%Y")
+        .to_string()
+        .parse::<i32>()
+        .unwrap();
+    assert!(
+        k["expires"]
+            .as_str()
+            .unwrap()
+            .starts_with(&(year + 3).to_string()),
+        "{k}"
+    );
 
     // v4, advertising SEIPDv1 only: what gpg 2.2 and Thunderbird can use.
     let exported = sb
@@ -66,7 +78,12 @@ fn key_generate_list_export_remove() {
         .assert()
         .success()
         .stdout(predicate::str::contains(&fpr));
-    sb.cmd().args(["key", "remove", &fpr]).assert().success();
+    // An own key is removed only after a confirmation (issue 19).
+    sb.cmd().args(["key", "remove", &fpr]).assert().code(1);
+    sb.cmd()
+        .args(["key", "remove", &fpr, "--yes"])
+        .assert()
+        .success();
     let list: Value = sb.json(&["key", "list"]);
     assert_eq!(list.as_array().unwrap().len(), 0);
 }

@@ -13,6 +13,8 @@
 //!   Autocrypt, --from-gpg, contractors;
 //! - `trust`: verdicts bound to key acceptance (planted second keys read as UNCERTAIN), BAD
 //!   signatures exit 1, JSON errors, one signature shape;
+//! - `lifecycle`: your own key's expiry, revocation certificate, revocation, passphrase and
+//!   removal, read back by gpg;
 //! - `thunderbird`: Thunderbird's own OpenPGP test mails and the verdicts its tests assert;
 //! - `neomutt`: a real mail client shows sealmail's mail as good, under tmux;
 //! - `scale`: a 256 MB attachment composed in bounded memory; batch decryption of Maildir and
@@ -28,6 +30,7 @@ mod credential;
 mod hardening;
 mod interop;
 mod keys;
+mod lifecycle;
 mod neomutt;
 mod scale;
 mod send;

@@ -69,27 +69,12 @@ fn gpg_verifies_sealmail_sign_only() {
         ],
         "just signed\n",
     );
-    // Cut the signed part and the signature out exactly as RFC 3156 says.
-    let s = String::from_utf8(mail).unwrap();
-    let b = s
-        .split("boundary=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let delim = format!("\r\n--{b}\r\n");
-    let start = s.find(&format!("--{b}\r\n")).unwrap() + b.len() + 4;
-    let end = s[start..].find(&delim).unwrap() + start;
-    let signed = &s[start..end];
-    let sig_start = s.find("-----BEGIN PGP SIGNATURE-----").unwrap();
-    let sig_end = s.find("-----END PGP SIGNATURE-----").unwrap() + 27;
+    let (signed, sig) = signed_parts(&mail);
     let g = Gpg::new();
     g.import(&[ALICE_PUB]);
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("part"), signed).unwrap();
-    std::fs::write(dir.path().join("part.asc"), &s[sig_start..sig_end]).unwrap();
+    std::fs::write(dir.path().join("part.asc"), sig).unwrap();
     let o = run(
         g.cmd()
             .arg("--verify")

@@ -24,6 +24,37 @@ pub enum KeyCommand {
         /// Store the secret key without a passphrase (only for machines you trust).
         #[arg(long)]
         no_passphrase: bool,
+        /// When the key expires: never, a date (2029-12-31) or a period (3y, 6m, 30d).
+        /// Default 3y; `sealmail key expire` moves it later.
+        #[arg(long, value_name = "never|DATE|PERIOD")]
+        expires: Option<String>,
+    },
+    /// Revoke your key (lost, stolen, replaced, retired); then publish it.
+    Revoke {
+        /// Your key's fingerprint or address.
+        query: String,
+        /// Why.
+        #[arg(long, value_parser = ["compromised", "superseded", "retired", "unspecified"], default_value = "unspecified")]
+        reason: String,
+        /// A note for people who see the revocation.
+        #[arg(long)]
+        message: Option<String>,
+    },
+    /// Move the expiry of your key, earlier or later; then publish it (sealmail key publish).
+    Expire {
+        /// Your key's fingerprint or address.
+        query: String,
+        /// The new expiry: never, a date (2029-12-31) or a period from now (3y, 6m, 30d).
+        #[arg(value_name = "never|DATE|PERIOD")]
+        when: String,
+    },
+    /// Change (or set, or with --no-passphrase remove) the passphrase of your key.
+    Passwd {
+        /// Your key's fingerprint or address.
+        query: String,
+        /// Store it without a passphrase.
+        #[arg(long)]
+        no_passphrase: bool,
     },
     /// Import keys from files (armored or binary, public or secret; `-` reads stdin).
     Import {
@@ -99,10 +130,13 @@ pub enum KeyCommand {
         #[arg(long)]
         secret: bool,
     },
-    /// Remove a key (and its secret key, if you hold it).
+    /// Remove a key (and its secret key, if you hold it: asks first).
     Remove {
         /// The fingerprint (an e-mail address is refused: say exactly which key).
         fingerprint: String,
+        /// Remove your own key without asking (back it up first: key export --secret).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -113,7 +147,9 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
             email,
             name,
             no_passphrase,
+            expires,
         } => {
+            let validity = super::key_lifecycle::validity(expires.as_deref(), env.ctx.time())?;
             let mb: sealmail::mime::Mailbox = email
                 .parse()
                 .map_err(|e: sealmail::mime::BadAddress| Failure::new(e.to_string()).usage())?;
@@ -122,12 +158,24 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
             } else {
                 Some(env.pass.borrow_mut().new_passphrase()?)
             };
-            let cert = ring.generate(&mb.email, name.as_deref(), password, &env.ctx)?;
+            let cert =
+                ring.generate_valid_for(&mb.email, name.as_deref(), password, validity, &env.ctx)?;
             let info = ring.info(&cert, &env.ctx);
             if env.json {
                 print_json(&info)
             } else {
-                eprintln!("created your key for {}", mb.email);
+                eprintln!(
+                    "created your key for {}, {}",
+                    mb.email,
+                    match &info.expires {
+                        Some(t) => format!("valid until {}", &t[..10]),
+                        None => "never expires".into(),
+                    }
+                );
+                eprintln!(
+                    "its revocation certificate is in {} (keep a copy somewhere safe)",
+                    ring.revocation_path(&cert.fingerprint()).display()
+                );
                 write_stdout(format!("{}\n", info.fingerprint).as_bytes())
             }
         }
@@ -428,7 +476,17 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
             let armored = ring.export(&query, secret)?;
             write_stdout(&armored)
         }
-        KeyCommand::Remove { fingerprint } => {
+        KeyCommand::Revoke {
+            query,
+            reason,
+            message,
+        } => super::key_lifecycle::revoke(env, &query, &reason, message.as_deref()),
+        KeyCommand::Expire { query, when } => super::key_lifecycle::expire(env, &query, &when),
+        KeyCommand::Passwd {
+            query,
+            no_passphrase,
+        } => super::key_lifecycle::passwd(env, &query, no_passphrase),
+        KeyCommand::Remove { fingerprint, yes } => {
             let hex: String = fingerprint.chars().filter(|c| !c.is_whitespace()).collect();
             if !(hex.len() == 40 || hex.len() == 64) || !hex.chars().all(|c| c.is_ascii_hexdigit())
             {
@@ -438,6 +496,7 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                         .usage(),
                 );
             }
+            super::key_lifecycle::confirm_remove(&ring, &hex, yes)?;
             let secret = ring.remove(&hex)?;
             eprintln!(
                 "removed {hex}{}",

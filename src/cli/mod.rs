@@ -8,6 +8,7 @@ mod credential;
 mod decrypt;
 mod demo;
 mod key;
+mod key_lifecycle;
 mod man;
 mod outbox;
 mod output;

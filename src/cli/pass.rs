@@ -9,6 +9,10 @@ use zeroize::Zeroizing;
 
 use super::Failure;
 
+/// The shortest passphrase a key gets: 12 characters, or 4 words.
+const MIN_PASSPHRASE_CHARS: usize = 12;
+const MIN_PASSPHRASE_WORDS: usize = 4;
+
 pub struct Passphrases {
     fd: Option<u32>,
     lines: Option<Vec<Zeroizing<String>>>,
@@ -86,6 +90,13 @@ impl Passphrases {
         if p.is_empty() {
             return Err(Failure::new("the passphrase is empty")
                 .hint("give a passphrase, or use --no-passphrase to store the key unprotected"));
+        }
+        let words = p.split_whitespace().filter(|w| !w.is_empty()).count();
+        if p.chars().count() < MIN_PASSPHRASE_CHARS && words < MIN_PASSPHRASE_WORDS {
+            return Err(Failure::new(format!(
+                "the passphrase is too short: it needs at least {MIN_PASSPHRASE_CHARS} characters, or {MIN_PASSPHRASE_WORDS} words"
+            ))
+            .hint("make one you can type: sealmail password --words 5"));
         }
         Ok(Password::from(p.as_str()))
     }

@@ -4,6 +4,7 @@
 pub mod autocrypt;
 mod index;
 mod info;
+mod lifecycle;
 pub mod lookup;
 mod meta;
 mod resolve;
@@ -13,6 +14,7 @@ mod store;
 pub mod words;
 
 pub use info::KeyInfo;
+pub use lifecycle::{RevocationReason, DEFAULT_VALIDITY};
 pub use meta::{Acceptance, KeyMeta, Verification};
 pub(crate) use secret::unlock as unlock_key;
 pub use secret::PasswordRequest;
@@ -65,6 +67,15 @@ pub enum KeyError {
         /// The key's fingerprint.
         fingerprint: String,
     },
+    /// The key is not an own key (no secret key for it is held).
+    #[error("{fingerprint} is not one of your keys (sealmail holds no secret key for it)")]
+    NotOwn {
+        /// The key.
+        fingerprint: String,
+    },
+    /// An expiry that cannot be set.
+    #[error("cannot set that expiry: {0}")]
+    Expiry(String),
     /// The key store on disk failed.
     #[error("the key store failed")]
     Store(#[source] anyhow::Error),
@@ -88,6 +99,8 @@ impl KeyError {
                 "make one with: sealmail key generate --email {email}  (or import yours: sealmail key import SECRET-KEY-FILE)"
             )),
             KeyError::Locked { .. } => Some("give the right passphrase (prompt, or --passphrase-fd N)".into()),
+            KeyError::NotOwn { .. } => Some("list your own keys: sealmail key list (those with a secret key)".into()),
+            KeyError::Expiry(_) => Some("give a date in the future (YYYY-MM-DD), a period (2y, 6m, 30d) or never".into()),
             KeyError::Store(_) | KeyError::Io(_) => {
                 Some("check that the sealmail home is writable (--home DIR or SEALMAIL_HOME)".into())
             }

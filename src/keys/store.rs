@@ -12,7 +12,6 @@ use openpgp_cert_d::{CertD, MergeResult};
 use sequoia_openpgp as openpgp;
 
 use openpgp::cert::prelude::*;
-use openpgp::crypto::Password;
 use openpgp::parse::Parse;
 use openpgp::serialize::{Serialize, SerializeInto};
 use openpgp::{Cert, Fingerprint};
@@ -22,7 +21,6 @@ use zeroize::Zeroizing;
 use super::meta::{Acceptance, KeyMeta, MetaStore, Verification};
 use super::select::RecipientKey;
 use super::{cert_emails, normalize_email, store_err, KeyError};
-use crate::Context;
 
 /// One certificate taken in by [`Keyring::import`].
 #[derive(Debug, Clone, SerdeSerialize)]
@@ -60,6 +58,7 @@ pub struct Keyring {
     /// The own secret certificates, once read in this run.
     pub(super) secrets: std::sync::Mutex<Option<Vec<Cert>>>,
     pub(super) secret_dir: PathBuf,
+    pub(super) revocations_dir: PathBuf,
     pub(super) meta: MetaStore,
     pub(super) autocrypt_dir: PathBuf,
     pub(super) accepted: Vec<Acceptance>,
@@ -122,6 +121,7 @@ impl Keyring {
             read: Default::default(),
             secrets: Default::default(),
             secret_dir,
+            revocations_dir: home.revocations_dir(),
             meta: MetaStore::new(meta_dir),
             autocrypt_dir: home.autocrypt_dir(),
             accepted: vec![Acceptance::Unverified, Acceptance::Verified],
@@ -231,43 +231,6 @@ impl Keyring {
         Some(cert)
     }
 
-    /// Generates an own key (v4, Ed25519 primary and signing subkey, Cv25519 encryption subkey,
-    /// advertising SEIPDv1 only so that gpg 2.2 and Thunderbird can use it), stores it and
-    /// returns the certificate. With `password`, the secret key material is encrypted with it.
-    pub fn generate(
-        &self,
-        email: &str,
-        name: Option<&str>,
-        password: Option<Password>,
-        ctx: &Context,
-    ) -> Result<Cert, KeyError> {
-        let uid = match name {
-            Some(n) if !n.trim().is_empty() => format!("{} <{}>", n.trim(), email.trim()),
-            _ => format!("<{}>", email.trim()),
-        };
-        let (cert, _rev) = CertBuilder::new()
-            .set_cipher_suite(CipherSuite::Cv25519)
-            .set_profile(openpgp::Profile::RFC4880)
-            .and_then(|b| b.set_features(openpgp::types::Features::empty().set_seipdv1()))
-            .map_err(store_err)?
-            .set_creation_time(ctx.time() - std::time::Duration::from_secs(60))
-            .add_userid(uid)
-            .add_signing_subkey()
-            .add_subkey(
-                openpgp::types::KeyFlags::empty()
-                    .set_transport_encryption()
-                    .set_storage_encryption(),
-                None,
-                None,
-            )
-            .set_password(password)
-            .generate()
-            .map_err(store_err)?;
-        self.store_cert(cert.clone())?;
-        self.record(&cert.fingerprint(), "own", Acceptance::Verified, ctx.time())?;
-        Ok(cert)
-    }
-
     /// Stores a certificate: the public part in the cert-d (merged with what is there), the
     /// secret part, if any, in `secret/`.
     pub(super) fn store_cert(&self, cert: Cert) -> Result<Imported, KeyError> {
@@ -347,10 +310,56 @@ impl Keyring {
         acceptance: Acceptance,
         now: SystemTime,
     ) -> Result<Vec<Imported>, KeyError> {
-        parse_certs(data, what)?
+        let certs = match parse_certs(data, what) {
+            Ok(c) => c,
+            // A bare revocation certificate (as `key generate` keeps, or gpg's
+            // openpgp-revocs.d): applied to the key it revokes.
+            Err(e) => return self.import_revocation(data).ok_or(e)?,
+        };
+        certs
             .into_iter()
             .map(|c| self.store_as(c, origin, acceptance, now))
             .collect()
+    }
+
+    /// Applies a revocation certificate in `data` to the key in the store it was made for;
+    /// `None` when `data` is no such thing.
+    fn import_revocation(&self, data: &[u8]) -> Option<Result<Vec<Imported>, KeyError>> {
+        use openpgp::types::SignatureType;
+        let pile = openpgp::PacketPile::from_bytes(data).ok()?;
+        let sigs: Vec<openpgp::packet::Signature> = pile
+            .into_children()
+            .map(|p| match p {
+                openpgp::Packet::Signature(s) if s.typ() == SignatureType::KeyRevocation => Some(s),
+                _ => None,
+            })
+            .collect::<Option<_>>()?;
+        let mut done = Vec::new();
+        for sig in sigs {
+            let issuer = sig.get_issuers().first()?.to_hex();
+            let cert = match self.find(&issuer) {
+                Ok(mut c) if c.len() == 1 => c.remove(0),
+                _ => return Some(Err(KeyError::NotFound { query: issuer })),
+            };
+            // The signature must really be the key's own revocation.
+            let key = cert.primary_key().key();
+            if sig.clone().verify_primary_key_revocation(key, key).is_err() {
+                return None;
+            }
+            let merged = match cert.insert_packets(Some(sig)) {
+                Ok((c, _)) => c,
+                Err(e) => return Some(Err(store_err(e))),
+            };
+            let fpr = merged.fingerprint();
+            match self.store_cert(merged) {
+                Ok(mut i) => {
+                    i.acceptance = self.meta(&fpr).acceptance;
+                    done.push(i);
+                }
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        Some(Ok(done))
     }
 
     /// Stores one certificate with its record.

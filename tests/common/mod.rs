@@ -278,12 +278,44 @@ impl Gpg {
     }
 
     pub fn import(&self, names: &[&str]) -> &Self {
-        for n in names {
-            let o = run(self.cmd().arg("--import").arg(key(n)), b"");
+        let paths: Vec<PathBuf> = names.iter().map(|n| key(n)).collect();
+        self.import_files(&paths.iter().map(|p| p.as_path()).collect::<Vec<_>>())
+    }
+
+    /// Imports files (keys, revocation certificates).
+    pub fn import_files(&self, paths: &[&Path]) -> &Self {
+        for p in paths {
+            let o = run(self.cmd().arg("--import").arg(p), b"");
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         }
         self
     }
+
+    /// `gpg --list-keys` of `query`, as text.
+    pub fn list_keys(&self, query: &str) -> String {
+        let o = run(self.cmd().args(["--list-keys", query]), b"");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+}
+
+/// The signed part and the armored signature of an RFC 3156 multipart/signed mail, cut
+/// exactly as the RFC says (the part without the line end before the delimiter).
+pub fn signed_parts(mail: &[u8]) -> (String, String) {
+    let s = String::from_utf8(mail.to_vec()).unwrap();
+    let b = s
+        .split("boundary=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let delim = format!("\r\n--{b}\r\n");
+    let start = s.find(&format!("--{b}\r\n")).unwrap() + b.len() + 4;
+    let end = s[start..].find(&delim).unwrap() + start;
+    let sig_start = s.find("-----BEGIN PGP SIGNATURE-----").unwrap();
+    let sig_end = s.find("-----END PGP SIGNATURE-----").unwrap() + 27;
+    (s[start..end].to_string(), s[sig_start..sig_end].to_string())
 }
 
 impl Drop for Gpg {
