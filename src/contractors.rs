@@ -40,7 +40,10 @@ impl ContractorError {
             ContractorError::NotFound(_) => "see the names with: sealmail contractor list".into(),
             ContractorError::Exists(n) => format!("see it with: sealmail contractor show {n:?}"),
             ContractorError::BadDate(_) => "write the date as 2027-03-31".into(),
-            ContractorError::Ended(_) => "the contract has ended; if it was extended, add the contractor again with a new --until".into(),
+            ContractorError::Ended(v) => format!(
+                "if the contract was extended: sealmail contractor extend {:?} --until YYYY-MM-DD",
+                v.first().map(|(_, n, _)| n.as_str()).unwrap_or("NAME")
+            ),
             ContractorError::Io { .. } => "check that the sealmail home is writable".into(),
         })
     }
@@ -167,6 +170,50 @@ impl Contractors {
             added: rfc3339(now),
         };
         v.push(c.clone());
+        self.save(&v)?;
+        Ok(c)
+    }
+
+    /// Moves the contract's last day to `until` (YYYY-MM-DD); a contract ended by hand is
+    /// open again.
+    pub fn extend(&self, name: &str, until: &str) -> Result<Contractor, ContractorError> {
+        chrono::NaiveDate::parse_from_str(until, "%Y-%m-%d")
+            .map_err(|_| ContractorError::BadDate(until.into()))?;
+        self.update(name, |c| {
+            c.until = Some(until.into());
+            c.ended = None;
+        })
+    }
+
+    /// Changes a contractor's addresses, organisation or note (`None` keeps it).
+    pub fn edit(
+        &self,
+        name: &str,
+        emails: Option<Vec<String>>,
+        org: Option<String>,
+        note: Option<String>,
+    ) -> Result<Contractor, ContractorError> {
+        self.update(name, |c| {
+            if let Some(e) = emails {
+                c.emails = e.iter().map(|e| crate::keys::normalize_email(e)).collect();
+            }
+            if org.is_some() {
+                c.org = org;
+            }
+            if note.is_some() {
+                c.note = note;
+            }
+        })
+    }
+
+    /// Removes a contractor's record (their keys stay in the key store).
+    pub fn remove(&self, name: &str) -> Result<Contractor, ContractorError> {
+        let mut v = self.list()?;
+        let i = v
+            .iter()
+            .position(|c| c.name == name)
+            .ok_or_else(|| ContractorError::NotFound(name.into()))?;
+        let c = v.remove(i);
         self.save(&v)?;
         Ok(c)
     }

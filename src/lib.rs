@@ -35,6 +35,7 @@ mod fsutil;
 pub mod home;
 pub mod keys;
 pub mod mime;
+pub mod partial;
 pub mod read;
 pub mod secrets;
 pub mod send;

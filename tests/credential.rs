@@ -150,8 +150,10 @@ fn vault_opens_in_keepassxc_with_the_passphrase_shown_once() {
             "VPN",
             "--vault",
             "--dry-run",
-            "--from-file",
+            "-o",
         ])
+        .arg(sb.path("vpn.eml"))
+        .arg("--from-file")
         .arg(&env_file)
         .output()
         .unwrap();
@@ -166,12 +168,12 @@ fn vault_opens_in_keepassxc_with_the_passphrase_shown_once() {
         .to_string();
     // The passphrase is not stored anywhere in the home.
     assert!(files_containing(&sb.home(), pass.as_bytes(), &[]).is_empty());
-    let queued = std::fs::read_dir(sb.home().join("outbox/queue"))
+    // A dry run queues nothing: the mail went to -o.
+    assert!(!std::fs::read_dir(sb.home().join("outbox/queue"))
         .unwrap()
         .flatten()
-        .map(|e| e.path())
-        .find(|p| p.extension().is_some_and(|x| x == "eml"))
-        .unwrap();
+        .any(|e| e.path().extension().is_some_and(|x| x == "eml")));
+    let queued = sb.path("vpn.eml");
     let b = bob_home();
     let att = b.path("att");
     b.cmd()

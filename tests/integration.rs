@@ -2,6 +2,8 @@
 //! temporary `SEALMAIL_HOME`, next to the real peers (gpg, rnp, sq, neomutt).
 //!
 //! - `cli`: the command-line contract (keys, compose, decrypt, JSON, exit codes, bad input);
+//! - `contracts`: a queued message checked again at delivery, `outbox cancel`, `contractor
+//!   extend|edit|remove`, and what the terminal shows while a credential is typed in;
 //! - `corpora`: the research corpora in ../shared (attack mails; skipped with a notice when
 //!   ../shared is absent);
 //! - `credential`: credential mails end to end, the vault in keepassxc-cli, the pre-send report,
@@ -25,6 +27,7 @@
 mod common;
 
 mod cli;
+mod contracts;
 mod corpora;
 mod credential;
 mod hardening;

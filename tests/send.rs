@@ -161,7 +161,7 @@ fn write_config(sb: &Sandbox, server: &SmtpServer, password_command: &str, extra
     .unwrap();
 }
 
-fn outbox(sb: &Sandbox) -> Vec<Value> {
+pub fn outbox(sb: &Sandbox) -> Vec<Value> {
     let out = sb
         .cmd()
         .args(["--json", "outbox", "list"])
@@ -284,30 +284,38 @@ fn bcc_gets_a_separate_copy_that_nobody_else_can_see() {
 }
 
 #[test]
-fn dry_run_writes_the_outbox_and_connects_nowhere() {
+fn dry_run_queues_nothing_and_writes_the_message_to_stdout_or_o() {
+    // Issue 19: a dry run leaves nothing a later `outbox flush` would send.
     let sb = alice_home();
+    let args = ["send", "--dry-run", "--from", ALICE, "--to", BOB, "--subject", "s"];
+    let out = sb.cmd().args(args).write_stdin("x\n").output().unwrap();
+    assert_ok(&out);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("dry run") && err.contains("nothing was queued"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("-----BEGIN PGP MESSAGE-----"));
+    assert_eq!(outbox(&sb).len(), 0);
+    let o = sb.path("draft.eml");
     let out = sb
         .cmd()
-        .args([
-            "send",
-            "--dry-run",
-            "--from",
-            ALICE,
-            "--to",
-            BOB,
-            "--subject",
-            "s",
-        ])
+        .args(args)
+        .arg("-o")
+        .arg(&o)
         .write_stdin("x\n")
         .output()
         .unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("dry run") && err.contains("outbox/queue"),
-        "says where: {err}"
-    );
-    assert_eq!(outbox(&sb).len(), 1);
+    assert_ok(&out);
+    assert!(out.stdout.is_empty());
+    gpg_reads(&std::fs::read(&o).unwrap(), "x");
+    assert_eq!(outbox(&sb).len(), 0);
+    // Nothing hidden is left in the queue folder either.
+    let left: Vec<_> = std::fs::read_dir(sb.home().join("outbox/queue"))
+        .unwrap()
+        .flatten()
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // -o does not replace a file without --force.
+    let err = sb.fails(&[&args[..], &["-o", o.to_str().unwrap()]].concat(), "y\n");
+    assert!(err.contains("exists") && err.contains("--force"), "{err}");
 }
 
 #[test]

@@ -40,9 +40,12 @@ pub struct ComposeArgs {
     /// Attach a file (repeat for more).
     #[arg(long, value_name = "FILE")]
     pub attach: Vec<PathBuf>,
-    /// Write the message here instead of stdout.
+    /// Write the message here instead of stdout (a new file; see --force).
     #[arg(short = 'o', long, value_name = "OUT")]
     pub output: Option<PathBuf>,
+    /// Replace the -o file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// Sign only (RFC 3156 multipart/signed): nothing is encrypted.
     #[arg(long)]
     pub sign_only: bool,
@@ -70,6 +73,7 @@ impl ComposeArgs {
         }
         if let Some(p) = &self.output {
             super::output::need_file(p, "-o")?;
+            super::output::need_new(p, "-o", self.force)?;
         }
         let sign_with = env.config()?.identity.key;
         let from = match &self.from {
@@ -248,7 +252,9 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
                 Failure::new(format!("cannot write {}: {e}", p.display()))
                     .hint("choose a writable path for -o")
             };
-            let f = std::fs::File::create(p).map_err(cannot)?;
+            // A hidden file beside -o, named only when the message is complete: a failure or
+            // an interrupt leaves nothing behind (sealmail::partial).
+            let f = sealmail::partial::Partial::beside(p).map_err(cannot)?;
             // Big attachments: a progress bar on a terminal, against the expected size
             // (base64 and armor each add about a third).
             let bar = super::output::ByteBar::new(attachment_bytes(&draft) < 8 << 20);
@@ -262,20 +268,13 @@ pub fn run(args: ComposeArgs, env: &Env) -> Result<(), Failure> {
             bar.finish();
             // Written like gpg -o writes: complete when this returns, without an fsync (the
             // outbox, which must survive a crash, syncs its files).
-            let r = r.map_err(Failure::from).and_then(|d| {
-                w.into_inner()
-                    .into_inner()
-                    .map_err(|e| cannot(e.into_error()))?;
-                Ok(d)
-            });
-            match r {
-                Ok(d) => d,
-                Err(e) => {
-                    // Fail closed: no half-written message is left behind.
-                    let _ = std::fs::remove_file(p);
-                    return Err(e);
-                }
-            }
+            let done = r?;
+            let f = w
+                .into_inner()
+                .into_inner()
+                .map_err(|e| cannot(e.into_error()))?;
+            f.persist(p, args.force).map_err(cannot)?;
+            done
         }
         None => {
             let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());

@@ -1,4 +1,4 @@
-//! `sealmail contractor add|list|show|end`.
+//! `sealmail contractor add|list|show|end|extend|edit|remove`.
 
 use clap::Subcommand;
 use sealmail::contractors::{Contractor, Contractors};
@@ -35,6 +35,33 @@ pub enum ContractorCommand {
     },
     /// End a contract now: sending to them is refused from now on; the history stays.
     End {
+        /// The name.
+        name: String,
+    },
+    /// Move the last day of a contract (also reopens an ended one).
+    Extend {
+        /// The name.
+        name: String,
+        /// The new last day, YYYY-MM-DD.
+        #[arg(long)]
+        until: String,
+    },
+    /// Change a contractor's addresses, organisation or note.
+    Edit {
+        /// The name.
+        name: String,
+        /// Their addresses, replacing the old ones (repeat for more).
+        #[arg(long)]
+        email: Vec<String>,
+        /// Their organisation.
+        #[arg(long)]
+        org: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Remove a contractor's record (their keys stay; see sealmail key remove).
+    Remove {
         /// The name.
         name: String,
     },
@@ -76,7 +103,15 @@ fn view(env: &Env, c: &Contractor) -> Result<Value, Failure> {
         }));
     }
     let ended = c.ended_because(env.ctx.time());
+    // The day the contract ended: ended by hand, or the day after its last day passed.
+    let ended_on = ended.as_ref().and(
+        c.ended
+            .as_ref()
+            .map(|e| e[..10.min(e.len())].to_string())
+            .or_else(|| c.until.clone()),
+    );
     Ok(json!({
+        "ended_on": ended_on,
         "name": c.name,
         "emails": c.emails,
         "org": c.org,
@@ -104,7 +139,7 @@ fn render(v: &Value) -> String {
                 .join(", "))
             .unwrap_or_default(),
         if v["status"] == "ended" {
-            "ENDED".to_string()
+            format!("ENDED {}", v["ended_on"].as_str().unwrap_or(""))
         } else {
             "active".to_string()
         },
@@ -204,6 +239,45 @@ pub fn run(cmd: ContractorCommand, env: &Env) -> Result<(), Failure> {
                 out.push_str(&format!("    note: {}\n", clean_line(n)));
             }
             write_stdout(out.as_bytes())
+        }
+        ContractorCommand::Extend { name, until } => {
+            let c = list.extend(&name, &until)?;
+            let v = view(env, &c)?;
+            if env.json {
+                return print_json(&v);
+            }
+            eprintln!("the contract of {} now runs until {until}", c.name);
+            write_stdout(render(&v).as_bytes())
+        }
+        ContractorCommand::Edit {
+            name,
+            email,
+            org,
+            note,
+        } => {
+            for e in &email {
+                e.parse::<sealmail::mime::Mailbox>()
+                    .map_err(|err| Failure::new(err.to_string()).usage())?;
+            }
+            let emails = (!email.is_empty()).then_some(email);
+            let c = list.edit(&name, emails, org, note)?;
+            let v = view(env, &c)?;
+            if env.json {
+                return print_json(&v);
+            }
+            eprintln!("changed contractor {}", c.name);
+            write_stdout(render(&v).as_bytes())
+        }
+        ContractorCommand::Remove { name } => {
+            let c = list.remove(&name)?;
+            if env.json {
+                return print_json(&serde_json::json!({"removed": c.name}));
+            }
+            eprintln!(
+                "removed contractor {} (their keys stay in the key store: sealmail key list)",
+                c.name
+            );
+            Ok(())
         }
         ContractorCommand::End { name } => {
             let c = list.end(&name, env.ctx.time())?;

@@ -54,9 +54,16 @@ pub struct SendArgs {
     /// Words in the vault passphrase (at least 6).
     #[arg(long, default_value_t = 6)]
     vault_words: usize,
-    /// Show the pre-send report and queue the mail in the outbox, without sending.
+    /// Show the pre-send report and write the mail to -o (or stdout): nothing is queued or
+    /// sent.
     #[arg(long)]
     dry_run: bool,
+    /// With --dry-run: write the mail here (a new file; see --force).
+    #[arg(short = 'o', long, value_name = "OUT", requires = "dry_run")]
+    output: Option<PathBuf>,
+    /// Replace the -o file if it exists.
+    #[arg(long)]
+    force: bool,
     /// Do not ask for confirmation.
     #[arg(long)]
     yes: bool,
@@ -90,16 +97,32 @@ fn fields(args: &SendArgs) -> Result<Credential, Failure> {
             .hint(format!("write --field {name}=? and type it at the prompt, or put it in a file: --from-file secrets.env"))
             .usage());
         }
-        let value = super::pass::Passphrases::prompt_line(&format!("{name} (hidden): "))
-            .ok_or_else(|| {
-                Failure::new(format!("cannot ask for {name}: no terminal")).hint(
-                    "give the values in a file instead: --from-file secrets.env (KEY=value lines)",
-                )
-            })?;
+        let no_tty = || {
+            Failure::new(format!("cannot ask for {name}: no terminal")).hint(
+                "give the values in a file instead: --from-file secrets.env (KEY=value lines)",
+            )
+        };
+        // A host or a username is shown as it is typed; a secret is hidden and asked twice,
+        // since a typo in it cannot be seen.
+        let value = if sealmail::credential::is_secret_field(name) {
+            let a = super::pass::Passphrases::prompt_line(&format!("{name} (hidden): "))
+                .ok_or_else(no_tty)?;
+            let b = super::pass::Passphrases::prompt_line(&format!("{name} again: "))
+                .ok_or_else(no_tty)?;
+            if *a != *b {
+                return Err(Failure::new(format!("the two entries of {name} differ"))
+                    .hint("run the command again"));
+            }
+            a
+        } else {
+            super::pass::Passphrases::prompt_visible(&format!("{name}: ")).ok_or_else(no_tty)?
+        };
         c.push(name, value)?;
     }
     for name in &args.generate {
         let p = password::generate(20, true).map_err(|e| Failure::from_error(&e))?;
+        // The sender must set it on the server: shown once, on the terminal only.
+        show_generated(name, &p);
         c.push(name, p)?;
     }
     if c.fields.is_empty() {
@@ -222,6 +245,23 @@ fn print_report(r: &Value) {
 }
 
 /// Shows the vault passphrase once, on the terminal if there is one.
+/// Shows a generated value to the sender once, on the terminal only (never on stderr, which
+/// may be a log); without a terminal it says how to read it back from the sent copy.
+fn show_generated(name: &str, value: &str) {
+    use std::io::Write;
+    match super::tty::open() {
+        Some(mut t) => {
+            let _ = write!(
+                t,
+                "\nGenerated {name} (shown once; set it on the server now):\n\n    {value}\n\n"
+            );
+        }
+        None => eprintln!(
+            "sealmail: the generated {name} is not shown (no terminal); read it from your sent copy: sealmail decrypt --field {name} SENT-COPY.eml"
+        ),
+    }
+}
+
 fn show_once(passphrase: &str) {
     use std::io::Write;
     let text = format!(
@@ -261,6 +301,9 @@ pub fn run(cmd: CredentialCommand, env: &Env) -> Result<(), Failure> {
     } else {
         None
     };
+    if let Some(p) = &args.output {
+        super::output::need_new(p, "-o", args.force)?;
+    }
     let cred = fields(&args)?;
     let mut attachments = vec![Attachment {
         filename: ATTACHMENT.into(),
@@ -329,19 +372,20 @@ fn compose_and_send(
                 .hint("nothing was queued; run the command again when ready"));
         }
     }
+    if args.dry_run {
+        // Nothing is queued: the mail goes to -o, or to stdout when that is not the report's.
+        if args.output.is_some() || !env.json {
+            super::send::write_main_copy(&copies, args.output.as_deref(), args.force)?;
+        }
+        if let Some(p) = vault_pass {
+            show_once(p);
+        }
+        eprintln!("dry run: nothing was queued or sent");
+        return Ok(());
+    }
     let entries = enqueue(&outbox, copies, env.ctx.time())?;
     if let Some(p) = vault_pass {
         show_once(p);
-    }
-    if args.dry_run {
-        for e in &entries {
-            eprintln!(
-                "queued {} (dry run, not sent): {}",
-                e.id,
-                outbox.queue_dir().join(format!("{}.eml", e.id)).display()
-            );
-        }
-        return Ok(());
     }
     let cfg = env.config()?;
     let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();

@@ -54,6 +54,9 @@ pub struct DecryptArgs {
     /// encryption is kept, so the copy still verifies). Mind where you keep it: it is plaintext.
     #[arg(long, value_name = "FILE")]
     pub save_decrypted: Option<PathBuf>,
+    /// Replace the --save-decrypted file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Reads a whole file or stdin.
@@ -280,10 +283,12 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
                     .unwrap_or(0),
                 std::process::id()
             );
-            let tmp = out.join("tmp").join(&name);
-            if let Err(e) = std::fs::write(&tmp, &copy)
-                .and_then(|_| std::fs::rename(&tmp, out.join("new").join(&name)))
-            {
+            // Maildir: written in tmp/, moved to new/ when complete.
+            let written = sealmail::partial::Partial::new_in(&out.join("tmp")).and_then(|mut f| {
+                std::io::Write::write_all(&mut f, &copy)?;
+                f.persist(&out.join("new").join(&name), false)
+            });
+            if let Err(e) = written {
                 write_err.get_or_insert(Failure::new(format!(
                     "cannot write into {}: {e}",
                     out.display()
@@ -359,6 +364,7 @@ fn check_paths(args: &DecryptArgs) -> Result<(), Failure> {
     }
     if let Some(p) = &args.save_decrypted {
         need_file(p, "--save-decrypted")?;
+        super::output::need_new(p, "--save-decrypted", args.force)?;
     }
     if let Some(p) = &args.output {
         need_dir(p, "--output")?;
@@ -438,10 +444,13 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
             Failure::new("the message is not encrypted: there is nothing to save decrypted")
                 .hint("drop --save-decrypted for messages that are only signed")
         })?;
-        std::fs::write(path, copy).map_err(|e| {
+        let cannot = |e: std::io::Error| {
             Failure::new(format!("cannot write {}: {e}", path.display()))
                 .hint("choose a writable path for --save-decrypted")
-        })?;
+        };
+        let mut f = sealmail::partial::Partial::beside(path).map_err(cannot)?;
+        std::io::Write::write_all(&mut f, &copy).map_err(cannot)?;
+        f.persist(path, args.force).map_err(cannot)?;
         eprintln!("sealmail: wrote a decrypted copy to {}", path.display());
     }
     let credential = sealmail::credential::recognize(&report);

@@ -188,6 +188,7 @@ fn clock() -> Result<Context, Failure> {
 
 /// Runs the command line `args` (the program's name first) in this process; the exit code.
 pub fn main(args: Vec<std::ffi::OsString>) -> u8 {
+    on_interrupt_remove_partial_files();
     // A bug must still end in a clear message, not a backtrace: the hook only records what
     // happened; a panic the library catches (see read::decrypt) prints nothing, one that reaches
     // here becomes an error line and exit 1.
@@ -218,6 +219,22 @@ pub fn main(args: Vec<std::ffi::OsString>) -> u8 {
 }
 
 static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Ctrl-C, SIGTERM and SIGHUP: the files being written (`sealmail::partial`) are removed,
+/// then the program ends as the signal would have ended it (exit status 128 + N to a shell).
+fn on_interrupt_remove_partial_files() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(sig) = signals.forever().next() {
+            sealmail::partial::remove_all();
+            let _ = signal_hook::low_level::emulate_default_handler(sig);
+            std::process::exit(128 + sig);
+        }
+    });
+}
 
 fn run_cli(args: Vec<std::ffi::OsString>) -> u8 {
     // Before the parse, so that a usage error is a JSON object too.

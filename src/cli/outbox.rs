@@ -1,4 +1,4 @@
-//! `sealmail outbox list|flush|show`.
+//! `sealmail outbox list|flush|show|cancel`.
 
 use clap::Subcommand;
 use sealmail::transport::EntryState;
@@ -14,6 +14,11 @@ pub enum OutboxCommand {
     Flush,
     /// Show one message's state and its (encrypted) content.
     Show {
+        /// The ID from `outbox list`.
+        id: String,
+    },
+    /// Remove a message from the outbox (queued or failed): it is never sent.
+    Cancel {
         /// The ID from `outbox list`.
         id: String,
     },
@@ -56,6 +61,18 @@ pub fn run(cmd: OutboxCommand, env: &Env) -> Result<(), Failure> {
                 eprintln!("nothing to send");
             }
             super::send::report(env, &r)
+        }
+        OutboxCommand::Cancel { id } => {
+            let e = outbox.cancel(&id)?;
+            if env.json {
+                return print_json(&e);
+            }
+            eprintln!(
+                "cancelled {} to {}: it will not be sent",
+                e.id,
+                e.envelope.to.join(", ")
+            );
+            Ok(())
         }
         OutboxCommand::Show { id } => {
             let (e, msg) = outbox.show(&id)?;

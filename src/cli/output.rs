@@ -172,6 +172,16 @@ pub fn need_file(path: &std::path::Path, arg: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Refuses to replace an existing file given to `arg` unless `force` (sq's `--overwrite`
+/// habit: a typo must not destroy a file).
+pub fn need_new(path: &std::path::Path, arg: &str, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return Err(Failure::new(format!("{arg} {}: the file exists", path.display()))
+            .hint("give another name, or replace it with --force"));
+    }
+    Ok(())
+}
+
 /// Refuses a path given to `arg` that exists but is not a folder where a folder is wanted.
 pub fn need_dir(path: &std::path::Path, arg: &str) -> Result<(), Failure> {
     if path.exists() && !path.is_dir() {

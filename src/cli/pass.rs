@@ -49,6 +49,19 @@ impl Passphrases {
         super::tty::ask_hidden(text)
     }
 
+    /// Asks on the terminal with the input shown (for values that are not secret); `None`
+    /// without one.
+    pub fn prompt_visible(text: &str) -> Option<Zeroizing<String>> {
+        use std::io::{BufRead, Write};
+        let tty = super::tty::open()?;
+        let mut w = tty.try_clone().ok()?;
+        w.write_all(text.as_bytes()).ok()?;
+        w.flush().ok()?;
+        let mut line = Zeroizing::new(String::new());
+        std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+        Some(Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string()))
+    }
+
     /// The passphrase for a locked key, or `None` when there is no way to ask.
     pub fn for_key(&mut self, req: &PasswordRequest) -> Option<Password> {
         let stored =

@@ -18,7 +18,8 @@ use super::{Env, Failure};
 pub struct SendArgs {
     #[command(flatten)]
     pub compose: ComposeArgs,
-    /// Only write the message to the outbox; do not connect.
+    /// Compose and check everything, write the message to -o or stdout, and stop: nothing is
+    /// queued and nothing is sent.
     #[arg(long)]
     pub dry_run: bool,
 }
@@ -57,7 +58,27 @@ pub fn deliver(
             b.update(done, total)
         }
     });
-    let r = outbox.flush(&transport, env.ctx.time(), true, ids);
+    // Checked again at delivery: a contract may have ended, a key been revoked or rejected,
+    // since the message was queued.
+    let ring = env.keyring()?;
+    let contractors = sealmail::contractors::Contractors::open(&env.home);
+    let check = |e: &Entry| -> Result<(), sealmail::transport::Refusal> {
+        contractors
+            .check_recipients(e.envelope.to.iter().map(String::as_str), env.ctx.time())
+            .map_err(|err| sealmail::transport::Refusal {
+                reason: err.to_string(),
+                hint: err.hint().unwrap_or_default(),
+            })?;
+        for to in &e.envelope.to {
+            ring.recipient(to, &env.ctx)
+                .map_err(|err| sealmail::transport::Refusal {
+                    reason: format!("not sending: {err}"),
+                    hint: err.hint().unwrap_or_default(),
+                })?;
+        }
+        Ok(())
+    };
+    let r = outbox.flush(&transport, env.ctx.time(), true, ids, &check);
     bar.finish();
     Ok(r?)
 }
@@ -98,7 +119,12 @@ pub fn report(env: &Env, r: &FlushReport) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn queue(env: &Env, args: &ComposeArgs) -> Result<(Outbox, Vec<Entry>), Failure> {
+/// Composes every copy of the message (staged in the outbox, not queued yet: a dropped copy
+/// leaves nothing), after the recipient checks; prints what the user should know about keys.
+pub fn compose_copies(
+    env: &Env,
+    args: &ComposeArgs,
+) -> Result<(Outbox, Vec<sealmail::send::Copy>), Failure> {
     if args.sign_only {
         return Err(
             Failure::new("send always encrypts; --sign-only is for compose")
@@ -114,32 +140,80 @@ pub fn queue(env: &Env, args: &ComposeArgs) -> Result<(Outbox, Vec<Entry>), Fail
     let outbox = env.outbox()?;
     let copies = prepare(&draft, &ring, &env.ctx, &mut cb, &outbox)?;
     notes.iter().for_each(|n| eprintln!("{n}"));
-    if let Some(p) = &args.output {
-        if let Some(main) = copies.iter().find(|c| c.main) {
-            std::fs::copy(main.message.path(), p)
-                .map_err(|e| Failure::new(format!("cannot write {}: {e}", p.display())))?;
+    Ok((outbox, copies))
+}
+
+/// Writes the main copy of `copies` to `-o` (a new file unless `--force`), or to stdout.
+pub fn write_main_copy(
+    copies: &[sealmail::send::Copy],
+    output: Option<&std::path::Path>,
+    force: bool,
+) -> Result<(), Failure> {
+    let Some(main) = copies.iter().find(|c| c.main) else {
+        return Ok(());
+    };
+    let mut from = std::fs::File::open(main.message.path())
+        .map_err(|e| Failure::new(format!("cannot read the composed message: {e}")))?;
+    match output {
+        Some(p) => {
+            let cannot = |e: std::io::Error| {
+                Failure::new(format!("cannot write {}: {e}", p.display()))
+                    .hint("choose a writable path for -o")
+            };
+            let mut to = sealmail::partial::Partial::beside(p).map_err(cannot)?;
+            std::io::copy(&mut from, &mut to).map_err(cannot)?;
+            to.persist(p, force).map_err(cannot)
         }
+        None => {
+            let mut out = std::io::stdout().lock();
+            match std::io::copy(&mut from, &mut out) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Failure::new(format!("cannot write to stdout: {e}")))
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+pub fn queue(env: &Env, args: &ComposeArgs) -> Result<(Outbox, Vec<Entry>), Failure> {
+    let (outbox, copies) = compose_copies(env, args)?;
+    if args.output.is_some() {
+        write_main_copy(&copies, args.output.as_deref(), args.force)?;
     }
     let entries = enqueue(&outbox, copies, env.ctx.time())?;
     Ok((outbox, entries))
 }
 
 pub fn run(args: SendArgs, env: &Env) -> Result<(), Failure> {
-    let (outbox, entries) = queue(env, &args.compose)?;
     if args.dry_run {
-        if env.json {
-            return print_json(&entries);
+        // Nothing is queued: the message goes to -o or stdout, and nothing a later
+        // `outbox flush` would send is left.
+        let (_outbox, copies) = compose_copies(env, &args.compose)?;
+        write_main_copy(&copies, args.compose.output.as_deref(), args.compose.force)?;
+        let to: Vec<String> = copies
+            .iter()
+            .flat_map(|c| c.envelope.to.iter().cloned())
+            .collect();
+        if env.json && args.compose.output.is_some() {
+            return print_json(&serde_json::json!({
+                "dry_run": true,
+                "queued": false,
+                "recipients": to,
+                "output": args.compose.output.as_ref().map(|p| p.display().to_string()),
+            }));
         }
-        for e in &entries {
-            eprintln!(
-                "queued {} for {} (dry run, not sent): {}",
-                e.id,
-                e.envelope.to.join(", "),
-                outbox.queue_dir().join(format!("{}.eml", e.id)).display()
-            );
-        }
+        eprintln!(
+            "dry run: composed for {} and {}; nothing was queued or sent",
+            to.join(", "),
+            match &args.compose.output {
+                Some(p) => format!("written to {}", p.display()),
+                None => "written to stdout".into(),
+            }
+        );
         return Ok(());
     }
+    let (outbox, entries) = queue(env, &args.compose)?;
     let cfg = env.config()?;
     let ids: Vec<String> = entries.iter().map(|e| e.id.clone()).collect();
     let r = deliver(env, &cfg, &outbox, Some(&ids))?;

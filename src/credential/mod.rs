@@ -264,6 +264,26 @@ impl Credential {
     }
 }
 
+/// Whether a field's value is a secret by its name. Only names that say plainly what
+/// public thing they hold (host, username, url, port, ...) are not; anything else, and
+/// anything that mentions a password, key, token or secret, is.
+pub fn is_secret_field(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let secretish = ["pass", "pwd", "secret", "token", "key", "pin", "otp", "seed", "cred"];
+    if secretish.iter().any(|w| n.contains(w)) {
+        return true;
+    }
+    let public = [
+        "host", "hostname", "server", "url", "uri", "address", "ip", "port", "username", "user",
+        "login", "account", "database", "db", "dbname", "domain", "email", "path", "vpn", "site",
+        "realm", "tenant", "region", "bucket", "share", "name",
+    ];
+    let base = n.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    !public
+        .iter()
+        .any(|p| base == *p || base.ends_with(&format!("_{p}")) || base.starts_with(&format!("{p}_")))
+}
+
 /// The credential of a read message: its `credential.json`, only when it was inside the
 /// encryption.
 pub fn recognize(report: &crate::read::Report) -> Option<Credential> {

@@ -416,19 +416,9 @@ fn header_names(entity: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// Writes a new file readable by its owner only, as decrypted content deserves (the
-/// streamed attachments' temporary files are created that way too).
-fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(path)?.write_all(data)
-}
-
 /// Writes the attachments of `report` below `dir` with sanitized, non-clobbering names,
-/// readable by their owner only; returns the paths written.
+/// readable by their owner only; returns the paths written. Each is written to a hidden
+/// temporary file first and named when complete ([`crate::partial`]).
 pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, ReadError> {
     let mk = |path: &Path, source| ReadError::Write {
         path: path.to_path_buf(),
@@ -446,12 +436,7 @@ pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, Rea
         }
         match &a.file {
             // Streamed: the content is in a hidden file, usually in this very folder.
-            Some(tmp) => {
-                let from: &Path = tmp.as_ref().as_ref();
-                std::fs::rename(from, &path)
-                    .or_else(|_| std::fs::copy(from, &path).map(|_| ()))
-                    .map_err(|e| mk(&path, e))?;
-            }
+            Some(tmp) => tmp.persist(&path, false).map_err(|e| mk(&path, e))?,
             None if a.data.len() as u64 != a.size => {
                 return Err(mk(
                     &path,
@@ -460,7 +445,13 @@ pub fn save_attachments(report: &Report, dir: &Path) -> Result<Vec<PathBuf>, Rea
                     ),
                 ))
             }
-            None => write_private(&path, &a.data).map_err(|e| mk(&path, e))?,
+            None => {
+                use std::io::Write;
+                let mut p = crate::partial::Partial::beside(&path).map_err(|e| mk(&path, e))?;
+                p.write_all(&a.data)
+                    .and_then(|()| p.persist(&path, false))
+                    .map_err(|e| mk(&path, e))?
+            }
         }
         written.push(path);
     }

@@ -188,7 +188,7 @@ pub struct AttachmentData {
     pub size: u64,
     /// A large attachment read while streaming: the hidden temporary file holding it, which
     /// [`super::save_attachments`] renames and which is removed if it is never saved.
-    pub file: Option<std::sync::Arc<tempfile::TempPath>>,
+    pub file: Option<std::sync::Arc<crate::partial::PartialPath>>,
 }
 
 /// Everything sealmail learned about a message.

@@ -7,7 +7,9 @@
 mod outbox;
 mod smtp;
 
-pub use outbox::{Entry, EntryState, FlushOutcome, FlushReport, Outbox, OutboxError, Staged};
+pub use outbox::{
+    Entry, EntryState, FlushOutcome, FlushReport, Outbox, OutboxError, Refusal, Staged,
+};
 pub use smtp::SmtpTransport;
 
 use std::cell::RefCell;
@@ -32,6 +34,9 @@ pub enum FailureKind {
     /// The sender's own set-up is wrong (login refused, TLS or certificate error, no
     /// STARTTLS): kept queued until it is fixed.
     Setup,
+    /// sealmail itself refused it at delivery: a recipient's contract ended, or their key was
+    /// revoked, rejected or expired after the message was queued (moved to failed/).
+    Refused,
 }
 
 /// A failed delivery.
@@ -86,6 +91,9 @@ impl SendError {
             }
             (FailureKind::Permanent, _) => {
                 "the server refused the message for good; see `sealmail outbox list` and fix the address".into()
+            }
+            (FailureKind::Refused, _) => {
+                "sealmail no longer sends it; see `sealmail outbox list`".into()
             }
         }
     }

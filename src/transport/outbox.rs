@@ -112,6 +112,15 @@ pub struct FlushOutcome {
     pub sent_copy: Option<PathBuf>,
 }
 
+/// Why sealmail will not deliver a queued message (see [`Outbox::flush`]).
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// What changed since it was queued.
+    pub reason: String,
+    /// The command that helps.
+    pub hint: String,
+}
+
 /// The outcome of a flush.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FlushReport {
@@ -187,10 +196,7 @@ impl Outbox {
     /// into directly, so that a big message is never held in memory. It becomes an entry with
     /// [`Outbox::enqueue_staged`] and is removed if dropped before.
     pub fn stage(&self) -> Result<Staged, OutboxError> {
-        let file = tempfile::Builder::new()
-            .prefix(".staging-")
-            .tempfile_in(&self.queue)
-            .map_err(io(&self.queue))?;
+        let file = crate::partial::Partial::new_in(&self.queue).map_err(io(&self.queue))?;
         Ok(Staged { file })
     }
 
@@ -222,8 +228,8 @@ impl Outbox {
         now: SystemTime,
     ) -> Result<Entry, OutboxError> {
         let tmp = staged.file.path().to_path_buf();
-        staged.file.as_file().sync_all().map_err(io(&tmp))?;
-        let size = staged.file.as_file().metadata().map_err(io(&tmp))?.len();
+        staged.file.file().sync_all().map_err(io(&tmp))?;
+        let size = staged.file.file().metadata().map_err(io(&tmp))?.len();
         // IDs sort in the order messages were queued (Bcc copies after their main copy).
         let nanos = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -246,7 +252,7 @@ impl Outbox {
         };
         self.write_meta(&self.queue, &entry)?;
         let eml = self.queue.join(format!("{id}.eml"));
-        staged.file.persist(&eml).map_err(|e| io(&eml)(e.error))?;
+        staged.file.persist(&eml, false).map_err(io(&eml))?;
         sync_dir(&self.queue).map_err(io(&self.queue))?;
         Ok(entry)
     }
@@ -302,14 +308,33 @@ impl Outbox {
         Err(OutboxError::NotFound(id.to_string()))
     }
 
+    /// Removes a queued (or failed) entry and its message; returns it.
+    pub fn cancel(&self, id: &str) -> Result<Entry, OutboxError> {
+        let (e, _) = self.show(id)?;
+        let dir = if e.state == EntryState::Queued {
+            &self.queue
+        } else {
+            &self.failed
+        };
+        // The message first: it defines the entry.
+        let eml = dir.join(format!("{}.eml", e.id));
+        std::fs::remove_file(&eml).map_err(io(&eml))?;
+        let _ = std::fs::remove_file(dir.join(format!("{}.json", e.id)));
+        sync_dir(dir).map_err(io(dir))?;
+        Ok(e)
+    }
+
     /// Tries to deliver queued entries: all of them with `force`, else those whose retry time
-    /// has come; `only` limits the flush to some IDs.
+    /// has come; `only` limits the flush to some IDs. `check` sees each entry just before it
+    /// is sent: a refusal (a contract that ended, a key revoked or rejected since it was
+    /// queued) moves it to failed/ with the reason, and nothing is sent.
     pub fn flush(
         &self,
         transport: &dyn Transport,
         now: SystemTime,
         force: bool,
         only: Option<&[String]>,
+        check: &dyn Fn(&Entry) -> Result<(), Refusal>,
     ) -> Result<FlushReport, OutboxError> {
         let mut report = FlushReport::default();
         for mut e in self.read_dir(&self.queue, EntryState::Queued)? {
@@ -320,6 +345,10 @@ impl Outbox {
                 continue;
             }
             let eml = self.queue.join(format!("{}.eml", e.id));
+            if let Err(r) = check(&e) {
+                report.outcomes.push(self.refuse(&mut e, r, &eml)?);
+                continue;
+            }
             e.attempts += 1;
             // The message streams from its file: a big one is never read into memory.
             match transport.send_file(&e.envelope, &eml) {
@@ -349,6 +378,28 @@ impl Outbox {
             }
         }
         Ok(report)
+    }
+
+    /// Moves an entry to failed/ because sealmail refuses to deliver it now.
+    fn refuse(&self, e: &mut Entry, r: Refusal, msg: &Path) -> Result<FlushOutcome, OutboxError> {
+        e.last_error = Some(r.reason.clone());
+        e.last_failure = Some(FailureKind::Refused);
+        e.hint = Some(r.hint.clone());
+        e.state = EntryState::Failed;
+        self.write_meta(&self.failed, e)?;
+        move_durably(msg, &self.failed.join(format!("{}.eml", e.id)))?;
+        sync_dir(&self.failed).map_err(io(&self.failed))?;
+        let _ = std::fs::remove_file(self.queue.join(format!("{}.json", e.id)));
+        sync_dir(&self.queue).map_err(io(&self.queue))?;
+        Ok(FlushOutcome {
+            id: e.id.clone(),
+            result: "failed".into(),
+            error: Some(r.reason),
+            failure: Some(FailureKind::Refused),
+            code: None,
+            hint: Some(r.hint),
+            sent_copy: None,
+        })
     }
 
     fn record_failure(
@@ -401,7 +452,7 @@ impl Outbox {
 /// A message being written into the outbox (see [`Outbox::stage`]).
 #[derive(Debug)]
 pub struct Staged {
-    file: tempfile::NamedTempFile,
+    file: crate::partial::Partial,
 }
 
 impl Staged {
@@ -412,7 +463,7 @@ impl Staged {
 
     /// Its size so far.
     pub fn len(&self) -> u64 {
-        self.file.as_file().metadata().map(|m| m.len()).unwrap_or(0)
+        self.file.file().metadata().map(|m| m.len()).unwrap_or(0)
     }
 
     /// Whether nothing was written yet.
@@ -476,15 +527,15 @@ mod tests {
             "451 later",
             Some(451),
         ));
-        let r = o.flush(&t, now, true, None).unwrap();
+        let r = o.flush(&t, now, true, None, &|_| Ok(())).unwrap();
         assert_eq!(r.queued(), 1);
         let l = o.list().unwrap();
         assert_eq!(l[0].attempts, 1);
         assert!(l[0].next_attempt > unix(now));
         // Not yet due: a normal flush skips it.
         let ok = StubTransport::new_ok();
-        assert_eq!(o.flush(&ok, now, false, None).unwrap().outcomes.len(), 0);
-        let r = o.flush(&ok, now, true, None).unwrap();
+        assert_eq!(o.flush(&ok, now, false, None, &|_| Ok(())).unwrap().outcomes.len(), 0);
+        let r = o.flush(&ok, now, true, None, &|_| Ok(())).unwrap();
         assert_eq!(r.sent(), 1);
         assert!(o.list().unwrap().is_empty());
         assert_eq!(ok.messages().len(), 1);
@@ -503,7 +554,7 @@ mod tests {
             "550 no such user",
             Some(550),
         ));
-        assert_eq!(o.flush(&t, now, true, None).unwrap().failed(), 1);
+        assert_eq!(o.flush(&t, now, true, None, &|_| Ok(())).unwrap().failed(), 1);
         let l = o.list().unwrap();
         assert_eq!(l[0].state, EntryState::Failed);
         assert!(l[0].last_error.as_deref().unwrap().contains("550"));

@@ -17,7 +17,7 @@ pub(crate) struct Spill {
     pub token: String,
     /// The hidden temporary file with the decoded content; removed when the last clone is
     /// dropped unless it was renamed first.
-    pub path: Option<Arc<tempfile::TempPath>>,
+    pub path: Option<Arc<crate::partial::PartialPath>>,
     /// Decoded size in bytes.
     pub size: u64,
 }
@@ -55,7 +55,7 @@ pub(super) struct SpillWriter {
     cte: Cte,
     carry: Vec<u8>,
     out: Option<BufWriter<std::fs::File>>,
-    path: Option<tempfile::TempPath>,
+    path: Option<crate::partial::PartialPath>,
     size: u64,
     engine: GeneralPurpose,
 }
@@ -64,10 +64,7 @@ impl SpillWriter {
     pub(super) fn new(dir: Option<&Path>, cte: Cte) -> io::Result<Self> {
         let (out, path) = match dir {
             Some(d) => {
-                let (f, p) = tempfile::Builder::new()
-                    .prefix(".sealmail-partial-")
-                    .tempfile_in(d)?
-                    .into_parts();
+                let (f, p) = crate::partial::Partial::new_in(d)?.into_parts();
                 (Some(BufWriter::with_capacity(1 << 16, f)), Some(p))
             }
             None => (None, None),
@@ -136,7 +133,7 @@ impl SpillWriter {
         }
     }
 
-    pub(super) fn finish(mut self) -> io::Result<(Option<tempfile::TempPath>, u64)> {
+    pub(super) fn finish(mut self) -> io::Result<(Option<crate::partial::PartialPath>, u64)> {
         let rest = std::mem::take(&mut self.carry);
         match self.cte {
             Cte::Base64 => {

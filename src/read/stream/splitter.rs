@@ -409,7 +409,7 @@ mod tests {
             assert_eq!(spills.len(), 2, "chunk {chunk}");
             let read = |i: usize| {
                 let p = spills[i].path.as_ref().unwrap();
-                std::fs::read(p.as_ref() as &Path).unwrap()
+                std::fs::read(p.path()).unwrap()
             };
             // The text part keeps its bytes, less the line end that belongs to the delimiter.
             assert_eq!(read(0), text[..text.len() - 2].to_vec(), "chunk {chunk}");
@@ -439,11 +439,11 @@ mod tests {
         assert_eq!(spills.len(), 1);
         assert_eq!(spills[0].size, data.len() as u64);
         let path = spills[0].path.as_ref().unwrap();
-        assert_eq!(std::fs::read(path.as_ref() as &Path).unwrap(), data);
+        assert_eq!(std::fs::read(path.path()).unwrap(), data);
         assert!(sk.len() < 1000);
         let token_b64 = base64::engine::general_purpose::STANDARD.encode(&spills[0].token);
         assert!(String::from_utf8_lossy(&sk).contains(&token_b64));
-        let p = path.to_path_buf();
+        let p = path.path().to_path_buf();
         drop(spills);
         assert!(!p.exists(), "the temporary file goes when nothing keeps it");
     }
@@ -461,10 +461,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (_, spills) = split_into(&raw, dir.path(), 4096);
         assert_eq!(spills.len(), 2);
-        let text = std::fs::read(spills[0].path.as_ref().unwrap().as_ref() as &Path).unwrap();
+        let text = std::fs::read(spills[0].path.as_ref().unwrap().path()).unwrap();
         let want = "= line with an equals sign and a soft break continued\r\n".repeat(40_000);
         assert_eq!(String::from_utf8(text).unwrap(), want);
-        let bin = std::fs::read(spills[1].path.as_ref().unwrap().as_ref() as &Path).unwrap();
+        let bin = std::fs::read(spills[1].path.as_ref().unwrap().path()).unwrap();
         assert_eq!(bin, data);
     }
 
