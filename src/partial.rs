@@ -178,7 +178,11 @@ mod tests {
         let mut p = Partial::beside(&dest).unwrap();
         p.write_all(b"one").unwrap();
         let tmp = p.path().to_path_buf();
-        assert!(tmp.file_name().unwrap().to_string_lossy().starts_with(PREFIX));
+        assert!(tmp
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(PREFIX));
         assert!(!dest.exists());
         p.persist(&dest, false).unwrap();
         assert_eq!(std::fs::read(&dest).unwrap(), b"one");

@@ -5,8 +5,6 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
-
 use crate::common::*;
 use crate::send::{outbox, sender, SmtpServer};
 
@@ -32,11 +30,7 @@ fn queued_to(sb: &Sandbox, server: &SmtpServer, to: &str) -> String {
 }
 
 fn flush_refuses(sb: &Sandbox, id: &str, why: &str) {
-    let out = sb
-        .cmd()
-        .args(["outbox", "flush"])
-        .output()
-        .unwrap();
+    let out = sb.cmd().args(["outbox", "flush"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains(why), "{err}");
@@ -51,7 +45,15 @@ fn a_queued_message_is_checked_again_when_it_is_delivered() {
     let server = SmtpServer::start(true);
     let sb = sender(&server, "");
     sb.cmd()
-        .args(["contractor", "add", "Casey", "--email", CASEY, "--until", "2999-12-31"])
+        .args([
+            "contractor",
+            "add",
+            "Casey",
+            "--email",
+            CASEY,
+            "--until",
+            "2999-12-31",
+        ])
         .assert()
         .success();
     // The contract ends while the message waits.
@@ -80,11 +82,17 @@ fn outbox_cancel_and_list_show_who_and_what_state() {
     let id = queued_to(&sb, &server, BOB);
     let out = sb.cmd().args(["outbox", "list"]).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains(&id) && text.contains("queued") && text.contains(BOB), "{text}");
+    assert!(
+        text.contains(&id) && text.contains("queued") && text.contains(BOB),
+        "{text}"
+    );
     sb.cmd().args(["outbox", "cancel", &id]).assert().success();
     assert!(outbox(&sb).is_empty());
     sb.cmd().args(["outbox", "flush"]).assert().success();
-    assert!(server.received().is_empty(), "a cancelled message is never sent");
+    assert!(
+        server.received().is_empty(),
+        "a cancelled message is never sent"
+    );
     let err = sb.fails(&["outbox", "cancel", &id], "");
     assert!(err.contains("no message"), "{err}");
 }
@@ -94,7 +102,15 @@ fn contracts_are_extended_edited_and_removed_and_the_refusal_names_extend() {
     let sb = alice_home();
     sb.import(&["contractor@agency.example-pub.asc"]);
     sb.cmd()
-        .args(["contractor", "add", "Casey", "--email", CASEY, "--until", "2020-06-30"])
+        .args([
+            "contractor",
+            "add",
+            "Casey",
+            "--email",
+            CASEY,
+            "--until",
+            "2020-06-30",
+        ])
         .assert()
         .success();
     let compose = ["compose", "--from", ALICE, "--to", CASEY, "--subject", "x"];
@@ -107,20 +123,32 @@ fn contracts_are_extended_edited_and_removed_and_the_refusal_names_extend() {
     let list = sb.json(&["contractor", "list"]);
     assert_eq!(list[0]["status"], "ended");
     assert_eq!(list[0]["ended_on"], "2020-06-30");
-    let text = sb.cmd().args(["contractor", "list"]).output().unwrap().stdout;
+    let text = sb
+        .cmd()
+        .args(["contractor", "list"])
+        .output()
+        .unwrap()
+        .stdout;
     assert!(String::from_utf8_lossy(&text).contains("ENDED 2020-06-30"));
     sb.cmd()
         .args(["contractor", "extend", "Casey", "--until", "2999-01-31"])
         .assert()
         .success();
-    assert_eq!(sb.json(&["contractor", "show", "Casey"])["status"], "active");
+    assert_eq!(
+        sb.json(&["contractor", "show", "Casey"])["status"],
+        "active"
+    );
+    sb.cmd().args(compose).write_stdin("x\n").assert().success();
     sb.cmd()
-        .args(&compose)
-        .write_stdin("x\n")
-        .assert()
-        .success();
-    sb.cmd()
-        .args(["contractor", "edit", "Casey", "--email", "casey@new.example", "--org", "New Co"])
+        .args([
+            "contractor",
+            "edit",
+            "Casey",
+            "--email",
+            "casey@new.example",
+            "--org",
+            "New Co",
+        ])
         .assert()
         .success();
     let c = sb.json(&["contractor", "show", "Casey"]);
@@ -130,7 +158,11 @@ fn contracts_are_extended_edited_and_removed_and_the_refusal_names_extend() {
         .args(["contractor", "remove", "Casey"])
         .assert()
         .success();
-    assert!(sb.json(&["contractor", "list"]).as_array().unwrap().is_empty());
+    assert!(sb
+        .json(&["contractor", "list"])
+        .as_array()
+        .unwrap()
+        .is_empty());
     // The key stays.
     assert!(sb
         .json(&["key", "list"])
@@ -147,7 +179,9 @@ fn on_a_terminal(sb: &Sandbox, args: &[&str], steps: &[(&str, &str)]) -> (i32, S
     for (expect, send) in steps {
         c.args(["--expect", expect, "--send", send]);
     }
-    c.arg("--").arg(assert_cmd::cargo::cargo_bin("sealmail")).args(args);
+    c.arg("--")
+        .arg(assert_cmd::cargo::cargo_bin("sealmail"))
+        .args(args);
     c.env("SEALMAIL_HOME", sb.home())
         .env("SEALMAIL_NO_KEYRING", "1")
         .env("SEALMAIL_OFFLINE", "1");
@@ -163,9 +197,23 @@ fn typed_fields_show_public_values_and_ask_twice_for_secrets_and_a_generated_one
     let sb = alice_home();
     let out = sb.path("cred.eml");
     let args = [
-        "credential", "send", "--from", ALICE, "--to", BOB, "--subject", "db1",
-        "--field", "host=?", "--field", "password=?", "--generate", "api_token",
-        "--dry-run", "-o", out.to_str().unwrap(),
+        "credential",
+        "send",
+        "--from",
+        ALICE,
+        "--to",
+        BOB,
+        "--subject",
+        "db1",
+        "--field",
+        "host=?",
+        "--field",
+        "password=?",
+        "--generate",
+        "api_token",
+        "--dry-run",
+        "-o",
+        out.to_str().unwrap(),
     ];
     let (code, t) = on_a_terminal(
         &sb,
@@ -177,7 +225,10 @@ fn typed_fields_show_public_values_and_ask_twice_for_secrets_and_a_generated_one
         ],
     );
     assert_eq!(code, 0, "{t}");
-    assert!(t.contains("db1.internal.example"), "the host is echoed: {t}");
+    assert!(
+        t.contains("db1.internal.example"),
+        "the host is echoed: {t}"
+    );
     assert!(!t.contains("Sw0rdf1sh-Secret"), "the password is not: {t}");
     let shown = t
         .lines()
@@ -200,7 +251,13 @@ fn typed_fields_show_public_values_and_ask_twice_for_secrets_and_a_generated_one
     let out2 = sb.path("cred2.eml");
     let args2: Vec<&str> = args
         .iter()
-        .map(|a| if *a == out.to_str().unwrap() { out2.to_str().unwrap() } else { a })
+        .map(|a| {
+            if *a == out.to_str().unwrap() {
+                out2.to_str().unwrap()
+            } else {
+                a
+            }
+        })
         .collect();
     let (code, t) = on_a_terminal(
         &sb,

@@ -9,6 +9,7 @@
 //! - `credential`: credential mails end to end, the vault in keepassxc-cli, the pre-send report,
 //!   the password generator, and the leak audit measured on a labelled mailbox;
 //! - `hardening`: the bad-input table of docs/SECURITY.md, one row each;
+//! - `interrupt`: Ctrl-C, SIGTERM and SIGHUP during a 200 MB compose or decrypt leave no file;
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
 //! - `keys`: WKD and VKS lookups against a real HTTPS server on a free loopback port (the test
 //!   names reach it through `[network] resolve`), acceptance and verification, refresh,
@@ -32,6 +33,7 @@ mod corpora;
 mod credential;
 mod hardening;
 mod interop;
+mod interrupt;
 mod keys;
 mod lifecycle;
 mod neomutt;

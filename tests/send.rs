@@ -287,11 +287,23 @@ fn bcc_gets_a_separate_copy_that_nobody_else_can_see() {
 fn dry_run_queues_nothing_and_writes_the_message_to_stdout_or_o() {
     // Issue 19: a dry run leaves nothing a later `outbox flush` would send.
     let sb = alice_home();
-    let args = ["send", "--dry-run", "--from", ALICE, "--to", BOB, "--subject", "s"];
+    let args = [
+        "send",
+        "--dry-run",
+        "--from",
+        ALICE,
+        "--to",
+        BOB,
+        "--subject",
+        "s",
+    ];
     let out = sb.cmd().args(args).write_stdin("x\n").output().unwrap();
     assert_ok(&out);
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("dry run") && err.contains("nothing was queued"), "{err}");
+    assert!(
+        err.contains("dry run") && err.contains("nothing was queued"),
+        "{err}"
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("-----BEGIN PGP MESSAGE-----"));
     assert_eq!(outbox(&sb).len(), 0);
     let o = sb.path("draft.eml");

@@ -176,8 +176,10 @@ pub fn need_file(path: &std::path::Path, arg: &str) -> Result<(), Failure> {
 /// habit: a typo must not destroy a file).
 pub fn need_new(path: &std::path::Path, arg: &str, force: bool) -> Result<(), Failure> {
     if path.exists() && !force {
-        return Err(Failure::new(format!("{arg} {}: the file exists", path.display()))
-            .hint("give another name, or replace it with --force"));
+        return Err(
+            Failure::new(format!("{arg} {}: the file exists", path.display()))
+                .hint("give another name, or replace it with --force"),
+        );
     }
     Ok(())
 }

@@ -59,7 +59,9 @@ impl Passphrases {
         w.flush().ok()?;
         let mut line = Zeroizing::new(String::new());
         std::io::BufReader::new(tty).read_line(&mut line).ok()?;
-        Some(Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_string()))
+        Some(Zeroizing::new(
+            line.trim_end_matches(['\r', '\n']).to_string(),
+        ))
     }
 
     /// The passphrase for a locked key, or `None` when there is no way to ask.

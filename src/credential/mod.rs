@@ -269,7 +269,9 @@ impl Credential {
 /// anything that mentions a password, key, token or secret, is.
 pub fn is_secret_field(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    let secretish = ["pass", "pwd", "secret", "token", "key", "pin", "otp", "seed", "cred"];
+    let secretish = [
+        "pass", "pwd", "secret", "token", "key", "pin", "otp", "seed", "cred",
+    ];
     if secretish.iter().any(|w| n.contains(w)) {
         return true;
     }
@@ -279,9 +281,9 @@ pub fn is_secret_field(name: &str) -> bool {
         "realm", "tenant", "region", "bucket", "share", "name",
     ];
     let base = n.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-    !public
-        .iter()
-        .any(|p| base == *p || base.ends_with(&format!("_{p}")) || base.starts_with(&format!("{p}_")))
+    !public.iter().any(|p| {
+        base == *p || base.ends_with(&format!("_{p}")) || base.starts_with(&format!("{p}_"))
+    })
 }
 
 /// The credential of a read message: its `credential.json`, only when it was inside the

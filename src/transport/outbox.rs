@@ -534,7 +534,13 @@ mod tests {
         assert!(l[0].next_attempt > unix(now));
         // Not yet due: a normal flush skips it.
         let ok = StubTransport::new_ok();
-        assert_eq!(o.flush(&ok, now, false, None, &|_| Ok(())).unwrap().outcomes.len(), 0);
+        assert_eq!(
+            o.flush(&ok, now, false, None, &|_| Ok(()))
+                .unwrap()
+                .outcomes
+                .len(),
+            0
+        );
         let r = o.flush(&ok, now, true, None, &|_| Ok(())).unwrap();
         assert_eq!(r.sent(), 1);
         assert!(o.list().unwrap().is_empty());
@@ -554,7 +560,10 @@ mod tests {
             "550 no such user",
             Some(550),
         ));
-        assert_eq!(o.flush(&t, now, true, None, &|_| Ok(())).unwrap().failed(), 1);
+        assert_eq!(
+            o.flush(&t, now, true, None, &|_| Ok(())).unwrap().failed(),
+            1
+        );
         let l = o.list().unwrap();
         assert_eq!(l[0].state, EntryState::Failed);
         assert!(l[0].last_error.as_deref().unwrap().contains("550"));

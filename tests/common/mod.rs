@@ -467,3 +467,46 @@ pub fn edit_ciphertext(mail: &[u8], edit: impl Fn(&mut Vec<u8>)) -> Vec<u8> {
         .replace('\n', "\r\n")
         .into_bytes()
 }
+
+/// Writes `mb` MiB of incompressible-looking bytes (xorshift), quickly.
+pub fn big_file(path: &std::path::Path, mb: usize) {
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut x: u64 = 0x9E3779B97F4A7C15;
+    let mut chunk = vec![0u8; 1 << 20];
+    for _ in 0..mb {
+        for b in chunk.chunks_mut(8) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            b.copy_from_slice(&x.to_le_bytes()[..b.len()]);
+        }
+        f.write_all(&chunk).unwrap();
+    }
+}
+
+/// Whether two files have the same bytes (compared in chunks).
+pub fn same_content(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::io::Read;
+    let (mut fa, mut fb) = (
+        std::fs::File::open(a).unwrap(),
+        std::fs::File::open(b).unwrap(),
+    );
+    let (mut ba, mut bb) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
+    loop {
+        let na = fa.read(&mut ba).unwrap();
+        let mut nb = 0;
+        while nb < na {
+            let n = fb.read(&mut bb[nb..na]).unwrap();
+            if n == 0 {
+                return false;
+            }
+            nb += n;
+        }
+        if na == 0 {
+            return fb.read(&mut bb).unwrap() == 0;
+        }
+        if ba[..na] != bb[..na] {
+            return false;
+        }
+    }
+}
