@@ -777,7 +777,16 @@ fn compose_o_does_not_replace_a_file_without_force() {
     let alice = alice_home();
     let o = alice.path("out.eml");
     std::fs::write(&o, "keep me").unwrap();
-    let args = ["compose", "--from", ALICE, "--to", BOB, "--subject", "x", "-o"];
+    let args = [
+        "compose",
+        "--from",
+        ALICE,
+        "--to",
+        BOB,
+        "--subject",
+        "x",
+        "-o",
+    ];
     let err = alice.fails(&[&args[..], &[o.to_str().unwrap()]].concat(), "new\n");
     assert!(err.contains("exists") && err.contains("--force"), "{err}");
     assert_eq!(std::fs::read_to_string(&o).unwrap(), "keep me");
@@ -789,5 +798,7 @@ fn compose_o_does_not_replace_a_file_without_force() {
         .write_stdin("new\n")
         .assert()
         .success();
-    assert!(std::fs::read_to_string(&o).unwrap().contains("BEGIN PGP MESSAGE"));
+    assert!(std::fs::read_to_string(&o)
+        .unwrap()
+        .contains("BEGIN PGP MESSAGE"));
 }

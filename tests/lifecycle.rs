@@ -18,6 +18,21 @@ fn own_key(sb: &Sandbox, email: &str, extra: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
+/// A GnuPG home holding the public key `fpr` as `sb` exports it.
+fn gpg_with(sb: &Sandbox, fpr: &str) -> Gpg {
+    let g = Gpg::new();
+    let public = sb
+        .cmd()
+        .args(["key", "export", fpr])
+        .output()
+        .unwrap()
+        .stdout;
+    let p = sb.path("exported.asc");
+    std::fs::write(&p, public).unwrap();
+    g.import_files(&[&p]);
+    g
+}
+
 fn info(sb: &Sandbox, fpr: &str) -> Value {
     sb.json(&["key", "show", fpr])[0].clone()
 }
@@ -55,16 +70,8 @@ fn a_new_key_expires_and_its_revocation_certificate_revokes_it_in_gpg() {
         );
     }
     // gpg takes the key, then the revocation certificate, and then calls the key revoked.
-    let g = Gpg::new();
-    let public = sb
-        .cmd()
-        .args(["key", "export", &fpr])
-        .output()
-        .unwrap()
-        .stdout;
-    let p = sb.path("ann.asc");
-    std::fs::write(&p, public).unwrap();
-    g.import_files(&[&p, &rev]);
+    let g = gpg_with(&sb, &fpr);
+    g.import_files(&[&rev]);
     let listing = g.list_keys(&fpr);
     assert!(listing.contains("revoked"), "{listing}");
     // sealmail takes it too: `key import` applies it to the key it revokes.
@@ -130,16 +137,7 @@ fn key_expire_moves_the_expiry_and_gpg_sees_it_and_mail_still_verifies() {
         .unwrap()
         .starts_with("2031-03-01"));
     // gpg sees the new expiry on the primary key and on the subkeys.
-    let g = Gpg::new();
-    let public = sb
-        .cmd()
-        .args(["key", "export", &fpr])
-        .output()
-        .unwrap()
-        .stdout;
-    let p = sb.path("ann.asc");
-    std::fs::write(&p, public).unwrap();
-    g.import_files(&[&p]);
+    let g = gpg_with(&sb, &fpr);
     let listing = g.list_keys(&fpr);
     assert_eq!(listing.matches("2031-03-01").count(), 3, "{listing}");
     // A signed mail still verifies in gpg (the signing subkey's new binding is sound).
@@ -205,16 +203,7 @@ fn key_revoke_revokes_and_nothing_is_signed_with_it_any_more() {
         "x\n",
     );
     assert!(err.contains("revoked"), "{err}");
-    let g = Gpg::new();
-    let public = sb
-        .cmd()
-        .args(["key", "export", &fpr])
-        .output()
-        .unwrap()
-        .stdout;
-    let p = sb.path("ann.asc");
-    std::fs::write(&p, public).unwrap();
-    g.import_files(&[&p]);
+    let g = gpg_with(&sb, &fpr);
     assert!(g.list_keys(&fpr).contains("revoked"));
 }
 

@@ -146,14 +146,7 @@ pub fn passwd(env: &Env, query: &str, no_passphrase: bool) -> Result<(), Failure
         .any(|k| !k.key().has_unencrypted_secret());
     let mut old = None;
     if locked {
-        let req = sealmail::keys::PasswordRequest {
-            fingerprint: fpr.clone(),
-            userid: cert
-                .userids()
-                .next()
-                .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
-                .unwrap_or_default(),
-        };
+        let req = sealmail::keys::PasswordRequest::for_cert(&cert);
         old = env.pass.borrow_mut().for_key(&req);
     }
     let new = if no_passphrase {

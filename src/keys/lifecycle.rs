@@ -17,7 +17,7 @@ use sequoia_openpgp as openpgp;
 use zeroize::Zeroizing;
 
 use super::meta::Acceptance;
-use super::secret::{unlock, PasswordRequest};
+use super::secret::{unlock, unlock_primary, PasswordRequest};
 use super::store::write_private;
 use super::{store_err, KeyError, Keyring};
 use crate::Context;
@@ -149,15 +149,7 @@ impl Keyring {
         password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
     ) -> Result<Cert, KeyError> {
         let tsk = self.own_secret(fpr)?;
-        let mut signer = unlock(
-            tsk.primary_key()
-                .key()
-                .clone()
-                .parts_into_secret()
-                .map_err(store_err)?,
-            &tsk,
-            password,
-        )?;
+        let mut signer = unlock_primary(&tsk, password)?;
         let sig = CertRevocationBuilder::new()
             .set_signature_creation_time(ctx.time())
             .and_then(|b| b.set_reason_for_revocation(reason.openpgp(), message.as_bytes()))
@@ -190,15 +182,7 @@ impl Keyring {
             }
             asked.clone()
         };
-        let mut primary = unlock(
-            tsk.primary_key()
-                .key()
-                .clone()
-                .parts_into_secret()
-                .map_err(store_err)?,
-            &tsk,
-            &mut once,
-        )?;
+        let mut primary = unlock_primary(&tsk, &mut once)?;
         let vc = tsk
             .with_policy(ctx.policy(), ctx.time())
             .map_err(store_err)?;
@@ -306,14 +290,7 @@ impl Keyring {
             let mut key = ka.key().clone().role_into_unspecified();
             if !key.has_unencrypted_secret() {
                 if asked.is_none() {
-                    asked = password(&PasswordRequest {
-                        fingerprint: tsk.fingerprint(),
-                        userid: tsk
-                            .userids()
-                            .next()
-                            .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
-                            .unwrap_or_default(),
-                    });
+                    asked = password(&PasswordRequest::for_cert(&tsk));
                 }
                 let old = asked.clone().ok_or_else(|| KeyError::Locked {
                     fingerprint: tsk.fingerprint().to_hex(),

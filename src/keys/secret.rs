@@ -22,6 +22,20 @@ pub struct PasswordRequest {
     pub userid: String,
 }
 
+impl PasswordRequest {
+    /// The request for the secret keys of `cert`.
+    pub fn for_cert(cert: &Cert) -> Self {
+        PasswordRequest {
+            fingerprint: cert.fingerprint(),
+            userid: cert
+                .userids()
+                .next()
+                .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 impl Keyring {
     pub(super) fn secret_path(&self, fpr: &Fingerprint) -> PathBuf {
         self.secret_dir.join(format!("{}.pgp", fpr.to_hex()))
@@ -123,6 +137,20 @@ impl Keyring {
     }
 }
 
+/// Unlocks the primary key of the secret certificate `tsk`.
+pub(crate) fn unlock_primary(
+    tsk: &Cert,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+) -> Result<KeyPair, KeyError> {
+    let key = tsk
+        .primary_key()
+        .key()
+        .clone()
+        .parts_into_secret()
+        .map_err(store_err)?;
+    unlock(key, tsk, password)
+}
+
 /// Unlocks a secret key, asking the callback for a passphrase when it is protected.
 pub(crate) fn unlock<R: openpgp::packet::key::KeyRole>(
     key: openpgp::packet::Key<openpgp::packet::key::SecretParts, R>,
@@ -131,14 +159,7 @@ pub(crate) fn unlock<R: openpgp::packet::key::KeyRole>(
 ) -> Result<KeyPair, KeyError> {
     let key = key.role_into_unspecified();
     if !key.has_unencrypted_secret() {
-        let req = PasswordRequest {
-            fingerprint: cert.fingerprint(),
-            userid: cert
-                .userids()
-                .next()
-                .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
-                .unwrap_or_default(),
-        };
+        let req = PasswordRequest::for_cert(cert);
         let locked = || KeyError::Locked {
             fingerprint: cert.fingerprint().to_hex(),
         };
