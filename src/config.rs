@@ -161,6 +161,9 @@ pub struct Keys {
     /// The least acceptance of a signing key that `decrypt --require-signature` takes:
     /// `"unverified"` (default) or `"verified"`.
     pub require_acceptance: Option<String>,
+    /// New keys go to gpg-agent (`key generate` as with `--gpg-agent`).
+    #[serde(default)]
+    pub gpg_agent: bool,
 }
 
 /// Limits on incoming messages.

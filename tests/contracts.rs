@@ -2,9 +2,6 @@
 //! it is delivered; `outbox cancel`; `contractor extend|edit|remove`), and what the terminal
 //! shows while a credential is typed in.
 
-use std::path::Path;
-use std::process::Command;
-
 use crate::common::*;
 use crate::send::{outbox, sender, SmtpServer};
 
@@ -172,26 +169,6 @@ fn contracts_are_extended_edited_and_removed_and_the_refusal_names_extend() {
         .any(|k| k["emails"][0] == CASEY));
 }
 
-/// `sealmail ARGS` in `sb` on a real terminal, answering `steps`; (exit code, transcript).
-fn on_a_terminal(sb: &Sandbox, args: &[&str], steps: &[(&str, &str)]) -> (i32, String) {
-    let mut c = Command::new("/usr/bin/python3");
-    c.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pty_run.py"));
-    for (expect, send) in steps {
-        c.args(["--expect", expect, "--send", send]);
-    }
-    c.arg("--")
-        .arg(assert_cmd::cargo::cargo_bin("sealmail"))
-        .args(args);
-    c.env("SEALMAIL_HOME", sb.home())
-        .env("SEALMAIL_NO_KEYRING", "1")
-        .env("SEALMAIL_OFFLINE", "1");
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 #[test]
 fn typed_fields_show_public_values_and_ask_twice_for_secrets_and_a_generated_one_is_shown_once() {
     let sb = alice_home();
@@ -217,6 +194,7 @@ fn typed_fields_show_public_values_and_ask_twice_for_secrets_and_a_generated_one
     ];
     let (code, t) = on_a_terminal(
         &sb,
+        &[],
         &args,
         &[
             ("host: ", "db1.internal.example"),
@@ -261,6 +239,7 @@ fn typed_fields_show_public_values_and_ask_twice_for_secrets_and_a_generated_one
         .collect();
     let (code, t) = on_a_terminal(
         &sb,
+        &[],
         &args2,
         &[
             ("host: ", "db1.internal.example"),

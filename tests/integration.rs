@@ -8,6 +8,8 @@
 //!   ../shared is absent);
 //! - `credential`: credential mails end to end, the vault in keepassxc-cli, the pre-send report,
 //!   the password generator, and the leak audit measured on a labelled mailbox;
+//! - `gpg_agent`: your GnuPG keys through a real gpg-agent and a logging pinentry (its cache,
+//!   no secret in the home, gpg/rnp/sq interop, neomutt sending through sealmail sendmail);
 //! - `hardening`: the bad-input table of docs/SECURITY.md, one row each;
 //! - `interrupt`: Ctrl-C, SIGTERM and SIGHUP during a 200 MB compose or decrypt leave no file;
 //! - `interop`: what sealmail writes, gpg/rnp/sq read, and the other way round;
@@ -31,6 +33,7 @@ mod cli;
 mod contracts;
 mod corpora;
 mod credential;
+mod gpg_agent;
 mod hardening;
 mod interop;
 mod interrupt;

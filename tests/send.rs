@@ -148,7 +148,7 @@ pub fn sender(server: &SmtpServer, extra: &str) -> Sandbox {
     sb
 }
 
-fn write_config(sb: &Sandbox, server: &SmtpServer, password_command: &str, extra: &str) {
+pub fn write_config(sb: &Sandbox, server: &SmtpServer, password_command: &str, extra: &str) {
     std::fs::create_dir_all(sb.home()).unwrap();
     std::fs::write(
         sb.home().join("config.toml"),

@@ -28,6 +28,11 @@ pub enum KeyCommand {
         /// Default 3y; `sealmail key expire` moves it later.
         #[arg(long, value_name = "never|DATE|PERIOD")]
         expires: Option<String>,
+        /// Hand the secret to gpg-agent, protected by the passphrase given here (its pinentry
+        /// asks for it when the key is used, and caches it; GNUPGHOME picks the agent).
+        /// Default with [keys] gpg_agent = true or SEALMAIL_GPG_AGENT=1.
+        #[arg(long, conflicts_with = "no_passphrase")]
+        gpg_agent: bool,
     },
     /// Revoke your key (lost, stolen, replaced, retired); then publish it.
     Revoke {
@@ -148,8 +153,14 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
             name,
             no_passphrase,
             expires,
+            gpg_agent,
         } => {
             let validity = super::key_lifecycle::validity(expires.as_deref(), env.ctx.time())?;
+            let to_agent = gpg_agent
+                || (!no_passphrase
+                    && (env.config()?.keys.gpg_agent
+                        || std::env::var_os("SEALMAIL_GPG_AGENT")
+                            .is_some_and(|v| !v.is_empty() && v != "0")));
             let mb: sealmail::mime::Mailbox = email
                 .parse()
                 .map_err(|e: sealmail::mime::BadAddress| Failure::new(e.to_string()).usage())?;
@@ -158,15 +169,31 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
             } else {
                 Some(env.pass.borrow_mut().new_passphrase()?)
             };
-            let cert =
-                ring.generate_valid_for(&mb.email, name.as_deref(), password, validity, &env.ctx)?;
+            let cert = if to_agent {
+                let cert = ring.generate_in_agent(
+                    &mb.email,
+                    name.as_deref(),
+                    password,
+                    validity,
+                    &env.ctx,
+                )?;
+                super::key_lifecycle::tell_gpg(&cert);
+                cert
+            } else {
+                ring.generate_valid_for(&mb.email, name.as_deref(), password, validity, &env.ctx)?
+            };
             let info = ring.info(&cert, &env.ctx);
             if env.json {
                 print_json(&info)
             } else {
                 eprintln!(
-                    "created your key for {}, {}",
+                    "created your key for {}{}, {}",
                     mb.email,
+                    if to_agent {
+                        " (its secret is with gpg-agent)"
+                    } else {
+                        ""
+                    },
                     match &info.expires {
                         Some(t) => format!("valid until {}", &t[..10]),
                         None => "never expires".into(),
@@ -195,13 +222,25 @@ pub fn run(cmd: KeyCommand, env: &Env) -> Result<(), Failure> {
                 return Err(Failure::new("gpg exported no keys")
                     .hint("see what gpg has: gpg --list-keys; GNUPGHOME selects another keyring"));
             }
-            let all = ring.import_as(
+            let mut all = ring.import_as(
                 &out.stdout,
                 "your GnuPG keyring",
                 "gpg",
                 Acceptance::Unverified,
                 env.ctx.time(),
             )?;
+            // Your own GnuPG keys: their secrets stay with gpg-agent; sealmail keeps a
+            // reference to sign and decrypt with them.
+            let certs = sealmail::keys::parse_certs(&out.stdout, "your GnuPG keyring")?;
+            for own in ring.import_agent_keys(certs, &env.ctx)? {
+                eprintln!(
+                    "{} {}: your key; its secret stays with gpg-agent",
+                    own.fingerprint,
+                    own.emails.join(", ")
+                );
+                all.retain(|i| i.fingerprint != own.fingerprint);
+                all.push(own);
+            }
             report_imported(env, &all)
         }
         KeyCommand::Import {

@@ -87,6 +87,25 @@ fn reason(r: &str) -> RevocationReason {
     }
 }
 
+/// Shows gpg a key whose secret was just handed to its agent (`gpg --import` of the public
+/// certificate), so that `gpg --list-secret-keys` lists it; best effort.
+pub fn tell_gpg(cert: &sealmail::openpgp::Cert) {
+    use sealmail::openpgp::serialize::SerializeInto;
+    let Ok(public) = cert.to_vec() else { return };
+    let child = std::process::Command::new("gpg")
+        .args(["--batch", "--quiet", "--import"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Ok(mut c) = child {
+        if let Some(mut stdin) = c.stdin.take() {
+            let _ = std::io::Write::write_all(&mut stdin, &public);
+        }
+        let _ = c.wait();
+    }
+}
+
 /// `key revoke`.
 pub fn revoke(env: &Env, query: &str, why: &str, message: Option<&str>) -> Result<(), Failure> {
     let ring = env.keyring()?;

@@ -64,19 +64,42 @@ impl Passphrases {
         ))
     }
 
-    /// The passphrase for a locked key, or `None` when there is no way to ask.
+    /// The passphrase for a locked key, or `None` when there is no way to ask. The first try
+    /// takes the OS keyring, then `--passphrase-fd`, then the terminal; after a wrong one only
+    /// the terminal asks again (a keyring or a descriptor would give the same wrong one).
     pub fn for_key(&mut self, req: &PasswordRequest) -> Option<Password> {
-        let stored =
-            sealmail::secrets::keyring_get(&sealmail::secrets::key_account(&req.fingerprint))
-                .ok()
-                .flatten();
-        let p = match (stored, self.next_from_fd()) {
-            (Some(p), _) => p,
-            (None, Some(p)) => p,
-            (None, None) => Self::prompt_line(&format!(
-                "Passphrase for {} ({}): ",
+        let prompt = || {
+            let again = if req.attempt > 1 {
+                format!(
+                    "Wrong passphrase (try {} of {}). ",
+                    req.attempt,
+                    sealmail::keys::PASSPHRASE_TRIES
+                )
+            } else {
+                String::new()
+            };
+            Self::prompt_line(&format!(
+                "{again}Passphrase for {} ({}): ",
                 req.userid, req.fingerprint
-            ))?,
+            ))
+        };
+        let p = if req.attempt > 1 {
+            if self.fd.is_some() {
+                return None;
+            }
+            prompt()?
+        } else {
+            let stored =
+                sealmail::secrets::keyring_get(&sealmail::secrets::key_account(&req.fingerprint))
+                    .ok()
+                    .flatten();
+            match stored {
+                Some(p) => p,
+                None => match self.next_from_fd() {
+                    Some(p) => p,
+                    None => prompt()?,
+                },
+            }
         };
         Some(Password::from(p.as_str()))
     }

@@ -11,6 +11,7 @@ use std::io::Read;
 use clap::Args;
 use mail_parser::{Address, HeaderName, MessageParser};
 use sealmail::compose::{ComposeError, Draft};
+use sealmail::keys::KeyError;
 use sealmail::mime::Mailbox;
 use sealmail::send::{enqueue, prepare};
 
@@ -211,7 +212,28 @@ pub fn run(args: SendmailArgs, env: &Env) -> Result<(), Failure> {
                 .hint(hint)
                 .exit(EX_UNAVAILABLE));
         }
-        Err(e) => return Err(Failure::from(e).exit(EX_UNAVAILABLE)),
+        // The signing key is locked and nothing can ask for its passphrase (mutt, git or cron
+        // runs us without a terminal): nothing is queued; this is set-up to do, not a
+        // missing recipient (69).
+        Err(ComposeError::Key(
+            e @ (KeyError::Locked { .. }
+            | KeyError::WrongPassphrase { .. }
+            | KeyError::Agent { .. }),
+        )) => {
+            return Err(Failure::new(format!("nothing was queued or sent: {e}"))
+                .hint(format!(
+                    "sealmail sendmail runs without a terminal, so the passphrase must come from elsewhere:\n  keep the key in gpg-agent, whose pinentry can ask (and caches): sealmail key import --from-gpg, or sealmail key generate --gpg-agent\n  or store the passphrase in the OS keyring: sealmail secret set key {}",
+                    match &e {
+                        KeyError::Locked { fingerprint } | KeyError::WrongPassphrase { fingerprint } => fingerprint.as_str(),
+                        _ => "FINGERPRINT",
+                    }
+                ))
+                .exit(EX_CONFIG));
+        }
+        Err(e @ ComposeError::Key(KeyError::NoSigningKey { .. })) => {
+            return Err(Failure::from(e).exit(EX_CONFIG))
+        }
+        Err(e) => return Err(Failure::from(e).exit(EX_TEMPFAIL)),
     };
     notes.iter().for_each(|n| eprintln!("{n}"));
     let entries =

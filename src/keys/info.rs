@@ -27,6 +27,8 @@ pub struct KeyInfo {
     pub revoked: bool,
     /// Whether sealmail holds the secret key.
     pub secret: bool,
+    /// Where the secret lives: `sealmail`, `gpg-agent` or `card` (none without a secret).
+    pub secret_location: Option<super::SecretLocation>,
     /// Whether mail can be encrypted to it now.
     pub can_encrypt: bool,
     /// Why not, if it cannot.
@@ -78,6 +80,7 @@ impl Keyring {
             expires,
             revoked,
             secret: self.has_secret(&cert.fingerprint()),
+            secret_location: self.secret_location(&cert.fingerprint()),
             can_encrypt: check.is_ok(),
             problem: check.err().map(|p| p.to_string()),
             algorithm: cert.primary_key().key().pk_algo().to_string(),

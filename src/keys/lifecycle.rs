@@ -17,7 +17,7 @@ use sequoia_openpgp as openpgp;
 use zeroize::Zeroizing;
 
 use super::meta::Acceptance;
-use super::secret::{unlock, unlock_primary, PasswordRequest};
+use super::secret::PasswordRequest;
 use super::store::write_private;
 use super::{store_err, KeyError, Keyring};
 use crate::Context;
@@ -51,6 +51,39 @@ impl RevocationReason {
     }
 }
 
+/// A new key and its revocation certificate (see [`Keyring::generate`]).
+fn make_key(
+    email: &str,
+    name: Option<&str>,
+    password: Option<Password>,
+    validity: Option<Duration>,
+    ctx: &Context,
+) -> Result<(Cert, openpgp::packet::Signature), KeyError> {
+    let uid = match name {
+        Some(n) if !n.trim().is_empty() => format!("{} <{}>", n.trim(), email.trim()),
+        _ => format!("<{}>", email.trim()),
+    };
+    CertBuilder::new()
+        .set_cipher_suite(CipherSuite::Cv25519)
+        .set_profile(openpgp::Profile::RFC4880)
+        .and_then(|b| b.set_features(openpgp::types::Features::empty().set_seipdv1()))
+        .map_err(store_err)?
+        .set_creation_time(ctx.time() - Duration::from_secs(60))
+        .set_validity_period(validity)
+        .add_userid(uid)
+        .add_signing_subkey()
+        .add_subkey(
+            openpgp::types::KeyFlags::empty()
+                .set_transport_encryption()
+                .set_storage_encryption(),
+            None,
+            None,
+        )
+        .set_password(password)
+        .generate()
+        .map_err(store_err)
+}
+
 impl Keyring {
     /// Generates an own key (v4, Ed25519 primary and signing subkey, Cv25519 encryption subkey,
     /// advertising SEIPDv1 only so that gpg 2.2 and Thunderbird can use it), valid for
@@ -75,33 +108,28 @@ impl Keyring {
         validity: Option<Duration>,
         ctx: &Context,
     ) -> Result<Cert, KeyError> {
-        let uid = match name {
-            Some(n) if !n.trim().is_empty() => format!("{} <{}>", n.trim(), email.trim()),
-            _ => format!("<{}>", email.trim()),
-        };
-        let (cert, rev) = CertBuilder::new()
-            .set_cipher_suite(CipherSuite::Cv25519)
-            .set_profile(openpgp::Profile::RFC4880)
-            .and_then(|b| b.set_features(openpgp::types::Features::empty().set_seipdv1()))
-            .map_err(store_err)?
-            .set_creation_time(ctx.time() - Duration::from_secs(60))
-            .set_validity_period(validity)
-            .add_userid(uid)
-            .add_signing_subkey()
-            .add_subkey(
-                openpgp::types::KeyFlags::empty()
-                    .set_transport_encryption()
-                    .set_storage_encryption(),
-                None,
-                None,
-            )
-            .set_password(password)
-            .generate()
-            .map_err(store_err)?;
+        let (cert, rev) = make_key(email, name, password, validity, ctx)?;
         self.write_revocation(&cert, rev)?;
         self.store_cert(cert.clone())?;
         self.record(&cert.fingerprint(), "own", Acceptance::Verified, ctx.time())?;
         Ok(cert)
+    }
+
+    /// [`Keyring::generate_valid_for`] with the secret keys handed to gpg-agent, protected by
+    /// `password` (the agent's pinentry asks for it when a key is used); sealmail keeps the
+    /// public certificate, a reference, and the revocation certificate.
+    pub fn generate_in_agent(
+        &self,
+        email: &str,
+        name: Option<&str>,
+        password: Option<Password>,
+        validity: Option<Duration>,
+        ctx: &Context,
+    ) -> Result<Cert, KeyError> {
+        let (tsk, rev) = make_key(email, name, password, validity, ctx)?;
+        self.write_revocation(&tsk, rev)?;
+        self.move_to_agent(tsk.clone(), ctx)?;
+        Ok(tsk.strip_secret_key_material())
     }
 
     /// Where the revocation certificate of the own key `fpr` is kept.
@@ -131,11 +159,23 @@ impl Keyring {
         write_private(&self.revocation_path(&cert.fingerprint()), &out)
     }
 
-    /// The own secret certificate `fpr`, or why there is none.
+    /// The own certificate `fpr` (with its secrets when sealmail holds them), or why there is
+    /// none.
     fn own_secret(&self, fpr: &Fingerprint) -> Result<Cert, KeyError> {
-        self.secret_cert(fpr)?.ok_or_else(|| KeyError::NotOwn {
-            fingerprint: fpr.to_hex(),
-        })
+        self.own_by_fingerprint(fpr)?
+            .ok_or_else(|| KeyError::NotOwn {
+                fingerprint: fpr.to_hex(),
+            })
+    }
+
+    /// Stores a changed own certificate where it came from: whole in `secret/`, or, for a key
+    /// gpg-agent holds, its public part in the reference too.
+    fn store_own(&self, cert: Cert) -> Result<(), KeyError> {
+        if !cert.is_tsk() && self.is_agent_key(&cert.fingerprint()) {
+            self.write_agent_reference(&cert)?;
+        }
+        self.store_cert(cert)?;
+        Ok(())
     }
 
     /// Revokes the own key `fpr` for `reason` (with `message` for people), with its secret
@@ -149,14 +189,15 @@ impl Keyring {
         password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
     ) -> Result<Cert, KeyError> {
         let tsk = self.own_secret(fpr)?;
-        let mut signer = unlock_primary(&tsk, password)?;
+        let pk = tsk.primary_key().key().clone().role_into_unspecified();
+        let mut signer = self.key_signer(&tsk, &pk, ctx, password)?;
         let sig = CertRevocationBuilder::new()
             .set_signature_creation_time(ctx.time())
             .and_then(|b| b.set_reason_for_revocation(reason.openpgp(), message.as_bytes()))
             .and_then(|b| b.build(&mut signer, &tsk, None))
             .map_err(store_err)?;
         let (tsk, _) = tsk.insert_packets(Some(sig)).map_err(store_err)?;
-        self.store_cert(tsk.clone())?;
+        self.store_own(tsk.clone())?;
         Ok(tsk.strip_secret_key_material())
     }
 
@@ -182,7 +223,12 @@ impl Keyring {
             }
             asked.clone()
         };
-        let mut primary = unlock_primary(&tsk, &mut once)?;
+        let mut primary = self.key_signer(
+            &tsk,
+            &tsk.primary_key().key().clone().role_into_unspecified(),
+            ctx,
+            &mut once,
+        )?;
         let vc = tsk
             .with_policy(ctx.policy(), ctx.time())
             .map_err(store_err)?;
@@ -246,7 +292,7 @@ impl Keyring {
                     .map_err(store_err)?,
             );
         }
-        for ka in vc.keys().subkeys().secret() {
+        for ka in vc.keys().subkeys() {
             let sub = ka.key().clone();
             let mut builder = SignatureBuilder::from(ka.binding_signature().clone())
                 .set_signature_creation_time(at)
@@ -254,7 +300,8 @@ impl Keyring {
                 .map_err(store_err)?;
             if ka.for_signing() || ka.for_certification() || ka.for_authentication() {
                 // A signing subkey confirms its binding with a signature of its own.
-                let mut sub_signer = unlock(sub.clone(), &tsk, &mut once)?;
+                let mut sub_signer =
+                    self.key_signer(&tsk, &sub.clone().role_into_unspecified(), ctx, &mut once)?;
                 let backsig = SignatureBuilder::new(SignatureType::PrimaryKeyBinding)
                     .set_signature_creation_time(at)
                     .and_then(|b| {
@@ -271,7 +318,7 @@ impl Keyring {
             );
         }
         let (tsk, _) = tsk.insert_packets(sigs).map_err(store_err)?;
-        self.store_cert(tsk.clone())?;
+        self.store_own(tsk.clone())?;
         Ok((tsk.strip_secret_key_material(), at))
     }
 
@@ -284,6 +331,11 @@ impl Keyring {
         password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
     ) -> Result<(), KeyError> {
         let tsk = self.own_secret(fpr)?;
+        if !tsk.is_tsk() {
+            return Err(KeyError::InAgent {
+                fingerprint: fpr.to_hex(),
+            });
+        }
         let mut asked: Option<Password> = None;
         let mut packets: Vec<Packet> = Vec::new();
         for ka in tsk.keys().secret() {

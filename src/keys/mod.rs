@@ -1,6 +1,7 @@
 //! Keys: the local certificate store, own secret keys, and the checks that decide whether a
 //! certificate may receive mail.
 
+mod agent;
 pub mod autocrypt;
 mod index;
 mod info;
@@ -13,11 +14,13 @@ mod select;
 mod store;
 pub mod words;
 
+pub(crate) use agent::keypair as agent_keypair;
+pub use agent::SecretLocation;
 pub use info::KeyInfo;
 pub use lifecycle::{RevocationReason, DEFAULT_VALIDITY};
 pub use meta::{Acceptance, KeyMeta, Verification};
 pub(crate) use secret::unlock as unlock_key;
-pub use secret::PasswordRequest;
+pub use secret::{PasswordRequest, PASSPHRASE_TRIES};
 pub use select::{encryption_keys, warnings, KeyProblem, RecipientKey};
 pub use store::{parse_certs, Imported, Keyring};
 
@@ -67,6 +70,27 @@ pub enum KeyError {
         /// The key's fingerprint.
         fingerprint: String,
     },
+    /// The passphrase was wrong, every time it was asked for.
+    #[error("wrong passphrase for the secret key {fingerprint}")]
+    WrongPassphrase {
+        /// The key's fingerprint.
+        fingerprint: String,
+    },
+    /// The secret of this key is held by gpg-agent, not by sealmail.
+    #[error("the secret key {fingerprint} is held by gpg-agent, not by sealmail")]
+    InAgent {
+        /// The key's fingerprint.
+        fingerprint: String,
+    },
+    /// gpg-agent could not do what was asked.
+    #[error("{what}")]
+    Agent {
+        /// What failed.
+        what: String,
+        /// Why.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The key is not an own key (no secret key for it is held).
     #[error("{fingerprint} is not one of your keys (sealmail holds no secret key for it)")]
     NotOwn {
@@ -99,6 +123,9 @@ impl KeyError {
                 "make one with: sealmail key generate --email {email}  (or import yours: sealmail key import SECRET-KEY-FILE)"
             )),
             KeyError::Locked { .. } => Some("give the right passphrase (prompt, or --passphrase-fd N)".into()),
+            KeyError::WrongPassphrase { .. } => Some("run the command again and give the right passphrase (with --passphrase-fd N the line it reads); forgotten: sealmail key revoke needs it too, so import the revocation certificate: sealmail key import HOME/revocations/FPR.rev".into()),
+            KeyError::InAgent { fingerprint } => Some(format!("use GnuPG for it: gpg --export-secret-keys --armor {fingerprint} (export), gpg --passwd {fingerprint} (passphrase)")),
+            KeyError::Agent { .. } => Some("check gpg-agent: gpg-connect-agent /bye; GNUPGHOME selects the GnuPG home it serves".into()),
             KeyError::NotOwn { .. } => Some("list your own keys: sealmail key list (those with a secret key)".into()),
             KeyError::Expiry(_) => Some("give a date in the future (YYYY-MM-DD), a period (2y, 6m, 30d) or never".into()),
             KeyError::Store(_) | KeyError::Io(_) => {

@@ -13,6 +13,9 @@ use super::index::{parse_query, IndexKey, Query};
 use super::{cert_emails, normalize_email, store_err, KeyError, Keyring};
 use crate::Context;
 
+/// How many times a wrong passphrase is asked for again (as gpg does).
+pub const PASSPHRASE_TRIES: u32 = 3;
+
 /// A request for the passphrase of a protected secret key, handed to the caller's callback.
 #[derive(Debug, Clone)]
 pub struct PasswordRequest {
@@ -20,6 +23,8 @@ pub struct PasswordRequest {
     pub fingerprint: Fingerprint,
     /// The certificate's first user ID, for the prompt.
     pub userid: String,
+    /// Which try this is: 1, then 2 and 3 after a wrong passphrase.
+    pub attempt: u32,
 }
 
 impl PasswordRequest {
@@ -32,18 +37,59 @@ impl PasswordRequest {
                 .next()
                 .map(|u| String::from_utf8_lossy(u.userid().value()).into_owned())
                 .unwrap_or_default(),
+            attempt: 1,
         }
     }
 }
+
+/// Something that signs: a sealmail key unlocked in memory, or a key gpg-agent holds.
+pub type BoxedSigner = Box<dyn openpgp::crypto::Signer + Send + Sync>;
 
 impl Keyring {
     pub(super) fn secret_path(&self, fpr: &Fingerprint) -> PathBuf {
         self.secret_dir.join(format!("{}.pgp", fpr.to_hex()))
     }
 
-    /// Whether the secret key of `fpr` is held.
+    /// Whether the secret key of `fpr` is held (by sealmail or by gpg-agent).
     pub fn has_secret(&self, fpr: &Fingerprint) -> bool {
-        self.secret_path(fpr).exists()
+        self.secret_path(fpr).exists() || self.is_agent_key(fpr)
+    }
+
+    /// The own certificate `fpr`: with its secret keys when sealmail holds them, public when
+    /// gpg-agent does.
+    pub(crate) fn own_by_fingerprint(&self, fpr: &Fingerprint) -> Result<Option<Cert>, KeyError> {
+        match self.secret_cert(fpr)? {
+            Some(tsk) => Ok(Some(tsk)),
+            None => self.agent_cert(fpr),
+        }
+    }
+
+    /// A signer for `key` of the own certificate `cert` (as [`Keyring::own_by_fingerprint`]
+    /// gives it): unlocked with the callback's passphrase, or gpg-agent's.
+    pub(crate) fn key_signer(
+        &self,
+        cert: &Cert,
+        key: &openpgp::packet::Key<
+            openpgp::packet::key::PublicParts,
+            openpgp::packet::key::UnspecifiedRole,
+        >,
+        ctx: &Context,
+        password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    ) -> Result<BoxedSigner, KeyError> {
+        if cert.is_tsk() {
+            let secret = cert
+                .keys()
+                .secret()
+                .find(|k| k.key().fingerprint() == key.fingerprint())
+                .ok_or_else(|| KeyError::NotOwn {
+                    fingerprint: key.fingerprint().to_hex(),
+                })?
+                .key()
+                .clone();
+            Ok(Box::new(unlock(secret, cert, password)?))
+        } else {
+            Ok(Box::new(super::agent::keypair(cert, key, ctx.policy())?))
+        }
     }
 
     /// The certificate with secret key of the own identity `email`.
@@ -61,8 +107,8 @@ impl Keyring {
         }
         let certs = self.find(email).unwrap_or_default();
         for c in certs {
-            if let Some(tsk) = self.secret_cert(&c.fingerprint())? {
-                return Ok(tsk);
+            if let Some(own) = self.own_by_fingerprint(&c.fingerprint())? {
+                return Ok(own);
             }
         }
         Err(KeyError::NoSigningKey {
@@ -107,65 +153,61 @@ impl Keyring {
         Ok(v)
     }
 
-    /// The signing key pair of the own identity `email`, unlocked with the callback's
-    /// passphrase if it is protected.
+    /// The signer of the own identity `email`: its signing key, unlocked with the callback's
+    /// passphrase if it is protected, or gpg-agent's when the agent holds it.
     pub fn signer(
         &self,
         email: &str,
         ctx: &Context,
         password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
-    ) -> Result<(Cert, KeyPair), KeyError> {
-        let tsk = self.own_cert(email)?;
-        let vc = tsk
+    ) -> Result<(Cert, BoxedSigner), KeyError> {
+        let own = self.own_cert(email)?;
+        let no_key = || KeyError::NoSigningKey {
+            email: email.into(),
+        };
+        let vc = own
             .with_policy(ctx.policy(), ctx.time())
-            .map_err(|_| KeyError::NoSigningKey {
-                email: email.into(),
-            })?;
-        let ka = vc
+            .map_err(|_| no_key())?;
+        let key = vc
             .keys()
-            .secret()
             .alive()
             .revoked(false)
             .for_signing()
-            .next()
-            .ok_or_else(|| KeyError::NoSigningKey {
-                email: email.into(),
-            })?;
-        let key = ka.key().clone();
-        let pair = unlock(key, &tsk, password)?;
-        Ok((tsk.clone(), pair))
+            .find(|k| !own.is_tsk() || k.key().has_secret())
+            .ok_or_else(no_key)?
+            .key()
+            .clone()
+            .role_into_unspecified();
+        let signer = self.key_signer(&own, &key, ctx, password)?;
+        Ok((own, signer))
     }
 }
 
-/// Unlocks the primary key of the secret certificate `tsk`.
-pub(crate) fn unlock_primary(
-    tsk: &Cert,
-    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
-) -> Result<KeyPair, KeyError> {
-    let key = tsk
-        .primary_key()
-        .key()
-        .clone()
-        .parts_into_secret()
-        .map_err(store_err)?;
-    unlock(key, tsk, password)
-}
-
-/// Unlocks a secret key, asking the callback for a passphrase when it is protected.
+/// Unlocks a secret key, asking the callback for a passphrase when it is protected; a wrong
+/// one is asked for again, [`PASSPHRASE_TRIES`] times in all.
 pub(crate) fn unlock<R: openpgp::packet::key::KeyRole>(
     key: openpgp::packet::Key<openpgp::packet::key::SecretParts, R>,
     cert: &Cert,
     password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
 ) -> Result<KeyPair, KeyError> {
     let key = key.role_into_unspecified();
-    if !key.has_unencrypted_secret() {
-        let req = PasswordRequest::for_cert(cert);
-        let locked = || KeyError::Locked {
-            fingerprint: cert.fingerprint().to_hex(),
-        };
-        let pw = password(&req).ok_or_else(locked)?;
-        let k = key.decrypt_secret(&pw).map_err(|_| locked())?;
-        return k.into_keypair().map_err(store_err);
+    if key.has_unencrypted_secret() {
+        return key.into_keypair().map_err(store_err);
     }
-    key.into_keypair().map_err(store_err)
+    let mut req = PasswordRequest::for_cert(cert);
+    let fingerprint = cert.fingerprint().to_hex();
+    for attempt in 1..=PASSPHRASE_TRIES {
+        req.attempt = attempt;
+        let Some(pw) = password(&req) else {
+            return Err(if attempt == 1 {
+                KeyError::Locked { fingerprint }
+            } else {
+                KeyError::WrongPassphrase { fingerprint }
+            });
+        };
+        if let Ok(k) = key.clone().decrypt_secret(&pw) {
+            return k.into_keypair().map_err(store_err);
+        }
+    }
+    Err(KeyError::WrongPassphrase { fingerprint })
 }

@@ -428,6 +428,11 @@ impl Keyring {
         for c in certs {
             if secret {
                 let Some(tsk) = self.secret_cert(&c.fingerprint())? else {
+                    if self.is_agent_key(&c.fingerprint()) {
+                        return Err(KeyError::InAgent {
+                            fingerprint: c.fingerprint().to_hex(),
+                        });
+                    }
                     return Err(KeyError::NoSigningKey {
                         email: query.to_string(),
                     });
@@ -458,6 +463,8 @@ impl Keyring {
                 std::fs::remove_file(sp)?;
                 secret = true;
             }
+            // gpg-agent keeps its key; only sealmail's reference goes.
+            secret |= self.remove_agent_reference(&f)?;
         }
         self.forget();
         Ok(secret)

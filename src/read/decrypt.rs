@@ -73,6 +73,8 @@ struct State {
     decrypted: bool,
     recipients: Vec<String>,
     locked: Option<String>,
+    /// The passphrase of the locked key was given, and wrong every time.
+    wrong_passphrase: bool,
     /// An own key opened a PKESK, but its session key did not open the data.
     unfit: bool,
     /// An own key opened a PKESK for a cipher sealmail cannot use or the policy rejects.
@@ -86,6 +88,35 @@ struct Helper<'a, 'k> {
 }
 
 impl<'a, 'k> Helper<'a, 'k> {
+    /// Tries the own key `d` on `pkesk`; whether the data opened with the session key it gave.
+    fn open_with(
+        &mut self,
+        pkesk: &PKESK,
+        d: &mut dyn openpgp::crypto::Decryptor,
+        sym_algo: Option<SymmetricAlgorithm>,
+        decrypt: &mut dyn FnMut(Option<SymmetricAlgorithm>, &SessionKey) -> bool,
+    ) -> bool {
+        let Some((algo, sk)) = pkesk.decrypt(d, sym_algo) else {
+            return false;
+        };
+        // The cipher is named inside the session key this key opened, before any of the
+        // encrypted data is used: saying which it is tells nothing about the data (and so
+        // nothing for the quick-check oracle below).
+        if let Some(a) = algo.filter(|a| !self.cipher_usable(*a)) {
+            self.st.refused_cipher = Some(a);
+            return false;
+        }
+        if decrypt(algo, &sk) {
+            self.st.decrypted = true;
+            return true;
+        }
+        // The start of the data was changed (its "quick check" failed), or the sender erred.
+        // Said as an integrity failure, never as "not for your key": a changed start and a
+        // changed MDC must not be told apart (the quick-check oracle, Mister and Zuccherato).
+        self.st.unfit = true;
+        false
+    }
+
     /// Whether sealmail can decrypt with `a` and the policy accepts it (CAST5 and IDEA are
     /// refused since 2025; the OpenSSL backend has no Twofish).
     fn cipher_usable(&self, a: SymmetricAlgorithm) -> bool {
@@ -254,29 +285,51 @@ impl DecryptionHelper for Helper<'_, '_> {
                         let mut pair =
                             match crate::keys::unlock_key(key.clone(), cert, self.keys.password) {
                                 Ok(p) => p,
-                                Err(_) => {
+                                Err(e) => {
+                                    self.st.wrong_passphrase |=
+                                        matches!(e, crate::keys::KeyError::WrongPassphrase { .. });
                                     self.st.locked = Some(cert.fingerprint().to_hex());
                                     continue;
                                 }
                             };
-                        if let Some((algo, sk)) = pkesk.decrypt(&mut pair, sym_algo) {
-                            // The cipher is named inside the session key this key opened, before
-                            // any of the encrypted data is used: saying which it is tells nothing
-                            // about the data (and so nothing for the quick-check oracle below).
-                            if let Some(a) = algo.filter(|a| !self.cipher_usable(*a)) {
-                                self.st.refused_cipher = Some(a);
+                        if self.open_with(pkesk, &mut pair, sym_algo, decrypt) {
+                            return Ok(Some(cert.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        // Last, the keys gpg-agent holds: the agent asks for their passphrase with its
+        // pinentry (and caches it), so they are tried only for a PKESK that names them.
+        for cert in self
+            .keys
+            .keyring
+            .agent_certs()
+            .map_err(anyhow::Error::from)?
+        {
+            for ka in cert.keys() {
+                let key = ka.key().clone().role_into_unspecified();
+                for pkesk in pkesks {
+                    if !pkesk
+                        .recipient()
+                        .is_some_and(|r| r.aliases(key.key_handle()))
+                    {
+                        continue;
+                    }
+                    let mut agent_key =
+                        match crate::keys::agent_keypair(&cert, &key, self.keys.ctx.policy()) {
+                            Ok(k) => k,
+                            Err(_) => {
+                                self.st.locked = Some(cert.fingerprint().to_hex());
                                 continue;
                             }
-                            if decrypt(algo, &sk) {
-                                self.st.decrypted = true;
-                                return Ok(Some(cert.clone()));
-                            }
-                            // The start of the data was changed (its "quick check" failed), or
-                            // the sender erred. Said as an integrity failure, never as "not for
-                            // your key": a changed start and a changed MDC must not be told
-                            // apart (the quick-check oracle, Mister and Zuccherato).
-                            self.st.unfit = true;
-                        }
+                        };
+                    if self.open_with(pkesk, &mut agent_key, sym_algo, decrypt) {
+                        return Ok(Some(cert.clone()));
+                    }
+                    if !self.st.unfit && self.st.refused_cipher.is_none() {
+                        // The agent did not open it: no passphrase, a wrong one, no card.
+                        self.st.locked = Some(cert.fingerprint().to_hex());
                     }
                 }
             }
@@ -426,7 +479,11 @@ pub fn decrypt_to(
                 // data): a detail here would tell an attacker which (the quick-check oracle).
                 Err(ReadError::Integrity)
             } else if let Some(fpr) = st.locked.clone() {
-                Err(ReadError::Locked(fpr))
+                Err(if st.wrong_passphrase {
+                    ReadError::WrongPassphrase(fpr)
+                } else {
+                    ReadError::Locked(fpr)
+                })
             } else if !st.recipients.is_empty() {
                 Err(ReadError::NoKey {
                     recipients: st.recipients.join(", "),

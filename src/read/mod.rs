@@ -74,9 +74,12 @@ pub enum ReadError {
     /// decompression ratio, recipients).
     #[error("{0}")]
     Limit(String),
-    /// A secret key was needed but the passphrase was not given or wrong.
+    /// A secret key was needed but no passphrase was given (or gpg-agent could not use it).
     #[error("the secret key {0} is protected and could not be unlocked")]
     Locked(String),
+    /// The passphrase of the secret key was wrong, every time it was asked for.
+    #[error("wrong passphrase for the secret key {0}")]
+    WrongPassphrase(String),
     /// The key store failed.
     #[error(transparent)]
     Key(#[from] crate::keys::KeyError),
@@ -117,7 +120,8 @@ impl ReadError {
             ReadError::Unsupported(_) => {
                 "nothing was shown; if you expected this mail, ask the sender to send it again with current OpenPGP software (GnuPG 2.2 or later, Thunderbird, sq)".into()
             }
-            ReadError::Locked(_) => "give the passphrase at the prompt, or with --passphrase-fd N".into(),
+            ReadError::Locked(_) => "give the passphrase at the prompt, or with --passphrase-fd N (for a key of gpg-agent: its pinentry must be able to ask; gpg-connect-agent /bye)".into(),
+            ReadError::WrongPassphrase(_) => "run the command again with the right passphrase".into(),
             ReadError::Limit(_) => "this is not a normal mail; if you trust it, raise the limit in config.toml ([limits]) or inspect it with other tools".into(),
             ReadError::Key(k) => return k.hint(),
             ReadError::Write { .. } => "choose a writable folder for --attachments".into(),

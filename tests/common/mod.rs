@@ -510,3 +510,30 @@ pub fn same_content(a: &std::path::Path, b: &std::path::Path) -> bool {
         }
     }
 }
+
+/// `sealmail ARGS` in `sb` (with `env` added) on a real terminal (tests/pty_run.py), answering
+/// `steps`; (exit code, transcript).
+pub fn on_a_terminal(
+    sb: &Sandbox,
+    env: &[(&str, &str)],
+    args: &[&str],
+    steps: &[(&str, &str)],
+) -> (i32, String) {
+    let mut c = Command::new("/usr/bin/python3");
+    c.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/pty_run.py"));
+    for (expect, send) in steps {
+        c.args(["--expect", expect, "--send", send]);
+    }
+    c.arg("--")
+        .arg(assert_cmd::cargo::cargo_bin("sealmail"))
+        .args(args);
+    c.env("SEALMAIL_HOME", sb.home())
+        .env("SEALMAIL_NO_KEYRING", "1")
+        .env("SEALMAIL_OFFLINE", "1")
+        .envs(env.iter().copied());
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
