@@ -602,15 +602,30 @@ fn neomutt_sends_through_sealmail_sendmail_with_a_protected_agent_key() {
     let sb = home_with_gpg_key(&agent, &fpr);
     sb.import(&[BOB_PUB]);
     crate::send::write_config(&sb, &server, &format!("echo {}", crate::send::PASSWORD), "");
-    // The recipe of docs/GUIDE.md, "Using your GnuPG key or a security key".
-    let muttrc = sb.path("muttrc");
+    // The recipe of docs/GUIDE.md, "Using your GnuPG key or a security key", read from the
+    // guide itself (with this build's sealmail), and no saved copy of the sent mail.
+    let guide =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/GUIDE.md"))
+            .unwrap();
+    let recipe: String = guide
+        .lines()
+        .skip_while(|l| *l != "# ~/.neomuttrc")
+        .skip(1)
+        .take_while(|l| !l.starts_with("```"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(
+        recipe.contains("set sendmail=\"sealmail sendmail\""),
+        "{recipe}"
+    );
     let sealmail = assert_cmd::cargo::cargo_bin("sealmail");
+    let muttrc = sb.path("muttrc");
     std::fs::write(
         &muttrc,
-        format!(
-            "set from=\"Pat <{pat}>\"\nset sendmail=\"{} sendmail\"\nset use_envelope_from=yes\nset crypt_autosign=no\nset crypt_autoencrypt=no\nset record=\"\"\nset header_cache=\"\"\nset message_cachedir=\"\"\n",
-            sealmail.display()
-        ),
+        recipe.replace(
+            "\"sealmail sendmail\"",
+            &format!("\"{} sendmail\"", sealmail.display()),
+        ) + "set record=\"\"\n",
     )
     .unwrap();
     let body = sb.path("body.txt");
