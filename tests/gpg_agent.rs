@@ -190,6 +190,17 @@ fn home_with_gpg_key(agent: &AgentHome, fpr: &str) -> Sandbox {
     assert_eq!(k["secret"], true, "{k}");
     assert_eq!(k["secret_location"], "gpg-agent", "{k}");
     assert_eq!(k["acceptance"], "verified", "{k}");
+    let text = agent
+        .sealmail(&sb)
+        .args(["key", "list"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(
+        String::from_utf8_lossy(&text).contains("yours, secret in gpg-agent"),
+        "{}",
+        String::from_utf8_lossy(&text)
+    );
     sb
 }
 

@@ -641,7 +641,12 @@ pub fn ask_yes(q: &str) -> Option<bool> {
 fn summary_line(k: &KeyInfo) -> String {
     let mut flags = Vec::new();
     if k.secret {
-        flags.push("yours".to_string());
+        flags.push(match k.secret_location {
+            Some(l) if l != sealmail::keys::SecretLocation::Sealmail => {
+                format!("yours, secret in {}", l.as_str())
+            }
+            _ => "yours".to_string(),
+        });
     } else {
         flags.push(k.acceptance.as_str().to_string());
     }
