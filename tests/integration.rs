@@ -29,6 +29,7 @@
 
 mod common;
 
+mod audit;
 mod cli;
 mod contracts;
 mod corpora;

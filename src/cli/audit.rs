@@ -1,71 +1,223 @@
-//! `sealmail audit`: find credentials already sent in plaintext mail.
+//! `sealmail audit`: find credentials already sent in plaintext mail, and the trail of their
+//! copies across mailboxes.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
-use sealmail::credential::audit::{scan_path, Stats, REMEDIATION};
+use sealmail::credential::audit::{audit, Event, Options, Report, REMEDIATION};
+use serde_json::json;
 
 use super::output::{clean_line, write_stdout};
 use super::{Env, Failure};
 
-/// Scan .eml files, mbox files and Maildirs for passwords, keys and tokens that were sent
-/// unencrypted. Prints each finding with a masked excerpt (never the secret), then what to do.
-/// Exits 1 when anything was found.
+/// Scan .eml files, mbox files and Maildirs for passwords, keys, tokens, card numbers, SSNs and
+/// IBANs that were sent unencrypted: in the text and HTML of the mail, attached files, office
+/// documents and PDFs, zip archives, and screenshots (their text is recognised with Tesseract).
+/// Prints each finding with a masked excerpt (never the secret), what could not be read (for
+/// example "could not be read (protected)"), then the trail: the copies of each leak across the
+/// mailboxes given. Exits 1 when anything was found.
 ///
-/// Example: sealmail audit ~/Mail/Sent ~/mbox/archive.mbox
+/// Example: sealmail audit ~/Mail/INBOX ~/Mail/Sent ~/mbox/archive.mbox
 #[derive(Args, Debug)]
 pub struct AuditArgs {
-    /// Message files, mbox files or Maildir folders.
+    /// Message files, mbox files or Maildir folders (each is one mailbox of the trail).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Do not read the text in images (they are listed as not read).
+    #[arg(long)]
+    no_ocr: bool,
+    /// Tesseract's languages for images, `+`-separated (installed language data).
+    #[arg(long, value_name = "LANGS", default_value = "eng")]
+    ocr_languages: String,
+    /// Messages scanned at once (default: one per core).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    jobs: usize,
+}
+
+fn finding_line(f: &sealmail::credential::audit::Finding) -> String {
+    clean_line(&format!(
+        "{} {} {} from {} to {}: {}: {} in {} [leak {}]{}",
+        f.file,
+        f.message_id.as_deref().unwrap_or("-"),
+        f.date.as_deref().unwrap_or("-"),
+        f.from,
+        f.to,
+        f.kind,
+        f.excerpt,
+        f.part,
+        f.leak,
+        match (f.forwarded, f.in_thread) {
+            (true, _) => " [forwarded]",
+            (false, true) => " [in a thread]",
+            _ => "",
+        }
+    ))
+}
+
+fn trail_text(r: &Report) -> String {
+    let copies: usize = r.leaks.iter().map(|l| l.copies.len()).sum();
+    let mut s = format!(
+        "The trail: {} leak{}, {} cop{} across {} mailbox{}\n",
+        r.leaks.len(),
+        if r.leaks.len() == 1 { "" } else { "s" },
+        copies,
+        if copies == 1 { "y" } else { "ies" },
+        {
+            let mut m: Vec<&str> = r
+                .leaks
+                .iter()
+                .flat_map(|l| l.copies.iter().map(|c| c.mailbox.as_str()))
+                .collect();
+            m.sort();
+            m.dedup();
+            m.len()
+        },
+        if r.leaks
+            .iter()
+            .flat_map(|l| &l.copies)
+            .map(|c| &c.mailbox)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            == 1
+        {
+            ""
+        } else {
+            "es"
+        },
+    );
+    for l in &r.leaks {
+        let n = l.copies.len();
+        s.push_str(&clean_line(&format!(
+            "  {} {}: {}: 1 leak, {n} cop{}:",
+            l.leak,
+            l.kind,
+            l.excerpt,
+            if n == 1 { "y" } else { "ies" }
+        )));
+        s.push('\n');
+        for c in &l.copies {
+            s.push_str(&clean_line(&format!(
+                "    {}: {} {} in {}",
+                c.mailbox,
+                c.file,
+                c.message_id.as_deref().unwrap_or("-"),
+                c.part
+            )));
+            s.push('\n');
+        }
+    }
+    s
 }
 
 pub fn run(a: AuditArgs, env: &Env) -> Result<(), Failure> {
-    let mut stats = Stats::default();
+    let opts = Options {
+        ocr: !a.no_ocr,
+        ocr_languages: a.ocr_languages.clone(),
+        pdf: true,
+        jobs: a.jobs,
+    };
     let mut write_err = None;
-    for p in &a.paths {
-        let mut each = |f: &sealmail::credential::audit::Finding| {
-            let line = if env.json {
-                serde_json::to_string(f).unwrap_or_default()
-            } else {
-                clean_line(&format!(
-                    "{} {} {} from {} to {}: {}: {}{}",
-                    f.file,
-                    f.message_id.as_deref().unwrap_or("-"),
-                    f.date.as_deref().unwrap_or("-"),
-                    f.from,
-                    f.to,
-                    f.kind,
-                    f.excerpt,
-                    match (f.forwarded, f.in_thread) {
-                        (true, _) => " [forwarded]",
-                        (false, true) => " [in a thread]",
-                        _ => "",
-                    }
-                ))
-            };
-            if let Err(e) = write_stdout(format!("{line}\n").as_bytes()) {
-                write_err.get_or_insert(e);
-            }
+    // A progress line on a terminal only.
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        b
+    });
+    let mut out = |line: String| {
+        let r = match &bar {
+            Some(b) => b.suspend(|| write_stdout(format!("{line}\n").as_bytes())),
+            None => write_stdout(format!("{line}\n").as_bytes()),
         };
-        scan_path(p, &mut each, &mut stats).map_err(|e| {
-            let hint = e.hint().unwrap_or_default();
-            Failure::new(e.to_string()).hint(hint)
-        })?;
+        if let Err(e) = r {
+            write_err.get_or_insert(e);
+        }
+    };
+    let mut each = |e: Event<'_>| match e {
+        Event::Finding(f) => out(if env.json {
+            let mut v = serde_json::to_value(f).unwrap_or_default();
+            v["type"] = json!("finding");
+            v.to_string()
+        } else {
+            finding_line(f)
+        }),
+        Event::Unread(u) => out(if env.json {
+            json!({
+                "type": "unreadable",
+                "kind": "unreadable",
+                "file": u.file,
+                "message_id": u.message_id,
+                "part": u.part,
+                "excerpt": u.reason,
+                "reason": u.reason,
+                "mailbox": u.mailbox,
+            })
+            .to_string()
+        } else {
+            clean_line(&format!(
+                "{} {}: {}: {}",
+                u.file,
+                u.message_id.as_deref().unwrap_or("-"),
+                u.part,
+                u.reason
+            ))
+        }),
+        Event::Progress(s) => {
+            if let Some(b) = &bar {
+                b.set_message(format!(
+                    "{} messages read, {} images, {} documents, {} findings",
+                    s.messages, s.images_read, s.documents_read, s.findings
+                ));
+                b.tick();
+            }
+        }
+    };
+    let report = audit(&a.paths, &opts, &mut each).map_err(|e| {
+        let hint = e.hint().unwrap_or_default();
+        Failure::from_error(&e).hint(hint)
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
     }
+    let report = report?;
     if let Some(e) = write_err {
         return Err(e);
     }
+    let st = &report.stats;
+    if env.json {
+        let line = json!({ "type": "summary", "summary": st, "leaks": report.leaks, "images_not_read": report.images_not_read });
+        write_stdout(format!("{line}\n").as_bytes())?;
+    } else if !report.leaks.is_empty() {
+        write_stdout(trail_text(&report).as_bytes())?;
+    }
+    let kinds: Vec<String> = st.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
     eprintln!(
-        "sealmail audit: {} messages read, {} with leaked secrets ({} findings), {} encrypted skipped",
-        stats.messages, stats.messages_with_findings, stats.findings, stats.encrypted_skipped
+        "sealmail audit: {} messages read, {} with leaked secrets ({} findings{}; {} leak{}), {} encrypted skipped, {} images and {} documents read, {} not read",
+        st.messages,
+        st.messages_with_findings,
+        st.findings,
+        if kinds.is_empty() { String::new() } else { format!(": {}", kinds.join(", ")) },
+        st.leaks,
+        if st.leaks == 1 { "" } else { "s" },
+        st.encrypted_skipped,
+        st.images_read,
+        st.documents_read,
+        st.unread
     );
-    if stats.findings > 0 {
+    if let Some(why) = &report.images_not_read {
+        eprintln!(
+            "sealmail audit: images were not read: {why}. They are listed as \"image not read\"."
+        );
+    }
+    if st.findings > 0 {
         eprintln!("What to do now:");
         for (i, r) in REMEDIATION.iter().enumerate() {
             eprintln!("  {}. {r}", i + 1);
         }
-        let f = Failure::new(format!("{} leaked secret(s) found in plaintext mail", stats.findings))
+        let f = Failure::new(format!("{} leaked secret(s) found in plaintext mail", st.findings))
             .hint("rotate them first; then send new ones with: sealmail credential send --to ADDRESS --generate password");
         // With --json the findings, one object per line, already say it.
         return Err(if env.json { f.json_written() } else { f });

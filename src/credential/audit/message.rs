@@ -1,0 +1,518 @@
+//! One message, every carrier: the text and HTML parts (after their transfer encoding), the
+//! subject, attached text files, office documents, PDFs, images (through Tesseract), zip
+//! archives one level deep, and forwarded messages inside it. Each carrier becomes pieces of
+//! text with a place (`body`, `attachment NAME`, `document NAME page N`, `image NAME (text
+//! recognised)`) that the rules in `text` read.
+
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use mail_parser::{Message, MessageParser, MimeHeaders, PartType};
+use regex::Regex;
+
+use super::documents::{self, DocError, Kind};
+use super::text::{self, Hit};
+use super::tools::{self, Ocr, ToolError};
+use super::Options;
+
+/// A secret found, with where it sits and what identifies its copies elsewhere.
+pub(super) struct Located {
+    pub hit: Hit,
+    pub part: String,
+    /// Salted hashes: of the secret, and of the attachment it came from.
+    pub keys: Vec<[u8; 32]>,
+}
+
+/// What one message holds.
+#[derive(Default)]
+pub(super) struct Scanned {
+    pub found: Vec<Located>,
+    /// Places that could not be read: (part, why).
+    pub unread: Vec<(String, String)>,
+    pub encrypted: bool,
+    pub images_read: usize,
+    pub documents_read: usize,
+    pub message_id: Option<String>,
+    pub date: Option<String>,
+    pub from: String,
+    pub to: String,
+    pub forwarded: bool,
+    pub in_thread: bool,
+}
+
+/// Reads messages; shared by the audit's workers.
+pub(super) struct Scanner {
+    opts: Options,
+    salt: [u8; 16],
+    ocr: OnceLock<Result<Ocr, String>>,
+    pdftotext: OnceLock<Option<PathBuf>>,
+    /// Why images were not read, once it is known (for the summary).
+    pub(super) ocr_missing: Mutex<Option<String>>,
+}
+
+fn digest(salt: &[u8], data: &[u8]) -> [u8; 32] {
+    let mut h = openssl::sha::Sha256::new();
+    h.update(salt);
+    h.update(data);
+    h.finish()
+}
+
+/// HTML as text for the rules: block elements and `<br>` end lines, table cells are separated
+/// by `|`, `<pre>` keeps its lines; mail-parser then drops the tags and decodes entities.
+fn html_text(html: &str) -> String {
+    static PRE: OnceLock<Regex> = OnceLock::new();
+    static BLOCK: OnceLock<Regex> = OnceLock::new();
+    static CELL: OnceLock<Regex> = OnceLock::new();
+    let pre = PRE.get_or_init(|| {
+        Regex::new(r"(?is)<(pre|code|textarea)\b[^>]*>.*?</(?:pre|code|textarea)\s*>")
+            .expect("built-in pattern")
+    });
+    let block = BLOCK.get_or_init(|| {
+        Regex::new(r"(?i)<(/?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)\b[^>]*)>").expect("built-in pattern")
+    });
+    let cell = CELL.get_or_init(|| Regex::new(r"(?i)</(?:td|th)\s*>").expect("built-in pattern"));
+    let html = pre.replace_all(html, |c: &regex::Captures<'_>| {
+        c[0].replace("\r\n", "<br>").replace('\n', "<br>")
+    });
+    let html = block.replace_all(&html, "<br><$1>");
+    let html = cell.replace_all(&html, "</td> | ");
+    mail_parser::decoders::html::html_to_text(&html).replace(['\u{a0}', '\u{200b}'], " ")
+}
+
+fn is_screenshot_name(name: &str) -> bool {
+    let n = name.to_lowercase();
+    [
+        "screenshot",
+        "screen shot",
+        "bildschirmfoto",
+        "capture",
+        "snip",
+        "screen_shot",
+        "scrn",
+        "schermata",
+        "captura",
+        "bildschirmaufnahme",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
+
+/// Names of files that are secrets whatever their content says.
+fn secret_file_name(name: &str) -> bool {
+    let n = name.to_lowercase();
+    let base = n.rsplit(['/', '\\']).next().unwrap_or(&n);
+    [
+        ".pgpass",
+        ".netrc",
+        ".htpasswd",
+        "credentials",
+        "credentials.csv",
+        "credentials.json",
+        ".git-credentials",
+        "wp-config.php",
+    ]
+    .contains(&base)
+        || [".p12", ".pfx", ".jks", ".keystore", ".ppk"]
+            .iter()
+            .any(|e| base.ends_with(e))
+}
+
+impl Scanner {
+    pub(super) fn new(opts: Options) -> Scanner {
+        let mut salt = [0u8; 16];
+        // A salt per run: hashes of secrets mean nothing outside it.
+        let _ = getrandom::fill(&mut salt);
+        Scanner {
+            opts,
+            salt,
+            ocr: OnceLock::new(),
+            pdftotext: OnceLock::new(),
+            ocr_missing: Mutex::new(None),
+        }
+    }
+
+    fn ocr(&self) -> Result<&Ocr, String> {
+        let r = self.ocr.get_or_init(|| {
+            if !self.opts.ocr {
+                return Err("text recognition was turned off (--no-ocr)".into());
+            }
+            Ocr::detect(&self.opts.ocr_languages)
+        });
+        r.as_ref().map_err(|e| {
+            let mut m = self.ocr_missing.lock().unwrap_or_else(|p| p.into_inner());
+            m.get_or_insert_with(|| e.clone());
+            e.clone()
+        })
+    }
+
+    /// Scans one message.
+    pub(super) fn message(&self, raw: &[u8]) -> Scanned {
+        let mut out = Scanned::default();
+        let Some(msg) = MessageParser::default().parse(raw) else {
+            return out;
+        };
+        let ct = msg
+            .content_type()
+            .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")).to_ascii_lowercase())
+            .unwrap_or_default();
+        if ct == "multipart/encrypted"
+            || ct == "application/pkcs7-mime"
+            || ct == "application/x-pkcs7-mime"
+        {
+            out.encrypted = true;
+            return out;
+        }
+        let addr = |a: Option<&mail_parser::Address<'_>>| {
+            a.map(|a| {
+                a.iter()
+                    .filter_map(|m| m.address())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default()
+        };
+        let subject = msg.subject().unwrap_or("").to_string();
+        let sl = subject.to_lowercase();
+        out.forwarded = ["fwd:", "fw:", "wg:", "tr:", "rv:", "i:", "doorst:", "vs:"]
+            .iter()
+            .any(|p| sl.starts_with(p) || sl.contains(&format!(" {p}")))
+            || msg
+                .parts
+                .iter()
+                .any(|p| matches!(p.body, PartType::Message(_)));
+        out.in_thread =
+            msg.header_raw("References").is_some() || msg.header_raw("In-Reply-To").is_some();
+        out.message_id = msg.message_id().map(|m| format!("<{m}>"));
+        out.date = msg.date().map(|d| d.to_rfc3339());
+        out.from = addr(msg.from());
+        out.to = [addr(msg.to()), addr(msg.cc())]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.text(&subject, "subject", None, &mut out);
+        self.parts(&msg, "", 0, &mut out);
+        out
+    }
+
+    fn parts(&self, msg: &Message<'_>, prefix: &str, depth: usize, out: &mut Scanned) {
+        let mut inline_images = 0;
+        for part in &msg.parts {
+            let name = part.attachment_name().map(str::to_string);
+            let ct = part
+                .content_type()
+                .map(|c| {
+                    format!("{}/{}", c.ctype(), c.subtype().unwrap_or("")).to_ascii_lowercase()
+                })
+                .unwrap_or_default();
+            let attached = part
+                .content_disposition()
+                .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"));
+            match &part.body {
+                PartType::Multipart(_) => {}
+                PartType::Message(inner) => {
+                    if depth < 3 {
+                        let p = format!(
+                            "{prefix}forwarded message {}: ",
+                            inner.subject().unwrap_or("")
+                        );
+                        self.text(
+                            inner.subject().unwrap_or(""),
+                            &format!("{p}subject"),
+                            None,
+                            out,
+                        );
+                        self.parts(inner, &p, depth + 1, out);
+                    }
+                }
+                PartType::Text(t) if name.is_none() && !attached => {
+                    self.text(t, &format!("{prefix}body"), None, out);
+                }
+                PartType::Html(h) if name.is_none() && !attached => {
+                    self.text(&html_text(h), &format!("{prefix}body"), None, out);
+                }
+                _ => {
+                    let data = part.contents();
+                    let label = name
+                        .clone()
+                        .or_else(|| {
+                            part.content_id()
+                                .map(|c| c.trim_matches(['<', '>']).to_string())
+                        })
+                        .unwrap_or_else(|| {
+                            inline_images += 1;
+                            format!("part {inline_images}")
+                        });
+                    self.attachment(&label, &ct, data, prefix, depth, out);
+                }
+            }
+        }
+    }
+
+    fn text(&self, text: &str, part: &str, file_key: Option<[u8; 32]>, out: &mut Scanned) {
+        if binary(text) {
+            return;
+        }
+        for hit in text::scan(text) {
+            let mut keys = vec![digest(&self.salt, hit.value.as_bytes())];
+            // Text recognition confuses O and 0, l and 1, S and 5: a typed copy and a
+            // screenshot of one secret are one leak.
+            let folded = zeroize::Zeroizing::new(ocr_fold(&hit.value));
+            keys.push(digest(&self.salt, folded.as_bytes()));
+            keys.extend(file_key);
+            if !out.found.iter().any(|l| l.keys[0] == keys[0]) {
+                out.found.push(Located {
+                    hit,
+                    part: part.to_string(),
+                    keys,
+                });
+            }
+        }
+    }
+
+    fn flag(
+        &self,
+        kind: &'static str,
+        detail: &str,
+        excerpt: String,
+        part: &str,
+        key: [u8; 32],
+        out: &mut Scanned,
+    ) {
+        if !out.found.iter().any(|l| l.keys[0] == key) {
+            out.found.push(Located {
+                hit: Hit {
+                    kind,
+                    detail: detail.into(),
+                    excerpt,
+                    value: Default::default(),
+                },
+                part: part.to_string(),
+                keys: vec![key],
+            });
+        }
+    }
+
+    /// One attached file (or a file inside an archive when `depth` says so).
+    fn attachment(
+        &self,
+        name: &str,
+        ct: &str,
+        data: &[u8],
+        prefix: &str,
+        depth: usize,
+        out: &mut Scanned,
+    ) {
+        let key = digest(&self.salt, data);
+        let before = out.found.len();
+        let kind = documents::sniff(name, ct, data);
+        let place = |what: &str| format!("{prefix}{what}");
+        match kind {
+            Kind::Text | Kind::Csv => {
+                let t = String::from_utf8_lossy(data);
+                let lower = name.to_lowercase();
+                let t = if kind == Kind::Csv {
+                    documents::csv_rows(&t)
+                } else if lower.ends_with(".html") || lower.ends_with(".htm") || ct == "text/html" {
+                    html_text(&t)
+                } else {
+                    t.into_owned()
+                };
+                self.text(&t, &place(&format!("attachment {name}")), Some(key), out);
+            }
+            // Tesseract may still read what is not decoded here (or says why not).
+            Kind::Image | Kind::OtherImage => self.image(name, data, prefix, Some(key), out),
+            Kind::Pdf => {
+                let program = self
+                    .pdftotext
+                    .get_or_init(|| tools::find_program("pdftotext"));
+                if !self.opts.pdf {
+                    out.unread.push((
+                        place(&format!("document {name}")),
+                        "not read: PDFs were turned off".into(),
+                    ));
+                    return;
+                }
+                let Some(program) = program else {
+                    out.unread.push((
+                        place(&format!("document {name}")),
+                        "not read: pdftotext is not installed (Debian: apt install poppler-utils)"
+                            .into(),
+                    ));
+                    return;
+                };
+                match tools::pdf_pages(program, data) {
+                    Ok(pages) => {
+                        out.documents_read += 1;
+                        for (i, p) in pages.iter().enumerate() {
+                            self.text(
+                                &columns(p),
+                                &place(&format!("document {name} page {}", i + 1)),
+                                Some(key),
+                                out,
+                            );
+                        }
+                    }
+                    Err(ToolError::Protected) => out.unread.push((
+                        place(&format!("document {name}")),
+                        "could not be read (protected)".into(),
+                    )),
+                    Err(ToolError::Failed(e)) => out.unread.push((
+                        place(&format!("document {name}")),
+                        format!("could not be read ({e})"),
+                    )),
+                }
+            }
+            Kind::Zip => match documents::unzip(data) {
+                Ok(u) if u.document => {
+                    out.documents_read += 1;
+                    for s in &u.sections {
+                        let p = if s.place.is_empty() {
+                            format!("document {name}")
+                        } else {
+                            format!("document {name} {}", s.place)
+                        };
+                        self.text(&s.text, &place(&p), Some(key), out);
+                    }
+                    for (n, b) in &u.files {
+                        if documents::sniff(n, "", b) == Kind::Image {
+                            self.image(&format!("{name}/{n}"), b, prefix, Some(key), out);
+                        }
+                    }
+                }
+                Ok(u) => {
+                    for (n, why) in &u.unread {
+                        out.unread
+                            .push((place(&format!("attachment {name}/{n}")), why_text(why)));
+                    }
+                    for (n, b) in &u.files {
+                        if depth > 0 || documents::sniff(n, "", b) == Kind::Zip && !is_office(n) {
+                            out.unread.push((
+                                place(&format!("attachment {name}/{n}")),
+                                "archive inside an archive not opened".into(),
+                            ));
+                            continue;
+                        }
+                        self.attachment(&format!("{name}/{n}"), "", b, prefix, depth + 1, out);
+                    }
+                }
+                Err(e) => out
+                    .unread
+                    .push((place(&format!("attachment {name}")), why_text(&e))),
+            },
+            Kind::Compound => {
+                let why = if documents::compound_is_encrypted(data) {
+                    "could not be read (protected)"
+                } else {
+                    "could not be read (old Office format)"
+                };
+                out.unread
+                    .push((place(&format!("document {name}")), why.into()));
+            }
+            Kind::Vault => out.unread.push((
+                place(&format!("attachment {name}")),
+                "could not be read (protected): a KeePass vault".into(),
+            )),
+            Kind::OtherArchive => out.unread.push((
+                place(&format!("attachment {name}")),
+                "could not be read (archive format not opened; zip is)".into(),
+            )),
+            Kind::Encrypted | Kind::Other => {}
+        }
+        if out.found.len() == before && secret_file_name(name) && !matches!(kind, Kind::Encrypted) {
+            self.flag(
+                "secret-file",
+                "file name",
+                format!("attachment {name}"),
+                &place(&format!("attachment {name}")),
+                key,
+                out,
+            );
+        }
+    }
+
+    fn image(
+        &self,
+        name: &str,
+        data: &[u8],
+        prefix: &str,
+        file_key: Option<[u8; 32]>,
+        out: &mut Scanned,
+    ) {
+        let part = format!("{prefix}image {name} (text recognised)");
+        let key = file_key.unwrap_or_else(|| digest(&self.salt, data));
+        let why = match self.ocr().map(|ocr| ocr.read(data)) {
+            Ok(Ok(t)) => {
+                out.images_read += 1;
+                self.text(&t, &part, Some(key), out);
+                return;
+            }
+            Ok(Err(ToolError::Failed(m))) => format!("image could not be read ({m})"),
+            Ok(Err(ToolError::Protected)) => "image could not be read (protected)".into(),
+            Err(_) => "image not read (no text recognition)".into(),
+        };
+        out.unread.push((format!("{prefix}image {name}"), why));
+        // Unread, but named like a screenshot: someone should look at it.
+        if is_screenshot_name(name) {
+            self.flag(
+                "screenshot-review",
+                "file name",
+                format!("image {name} (review by eye)"),
+                &format!("{prefix}image {name}"),
+                key,
+                out,
+            );
+        }
+    }
+}
+
+fn is_office(name: &str) -> bool {
+    let n = name.to_lowercase();
+    ["docx", "xlsx", "pptx", "odt", "ods", "odp", "docm", "xlsm"]
+        .iter()
+        .any(|e| n.ends_with(&format!(".{e}")))
+}
+
+fn why_text(e: &DocError) -> String {
+    match e {
+        DocError::Protected => "could not be read (protected)".into(),
+        DocError::Unreadable(m) => format!("could not be read ({m})"),
+    }
+}
+
+/// pdftotext's layout mode lines columns up with runs of spaces: make them cells.
+fn columns(page: &str) -> String {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"[ ]{3,}").expect("built-in pattern"))
+        .replace_all(page, "\t")
+        .into_owned()
+}
+
+/// Whether "text" is binary data read as text (a mislabelled part, a file that is no message).
+fn binary(text: &str) -> bool {
+    let mut odd = 0usize;
+    let mut all = 0usize;
+    for c in text.chars().take(64 * 1024) {
+        all += 1;
+        if c == '\u{fffd}' || (c.is_control() && !"\t\n\r\u{c}".contains(c)) {
+            odd += 1;
+        }
+    }
+    all > 0 && odd * 50 > all
+}
+
+/// A secret with the characters text recognition confuses made one.
+fn ocr_fold(v: &str) -> String {
+    v.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            'O' | 'o' | 'D' => '0',
+            'I' | 'l' | '|' | '!' | 'i' => '1',
+            'S' | 's' | '$' => '5',
+            'B' => '8',
+            'Z' | 'z' => '2',
+            'G' => '6',
+            c => c,
+        })
+        .collect()
+}

@@ -1,0 +1,387 @@
+//! The numbers people should never mail: payment card numbers (Luhn-valid, of a known issuer,
+//! grouped as printed on the card or named as a card), US social security numbers named as
+//! such, and IBANs whose check digits are right. Each is masked to its last digits.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// A number found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Number {
+    /// `card-number`, `ssn` or `iban`.
+    pub kind: &'static str,
+    /// The issuer (cards) or country (IBANs).
+    pub detail: String,
+    /// The normalised value (digits, or the IBAN without spaces), for the trail.
+    pub value: String,
+    /// A masked form to show.
+    pub masked: String,
+}
+
+fn luhn(digits: &[u8]) -> bool {
+    let mut sum = 0u32;
+    for (i, d) in digits.iter().rev().enumerate() {
+        let mut d = u32::from(*d);
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    sum % 10 == 0
+}
+
+/// The issuer of a card number by its prefix and length (ISO/IEC 7812 ranges as the networks
+/// publish them).
+fn issuer(d: &str) -> Option<&'static str> {
+    let n = d.len();
+    let p = |k: usize| d[..k].parse::<u32>().unwrap_or(0);
+    match () {
+        _ if d.starts_with('4') && [13, 16, 19].contains(&n) => Some("Visa"),
+        _ if (51..=55).contains(&p(2)) && n == 16 => Some("Mastercard"),
+        _ if (2221..=2720).contains(&p(4)) && n == 16 => Some("Mastercard"),
+        _ if (p(2) == 34 || p(2) == 37) && n == 15 => Some("American Express"),
+        _ if (p(4) == 6011 || (644..=649).contains(&p(3)) || p(2) == 65)
+            && (16..=19).contains(&n) =>
+        {
+            Some("Discover")
+        }
+        _ if (3528..=3589).contains(&p(4)) && (16..=19).contains(&n) => Some("JCB"),
+        _ if ((300..=305).contains(&p(3)) || p(2) == 36 || p(2) == 38 || p(2) == 39)
+            && (14..=19).contains(&n) =>
+        {
+            Some("Diners Club")
+        }
+        _ if p(2) == 62 && (16..=19).contains(&n) => Some("UnionPay"),
+        _ if (p(2) == 50 || (56..=69).contains(&p(2))) && (12..=19).contains(&n) => Some("Maestro"),
+        _ => None,
+    }
+}
+
+fn card_context() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:card|cards|kreditkarte\w*|karte\w*|kartennummer|carte|tarjeta|carta|kaart\w*|cc|ccn|credit|debit|visa|master\s?card|mastercard|amex|american\s+express|discover|jcb|diners|unionpay|maestro|pan|cvv|cvc|cvv2|csc|exp|expiry|expires|expiration|ablauf\w*|gültig\w*|valid|numéro|número|numero|payment|zahlung\w*|paiement|pago|pagamento|betaling)\b")
+            .expect("built-in pattern")
+    })
+}
+
+fn ssn_context() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:ssn|ss#|ss\s#|ssn#|social\s+security|soc\.?\s*sec\.?|social\s+sec\.?|tax\s*payer|tin|sozialversicherungs\w*|w-?2|w-?4|i-?9)")
+            .expect("built-in pattern")
+    })
+}
+
+/// The text around `[start, end)`: the line it is on and the line before.
+fn around(text: &str, start: usize, end: usize) -> &str {
+    let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let prev_start = if line_start > 0 {
+        text[..line_start - 1]
+            .rfind('\n')
+            .map(|i| i + 1)
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let line_end = text[end..]
+        .find('\n')
+        .map(|i| end + i)
+        .unwrap_or(text.len());
+    &text[prev_start..line_end]
+}
+
+fn cards(text: &str, out: &mut Vec<Number>) {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?:^|[^\w.,/+-])(\d(?:[ \-]?\d){11,18})(?:$|[^\w/+-]|[.,](?:\s|$))")
+            .expect("built-in pattern")
+    });
+    let mut at = 0;
+    while let Some(c) = re.captures_at(text, at) {
+        let m = c.get(1).expect("number group");
+        at = m.end();
+        let raw = m.as_str();
+        let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+        if !(12..=19).contains(&digits.len()) {
+            continue;
+        }
+        let seps: Vec<char> = raw.chars().filter(|c| !c.is_ascii_digit()).collect();
+        if seps.iter().any(|&s| s != seps[0]) {
+            continue;
+        }
+        let groups: Vec<usize> = raw.split([' ', '-']).map(str::len).collect();
+        let printed = matches!(
+            groups.as_slice(),
+            [4, 4, 4, 4]
+                | [4, 4, 4, 4, 3]
+                | [4, 6, 5]
+                | [4, 6, 4]
+                | [4, 4, 4, 3]
+                | [4, 4, 4, 1]
+                | [4, 4, 4, 4, 2]
+                | [4, 4, 4, 2]
+        );
+        if !seps.is_empty() && !printed {
+            continue;
+        }
+        let bytes: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
+        let Some(who) = issuer(&digits) else { continue };
+        if !luhn(&bytes) || bytes.iter().all(|&b| b == bytes[0]) {
+            continue;
+        }
+        if !printed && !card_context().is_match(around(text, m.start(), m.end())) {
+            continue;
+        }
+        let last4 = &digits[digits.len() - 4..];
+        out.push(Number {
+            kind: "card-number",
+            detail: who.to_string(),
+            masked: format!("{who} card ending {last4} ({} digits)", digits.len()),
+            value: digits,
+        });
+    }
+}
+
+fn ssns(text: &str, out: &mut Vec<Number>) {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?:^|[^\w-])(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})(?:$|[^\w-])")
+            .expect("built-in pattern")
+    });
+    let mut at = 0;
+    while let Some(c) = re.captures_at(text, at) {
+        let whole = c.get(0).expect("match");
+        at = c.get(5).expect("serial").end();
+        if c[2] != c[4] {
+            continue;
+        }
+        let (area, group, serial) = (&c[1], &c[3], &c[5]);
+        let a: u32 = area.parse().unwrap_or(0);
+        if a == 0 || a == 666 || a >= 900 || group == "00" || serial == "0000" {
+            continue;
+        }
+        if !ssn_context().is_match(around(text, whole.start(), whole.end())) {
+            continue;
+        }
+        out.push(Number {
+            kind: "ssn",
+            detail: "US".into(),
+            masked: format!("SSN ***-**-{serial}"),
+            value: format!("{area}{group}{serial}"),
+        });
+    }
+}
+
+/// IBAN lengths per country (the SWIFT registry).
+fn iban_length(cc: &str) -> Option<usize> {
+    const L: &[(&str, usize)] = &[
+        ("AD", 24),
+        ("AE", 23),
+        ("AL", 28),
+        ("AT", 20),
+        ("AZ", 28),
+        ("BA", 20),
+        ("BE", 16),
+        ("BG", 22),
+        ("BH", 22),
+        ("BR", 29),
+        ("BY", 28),
+        ("CH", 21),
+        ("CR", 22),
+        ("CY", 28),
+        ("CZ", 24),
+        ("DE", 22),
+        ("DK", 18),
+        ("DO", 28),
+        ("EE", 20),
+        ("EG", 29),
+        ("ES", 24),
+        ("FI", 18),
+        ("FO", 18),
+        ("FR", 27),
+        ("GB", 22),
+        ("GE", 22),
+        ("GI", 23),
+        ("GL", 18),
+        ("GR", 27),
+        ("GT", 28),
+        ("HR", 21),
+        ("HU", 28),
+        ("IE", 22),
+        ("IL", 23),
+        ("IQ", 23),
+        ("IS", 26),
+        ("IT", 27),
+        ("JO", 30),
+        ("KW", 30),
+        ("KZ", 20),
+        ("LB", 28),
+        ("LC", 32),
+        ("LI", 21),
+        ("LT", 20),
+        ("LU", 20),
+        ("LV", 21),
+        ("MC", 27),
+        ("MD", 24),
+        ("ME", 22),
+        ("MK", 19),
+        ("MR", 27),
+        ("MT", 31),
+        ("MU", 30),
+        ("NL", 18),
+        ("NO", 15),
+        ("PK", 24),
+        ("PL", 28),
+        ("PS", 29),
+        ("PT", 25),
+        ("QA", 29),
+        ("RO", 24),
+        ("RS", 22),
+        ("SA", 24),
+        ("SC", 31),
+        ("SE", 24),
+        ("SI", 19),
+        ("SK", 24),
+        ("SM", 27),
+        ("TL", 23),
+        ("TN", 24),
+        ("TR", 26),
+        ("UA", 29),
+        ("VA", 22),
+        ("VG", 24),
+        ("XK", 20),
+    ];
+    L.iter().find(|(c, _)| *c == cc).map(|(_, n)| *n)
+}
+
+fn mod97(iban: &str) -> bool {
+    let moved = format!("{}{}", &iban[4..], &iban[..4]);
+    let mut r: u64 = 0;
+    for c in moved.chars() {
+        let v = match c {
+            '0'..='9' => u64::from(c as u8 - b'0'),
+            'A'..='Z' => u64::from(c as u8 - b'A' + 10),
+            _ => return false,
+        };
+        r = if v >= 10 {
+            (r * 100 + v) % 97
+        } else {
+            (r * 10 + v) % 97
+        };
+    }
+    r == 1
+}
+
+fn ibans(text: &str, out: &mut Vec<Number>) {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)\b([A-Z]{2})(\d{2})[ ]?[A-Z0-9]").expect("built-in pattern")
+    });
+    let mut at = 0;
+    while let Some(c) = re.captures_at(text, at) {
+        let start = c.get(0).expect("match").start();
+        at = c.get(2).expect("check digits").end();
+        let Some(len) = iban_length(&c[1].to_ascii_uppercase()) else {
+            continue;
+        };
+        // Collect the characters, allowing single spaces between groups.
+        let mut value = String::new();
+        let mut end = start;
+        let bytes = text.as_bytes();
+        let mut i = start;
+        while i < bytes.len() && value.len() < len {
+            let b = bytes[i];
+            if b.is_ascii_digit() || b.is_ascii_alphabetic() {
+                value.push(b.to_ascii_uppercase() as char);
+                i += 1;
+                end = i;
+            } else if b == b' '
+                && i + 1 < bytes.len()
+                && bytes[i + 1].is_ascii_alphanumeric()
+                && !value.is_empty()
+            {
+                i += 1;
+            } else {
+                break;
+            }
+        }
+        if value.len() != len || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        if !mod97(&value) {
+            continue;
+        }
+        at = end;
+        out.push(Number {
+            kind: "iban",
+            masked: format!(
+                "IBAN {}** … {} ({len} chars)",
+                &value[..2],
+                &value[len - 4..]
+            ),
+            detail: value[..2].to_string(),
+            value,
+        });
+    }
+}
+
+/// Finds card numbers, SSNs and IBANs in `text`.
+pub(super) fn find(text: &str) -> Vec<Number> {
+    let mut out = Vec::new();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
+    cards(text, &mut out);
+    ssns(text, &mut out);
+    ibans(text, &mut out);
+    out.dedup_by(|a, b| a.value == b.value);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(t: &str) -> Vec<&'static str> {
+        find(t).into_iter().map(|n| n.kind).collect()
+    }
+
+    #[test]
+    fn cards_ssns_and_ibans() {
+        assert_eq!(
+            kinds("card: 4111 1111 1111 1111 exp 12/27"),
+            ["card-number"]
+        );
+        assert_eq!(kinds("Amex 3782 822463 10005"), ["card-number"]);
+        assert_eq!(
+            kinds("my visa is 4012888888881881, cvv 123"),
+            ["card-number"]
+        );
+        assert_eq!(kinds("SSN: 123-45-6789"), ["ssn"]);
+        assert_eq!(kinds("IBAN: DE89 3704 0044 0532 0130 00"), ["iban"]);
+        assert_eq!(kinds("GB82WEST12345698765432"), ["iban"]);
+        // Near misses.
+        assert!(kinds("order 4111 1111 1111 1112").is_empty(), "Luhn");
+        assert!(
+            kinds("tracking 1Z999AA10123456784 ref 4012888888881881").is_empty(),
+            "no context"
+        );
+        assert!(
+            kinds("call 555-12-3456 tomorrow").is_empty(),
+            "no SSN context"
+        );
+        assert!(kinds("SSN: 000-12-3456").is_empty());
+        assert!(
+            kinds("IBAN: DE89 3704 0044 0532 0130 01").is_empty(),
+            "check digits"
+        );
+        assert!(find("card 4111 1111 1111 1111")[0]
+            .masked
+            .ends_with("ending 1111 (16 digits)"));
+    }
+}

@@ -1,0 +1,380 @@
+//! The rules for one piece of text (a body, a page, an attachment, the text read from an
+//! image): private keys, tokens with a known shape or a label, `.env` assignments, connection
+//! strings, passwords as people phrase them, password columns of tables, card numbers, SSNs
+//! and IBANs. A password with a user and a host in the same text is a `credential-block`.
+
+use std::sync::OnceLock;
+
+use base64::Engine;
+use regex::Regex;
+use zeroize::Zeroizing;
+
+use super::{numbers, phrasing, values};
+
+/// One secret found in a text.
+#[derive(Debug, Clone)]
+pub(super) struct Hit {
+    /// What kind of secret (`password`, `credential-block`, `private-key`, `token`,
+    /// `card-number`, `ssn`, `iban`).
+    pub kind: &'static str,
+    /// More precisely: how it was written or which service it belongs to.
+    pub detail: String,
+    /// A masked excerpt: enough to find it, never the secret.
+    pub excerpt: String,
+    /// The secret, for the trail's salted hash only.
+    pub value: Zeroizing<String>,
+}
+
+struct Rule {
+    kind: &'static str,
+    detail: &'static str,
+    re: Regex,
+    /// The capture group that holds the secret (0: the whole match).
+    group: usize,
+}
+
+fn rules() -> &'static [Rule] {
+    static R: OnceLock<Vec<Rule>> = OnceLock::new();
+    R.get_or_init(|| {
+        let r = |kind, detail, re: &str, group| Rule {
+            kind,
+            detail,
+            re: Regex::new(re).expect("built-in pattern"),
+            group,
+        };
+        vec![
+            r("private-key", "pem", r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----", 0),
+            r("private-key", "putty", r"PuTTY-User-Key-File-\d: \S+", 0),
+            r("token", "aws-access-key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", 0),
+            r("token", "aws-secret-key", r"(?i)aws_secret_access_key\s*[=:]\s*([A-Za-z0-9/+=]{40})", 1),
+            r("token", "github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})", 0),
+            r("token", "gitlab-token", r"\bglpat-[A-Za-z0-9_\-]{20,}\b", 0),
+            r("token", "slack-token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b|https://hooks\.slack\.com/services/T[A-Za-z0-9/]+", 0),
+            r("token", "stripe-key", r"\b[sr]k_live_[0-9a-zA-Z]{20,}\b", 0),
+            r("token", "google-api-key", r"\bA[Il1]za[0-9A-Za-z_\-|]{35}\b", 0),
+            r("token", "openai-key", r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}\b", 0),
+            r("token", "sendgrid-key", r"\bSG\.[\w-]{20,}\.[\w-]{20,}\b", 0),
+            r("token", "npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", 0),
+            r("token", "jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
+            r("token", "bearer", r"(?i)\bauthorization:\s*bearer\s+([A-Za-z0-9._~+/=-]{16,})", 1),
+            r(
+                "token",
+                "labelled",
+                r#"(?i)\b(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)\b["']?\s*(?:is|:|=|=>)\s*["']?([A-Za-z0-9_\-./+=]{16,200})"#,
+                1,
+            ),
+            // A long random value after "token" or "key": mixed case and digits.
+            r("token", "labelled", r#"(?i)\b(?:token|key|secret)\b["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
+            r("credential-block", "connection-string", r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
+        ]
+    })
+}
+
+/// Names of `.env` variables that hold a password or a token.
+fn env_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r#"(?:^|[^\w.])(?:export\s+)?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*)\s*=\s*["']?([^\s"'#<]+)"#)
+            .expect("built-in pattern")
+    })
+}
+
+fn basic_auth_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)\bauthorization:\s*basic\s+([A-Za-z0-9+/=]{8,})")
+            .expect("built-in pattern")
+    })
+}
+
+/// Masks a secret: its first two characters and its length.
+pub fn mask(secret: &str) -> String {
+    let n = secret.chars().count();
+    let head: String = secret.chars().take(2).collect();
+    format!(
+        "{head}{} ({n} chars)",
+        "*".repeat(n.saturating_sub(2).min(8))
+    )
+}
+
+/// The label before a secret, with any copy of the secret in it masked too.
+fn label_excerpt(label: &str, secret: &str) -> String {
+    let label = if secret.is_empty() {
+        label.to_string()
+    } else {
+        label.replace(secret, &mask(secret))
+    };
+    let label = label.trim();
+    let n = label.chars().count();
+    let label: String = if n > 40 {
+        label.chars().skip(n - 40).collect()
+    } else {
+        label.to_string()
+    };
+    format!("{} {}", label.trim(), mask(secret))
+        .trim()
+        .to_string()
+}
+
+fn token_shaped(v: &str) -> bool {
+    v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(|c| c.is_ascii_alphabetic())
+        && !values::placeholder(v)
+}
+
+/// Password columns of tables: a header cell names the column, the rows below hold the values.
+/// Rows are lines whose cells are separated by `|` or tabs (HTML and document tables, CSV files
+/// and spreadsheets arrive here in that form).
+fn tables(text: &str) -> Vec<phrasing::Found> {
+    let mut out = Vec::new();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| {
+            if l.contains('|') || l.contains('\t') {
+                let cells: Vec<&str> = l.split(['|', '\t']).map(str::trim).collect();
+                let a = usize::from(cells.first().is_some_and(|c| c.is_empty()));
+                let b = cells.len()
+                    - usize::from(cells.len() > a && cells.last().is_some_and(|c| c.is_empty()));
+                cells[a..b.max(a)].to_vec()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    let mut i = 0;
+    while i < rows.len() {
+        let header = &rows[i];
+        let col = (header.len() >= 2)
+            .then(|| header.iter().position(|c| phrasing::is_password_header(c)))
+            .flatten();
+        let Some(col) = col else {
+            i += 1;
+            continue;
+        };
+        let lower: Vec<String> = header.iter().map(|c| c.to_lowercase()).collect();
+        let user = lower.iter().any(|c| {
+            [
+                "user",
+                "username",
+                "user name",
+                "login",
+                "benutzer",
+                "benutzername",
+                "utilisateur",
+                "identifiant",
+                "usuario",
+                "utente",
+                "gebruiker",
+                "gebruikersnaam",
+                "account",
+                "e-mail",
+                "email",
+            ]
+            .contains(&c.as_str())
+        });
+        let host = lower.iter().any(|c| {
+            [
+                "host", "hostname", "server", "ip", "address", "url", "adresse", "serveur",
+                "servidor", "system", "site", "website",
+            ]
+            .contains(&c.as_str())
+        });
+        let mut j = i + 1;
+        // Markdown's separator row.
+        if rows
+            .get(j)
+            .is_some_and(|r| r.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch))))
+        {
+            j += 1;
+        }
+        while let Some(row) = rows.get(j) {
+            if row.len() < 2 {
+                break;
+            }
+            if let Some(v) = row.get(col) {
+                if values::plausible(v, false, false)
+                    && !phrasing::is_password_header(v)
+                    && !v.contains(' ')
+                {
+                    out.push(phrasing::Found {
+                        label: format!("{} column", header[col]),
+                        value: v.to_string(),
+                        how: "table",
+                        user,
+                        host,
+                    });
+                }
+            }
+            j += 1;
+        }
+        i = j;
+    }
+    out
+}
+
+/// Whether the text names a host and a user besides the password: the incident's credential
+/// block (server address, admin user name, password).
+fn names_user_and_host(text: &str) -> (bool, bool) {
+    static U: OnceLock<Regex> = OnceLock::new();
+    static H: OnceLock<Regex> = OnceLock::new();
+    let u = U.get_or_init(|| {
+        Regex::new(r"(?im)(?:^|[\s|>*-])(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|nome\s+utente|gebruiker(?:snaam)?|account|uid|user\s+id)\s*(?:[:=|\t-]|$)|\buser(?:name)?\s+[\w.@\\-]+\s*(?:[,;/]|$)|(?:^|\s)-u\s?\S|--user|/user:|\b[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}\b|\bssh\s+\S+@")
+            .expect("built-in pattern")
+    });
+    let h = H.get_or_init(|| {
+        Regex::new(r"(?im)(?:^|[\s|>*-])(?:host(?:name)?|server|server-ip|address|adresse|ip|url|endpoint|serveur|servidor|rechner|db|database|datenbank|gateway|portal|site|vpn|computer|machine|instance|cluster|ftp|smtp|imap)\s*(?:[:=|\t-]|$)|\bserver\s+[\w.-]+\s*[,;]|\b(?:\d{1,3}\.){3}\d{1,3}\b|(?:^|\s)-h\s?\S|--host|\\\\[\w.-]+|\bssh\s+\S+@\S+|https?://\S+/(?:admin|login|wp-admin|phpmyadmin)")
+            .expect("built-in pattern")
+    });
+    (u.is_match(text), h.is_match(text))
+}
+
+/// Scans one text.
+pub(super) fn scan(text: &str) -> Vec<Hit> {
+    let mut out: Vec<Hit> = Vec::new();
+    let mut push = |h: Hit| {
+        if !out.iter().any(|g| *g.value == *h.value && g.kind == h.kind) {
+            out.push(h);
+        }
+    };
+    for rule in rules() {
+        for c in rule.re.captures_iter(text) {
+            let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
+            let secret = c.get(rule.group).map(|m| m.as_str()).unwrap_or(whole);
+            if rule.group != 0
+                && (values::placeholder(secret)
+                    || (rule.detail == "labelled" && !token_shaped(secret)))
+            {
+                continue;
+            }
+            if rule.detail == "labelled"
+                && ((secret.chars().count() < 20 && !whole.to_lowercase().contains("api"))
+                    || whole.to_lowercase().contains("public"))
+            {
+                continue;
+            }
+            let (excerpt, value) = match rule.kind {
+                "private-key" => {
+                    // The key's first line of data identifies it for the trail.
+                    let at = c.get(0).map(|m| m.end()).unwrap_or(0);
+                    let body: String = text[at..]
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .take(120)
+                        .collect();
+                    (whole.to_string(), format!("{whole}{body}"))
+                }
+                _ if rule.group != 0 => (
+                    label_excerpt(whole.split(secret).next().unwrap_or(""), secret),
+                    secret.to_string(),
+                ),
+                _ => (mask(secret), secret.to_string()),
+            };
+            push(Hit {
+                kind: rule.kind,
+                detail: rule.detail.into(),
+                excerpt,
+                value: Zeroizing::new(value),
+            });
+        }
+    }
+    for c in env_re().captures_iter(text) {
+        let (name, v) = (&c[1], &c[2]);
+        if values::placeholder(v) || values::hash_like(v) || v.chars().count() < 4 {
+            continue;
+        }
+        let password = ["PASSWORD", "PASSWD", "PASS", "PWD"]
+            .iter()
+            .any(|p| name.contains(p));
+        push(Hit {
+            kind: if password { "password" } else { "token" },
+            detail: "env-assignment".into(),
+            excerpt: format!("{name}= {}", mask(v)),
+            value: Zeroizing::new(v.to_string()),
+        });
+    }
+    for c in basic_auth_re().captures_iter(text) {
+        let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(&c[1]) else {
+            continue;
+        };
+        let raw = Zeroizing::new(String::from_utf8_lossy(&raw).to_string());
+        if let Some((_, pw)) = raw.split_once(':') {
+            if pw.chars().count() >= 4 {
+                push(Hit {
+                    kind: "credential-block",
+                    detail: "basic-auth".into(),
+                    excerpt: format!("Authorization: Basic (user and password) {}", mask(pw)),
+                    value: Zeroizing::new(pw.to_string()),
+                });
+            }
+        }
+    }
+    let mut passwords = phrasing::find(text);
+    passwords.extend(tables(text));
+    if !passwords.is_empty() {
+        let (user, host) = names_user_and_host(text);
+        for f in passwords {
+            let block = (f.user || user) && (f.host || host);
+            push(Hit {
+                kind: if block {
+                    "credential-block"
+                } else {
+                    "password"
+                },
+                detail: f.how.into(),
+                excerpt: label_excerpt(&f.label, &f.value),
+                value: Zeroizing::new(f.value),
+            });
+        }
+    }
+    for n in numbers::find(text) {
+        push(Hit {
+            kind: n.kind,
+            detail: n.detail,
+            excerpt: n.masked,
+            value: Zeroizing::new(n.value),
+        });
+    }
+    // One secret, one finding: a `.env` line is also a phrase, a connection string also a URL.
+    let mut seen: Vec<String> = Vec::new();
+    out.retain(|h| {
+        if seen.iter().any(|s| *s == *h.value) {
+            false
+        } else {
+            seen.push(h.value.to_string());
+            true
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_and_masks() {
+        let f = scan("host: db1\nuser: deploy\npassword: Tr0ub4dor&3\n");
+        assert_eq!(f[0].kind, "credential-block");
+        assert!(!f[0].excerpt.contains("Tr0ub4dor"));
+        assert!(scan("Please reset your password here: https://x.example/reset").is_empty());
+        assert!(scan("password: ********").is_empty());
+        assert_eq!(
+            scan("postgres://app:s3cretpw@db.internal:5432/app")[0].kind,
+            "credential-block"
+        );
+        assert_eq!(scan("Passwort: Geheim!2024")[0].kind, "password");
+        assert_eq!(
+            scan("token: ghp_1A2b3C4d5E6f7G8h9I0jK1lM2nO3pQ4rS5tU6v")[0].kind,
+            "token"
+        );
+        let t = scan("| Host | User | Password |\n|---|---|---|\n| db1 | admin | Zx8!kLq2 |\n");
+        assert_eq!(
+            (t[0].kind, t[0].detail.as_str()),
+            ("credential-block", "table")
+        );
+        assert_eq!(
+            scan("DB_HOST=x<br>DB_PASSWORD=Pq8!zzT2")[0].kind,
+            "password"
+        );
+    }
+}

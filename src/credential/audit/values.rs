@@ -1,0 +1,196 @@
+//! Whether what follows a password word is a password: placeholders (`<password>`,
+//! `********`, `$VAR`, `changeme`), hashes from logs, links and addresses, ordinary words that
+//! continue a sentence, numbers with units; and reading the value itself (quoted with spaces,
+//! or one token cut where a key=value list goes on).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::words::{PLACEHOLDERS, STOPWORDS};
+
+fn lower_trim(v: &str) -> String {
+    v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c))
+        .to_lowercase()
+}
+
+/// Whether `v` stands in for a password rather than being one.
+pub(super) fn placeholder(v: &str) -> bool {
+    let l = lower_trim(v);
+    if l.chars().count() < 3 {
+        return true;
+    }
+    let masked = |c: char| "*•●·xX._-#?+~".contains(c);
+    l.chars().all(masked)
+        || (v.starts_with('<') && v.ends_with('>'))
+        || v.starts_with('(')
+        || v.starts_with('[')
+        || is_variable(v)
+        || (v.starts_with('!') && v[1..].chars().all(|c| c.is_ascii_alphabetic()))
+        || (l.chars().count() >= 3 && l.chars().all(|c| "eoc•●*·.0".contains(c)))
+        || v.starts_with("${")
+        || v.starts_with("$(")
+        || v.starts_with("{{")
+        || v.starts_with("%(")
+        || (v.starts_with('%') && v.ends_with('%') && v.len() > 2)
+        || v.contains("{{")
+        || v.starts_with("$_")
+        || v.starts_with("os.")
+        || v.starts_with("env.")
+        || v.starts_with("process.env")
+        || v.starts_with("getenv")
+        || v.starts_with("${{")
+        || l.starts_with("your")
+        || l.starts_with("<")
+        || l.contains("****")
+        || l.contains("xxxx")
+        || l.contains("...")
+        || l.contains("…")
+        || PLACEHOLDERS.contains(&l.as_str())
+        || PLACEHOLDERS.contains(&l.trim_end_matches(|c: char| c.is_ascii_digit()))
+}
+
+/// A shell, batch or template variable: `$SSHPASS`, `%PASSWORD%`, `$env:PW`.
+fn is_variable(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"^(?:\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_]+)$")
+            .expect("built-in pattern")
+    })
+    .is_match(v.trim_matches(|c: char| "\"'`".contains(c)))
+}
+
+/// Whether `v` is a password hash or digest as logs and databases show them.
+pub(super) fn hash_like(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|\$(?:1|2[abxy]?|5|6|y|7|gy|argon2\w*|pbkdf2[\w-]*|scrypt|sha\d*|apr1|md5)\$\S+|\{(?:ssha|sha|smd5|md5|crypt|ssha256|ssha512|pbkdf2[\w-]*|bcrypt|argon2)\}\S+|(?:pbkdf2_sha\d+|bcrypt_sha256|bcrypt|argon2|sha1|md5|scrypt)\$\S+|\*[0-9a-f]{40}|sha(?:1|256|512)[:=]\S+)$",
+        )
+        .expect("built-in pattern")
+    });
+    re.is_match(v)
+}
+
+fn url_or_address(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)^(?://|(?:https?|ftp|file|mailto)://|www\.|[\w.+-]+@[\w-]+\.[a-z][\w.-]*$|[\w-]+\.(?:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt)$|/[\w.-]+/)")
+            .expect("built-in pattern")
+    });
+    re.is_match(v)
+}
+
+/// Whether `v`, found after a password word, is plausibly the password itself. `continues`:
+/// more words follow on the line (a sentence goes on).
+pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
+    let n = v.chars().count();
+    if !(4..=100).contains(&n) || placeholder(v) || hash_like(v) || url_or_address(v) {
+        return false;
+    }
+    if v.ends_with(':') || v.ends_with("://") {
+        return false;
+    }
+    let l = v.to_lowercase();
+    if STOPWORDS.contains(&l.as_str()) {
+        return false;
+    }
+    let letters = v.chars().filter(|c| c.is_alphabetic()).count();
+    let wordlike = letters == n
+        || (letters + 2 >= n
+            && v.split(['-', '\'', '’'])
+                .all(|w| !w.is_empty() && w.chars().all(char::is_alphabetic)));
+    if wordlike {
+        // An ordinary word: only when it ends the line (or is quoted), and not too short.
+        return (quoted || !continues) && n >= 5;
+    }
+    if v.chars().all(|c| c.is_ascii_digit()) {
+        return n >= 4 && !continues || n >= 6;
+    }
+    // Numbers with units and ranges are not passwords ("12+", "8-16", "90d").
+    let digits = v.chars().filter(|c| c.is_ascii_digit()).count();
+    if letters == 0
+        && digits > 0
+        && v.chars()
+            .all(|c| c.is_ascii_digit() || "+-–/.,%".contains(c))
+    {
+        return false;
+    }
+    true
+}
+
+/// A value strong enough to be taken without a separator ("Password Xy7!pq0Lm").
+pub(super) fn strong(v: &str) -> bool {
+    let v = v.trim_matches(|c: char| ".,;:)]}!?\"'(".contains(c));
+    let n = v.chars().count();
+    let lower = v.chars().any(|c| c.is_lowercase());
+    let upper = v.chars().any(|c| c.is_uppercase());
+    let digit = v.chars().any(|c| c.is_ascii_digit());
+    let symbol = v.chars().any(|c| !c.is_alphanumeric());
+    n >= 6
+        && (lower || upper)
+        && digit
+        && [lower, upper, digit, symbol].iter().filter(|&&b| b).count() >= 3
+        && plausible(v, false, false)
+}
+
+const OPEN_QUOTES: &[(char, char)] = &[
+    ('"', '"'),
+    ('\'', '\''),
+    ('`', '`'),
+    ('“', '”'),
+    ('„', '“'),
+    ('‘', '’'),
+    ('«', '»'),
+    ('»', '«'),
+    ('‚', '‘'),
+];
+
+/// Reads the value at the start of `s`: quoted (spaces allowed) or one token. Returns the
+/// value, whether it was quoted, and whether more words follow on the line.
+pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
+    let s = s.trim_start();
+    let first = s.chars().next()?;
+    if let Some(&(_, close)) = OPEN_QUOTES.iter().find(|(o, _)| *o == first) {
+        let body = &s[first.len_utf8()..];
+        let end = body.find(close)?;
+        let v = &body[..end];
+        if v.chars().count() > 100 || v.contains('\n') {
+            return None;
+        }
+        let after = body[end + close.len_utf8()..].trim_start();
+        return Some((
+            v.to_string(),
+            true,
+            after.chars().next().is_some_and(char::is_alphanumeric),
+        ));
+    }
+    let end = s.find(char::is_whitespace).unwrap_or(s.len());
+    let mut v = &s[..end];
+    // Cut at what cannot be part of it: HTML left-overs, the next key of a key=value list.
+    if let Some(i) = v.find('<') {
+        v = &v[..i];
+    }
+    for sep in [';', '&', ','] {
+        if let Some(i) = v.find(sep) {
+            let rest = &v[i + 1..];
+            if rest.is_empty()
+                || rest.find('=').is_some_and(|j| {
+                    j > 0
+                        && rest[..j]
+                            .chars()
+                            .all(|c| c.is_alphanumeric() || c == '_' || c == ' ')
+                })
+            {
+                v = &v[..i];
+            }
+        }
+    }
+    let v = v.trim_end_matches(|c: char| ".,;:)]}\"'»”’".contains(c));
+    let after = s[end..].trim_start();
+    let continues = after
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '(');
+    Some((v.to_string(), false, continues))
+}

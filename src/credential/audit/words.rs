@@ -1,0 +1,104 @@
+//! The words of the password rules: password labels in English, German, French, Spanish,
+//! Italian, Dutch and more (with OCR's misreadings), what may stand between a label and its
+//! value, what shows a line is about passwords in general, placeholders, and the ordinary words
+//! that follow "password is" without being a password. Lists, kept apart from the logic in
+//! `phrasing` and `values` so that they can grow.
+
+/// Password words: the labels in English, German, French, Spanish, Italian, Dutch and a few
+/// more, with OCR's usual misreadings of "password".
+pub(super) const LABELS: &str = r"passwords?|passw[o0]rd|passwort|kennwort|passwd|passphrase|passcode|pwd|pw|pass|wachtwoord|mot\s+de\s+passe|mdp|contrase(?:ñ|n|fi|ni|ri)a|clave|senha|parola\s+d'ordine|l[öo]senord|passord|adgangskode|salasana|has[łl]o|heslo|jelsz[óo]|пароль|密码|密碼|パスワード|비밀번호|pin|pin\s+code|pincode";
+
+/// Words glued to a password word without a space: "Datenbankpasswort", "WLAN-Passwort",
+/// "db_password", "rootpw".
+pub(super) const PREFIXES: &str = r"(?:[\p{L}\p{N}]+[-_]|admin|root|db|datenbank|wlan|wifi|vpn|user|benutzer|initial|start|einmal|zugangs|login|app|master|sudo|e?mail|ftp|sql|server|router|system|netzwerk|windows|domain|dom[äa]nen|ldap|temp|tmp|kunden|portal|web|test|geheim)?";
+
+/// Words that may stand between a separator and the value.
+#[rustfmt::skip]
+pub(super) const FILLERS: &[&str] = &[
+    "now", "still", "currently", "simply", "just", "temporarily", "again", "nun", "jetzt",
+    "maintenant", "ahora", "ora", "nu", "also", "auch", "aussi", "también", "anche", "ook", "set",
+    "to", "changed", "reset", "follows:", "following:", "as", "the", "der", "die", "das",
+];
+
+/// The first word after a password word that makes the line about passwords in general.
+#[rustfmt::skip]
+pub(super) const ABOUT: &[&str] = &[
+    "policy", "policies", "reset", "resets", "length", "expiry", "expires", "expired",
+    "expiration", "age", "history", "complexity", "hint", "hints", "manager", "managers",
+    "strength", "requirements", "requirement", "rules", "rule", "change", "changes", "field",
+    "fields", "prompt", "protected", "protection", "hash", "hashes", "hashed", "salt", "attempts",
+    "attempt", "recovery", "forgotten", "forgot", "vault", "safe", "store", "storage", "rotation",
+    "generator", "authentication", "auth", "based", "less", "sharing", "richtlinie",
+    "richtlinien", "regeln", "länge", "zurücksetzen", "vergessen", "ändern", "änderung", "oublié",
+    "réinitialisation", "olvidada", "olvidado", "restablecer", "dimenticata", "vergeten",
+    "wijzigen", "login", "logins", "input", "box", "entry", "form", "dialog", "window", "screen",
+    "page", "link", "mail", "email", "e-mail", "sms", "confirmation", "confirm", "repeat",
+    "wiederholen", "bestätigen", "again", "spray", "spraying", "guessing", "cracking", "dump",
+    "leak", "leaks", "breach", "audit", "check", "checker", "meter", "quality", "entropy",
+    "validation", "verification", "updated", "update", "lockout", "locked", "expire", "requires",
+    "required", "minimum", "maximum", "min", "max", "requirements:", "policy:", "stealer",
+    "stealers", "spreadsheet", "file", "files", "list", "lists", "database", "protect", "managed",
+    "management", "authenticated", "authenticator", "less.",
+];
+
+/// Words that end the search for a value: the line talks about the password.
+#[rustfmt::skip]
+pub(super) const STOP_VERBS: &[&str] = &[
+    "must", "should", "has", "have", "needs", "need", "can", "cannot", "may", "might", "requires",
+    "require", "muss", "soll", "sollte", "kann", "doit", "peut", "debe", "puede", "deve", "può",
+    "moet", "kan", "expires", "expired", "changed", "reset", "forgot", "forgotten", "contains",
+    "contain",
+];
+
+/// Values that stand in for a password in documentation, forms and logs.
+#[rustfmt::skip]
+pub(super) const PLACEHOLDERS: &[&str] = &[
+    "changeme", "change_me", "change-me", "changeit", "password", "passwort", "passw0rd",
+    "yourpassword", "your_password", "your-password", "mypassword", "my_password", "newpassword",
+    "new_password", "oldpassword", "old_password", "userpassword", "dbpassword", "db_password",
+    "password123", "secret", "mysecret", "supersecret", "example", "placeholder", "redacted",
+    "hidden", "removed", "masked", "censored", "filtered", "omitted", "xxx", "xxxx", "xxxxx",
+    "xxxxxx", "xxxxxxxx", "tbd", "todo", "n/a", "none", "null", "nil", "empty", "blank", "unset",
+    "notset", "undefined", "default", "dummy", "sample", "foobar", "foo", "bar", "test",
+    "testing", "demo", "pass", "pwd", "passwd", "pw", "secret123", "value", "string", "str",
+    "text", "geheim", "motdepasse", "contraseña", "wachtwoord", "kennwort", "password1",
+    "pa$$word", "p@ssword", "p@ssw0rd",
+];
+
+/// Ordinary words that follow "password is" and friends without being the password.
+#[rustfmt::skip]
+pub(super) const STOPWORDS: &[&str] = &[
+    "is", "the", "a", "an", "to", "in", "on", "at", "by", "via", "per", "for", "from", "with",
+    "your", "my", "our", "their", "his", "her", "its", "this", "that", "these", "those", "it",
+    "not", "no", "yes", "will", "was", "be", "been", "being", "has", "have", "had", "must",
+    "should", "can", "could", "may", "might", "and", "or", "but", "as", "if", "also", "still",
+    "now", "then", "only", "just", "too", "very", "same", "different", "wrong", "incorrect",
+    "invalid", "correct", "valid", "strong", "weak", "secure", "insecure", "long", "short",
+    "case", "sensitive", "attached", "below", "above", "following", "enclosed", "included",
+    "stored", "saved", "kept", "written", "known", "shared", "protected", "encrypted", "hashed",
+    "set", "ok", "okay", "fine", "good", "bad", "unchanged", "changed", "reset", "expired",
+    "required", "optional", "missing", "needed", "empty", "blank", "see", "sent", "coming",
+    "pending", "unknown", "updated", "new", "old", "one", "same.", "here", "there", "what",
+    "which", "who", "how", "why", "when", "where", "please", "thanks", "thank", "separately",
+    "later", "tomorrow", "soon", "below:", "above:", "following:", "enabled", "disabled", "true",
+    "false", "off", "never", "always", "standard", "generated", "random", "provided", "supplied",
+    "given", "ready", "active", "inactive", "locked", "unlocked", "expiring", "about", "less",
+    "more", "least", "most", "too", "easy", "hard", "simple", "complex", "forgotten", "lost",
+    "stolen", "compromised", "leaked", "exposed", "visible", "accepted", "rejected", "denied",
+    "failed", "successful", "successfully", "done", "der", "die", "das", "ist", "wird", "nicht",
+    "kein", "keine", "ein", "eine", "im", "bitte", "siehe", "folgt", "gleich", "neu", "alt",
+    "falsch", "richtig", "abgelaufen", "geändert", "unverändert", "le", "la", "les", "est",
+    "sera", "pas", "un", "une", "voir", "ci-dessous", "identique", "changé", "el", "los", "las",
+    "es", "será", "ver", "igual", "il", "lo", "è", "non", "uguale", "het", "de", "een", "niet",
+    "zie", "hetzelfde", "gewijzigd", "verlopen", "sms", "phone", "telefon", "téléphone", "signal",
+    "whatsapp", "separate", "another", "other", "second", "next", "first", "previous", "last",
+    "usual", "before", "yesterday", "today", "entered", "typed", "asked", "requested", "sending",
+    "following.", "below.", "attached.", "letters", "characters", "chars", "digits", "zeichen",
+    "caractères", "caracteres", "caratteri", "tekens", "something", "anything", "nothing",
+    "everything", "whatever", "mine", "yours", "ours", "theirs", "admin's", "vault.", "manager.",
+    "inside", "within", "under", "over", "into", "onto", "until", "after", "since", "because",
+    "so", "vault", "keepass", "keepassxc", "1password", "bitwarden", "lastpass", "dashlane",
+    "passbolt", "safe", "tresor", "coffre", "bóveda", "kluis", "ticket", "wiki", "confluence",
+    "sharepoint", "teams", "slack", "mail", "email", "e-mail", "letter", "post", "brief",
+    "courrier",
+];
