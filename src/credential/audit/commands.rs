@@ -11,11 +11,11 @@ pub(super) fn user_host(line: &str) -> (bool, bool) {
     static U: OnceLock<Regex> = OnceLock::new();
     static H: OnceLock<Regex> = OnceLock::new();
     let u = U.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|gebruiker(?:snaam)?|account|uid)\b\s*[:=]|\s-u\s?\S|--user|/user:|\b[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}\b")
+        Regex::new(r"(?i)(?-u:\b)(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|gebruiker(?:snaam)?|account|uid)(?-u:\b)\s*[:=]|\s-u\s?\S|--user|/user:|(?-u:\b)[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)")
             .expect("built-in pattern")
     });
     let h = H.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:host(?:name)?|server|address|adresse|ip|url|endpoint|serveur|servidor|rechner)\b\s*[:=]|\b(?:\d{1,3}\.){3}\d{1,3}\b|\s-h\s?\S|--host|\\\\[\w.-]+|@[\w-]+\.[\w.-]+")
+        Regex::new(r"(?i)(?-u:\b)(?:host(?:name)?|server|address|adresse|ip|url|endpoint|serveur|servidor|rechner)(?-u:\b)(?:\s*[:=]|\s+(?:is|ist|est|es|è)\s)|(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|\s-h\s?\S|--host|\\\\[\w.-]+|@[\w-]+\.[\w.-]+")
             .expect("built-in pattern")
     });
     (u.is_match(line), h.is_match(line))
@@ -25,7 +25,7 @@ pub(super) fn user_host(line: &str) -> (bool, bool) {
 pub(super) fn login_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[^\p{L}])(?:login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)\b(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-]?\s*['"]?([\w.@\\-]{1,64})['"]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+)\s*"#)
+        Regex::new(r#"(?i)(?:^|[^\p{L}])(?:login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)(?-u:\b)(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-]?\s*['"]?([\w.@\\-]+)['"]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+)\s*"#)
             .expect("built-in pattern")
     })
 }
@@ -45,32 +45,34 @@ pub(super) fn command_res() -> &'static [(Regex, usize)] {
     R.get_or_init(|| {
         let r = |re: &str, g| (Regex::new(re).expect("built-in pattern"), g);
         vec![
-            r(r#"(?i)\b(?:mysql|mysq\S|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\n]*?\s-p['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?i)(?-u:\b)(?:mysql|mysq\S|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)(?-u:\b)[^\n]*?\s-p['"]?([^\s'"-][^\s'"]*)"#, 1),
             r(r#"(?i)(?:^|\s)--(?:password|passwd|pass|pw|db-?password|dbpass|http-password|ftp-password|proxy-password|bind-password|admin-password|root-password)(?:=|\s+)['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)\bsshpass\s+-p\s*['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)\b(?:curl|wget|http)\b[^\n]*?\s(?:-u|--user|--basic\s+-u)\s*['"]?[^\s:'"]+:([^\s'"@]+)"#, 1),
-            r(r#"(?i)\bredis-cli\b[^\n]*?\s-a\s+['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)\bmongo(?:sh|dump|restore)?\b[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)\bsmbclient\b[^\n]*?\s-U\s*['"]?[^\s%'"]+%([^\s'"]+)"#, 1),
-            r(r#"(?i)\bxfreerdp\b[^\n]*?\s/p:['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)\brdesktop\b[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)\bldap\w*\b[^\n]*?\s-w\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)\bsqlcmd\b[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)\b(?:docker|podman|helm)\s+(?:registry\s+)?login\b[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)\bhtpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+['"]?([^\s'"]+)"#, 1),
+            r(r#"(?i)(?-u:\b)sshpass\s+-p\s*['"]?([^\s'"]+)"#, 1),
+            r(r#"(?i)(?-u:\b)(?:curl|wget|http)(?-u:\b)[^\n]*?\s(?:-u|--user|--basic\s+-u)\s*['"]?[^\s:'"]+:([^\s'"@]+)"#, 1),
+            r(r#"(?i)(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+['"]?([^\s'"]+)"#, 1),
+            r(r#"(?i)(?-u:\b)mongo(?:sh|dump|restore)?(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?i)(?-u:\b)smbclient(?-u:\b)[^\n]*?\s-U\s*['"]?[^\s%'"]+%([^\s'"]+)"#, 1),
+            r(r#"(?i)(?-u:\b)xfreerdp(?-u:\b)[^\n]*?\s/p:['"]?([^\s'"]+)"#, 1),
+            r(r#"(?i)(?-u:\b)rdesktop(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?i)(?-u:\b)ldap\w*(?-u:\b)[^\n]*?\s-w\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?i)(?-u:\b)sqlcmd(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?i)(?-u:\b)(?:docker|podman|helm)\s+(?:registry\s+)?login(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?i)(?-u:\b)htpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+['"]?([^\s'"]+)"#, 1),
             r(r#"(?i)-(?:passin|passout)\s+pass:['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)\b(?:zip|unzip)\b[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)\b7za?\b[^\n]*?\s-p([^\s'"]+)"#, 1),
-            r(r#"(?i)\becho\s+['"]?([^\s'"|]+)['"]?\s*\|\s*sudo\s+-S"#, 1),
-            r(r#"\b(?:PGPASSWORD|MYSQL_PWD|REDISCLI_AUTH|SSHPASS|PGPASS|RCLONE_CONFIG_PASS)=['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)\bimpacket-\w+\s+[^\s:/]+/[^\s:]+:([^\s@]+)@"#, 1),
+            r(r#"(?i)(?-u:\b)(?:zip|unzip)(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?i)(?-u:\b)7za?(?-u:\b)[^\n]*?\s-p([^\s'"]+)"#, 1),
+            r(r#"(?i)(?-u:\b)echo\s+['"]?([^\s'"|]+)['"]?\s*\|\s*sudo\s+-S"#, 1),
+            r(r#"(?-u:\b)(?:PGPASSWORD|MYSQL_PWD|REDISCLI_AUTH|SSHPASS|PGPASS|RCLONE_CONFIG_PASS)=['"]?([^\s'"]+)"#, 1),
+            r(r#"(?i)(?-u:\b)impacket-\w+\s+[^\s:/]+/[^\s:]+:([^\s@]+)@"#, 1),
         ]
     })
 }
 
 pub(super) fn net_use(line: &str) -> Option<(String, String)> {
     static R: OnceLock<Regex> = OnceLock::new();
-    let re = R.get_or_init(|| Regex::new(r"(?i)\bnet\s+use\b(.*)").expect("built-in pattern"));
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)net\s+use(?-u:\b)(.*)").expect("built-in pattern")
+    });
     let args = re.captures(line)?.get(1)?.as_str();
     let toks: Vec<&str> = args.split_whitespace().collect();
     let ui = toks.iter().position(|t| {

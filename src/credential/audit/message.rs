@@ -64,11 +64,11 @@ fn html_text(html: &str) -> String {
     static BLOCK: OnceLock<Regex> = OnceLock::new();
     static CELL: OnceLock<Regex> = OnceLock::new();
     let pre = PRE.get_or_init(|| {
-        Regex::new(r"(?is)<(pre|code|textarea)\b[^>]*>.*?</(?:pre|code|textarea)\s*>")
+        Regex::new(r"(?is)<(pre|code|textarea)(?-u:\b)[^>]*>.*?</(?:pre|code|textarea)\s*>")
             .expect("built-in pattern")
     });
     let block = BLOCK.get_or_init(|| {
-        Regex::new(r"(?i)<(/?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)\b[^>]*)>").expect("built-in pattern")
+        Regex::new(r"(?i)<(/?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)(?-u:\b)[^>]*)>").expect("built-in pattern")
     });
     let cell = CELL.get_or_init(|| Regex::new(r"(?i)</(?:td|th)\s*>").expect("built-in pattern"));
     let html = pre.replace_all(html, |c: &regex::Captures<'_>| {

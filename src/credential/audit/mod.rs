@@ -255,6 +255,10 @@ struct Job {
 
 type Done = (usize, usize, String, message::Scanned);
 
+/// How many messages, or how many bytes of them, go to a worker at a time.
+const BATCH_MESSAGES: usize = 32;
+const BATCH_BYTES: usize = 256 << 10;
+
 /// Sends every message under `path` (a message file, an mbox, a Maildir or a folder).
 fn messages(
     path: &Path,
@@ -334,17 +338,31 @@ pub fn audit(
     let mailboxes: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     let mut report = Report::default();
     let mut trail = Trail::default();
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(workers * 4);
+    // Messages travel in batches: one wake-up per batch, not per message.
+    let (job_tx, job_rx) = mpsc::sync_channel::<Vec<Job>>(workers * 2);
     let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::channel::<Done>();
+    let (done_tx, done_rx) = mpsc::channel::<Vec<Done>>();
     let read = std::thread::scope(|s| {
         let reader = s.spawn(|| {
             let mut seq = 0;
-            let mut send = |j: Job| job_tx.send(j).is_ok();
+            let mut batch: Vec<Job> = Vec::new();
+            let mut bytes = 0;
+            let mut send = |j: Job| {
+                bytes += j.raw.len();
+                batch.push(j);
+                if batch.len() < BATCH_MESSAGES && bytes < BATCH_BYTES {
+                    return true;
+                }
+                bytes = 0;
+                job_tx.send(std::mem::take(&mut batch)).is_ok()
+            };
             for (i, p) in paths.iter().enumerate() {
                 if !messages(p, i, &mut seq, &mut send)? {
                     break;
                 }
+            }
+            if !batch.is_empty() {
+                let _ = job_tx.send(batch);
             }
             drop(job_tx);
             Ok::<(), AuditError>(())
@@ -353,14 +371,16 @@ pub fn audit(
             let done_tx = done_tx.clone();
             let (job_rx, scanner) = (&job_rx, &scanner);
             s.spawn(move || loop {
-                let job = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                let Ok(job) = job else { break };
-                let scanned = scanner.message(&job.raw);
-                drop(job.raw);
-                if done_tx
-                    .send((job.seq, job.mailbox, job.file, scanned))
-                    .is_err()
-                {
+                let jobs = job_rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                let Ok(jobs) = jobs else { break };
+                let done = jobs
+                    .into_iter()
+                    .map(|job| {
+                        let scanned = scanner.message(&job.raw);
+                        (job.seq, job.mailbox, job.file, scanned)
+                    })
+                    .collect();
+                if done_tx.send(done).is_err() {
                     break;
                 }
             });
@@ -368,8 +388,10 @@ pub fn audit(
         drop(done_tx);
         let mut waiting: BTreeMap<usize, Done> = BTreeMap::new();
         let mut next = 1;
-        for d in done_rx.iter() {
-            waiting.insert(d.0, d);
+        for batch in done_rx.iter() {
+            for d in batch {
+                waiting.insert(d.0, d);
+            }
             while let Some(d) = waiting.remove(&next) {
                 next += 1;
                 collect(d, &mailboxes, &mut report, &mut trail, each);

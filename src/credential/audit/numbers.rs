@@ -64,7 +64,7 @@ fn issuer(d: &str) -> Option<&'static str> {
 fn card_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:card|cards|kreditkarte\w*|karte\w*|kartennummer|carte|tarjeta|carta|kaart\w*|cc|ccn|credit|debit|visa|master\s?card|mastercard|amex|american\s+express|discover|jcb|diners|unionpay|maestro|pan|cvv|cvc|cvv2|csc|exp|expiry|expires|expiration|ablauf\w*|gültig\w*|valid|numéro|número|numero|payment|zahlung\w*|paiement|pago|pagamento|betaling)\b")
+        Regex::new(r"(?i)(?-u:\b)(?:card|cards|kreditkarte\w*|karte\w*|kartennummer|carte|tarjeta|carta|kaart\w*|cc|ccn|credit|debit|visa|master\s?card|mastercard|amex|american\s+express|discover|jcb|diners|unionpay|maestro|pan|cvv|cvc|cvv2|csc|exp|expiry|expires|expiration|ablauf\w*|gültig\w*|valid|numéro|número|numero|payment|zahlung\w*|paiement|pago|pagamento|betaling)(?-u:\b)")
             .expect("built-in pattern")
     })
 }
@@ -72,7 +72,7 @@ fn card_context() -> &'static Regex {
 fn ssn_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:ssn|ss#|ss\s#|ssn#|social\s+security|soc\.?\s*sec\.?|social\s+sec\.?|tax\s*payer|tin|sozialversicherungs\w*|w-?2|w-?4|i-?9)")
+        Regex::new(r"(?i)(?-u:\b)(?:ssn|ss#|ss\s#|ssn#|social\s+security|soc\.?\s*sec\.?|social\s+sec\.?|tax\s*payer|tin|sozialversicherungs\w*|w-?2|w-?4|i-?9)")
             .expect("built-in pattern")
     })
 }
@@ -97,14 +97,20 @@ fn around(text: &str, start: usize, end: usize) -> &str {
 
 fn cards(text: &str, out: &mut Vec<Number>) {
     static R: OnceLock<Regex> = OnceLock::new();
-    let re = R.get_or_init(|| {
-        Regex::new(r"(?:^|[^\w.,/+-])(\d(?:[ \-]?\d){11,18})(?:$|[^\w/+-]|[.,](?:\s|$))")
-            .expect("built-in pattern")
-    });
-    let mut at = 0;
-    while let Some(c) = re.captures_at(text, at) {
-        let m = c.get(1).expect("number group");
-        at = m.end();
+    let re = R.get_or_init(|| Regex::new(r"\d(?:[ \-]?\d){11,18}").expect("built-in pattern"));
+    for m in re.find_iter(text) {
+        // Alone, not part of a longer number, a word, a path or a decimal.
+        let before = text[..m.start()].chars().next_back();
+        let after: Vec<char> = text[m.end()..].chars().take(2).collect();
+        if before.is_some_and(|c| c.is_alphanumeric() || "_.,/+-".contains(c))
+            || after
+                .first()
+                .is_some_and(|c| c.is_alphanumeric() || "_/+-".contains(*c))
+            || (after.first().is_some_and(|c| ".,".contains(*c))
+                && after.get(1).is_some_and(|c| !c.is_whitespace()))
+        {
+            continue;
+        }
         let raw = m.as_str();
         let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
         if !(12..=19).contains(&digits.len()) {
@@ -149,18 +155,21 @@ fn cards(text: &str, out: &mut Vec<Number>) {
 
 fn ssns(text: &str, out: &mut Vec<Number>) {
     static R: OnceLock<Regex> = OnceLock::new();
-    let re = R.get_or_init(|| {
-        Regex::new(r"(?:^|[^\w-])(\d{3})([- ]?)(\d{2})([- ]?)(\d{4})(?:$|[^\w-])")
-            .expect("built-in pattern")
-    });
-    let mut at = 0;
-    while let Some(c) = re.captures_at(text, at) {
-        let whole = c.get(0).expect("match");
-        at = c.get(5).expect("serial").end();
-        if c[2] != c[4] {
+    let re = R.get_or_init(|| Regex::new(r"\d{3}[- ]?\d{2}[- ]?\d{4}").expect("built-in pattern"));
+    for whole in re.find_iter(text) {
+        let before = text[..whole.start()].chars().next_back();
+        let after = text[whole.end()..].chars().next();
+        let joined = |c: char| c.is_alphanumeric() || "_-".contains(c);
+        if before.is_some_and(joined) || after.is_some_and(joined) {
             continue;
         }
-        let (area, group, serial) = (&c[1], &c[3], &c[5]);
+        let t = whole.as_str();
+        let seps: Vec<char> = t.chars().filter(|c| !c.is_ascii_digit()).collect();
+        if seps.len() == 1 || seps.first() != seps.last() {
+            continue;
+        }
+        let digits: String = t.chars().filter(char::is_ascii_digit).collect();
+        let (area, group, serial) = (&digits[..3], &digits[3..5], &digits[5..]);
         let a: u32 = area.parse().unwrap_or(0);
         if a == 0 || a == 666 || a >= 900 || group == "00" || serial == "0000" {
             continue;
@@ -280,7 +289,7 @@ fn mod97(iban: &str) -> bool {
 fn ibans(text: &str, out: &mut Vec<Number>) {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)\b([A-Z]{2})(\d{2})[ ]?[A-Z0-9]").expect("built-in pattern")
+        Regex::new(r"(?i)(?-u:\b)([A-Z]{2})(\d{2})[ ]?[A-Z0-9]").expect("built-in pattern")
     });
     let mut at = 0;
     while let Some(c) = re.captures_at(text, at) {

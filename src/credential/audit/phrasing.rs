@@ -35,12 +35,7 @@ pub(super) struct Found {
 
 fn label_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"(?i)(?:^|[^\p{{L}}\p{{N}}])({PREFIXES}(?:{LABELS}))"
-        ))
-        .expect("built-in pattern")
-    })
+    R.get_or_init(|| Regex::new(&format!(r"(?i){PREFIXES}(?:{LABELS})")).expect("built-in pattern"))
 }
 
 /// Separators between a password word (and what qualifies it) and the value.
@@ -253,9 +248,23 @@ fn content(line: &str) -> &str {
         .trim_end()
 }
 
+/// What every line a rule takes contains: a password word's stem, a login word, or a command
+/// line's option.
+fn trigger_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s")
+            .expect("built-in pattern")
+    })
+}
+
 /// Finds the passwords in `text`.
 pub(super) fn find(text: &str) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
+    // Most mail has no line a rule could take: one quick look before the careful one.
+    if !trigger_re().is_match(text) {
+        return out;
+    }
     let lines: Vec<&str> = text.lines().collect();
     let mut push = |f: Found| {
         if !out.iter().any(|g| g.value == f.value) {
@@ -264,11 +273,18 @@ pub(super) fn find(text: &str) -> Vec<Found> {
     };
     for (i, raw) in lines.iter().enumerate() {
         let line = content(raw);
-        if line.is_empty() || line.len() > 4000 {
+        if line.is_empty() || line.len() > 4000 || !trigger_re().is_match(line) {
             continue;
         }
-        let (user, host) = user_host(line);
-        for c in command_res() {
+        // Whether the line names a user and a host: asked only when a password is found.
+        let who = std::cell::OnceCell::new();
+        let user_host = || *who.get_or_init(|| user_host(line));
+        static SET: OnceLock<regex::RegexSet> = OnceLock::new();
+        let set = SET.get_or_init(|| {
+            regex::RegexSet::new(command_res().iter().map(|c| c.0.as_str()))
+                .expect("built-in patterns")
+        });
+        for c in set.matches(line).iter().map(|i| &command_res()[i]) {
             if let Some(m) = c.0.captures(line) {
                 let v = m.get(c.1).map(|m| m.as_str()).unwrap_or("");
                 let v = v.trim_end_matches(['.', ',', ';', ')']);
@@ -286,8 +302,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                             .collect(),
                         value: v.to_string(),
                         how: "command-line",
-                        user,
-                        host,
+                        user: user_host().0,
+                        host: user_host().1,
                     });
                 }
             }
@@ -312,7 +328,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         value: v,
                         how: "login",
                         user: true,
-                        host,
+                        host: user_host().1,
                     });
                 }
             }
@@ -322,6 +338,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             if let Some((v, quoted, continues)) = read_value(&line[m.end()..]) {
                 let u = c.get(1).map(|m| m.as_str()).unwrap_or("");
                 if plausible(&v, quoted, continues)
+                    && u.chars().count() <= 64
                     && !STOPWORDS.contains(&u.to_lowercase().as_str())
                     && !u.chars().all(|c| c.is_ascii_digit())
                 {
@@ -330,13 +347,20 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         value: v,
                         how: "login",
                         user: true,
-                        host,
+                        host: user_host().1,
                     });
                 }
             }
         }
-        for m in label_re().captures_iter(line) {
-            let g = m.get(1).expect("label group");
+        for g in label_re().find_iter(line) {
+            // The word must start here too: "compass" is no label.
+            if line[..g.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric())
+            {
+                continue;
+            }
             // The word must end here: "passport", "passed", "pinned" are not labels.
             if line[g.end()..]
                 .chars()
@@ -348,7 +372,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             if excluded_label(g.as_str(), &line[..g.start()]) {
                 continue;
             }
-            let before = &line[..g.start()];
+            // The key's opening quote may stand before a compound: `'DB_PASSWORD'`.
+            let before = line[..g.start()]
+                .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-');
             let after_quote = before.ends_with(['"', '\'', '`', '[']);
             let after_tag = before.ends_with('<');
             if let Some((at, v)) = value_after(line, g.end(), after_quote, after_tag) {
@@ -363,8 +389,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     label,
                     value: v,
                     how: "phrase",
-                    user,
-                    host,
+                    user: user_host().0,
+                    host: user_host().1,
                 });
             }
         }
@@ -385,8 +411,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                             label: line.to_string(),
                             value: v,
                             how: "next-line",
-                            user,
-                            host,
+                            user: user_host().0,
+                            host: user_host().1,
                         });
                     }
                 }

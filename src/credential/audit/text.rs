@@ -45,27 +45,27 @@ fn rules() -> &'static [Rule] {
         vec![
             r("private-key", "pem", r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----", 0),
             r("private-key", "putty", r"PuTTY-User-Key-File-\d: \S+", 0),
-            r("token", "aws-access-key", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", 0),
+            r("token", "aws-access-key", r"(?-u:\b)(?:AKIA|ASIA)[0-9A-Z]{16}(?-u:\b)", 0),
             r("token", "aws-secret-key", r"(?i)aws_secret_access_key\s*[=:]\s*([A-Za-z0-9/+=]{40})", 1),
-            r("token", "github-token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})", 0),
-            r("token", "gitlab-token", r"\bglpat-[A-Za-z0-9_\-]{20,}\b", 0),
-            r("token", "slack-token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b|https://hooks\.slack\.com/services/T[A-Za-z0-9/]+", 0),
-            r("token", "stripe-key", r"\b[sr]k_live_[0-9a-zA-Z]{20,}\b", 0),
-            r("token", "google-api-key", r"\bA[Il1]za[0-9A-Za-z_\-|]{35}\b", 0),
-            r("token", "openai-key", r"\bsk-(?:proj-)?[A-Za-z0-9_\-]{32,}\b", 0),
-            r("token", "sendgrid-key", r"\bSG\.[\w-]{20,}\.[\w-]{20,}\b", 0),
-            r("token", "npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", 0),
-            r("token", "jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
-            r("token", "bearer", r"(?i)\bauthorization:\s*bearer\s+([A-Za-z0-9._~+/=-]{16,})", 1),
+            r("token", "github-token", r"(?-u:\b)(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})", 0),
+            r("token", "gitlab-token", r"(?-u:\b)glpat-[A-Za-z0-9_\-]{20,}(?-u:\b)", 0),
+            r("token", "slack-token", r"(?-u:\b)xox[abposr]-[A-Za-z0-9-]{10,}(?-u:\b)|https://hooks\.slack\.com/services/T[A-Za-z0-9/]+", 0),
+            r("token", "stripe-key", r"(?-u:\b)[sr]k_live_[0-9a-zA-Z]{20,}(?-u:\b)", 0),
+            r("token", "google-api-key", r"(?-u:\b)A[Il1]za[0-9A-Za-z_\-|]{35}(?-u:\b)", 0),
+            r("token", "openai-key", r"(?-u:\b)sk-(?:proj-)?[A-Za-z0-9_\-]{32,}(?-u:\b)", 0),
+            r("token", "sendgrid-key", r"(?-u:\b)SG\.[\w-]{20,}\.[\w-]{20,}(?-u:\b)", 0),
+            r("token", "npm-token", r"(?-u:\b)npm_[A-Za-z0-9]{36}(?-u:\b)", 0),
+            r("token", "jwt", r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
+            r("token", "bearer", r"(?i)(?-u:\b)authorization:\s*bearer\s+([A-Za-z0-9._~+/=-]{16,})", 1),
             r(
                 "token",
                 "labelled",
-                r#"(?i)\b(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)\b["']?\s*(?:is|:|=|=>)\s*["']?([A-Za-z0-9_\-./+=]{16,200})"#,
+                r#"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?([A-Za-z0-9_\-./+=]{16,200})"#,
                 1,
             ),
             // A long random value after "token" or "key": mixed case and digits.
-            r("token", "labelled", r#"(?i)\b(?:token|key|secret)\b["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
-            r("credential-block", "connection-string", r"\b[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
+            r("token", "labelled", r#"(?i)(?-u:\b)(?:token|key|secret)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
+            r("credential-block", "connection-string", r"(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
         ]
     })
 }
@@ -82,7 +82,7 @@ fn env_re() -> &'static Regex {
 fn basic_auth_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)\bauthorization:\s*basic\s+([A-Za-z0-9+/=]{8,})")
+        Regex::new(r"(?i)(?-u:\b)authorization:\s*basic\s+([A-Za-z0-9+/=]{8,})")
             .expect("built-in pattern")
     })
 }
@@ -218,11 +218,11 @@ fn names_user_and_host(text: &str) -> (bool, bool) {
     static U: OnceLock<Regex> = OnceLock::new();
     static H: OnceLock<Regex> = OnceLock::new();
     let u = U.get_or_init(|| {
-        Regex::new(r"(?im)(?:^|[\s|>*-])(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|nome\s+utente|gebruiker(?:snaam)?|account|uid|user\s+id)\s*(?:[:=|\t-]|$)|\buser(?:name)?\s+[\w.@\\-]+\s*(?:[,;/]|$)|(?:^|\s)-u\s?\S|--user|/user:|\b[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}\b|\bssh\s+\S+@")
+        Regex::new(r"(?im)(?:^|[\s|>*-])(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|nome\s+utente|gebruiker(?:snaam)?|account|uid|user\s+id)\s*(?:[:=|\t-]|$)|(?-u:\b)user(?:name)?\s+[\w.@\\-]+\s*(?:[,;/]|$)|(?:^|\s)-u\s?\S|--user|/user:|(?-u:\b)[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|(?-u:\b)ssh\s+\S+@")
             .expect("built-in pattern")
     });
     let h = H.get_or_init(|| {
-        Regex::new(r"(?im)(?:^|[\s|>*-])(?:host(?:name)?|server|server-ip|address|adresse|ip|url|endpoint|serveur|servidor|rechner|db|database|datenbank|gateway|portal|site|vpn|computer|machine|instance|cluster|ftp|smtp|imap)\s*(?:[:=|\t-]|$)|\bserver\s+[\w.-]+\s*[,;]|\b(?:\d{1,3}\.){3}\d{1,3}\b|(?:^|\s)-h\s?\S|--host|\\\\[\w.-]+|\bssh\s+\S+@\S+|https?://\S+/(?:admin|login|wp-admin|phpmyadmin)")
+        Regex::new(r"(?im)(?:^|[\s|>*-])(?:host(?:name)?|server|server-ip|address|adresse|ip|url|endpoint|serveur|servidor|rechner|db|database|datenbank|gateway|portal|site|vpn|computer|machine|instance|cluster|ftp|smtp|imap)\s*(?:[:=|\t-]|$)|(?-u:\b)server\s+[\w.-]+\s*[,;]|(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|(?:^|\s)-h\s?\S|--host|\\\\[\w.-]+|(?-u:\b)ssh\s+\S+@\S+|https?://\S+/(?:admin|login|wp-admin|phpmyadmin)")
             .expect("built-in pattern")
     });
     (u.is_match(text), h.is_match(text))
@@ -236,7 +236,13 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             out.push(h);
         }
     };
-    for rule in rules() {
+    // One pass finds which rules can match at all.
+    static SET: OnceLock<regex::RegexSet> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        regex::RegexSet::new(rules().iter().map(|r| r.re.as_str())).expect("built-in patterns")
+    });
+    for i in set.matches(text).iter() {
+        let rule = &rules()[i];
         for c in rule.re.captures_iter(text) {
             let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
             let secret = c.get(rule.group).map(|m| m.as_str()).unwrap_or(whole);

@@ -8,9 +8,9 @@
 /// more, with OCR's usual misreadings of "password".
 pub(super) const LABELS: &str = r"passwords?|passw[o0]rd|passwort|kennwort|passwd|passphrase|passcode|pwd|pw|pass|wachtwoord|mot\s+de\s+passe|mdp|contrase(?:ñ|n|fi|ni|ri)a|clave|senha|parola\s+d'ordine|l[öo]senord|passord|adgangskode|salasana|has[łl]o|heslo|jelsz[óo]|пароль|密码|密碼|パスワード|비밀번호|pin|pin\s+code|pincode";
 
-/// Words glued to a password word without a space: "Datenbankpasswort", "WLAN-Passwort",
-/// "db_password", "rootpw".
-pub(super) const PREFIXES: &str = r"(?:[\p{L}\p{N}]+[-_]|admin|root|db|datenbank|wlan|wifi|vpn|user|benutzer|initial|start|einmal|zugangs|login|app|master|sudo|e?mail|ftp|sql|server|router|system|netzwerk|windows|domain|dom[äa]nen|ldap|temp|tmp|kunden|portal|web|test|geheim)?";
+/// Words glued to a password word without a space or hyphen: "Datenbankpasswort", "rootpw"
+/// ("WLAN-Passwort" and "db_password" need none: a hyphen or underscore ends a word).
+pub(super) const PREFIXES: &str = r"(?:admin|root|db|datenbank|wlan|wifi|vpn|user|benutzer|initial|start|einmal|zugangs|login|app|master|sudo|e?mail|ftp|sql|server|router|system|netzwerk|windows|domain|dom[äa]nen|ldap|temp|tmp|kunden|portal|web|test|geheim)?";
 
 /// Words that may stand between a separator and the value.
 #[rustfmt::skip]
