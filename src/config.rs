@@ -112,6 +112,52 @@ impl Smtp {
     }
 }
 
+/// An IMAP server: where received and sent mail lives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Imap {
+    /// Host name or address.
+    pub host: String,
+    /// Port (default 993 for tls, 143 for starttls and none).
+    pub port: Option<u16>,
+    /// Connection security: `tls` (default), `starttls`, or `none` (loopback only).
+    pub security: Option<Security>,
+    /// The login name.
+    pub username: String,
+    /// A command whose first line of output is the password (e.g. `pass show mail/imap`).
+    pub password_command: Option<String>,
+    /// An extra trusted root certificate (PEM), for private CAs and tests.
+    pub ca_file: Option<PathBuf>,
+    /// Seconds before a stalled server counts as gone (default 60).
+    pub timeout_secs: Option<u64>,
+    /// Refused: passwords never live in the config file.
+    #[serde(default, skip_serializing)]
+    pub password: Option<toml::Value>,
+}
+
+impl Imap {
+    /// The security in effect.
+    pub fn security(&self) -> Security {
+        self.security.unwrap_or(Security::Tls)
+    }
+
+    /// The port in effect.
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.security() {
+            Security::Tls => 993,
+            Security::Starttls | Security::None => 143,
+        })
+    }
+}
+
+/// One of several mail accounts: `[accounts.NAME.imap]`, `[accounts.NAME.smtp]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Account {
+    /// Its IMAP server.
+    pub imap: Option<Imap>,
+    /// Its SMTP server.
+    pub smtp: Option<Smtp>,
+}
+
 /// Key lookups on the network.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Network {
@@ -181,6 +227,14 @@ pub struct Config {
     pub identity: Identity,
     /// The SMTP server, if mail is to be sent.
     pub smtp: Option<Smtp>,
+    /// The IMAP server, if mail is to be read there (and sent copies kept there).
+    pub imap: Option<Imap>,
+    /// Further accounts, chosen with `--account NAME`.
+    #[serde(default)]
+    pub accounts: std::collections::BTreeMap<String, Account>,
+    /// The account in use (`--account`); not in the file.
+    #[serde(skip)]
+    pub account: Option<String>,
     /// Key lookups.
     #[serde(default)]
     pub network: Network,
@@ -259,10 +313,74 @@ impl Config {
         }
     }
 
+    /// Uses the servers of account `name` (`[accounts.NAME]`) instead of `[smtp]`/`[imap]`.
+    pub fn select_account(&mut self, name: &str) -> Result<(), ConfigError> {
+        let a = self.accounts.get(name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = self.accounts.keys().map(String::as_str).collect();
+            ConfigError::Invalid(format!(
+                "no account {name:?} in config.toml (accounts: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+        })?;
+        self.smtp = a.smtp;
+        self.imap = a.imap;
+        self.account = Some(name.to_string());
+        Ok(())
+    }
+
+    /// The name of the account in use, for reports: `--account`, else `default`.
+    pub fn account_name(&self) -> &str {
+        self.account.as_deref().unwrap_or("default")
+    }
+
+    /// The IMAP section, or an error saying how to add one.
+    pub fn imap(&self) -> Result<&Imap, ConfigError> {
+        self.imap.as_ref().ok_or_else(|| {
+            ConfigError::Invalid(format!(
+                "no [imap] section in config.toml{}: sealmail does not know where your mail lives",
+                match &self.account {
+                    Some(a) => format!(" for account {a}"),
+                    None => String::new(),
+                }
+            ))
+        })
+    }
+
     fn check(&self) -> Result<(), ConfigError> {
         self.accepted_levels()?;
         self.required_acceptance()?;
-        if let Some(s) = &self.smtp {
+        let imaps = self.imap.iter().map(|i| ("[imap]".to_string(), i)).chain(
+            self.accounts
+                .iter()
+                .filter_map(|(n, a)| a.imap.as_ref().map(|i| (format!("[accounts.{n}.imap]"), i))),
+        );
+        for (name, i) in imaps {
+            if i.password.is_some() {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} password is not allowed: passwords never live in the config file; store it with `sealmail secret set imap` or use password_command"
+                )));
+            }
+            if i.security() == Security::None
+                && !matches!(i.host.as_str(), "127.0.0.1" | "::1" | "[::1]")
+            {
+                return Err(ConfigError::Invalid(format!(
+                    "{name} security = \"none\" is only allowed for 127.0.0.1 or ::1, not {}",
+                    i.host
+                )));
+            }
+            if i.host.trim().is_empty() {
+                return Err(ConfigError::Invalid(format!("{name} host is empty")));
+            }
+        }
+        let smtps = self
+            .smtp
+            .iter()
+            .chain(self.accounts.values().filter_map(|a| a.smtp.as_ref()));
+        for s in smtps {
             if s.password.is_some() {
                 return Err(ConfigError::Invalid(
                     "[smtp] password is not allowed: passwords never live in the config file; store it with `sealmail secret set smtp` or use password_command".into(),

@@ -33,12 +33,14 @@ pub mod contractors;
 pub mod credential;
 mod fsutil;
 pub mod home;
+pub mod imap;
 pub mod keys;
 pub mod mime;
 pub mod partial;
 pub mod read;
 pub mod secrets;
 pub mod send;
+pub mod source;
 pub mod transport;
 
 pub use context::Context;

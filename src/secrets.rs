@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 use zeroize::Zeroizing;
 
-use crate::config::Smtp;
+use crate::config::{Imap, Smtp};
 
 /// The keyring service name under which sealmail stores its secrets.
 pub const SERVICE: &str = "sealmail";
@@ -56,6 +56,7 @@ impl SecretError {
             SecretError::Keyring(_) => "start a Secret Service (e.g. gnome-keyring) or set password_command in config.toml".into(),
             SecretError::KeyringOff => "unset SEALMAIL_NO_KEYRING, or set password_command in config.toml".into(),
             SecretError::Command { .. } | SecretError::CommandStart { .. } => "run the command yourself to see why; it must print the password on its first line".into(),
+            SecretError::NotFound { what } if what.starts_with("IMAP") => "store it: sealmail secret set imap   (or set [imap] password_command in config.toml)".into(),
             SecretError::NotFound { .. } => "store it: sealmail secret set smtp   (or set [smtp] password_command in config.toml)".into(),
         })
     }
@@ -134,6 +135,27 @@ pub fn run_command(command: &str) -> Result<Secret, SecretError> {
         return Err(fail("it printed nothing".into()));
     }
     Ok(Zeroizing::new(line.to_string()))
+}
+
+/// The keyring account name of the IMAP password for `imap`.
+pub fn imap_account(imap: &Imap) -> String {
+    format!("imap:{}@{}:{}", imap.username, imap.host, imap.port())
+}
+
+/// The IMAP password: OS keyring, then `password_command`, then `prompt` (which returns
+/// `None` when there is no terminal).
+pub fn imap_password(
+    imap: &Imap,
+    prompt: &mut dyn FnMut(&str) -> Option<Secret>,
+) -> Result<Secret, SecretError> {
+    if let Some(p) = keyring_get(&imap_account(imap))? {
+        return Ok(p);
+    }
+    if let Some(cmd) = &imap.password_command {
+        return run_command(cmd);
+    }
+    let who = format!("IMAP password for {}@{}", imap.username, imap.host);
+    prompt(&who).ok_or(SecretError::NotFound { what: who })
 }
 
 /// The SMTP password: OS keyring, then `password_command`, then `prompt` (which returns

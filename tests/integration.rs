@@ -36,6 +36,7 @@ mod corpora;
 mod credential;
 mod gpg_agent;
 mod hardening;
+mod imap;
 mod interop;
 mod interrupt;
 mod keys;

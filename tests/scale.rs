@@ -421,8 +421,17 @@ fn send_streams_a_big_attachment_to_the_smtp_server() {
     assert!(st.success());
     let (b, st) = send(&big, "big");
     assert!(st.success());
-    println!("send peak RSS: 4 MB attachment {s} KiB, 64 MB attachment {b} KiB");
-    assert!(b <= 48 * 1024, "64 MB attachment sent in {b} KiB");
+    // The bound is the product's (48 MB): what the program itself takes at rest differs by
+    // build (a release binary 9.5 MB, this test build about 18 MB, most of it relocated
+    // tables), so the send may use at most 38 MB above that.
+    let (rest, _) = peak_rss_kib(&sb, &["--version"]);
+    eprintln!(
+        "send peak RSS: 4 MB attachment {s} KiB, 64 MB attachment {b} KiB, at rest {rest} KiB"
+    );
+    assert!(
+        b.saturating_sub(rest) <= 38 * 1024,
+        "64 MB attachment sent in {b} KiB ({rest} KiB at rest)"
+    );
     assert!(
         b < s + 8 * 1024,
         "memory grows with the attachment: {s} -> {b} KiB"

@@ -5,10 +5,11 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::Args;
-use sealmail::credential::audit::{audit, Event, Options, Report, REMEDIATION};
+use sealmail::credential::audit::{audit_sources, Event, Options, Report, Source, REMEDIATION};
 use serde_json::json;
 
 use super::output::{clean_line, write_stdout};
+mod purge;
 use super::{Env, Failure};
 
 /// Scan .eml files, mbox files and Maildirs for passwords, keys, tokens, card numbers, SSNs and
@@ -22,8 +23,34 @@ use super::{Env, Failure};
 #[derive(Args, Debug)]
 pub struct AuditArgs {
     /// Message files, mbox files or Maildir folders (each is one mailbox of the trail).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "imap", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Also audit the folders on the IMAP server of the account in use, or of each ACCOUNT
+    /// given (`[accounts.NAME.imap]`); nothing is written to disk, nothing marked read.
+    #[arg(long, value_name = "ACCOUNT", num_args = 0..=1, action = clap::ArgAction::Append)]
+    imap: Option<Vec<String>>,
+    /// With --imap: this folder (several allowed; default INBOX, Sent and Archive).
+    #[arg(long, value_name = "FOLDER", requires = "imap")]
+    folder: Vec<String>,
+    /// With --imap: every folder.
+    #[arg(long, requires = "imap", conflicts_with = "folder")]
+    all_folders: bool,
+    /// With --imap: after the report, move every message with a finding to --to-folder (asks
+    /// first, unless --yes); a purge report goes to HOME/purge/.
+    #[arg(long, requires = "imap")]
+    purge: bool,
+    /// With --purge: where the messages go (created if needed).
+    #[arg(long, value_name = "FOLDER", default_value = "Quarantine")]
+    to_folder: String,
+    /// With --purge: expunge the messages instead of moving them.
+    #[arg(long, requires = "purge")]
+    delete: bool,
+    /// With --purge: do not ask.
+    #[arg(long, requires = "purge")]
+    yes: bool,
+    /// With --purge: say what would be moved or deleted, and change nothing.
+    #[arg(long, requires = "purge")]
+    dry_run: bool,
     /// Do not read the text in images (they are listed as not read).
     #[arg(long)]
     no_ocr: bool,
@@ -168,14 +195,29 @@ pub fn run(a: AuditArgs, env: &Env) -> Result<(), Failure> {
         Event::Progress(s) => {
             if let Some(b) = &bar {
                 b.set_message(format!(
-                    "{} messages read, {} images, {} documents, {} findings",
-                    s.messages, s.images_read, s.documents_read, s.findings
+                    "{} messages read ({:.1} MB), {} images, {} documents, {} findings",
+                    s.messages,
+                    s.bytes as f64 / 1e6,
+                    s.images_read,
+                    s.documents_read,
+                    s.findings
                 ));
                 b.tick();
             }
         }
     };
-    let report = audit(&a.paths, &opts, &mut each).map_err(|e| {
+    let mut sources: Vec<Source> = a.paths.iter().cloned().map(Source::Path).collect();
+    if let Some(accounts) = &a.imap {
+        sources.extend(purge::imap_sources(env, accounts, &a)?);
+    }
+    let mut targets = purge::Targets::default();
+    let mut each = |e: Event<'_>| {
+        if let Event::Finding(f) = &e {
+            targets.add(f);
+        }
+        each(e)
+    };
+    let report = audit_sources(&mut sources, &opts, &mut each).map_err(|e| {
         let hint = e.hint().unwrap_or_default();
         Failure::from_error(&e).hint(hint)
     });
@@ -211,6 +253,9 @@ pub fn run(a: AuditArgs, env: &Env) -> Result<(), Failure> {
         eprintln!(
             "sealmail audit: images were not read: {why}. They are listed as \"image not read\"."
         );
+    }
+    if a.purge {
+        purge::run(env, &a, &mut sources, &targets)?;
     }
     if st.findings > 0 {
         eprintln!("What to do now:");

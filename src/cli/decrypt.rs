@@ -24,6 +24,17 @@ pub struct DecryptArgs {
     /// Decrypt and verify every message of an mbox file, in parallel; one line per message.
     #[arg(long, value_name = "FILE", conflicts_with = "file")]
     pub mbox: Option<PathBuf>,
+    /// The message with this UID on the IMAP server (`[imap]`, `--account`), read without
+    /// marking it read.
+    #[arg(long, value_name = "UID", conflicts_with_all = ["file", "maildir", "mbox", "imap_search"])]
+    pub imap: Option<u32>,
+    /// Every message on the IMAP server that matches this IMAP SEARCH query (`ALL`,
+    /// `UNSEEN`, `FROM bob SINCE 1-Mar-2026`), in parallel; one line per message.
+    #[arg(long, value_name = "QUERY", conflicts_with_all = ["file", "maildir", "mbox"])]
+    pub imap_search: Option<String>,
+    /// With --imap/--imap-search: the folder.
+    #[arg(long, value_name = "FOLDER", default_value = "INBOX")]
+    pub folder: String,
     /// With --maildir/--mbox: write decrypted copies into this Maildir (created if needed).
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
@@ -233,6 +244,21 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
         }
     }
     let cfg = env.config()?;
+    let mut imap = match &args.imap_search {
+        Some(q) => {
+            let (mut session, cfg) = super::imap::connect(env)?;
+            let folders =
+                super::imap::folders(&mut session, std::slice::from_ref(&args.folder), false, &[])?;
+            Some(sealmail::source::Source::Imap {
+                session: Box::new(session),
+                account: cfg.account_name().to_string(),
+                folders,
+                query: q.clone(),
+                limit: 0,
+            })
+        }
+        None => None,
+    };
     let mut source = |feed: &mut dyn FnMut(Work)| -> std::io::Result<()> {
         if let Some(d) = &args.maildir {
             for f in batch::maildir_files(d)? {
@@ -243,6 +269,13 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
             batch::mbox_messages(m, &mut |label, offset, raw| {
                 feed(Work::Bytes(label, offset, raw))
             })?;
+        }
+        if let Some(src) = imap.as_mut() {
+            src.each(&mut |m| {
+                feed(Work::Bytes(m.label, 0, m.raw));
+                true
+            })
+            .map_err(std::io::Error::other)?;
         }
         Ok(())
     };
@@ -353,6 +386,23 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The message `uid` of `folder` on the IMAP server, without marking it read.
+fn imap_message(env: &Env, folder: &str, uid: u32) -> Result<Vec<u8>, Failure> {
+    let (mut session, _) = super::imap::connect(env)?;
+    let folder = super::imap::folders(&mut session, &[folder.to_string()], false, &[])?.remove(0);
+    session.examine(&folder)?;
+    let mut raw = None;
+    session.fetch(&[uid], &mut |f| {
+        raw = Some(f.raw);
+        false
+    })?;
+    session.logout();
+    raw.ok_or_else(|| {
+        Failure::new(format!("there is no message with UID {uid} in {folder}"))
+            .hint(format!("list them with: sealmail inbox --folder {folder}"))
+    })
+}
+
 /// Refuses paths of the wrong kind before anything is read.
 fn check_paths(args: &DecryptArgs) -> Result<(), Failure> {
     use super::output::{need_dir, need_file};
@@ -380,7 +430,7 @@ fn check_paths(args: &DecryptArgs) -> Result<(), Failure> {
 
 pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
     check_paths(&args)?;
-    if args.maildir.is_some() || args.mbox.is_some() {
+    if args.maildir.is_some() || args.mbox.is_some() || args.imap_search.is_some() {
         return run_batch(&args, env);
     }
     let ring = env.keyring()?;
@@ -411,7 +461,10 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
             (read.head, read.report)
         }
         _ => {
-            let raw = read_input(&args.file)?;
+            let raw = match args.imap {
+                Some(uid) => imap_message(env, &args.folder, uid)?,
+                None => read_input(&args.file)?,
+            };
             let report =
                 sealmail::read::read_message_with(&raw, &ring, &env.ctx, &mut cb, read_opts)?;
             (raw, report)

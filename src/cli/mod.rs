@@ -7,6 +7,8 @@ mod contractor;
 mod credential;
 mod decrypt;
 mod demo;
+mod imap;
+mod inbox;
 mod key;
 mod key_lifecycle;
 mod man;
@@ -53,6 +55,10 @@ struct Globals {
     /// Read passphrases from this file descriptor (one per line) instead of prompting.
     #[arg(long, global = true, value_name = "N")]
     passphrase_fd: Option<u32>,
+
+    /// Use the servers of this account (`[accounts.NAME]` in config.toml).
+    #[arg(long, global = true, env = "SEALMAIL_ACCOUNT", value_name = "NAME")]
+    account: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -90,6 +96,8 @@ enum Command {
     Password(password::PasswordArgs),
     /// Find credentials already sent in plaintext mail.
     Audit(audit::AuditArgs),
+    /// List the messages of an IMAP folder with what protected them (read-only).
+    Inbox(inbox::InboxArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         /// The shell.
@@ -107,6 +115,8 @@ pub struct Env {
     pub pass: std::cell::RefCell<pass::Passphrases>,
     /// config.toml as first read in this run (a compose asked for it four times).
     config: std::cell::OnceCell<sealmail::config::Config>,
+    /// `--account`.
+    account: Option<String>,
 }
 
 impl Env {
@@ -122,6 +132,7 @@ impl Env {
             json: cli.globals.json,
             pass: std::cell::RefCell::new(pass::Passphrases::new(cli.globals.passphrase_fd)),
             config: std::cell::OnceCell::new(),
+            account: cli.globals.account.clone(),
         })
     }
 
@@ -155,7 +166,10 @@ impl Env {
         if let Some(c) = self.config.get() {
             return Ok(c.clone());
         }
-        let c = sealmail::config::Config::load(&self.home)?;
+        let mut c = sealmail::config::Config::load(&self.home)?;
+        if let Some(a) = &self.account {
+            c.select_account(a)?;
+        }
         Ok(self.config.get_or_init(|| c).clone())
     }
 
@@ -333,6 +347,7 @@ fn run_command(command: Command, env: &Env) -> Result<(), Failure> {
         Command::Credential(c) => credential::run(c, env),
         Command::Password(a) => password::run(a, env),
         Command::Audit(a) => audit::run(a, env),
+        Command::Inbox(a) => inbox::run(a, env),
         Command::Completions { .. } | Command::Man => Ok(()),
     }
 }

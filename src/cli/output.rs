@@ -45,6 +45,14 @@ impl Failure {
         f
     }
 
+    /// The message with its causes, on one line.
+    pub fn message(&self) -> String {
+        std::iter::once(self.message.as_str())
+            .chain(self.causes.iter().map(String::as_str))
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -137,7 +145,9 @@ failure_from!(
     sealmail::transport::OutboxError,
     sealmail::keys::lookup::LookupError,
     sealmail::credential::CredentialError,
-    sealmail::contractors::ContractorError
+    sealmail::contractors::ContractorError,
+    sealmail::imap::ImapError,
+    sealmail::source::SourceError
 );
 
 impl From<sealmail::home::HomeError> for Failure {

@@ -1,4 +1,4 @@
-//! `sealmail secret set smtp`: store the SMTP password in the OS keyring.
+//! `sealmail secret set smtp|imap|key`: store a password in the OS keyring.
 
 use std::io::{BufRead, IsTerminal};
 
@@ -11,6 +11,8 @@ use super::{Env, Failure};
 pub enum SecretName {
     /// The password of the [smtp] account in config.toml.
     Smtp,
+    /// The password of the [imap] account in config.toml (or --account's).
+    Imap,
     /// The passphrase of one of your secret keys (give its fingerprint).
     Key,
 }
@@ -32,6 +34,10 @@ pub fn run(cmd: SecretCommand, env: &Env) -> Result<(), Failure> {
         SecretName::Smtp => {
             let cfg = env.config()?;
             sealmail::secrets::smtp_account(cfg.smtp()?)
+        }
+        SecretName::Imap => {
+            let cfg = env.config()?;
+            sealmail::secrets::imap_account(cfg.imap()?)
         }
         SecretName::Key => {
             let fpr = fingerprint.ok_or_else(|| {

@@ -80,7 +80,11 @@ pub fn deliver(
     };
     let r = outbox.flush(&transport, env.ctx.time(), true, ids, &check);
     bar.finish();
-    Ok(r?)
+    let r = r?;
+    if cfg.imap.is_some() {
+        super::imap::append_sent(env, &r);
+    }
+    Ok(r)
 }
 
 /// Prints a flush report; a failure when anything was not sent.

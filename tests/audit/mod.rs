@@ -938,7 +938,8 @@ fn leak_audit_shows_progress_on_a_terminal() {
     let (code, screen) = on_a_terminal(&sb, &[], &["audit", md.to_str().unwrap()], &[]);
     assert_eq!(code, 0, "{screen}");
     assert!(
-        screen.contains("messages read, 0 images, 0 documents, 0 findings"),
+        screen.contains("messages read (")
+            && screen.contains("MB), 0 images, 0 documents, 0 findings"),
         "{screen}"
     );
     // In a pipe: no progress line.

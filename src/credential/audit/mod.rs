@@ -24,13 +24,15 @@ mod values;
 mod words;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Mutex;
 
 use serde::Serialize;
 
 pub use text::mask;
+
+pub use crate::source::{ImapPlace, Source, SourceError};
 
 /// How to audit.
 #[derive(Debug, Clone)]
@@ -100,8 +102,17 @@ pub struct Finding {
     pub detail: String,
     /// The leak this is a copy of (`L1`, `L2`, ...): copies share it, across mailboxes.
     pub leak: String,
-    /// The mailbox (the path given on the command line) it was found in.
+    /// The mailbox (the path given on the command line, or `imap:ACCOUNT`) it was found in.
     pub mailbox: String,
+    /// On an IMAP server: the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// On an IMAP server: the folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    /// On an IMAP server: the message's UID in the folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
 }
 
 impl Finding {
@@ -111,6 +122,7 @@ impl Finding {
         l: &message::Located,
         leak: String,
         mailbox: String,
+        place: Option<&ImapPlace>,
     ) -> Finding {
         Finding {
             file: file.to_string(),
@@ -126,6 +138,9 @@ impl Finding {
             detail: l.hit.detail.clone(),
             leak,
             mailbox,
+            account: place.map(|p| p.account.clone()),
+            folder: place.map(|p| p.folder.clone()),
+            uid: place.map(|p| p.uid),
         }
     }
 }
@@ -166,6 +181,8 @@ pub struct Stats {
     pub unread: usize,
     /// Distinct leaks (copies of one secret count once).
     pub leaks: usize,
+    /// Bytes of mail read.
+    pub bytes: u64,
 }
 
 /// One copy of a leak.
@@ -179,6 +196,15 @@ pub struct Copy {
     pub message_id: Option<String>,
     /// Where in the message.
     pub part: String,
+    /// On an IMAP server: the account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// On an IMAP server: the folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    /// On an IMAP server: the message's UID in the folder.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<u32>,
 }
 
 /// A leak: one secret and every message where a copy of it sits.
@@ -220,21 +246,17 @@ pub enum Event<'a> {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum AuditError {
-    /// A path could not be read.
-    #[error("cannot read {path}")]
-    Read {
-        /// The path.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A mailbox could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
 }
 
 impl AuditError {
     /// What to do next.
     pub fn hint(&self) -> Option<String> {
-        Some("give .eml files, mbox files or Maildir folders you can read".into())
+        match self {
+            AuditError::Source(e) => e.hint(),
+        }
     }
 }
 
@@ -249,81 +271,36 @@ pub const REMEDIATION: &[&str] = &[
 struct Job {
     seq: usize,
     mailbox: usize,
-    file: String,
-    raw: Vec<u8>,
+    msg: crate::source::Message,
 }
 
-type Done = (usize, usize, String, message::Scanned);
+type Done = (
+    usize,
+    usize,
+    String,
+    Option<ImapPlace>,
+    u64,
+    message::Scanned,
+);
 
 /// How many messages, or how many bytes of them, go to a worker at a time.
 const BATCH_MESSAGES: usize = 32;
 const BATCH_BYTES: usize = 256 << 10;
 
-/// Sends every message under `path` (a message file, an mbox, a Maildir or a folder).
-fn messages(
-    path: &Path,
-    mailbox: usize,
-    seq: &mut usize,
-    send: &mut dyn FnMut(Job) -> bool,
-) -> Result<bool, AuditError> {
-    let err = |source| AuditError::Read {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(err)?;
-    if meta.is_dir() {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(err)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for p in entries {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            if name.starts_with('.') || name == "tmp" {
-                continue;
-            }
-            if !messages(&p, mailbox, seq, send)? {
-                return Ok(false);
-            }
-        }
-        return Ok(true);
-    }
-    let mut first = [0u8; 5];
-    let n = std::io::Read::read(&mut std::fs::File::open(path).map_err(err)?, &mut first)
-        .map_err(err)?;
-    if &first[..n] != b"From " {
-        let raw = std::fs::read(path).map_err(err)?;
-        *seq += 1;
-        return Ok(send(Job {
-            seq: *seq,
-            mailbox,
-            file: path.display().to_string(),
-            raw,
-        }));
-    }
-    let mut go = true;
-    crate::read::batch::mbox_messages(path, &mut |label, _offset, raw| {
-        if go {
-            *seq += 1;
-            go = send(Job {
-                seq: *seq,
-                mailbox,
-                file: label.to_string(),
-                raw,
-            });
-        }
-    })
-    .map_err(err)?;
-    Ok(go)
-}
-
 /// Audits the mailboxes at `paths`, reporting findings, unreadable places and progress to
 /// `each` as they come, in mailbox order.
 pub fn audit(
     paths: &[PathBuf],
+    opts: &Options,
+    each: &mut dyn FnMut(Event<'_>),
+) -> Result<Report, AuditError> {
+    let mut sources: Vec<Source> = paths.iter().cloned().map(Source::Path).collect();
+    audit_sources(&mut sources, opts, each)
+}
+
+/// Audits `sources` (files, mailboxes, IMAP folders), as [`audit`] does.
+pub fn audit_sources(
+    sources: &mut [Source],
     opts: &Options,
     each: &mut dyn FnMut(Event<'_>),
 ) -> Result<Report, AuditError> {
@@ -335,7 +312,7 @@ pub fn audit(
             .map(|n| n.get())
             .unwrap_or(1)
     };
-    let mailboxes: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mailboxes: Vec<String> = sources.iter().map(Source::label).collect();
     let mut report = Report::default();
     let mut trail = Trail::default();
     // Messages travel in batches: one wake-up per batch, not per message.
@@ -348,7 +325,7 @@ pub fn audit(
             let mut batch: Vec<Job> = Vec::new();
             let mut bytes = 0;
             let mut send = |j: Job| {
-                bytes += j.raw.len();
+                bytes += j.msg.raw.len();
                 batch.push(j);
                 if batch.len() < BATCH_MESSAGES && bytes < BATCH_BYTES {
                     return true;
@@ -356,8 +333,16 @@ pub fn audit(
                 bytes = 0;
                 job_tx.send(std::mem::take(&mut batch)).is_ok()
             };
-            for (i, p) in paths.iter().enumerate() {
-                if !messages(p, i, &mut seq, &mut send)? {
+            for (i, src) in sources.iter_mut().enumerate() {
+                let go = src.each(&mut |msg| {
+                    seq += 1;
+                    send(Job {
+                        seq,
+                        mailbox: i,
+                        msg,
+                    })
+                })?;
+                if !go {
                     break;
                 }
             }
@@ -376,8 +361,16 @@ pub fn audit(
                 let done = jobs
                     .into_iter()
                     .map(|job| {
-                        let scanned = scanner.message(&job.raw);
-                        (job.seq, job.mailbox, job.file, scanned)
+                        let scanned = scanner.message(&job.msg.raw);
+                        let size = job.msg.raw.len() as u64;
+                        (
+                            job.seq,
+                            job.mailbox,
+                            job.msg.label,
+                            job.msg.imap,
+                            size,
+                            scanned,
+                        )
                     })
                     .collect();
                 if done_tx.send(done).is_err() {
@@ -417,7 +410,7 @@ struct Trail {
 }
 
 fn collect(
-    (_, mailbox, file, s): Done,
+    (_, mailbox, file, place, size, s): Done,
     mailboxes: &[String],
     report: &mut Report,
     trail: &mut Trail,
@@ -425,6 +418,7 @@ fn collect(
 ) {
     let st = &mut report.stats;
     st.messages += 1;
+    st.bytes += size;
     st.encrypted_skipped += usize::from(s.encrypted);
     st.images_read += s.images_read;
     st.documents_read += s.documents_read;
@@ -459,11 +453,21 @@ fn collect(
                 file: file.clone(),
                 message_id: s.message_id.clone(),
                 part: l.part.clone(),
+                account: place.as_ref().map(|p| p.account.clone()),
+                folder: place.as_ref().map(|p| p.folder.clone()),
+                uid: place.as_ref().map(|p| p.uid),
             });
         }
         st.findings += 1;
         *st.kinds.entry(l.hit.kind.to_string()).or_default() += 1;
-        let f = Finding::new(&file, &s, l, leak.leak.clone(), mbox.clone());
+        let f = Finding::new(
+            &file,
+            &s,
+            l,
+            leak.leak.clone(),
+            mbox.clone(),
+            place.as_ref(),
+        );
         each(Event::Finding(&f));
     }
     for (part, reason) in &s.unread {
@@ -488,7 +492,7 @@ pub fn scan_message(raw: &[u8], file: &str) -> (Vec<Finding>, bool) {
         .found
         .iter()
         .enumerate()
-        .map(|(i, l)| Finding::new(file, &s, l, format!("L{}", i + 1), file.to_string()))
+        .map(|(i, l)| Finding::new(file, &s, l, format!("L{}", i + 1), file.to_string(), None))
         .collect();
     (found, s.encrypted)
 }
