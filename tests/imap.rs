@@ -378,6 +378,39 @@ fn bobs_mail() -> Vec<(&'static str, Vec<u8>)> {
         "only signed\n",
     );
     let plain = plain_mail("plain@example.org", ALICE, BOB, "lunch", "see you at noon");
+    let h = crate::interop::rnp_home(&[ALICE_SEC, BOB_PUB]);
+    let inner = inner_entity(ALICE, BOB, "from rnp", "rnp wrote this");
+    let o = run(
+        Command::new("rnp").arg("--homedir").arg(h.path()).args([
+            "--encrypt",
+            "--sign",
+            "-r",
+            BOB,
+            "-u",
+            ALICE,
+            "--armor",
+            "--output",
+            "-",
+            "--password",
+            "",
+        ]),
+        inner.as_bytes(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rnp_mail = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
+    require("sq");
+    let inner = inner_entity(ALICE, BOB, "from sq", "sq wrote this");
+    let o = run(
+        Command::new("sq")
+            .arg("encrypt")
+            .arg("--recipient-cert")
+            .arg(key(BOB_PUB))
+            .arg("--signer-key")
+            .arg(key(ALICE_SEC)),
+        inner.as_bytes(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sq_mail = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
     vec![
         ("sealmail", sealmail_mail),
         ("gpg", gpg_mail),
@@ -385,6 +418,8 @@ fn bobs_mail() -> Vec<(&'static str, Vec<u8>)> {
         ("no-mdc", no_mdc),
         ("signed", signed),
         ("plain", plain),
+        ("rnp", rnp_mail),
+        ("sq", sq_mail),
     ]
 }
 
@@ -415,6 +450,12 @@ fn inbox_and_decrypt_read_the_server_as_files_are_read() {
     assert_eq!(by(4)["signature"]["status"], "good");
     assert_eq!(by(5)["encrypted"], false);
     assert_eq!(by(5)["signature"]["status"], "missing");
+    for (i, peer) in [(6, "rnp"), (7, "sq")] {
+        assert_eq!(by(i)["encrypted"], true, "{peer}");
+        assert_eq!(by(i)["integrity"], "ok", "{peer}");
+        assert_eq!(by(i)["signature"]["status"], "good", "{peer}: {}", by(i));
+        assert_eq!(by(i)["protected_subject"], format!("from {peer}"));
+    }
     for l in &lines {
         for key in [
             "uid",
