@@ -70,6 +70,33 @@ pub struct Contractor {
     pub last_sent: Option<String>,
     /// When they were added (RFC 3339).
     pub added: String,
+    /// How credentials may travel to them: `pgp` (encrypted mail), `vault` (a KeePass vault
+    /// whose passphrase goes by phone), `phone` (said aloud only). `None`: `pgp`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+}
+
+/// How credentials may travel to a contractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// Encrypted mail (the default).
+    Pgp,
+    /// Only inside a KeePass vault, its passphrase by phone.
+    Vault,
+    /// Only by phone.
+    Phone,
+}
+
+impl Channel {
+    /// Its name in contractors.json and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Pgp => "pgp",
+            Channel::Vault => "vault",
+            Channel::Phone => "phone",
+        }
+    }
 }
 
 impl Contractor {
@@ -168,6 +195,7 @@ impl Contractors {
             certs,
             last_sent: None,
             added: rfc3339(now),
+            channel: None,
         };
         v.push(c.clone());
         self.save(&v)?;
@@ -204,6 +232,36 @@ impl Contractors {
                 c.note = note;
             }
         })
+    }
+
+    /// Sets how credentials may travel to a contractor.
+    pub fn set_channel(&self, name: &str, channel: Channel) -> Result<Contractor, ContractorError> {
+        self.update(name, |c| c.channel = Some(channel))
+    }
+
+    /// The strictest channel among the contractors with one of `emails` (phone, then vault,
+    /// then pgp), with the contractor's name.
+    pub fn channel_for<'a>(
+        &self,
+        emails: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Option<(String, Channel)>, ContractorError> {
+        let list = self.list()?;
+        let rank = |c: Channel| match c {
+            Channel::Pgp => 0,
+            Channel::Vault => 1,
+            Channel::Phone => 2,
+        };
+        let mut best: Option<(String, Channel)> = None;
+        for e in emails {
+            let e = crate::keys::normalize_email(e);
+            for c in list.iter().filter(|c| c.emails.contains(&e)) {
+                let ch = c.channel.unwrap_or(Channel::Pgp);
+                if best.as_ref().is_none_or(|(_, b)| rank(ch) > rank(*b)) {
+                    best = Some((c.name.clone(), ch));
+                }
+            }
+        }
+        Ok(best)
     }
 
     /// Removes a contractor's record (their keys stay in the key store).

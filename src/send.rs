@@ -102,6 +102,58 @@ pub fn prepare(
     Ok(copies)
 }
 
+/// Composes the one signed, unencrypted copy of a vault-only mail: for recipients without a
+/// usable key, when the mail's only secret content is the vault (whose passphrase never
+/// travels by mail). Every other mail goes through [`prepare`], which fails closed.
+pub fn prepare_signed_vault_only(
+    draft: &Draft,
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    outbox: &Outbox,
+) -> Result<Vec<Copy>, ComposeError> {
+    let vault_only = draft.content.is_none()
+        && draft.attachments.len() == 1
+        && draft.attachments[0].filename.ends_with(".kdbx")
+        && draft.bcc.is_empty();
+    if !vault_only {
+        return Err(ComposeError::Draft(
+            "only a mail whose one attachment is a vault may go unencrypted".into(),
+        ));
+    }
+    let mut d = draft.clone();
+    d.date.get_or_insert(ctx.time());
+    d.message_id
+        .get_or_insert_with(|| crate::mime::message_id(d.from.domain()));
+    let to: Vec<&Mailbox> = d.to.iter().chain(&d.cc).collect();
+    let mut msg = std::io::BufWriter::with_capacity(
+        1 << 16,
+        outbox
+            .stage()
+            .map_err(|e| ComposeError::Io(std::io::Error::other(e)))?,
+    );
+    let done = compose_to(
+        &d,
+        Protection::SignOnly,
+        &to,
+        keyring,
+        ctx,
+        password,
+        &mut msg,
+    )?;
+    Ok(vec![Copy {
+        envelope: Envelope {
+            from: d.from.email.clone(),
+            to: to.iter().map(|m| m.email.clone()).collect(),
+        },
+        message: msg
+            .into_inner()
+            .map_err(|e| ComposeError::Io(e.into_error()))?,
+        main: true,
+        message_id: done.message_id,
+    }])
+}
+
 /// Puts every copy in the outbox (durably) and returns the entries.
 pub fn enqueue(
     outbox: &Outbox,

@@ -15,7 +15,7 @@ fn sender(server: &SmtpServer) -> Sandbox {
 }
 
 /// Every file below `dir` (up to 20 MB each) that contains `needle`.
-fn files_containing(dir: &Path, needle: &[u8], skip: &[&Path]) -> Vec<String> {
+pub fn files_containing(dir: &Path, needle: &[u8], skip: &[&Path]) -> Vec<String> {
     let mut hits = Vec::new();
     let Ok(rd) = std::fs::read_dir(dir) else {
         return hits;

@@ -378,39 +378,10 @@ fn bobs_mail() -> Vec<(&'static str, Vec<u8>)> {
         "only signed\n",
     );
     let plain = plain_mail("plain@example.org", ALICE, BOB, "lunch", "see you at noon");
-    let h = crate::interop::rnp_home(&[ALICE_SEC, BOB_PUB]);
-    let inner = inner_entity(ALICE, BOB, "from rnp", "rnp wrote this");
-    let o = run(
-        Command::new("rnp").arg("--homedir").arg(h.path()).args([
-            "--encrypt",
-            "--sign",
-            "-r",
-            BOB,
-            "-u",
-            ALICE,
-            "--armor",
-            "--output",
-            "-",
-            "--password",
-            "",
-        ]),
-        inner.as_bytes(),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let rnp_mail = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
-    require("sq");
-    let inner = inner_entity(ALICE, BOB, "from sq", "sq wrote this");
-    let o = run(
-        Command::new("sq")
-            .arg("encrypt")
-            .arg("--recipient-cert")
-            .arg(key(BOB_PUB))
-            .arg("--signer-key")
-            .arg(key(ALICE_SEC)),
-        inner.as_bytes(),
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let sq_mail = pgp_mime_envelope(ALICE, BOB, &String::from_utf8(o.stdout).unwrap());
+    let rnp_mail =
+        crate::interop::rnp_mail(ALICE, ALICE_SEC, BOB, BOB_PUB, "from rnp", "rnp wrote this");
+    let sq_mail =
+        crate::interop::sq_mail(ALICE, ALICE_SEC, BOB, BOB_PUB, "from sq", "sq wrote this");
     vec![
         ("sealmail", sealmail_mail),
         ("gpg", gpg_mail),

@@ -46,3 +46,4 @@ mod scale;
 mod send;
 mod thunderbird;
 mod trust;
+mod vault_phone;

@@ -187,18 +187,26 @@ fn rnp_decrypts_and_verifies_sealmail() {
     assert_inner(&o.stdout, "Access via RNP", "password: rnp-reads-this");
 }
 
-#[test]
-fn sealmail_reads_rnp() {
-    let h = rnp_home(&[BOB_SEC, ALICE_PUB]);
-    let inner = inner_entity(BOB, ALICE, "from rnp", "rnp wrote this");
+/// A PGP/MIME mail rnp encrypted to `to` and signed by `from` (secret key file `sec`,
+/// recipient's certificate `public`).
+pub fn rnp_mail(
+    from: &str,
+    sec: &str,
+    to: &str,
+    public: &str,
+    subject: &str,
+    body: &str,
+) -> Vec<u8> {
+    let h = rnp_home(&[sec, public]);
+    let inner = inner_entity(from, to, subject, body);
     let o = run(
         Command::new("rnp").arg("--homedir").arg(h.path()).args([
             "--encrypt",
             "--sign",
             "-r",
-            ALICE,
+            to,
             "-u",
-            BOB,
+            from,
             "--armor",
             "--output",
             "-",
@@ -208,7 +216,12 @@ fn sealmail_reads_rnp() {
         inner.as_bytes(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mail = pgp_mime_envelope(BOB, ALICE, &String::from_utf8(o.stdout).unwrap());
+    pgp_mime_envelope(from, to, &String::from_utf8(o.stdout).unwrap())
+}
+
+#[test]
+fn sealmail_reads_rnp() {
+    let mail = rnp_mail(BOB, BOB_SEC, ALICE, ALICE_PUB, "from rnp", "rnp wrote this");
     assert_sealmail_reads(&mail, "rnp wrote this");
 }
 
@@ -231,21 +244,33 @@ fn sq_decrypts_and_verifies_sealmail() {
     assert_inner(&o.stdout, "Access via sq", "password: sq-reads-this");
 }
 
-#[test]
-fn sealmail_reads_sq() {
+/// A PGP/MIME mail sq encrypted to `to` (certificate `public`) and signed with `sec`.
+pub fn sq_mail(
+    from: &str,
+    sec: &str,
+    to: &str,
+    public: &str,
+    subject: &str,
+    body: &str,
+) -> Vec<u8> {
     require("sq");
-    let inner = inner_entity(BOB, ALICE, "from sq", "sq wrote this");
+    let inner = inner_entity(from, to, subject, body);
     let o = run(
         Command::new("sq")
             .arg("encrypt")
             .arg("--recipient-cert")
-            .arg(key(ALICE_PUB))
+            .arg(key(public))
             .arg("--signer-key")
-            .arg(key(BOB_SEC)),
+            .arg(key(sec)),
         inner.as_bytes(),
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mail = pgp_mime_envelope(BOB, ALICE, &String::from_utf8(o.stdout).unwrap());
+    pgp_mime_envelope(from, to, &String::from_utf8(o.stdout).unwrap())
+}
+
+#[test]
+fn sealmail_reads_sq() {
+    let mail = sq_mail(BOB, BOB_SEC, ALICE, ALICE_PUB, "from sq", "sq wrote this");
     assert_sealmail_reads(&mail, "sq wrote this");
 }
 

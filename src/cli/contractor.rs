@@ -1,7 +1,7 @@
 //! `sealmail contractor add|list|show|end|extend|edit|remove`.
 
 use clap::Subcommand;
-use sealmail::contractors::{Contractor, Contractors};
+use sealmail::contractors::{Channel, Contractor, Contractors};
 use serde_json::{json, Value};
 
 use super::output::{clean_line, print_json, write_stdout};
@@ -25,6 +25,10 @@ pub enum ContractorCommand {
         /// A note.
         #[arg(long)]
         note: Option<String>,
+        /// How credentials may travel to them: pgp (encrypted mail, the default), vault (a
+        /// KeePass vault, its passphrase by phone), phone (said aloud only).
+        #[arg(long, value_enum)]
+        channel: Option<ChannelArg>,
     },
     /// List contractors with their keys, acceptance, key expiry against contract end, last mail.
     List,
@@ -59,12 +63,36 @@ pub enum ContractorCommand {
         /// A note.
         #[arg(long)]
         note: Option<String>,
+        /// How credentials may travel to them: pgp, vault or phone.
+        #[arg(long, value_enum)]
+        channel: Option<ChannelArg>,
     },
     /// Remove a contractor's record (their keys stay; see sealmail key remove).
     Remove {
         /// The name.
         name: String,
     },
+}
+
+/// How credentials may travel (see `contractor add --channel`).
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ChannelArg {
+    /// Encrypted mail.
+    Pgp,
+    /// A KeePass vault, its passphrase by phone.
+    Vault,
+    /// Said aloud only.
+    Phone,
+}
+
+impl From<ChannelArg> for Channel {
+    fn from(c: ChannelArg) -> Channel {
+        match c {
+            ChannelArg::Pgp => Channel::Pgp,
+            ChannelArg::Vault => Channel::Vault,
+            ChannelArg::Phone => Channel::Phone,
+        }
+    }
 }
 
 /// The contractor with the state of their keys.
@@ -112,6 +140,7 @@ fn view(env: &Env, c: &Contractor) -> Result<Value, Failure> {
     );
     Ok(json!({
         "ended_on": ended_on,
+        "channel": c.channel.unwrap_or(Channel::Pgp).as_str(),
         "name": c.name,
         "emails": c.emails,
         "org": c.org,
@@ -152,6 +181,13 @@ fn render(v: &Value) -> String {
             .map(|o| format!("  ({})", clean_line(o)))
             .unwrap_or_default(),
     );
+    match v["channel"].as_str() {
+        Some("vault") => {
+            out.push_str("    credentials: only in a vault, its passphrase by phone\n")
+        }
+        Some("phone") => out.push_str("    credentials: by phone only (sealmail credential say)\n"),
+        _ => {}
+    }
     let keys = v["keys"].as_array().cloned().unwrap_or_default();
     if keys.is_empty() {
         out.push_str("    key: none yet (sealmail key fetch EMAIL, or sealmail key import FILE)\n");
@@ -188,6 +224,7 @@ pub fn run(cmd: ContractorCommand, env: &Env) -> Result<(), Failure> {
             org,
             until,
             note,
+            channel,
         } => {
             for e in &email {
                 e.parse::<sealmail::mime::Mailbox>()
@@ -199,7 +236,10 @@ pub fn run(cmd: ContractorCommand, env: &Env) -> Result<(), Failure> {
                 .flat_map(|e| ring.find(e).unwrap_or_default())
                 .map(|c| c.fingerprint().to_hex())
                 .collect();
-            let c = list.add(&name, email, org, until, note, certs, env.ctx.time())?;
+            let mut c = list.add(&name, email, org, until, note, certs, env.ctx.time())?;
+            if let Some(ch) = channel {
+                c = list.set_channel(&name, ch.into())?;
+            }
             let v = view(env, &c)?;
             if env.json {
                 return print_json(&v);
@@ -254,13 +294,17 @@ pub fn run(cmd: ContractorCommand, env: &Env) -> Result<(), Failure> {
             email,
             org,
             note,
+            channel,
         } => {
             for e in &email {
                 e.parse::<sealmail::mime::Mailbox>()
                     .map_err(|err| Failure::new(err.to_string()).usage())?;
             }
             let emails = (!email.is_empty()).then_some(email);
-            let c = list.edit(&name, emails, org, note)?;
+            let mut c = list.edit(&name, emails, org, note)?;
+            if let Some(ch) = channel {
+                c = list.set_channel(&name, ch.into())?;
+            }
             let v = view(env, &c)?;
             if env.json {
                 return print_json(&v);

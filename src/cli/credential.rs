@@ -4,9 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use sealmail::compose::{Attachment, Draft};
+use sealmail::contractors::Channel;
 use sealmail::credential::{password, vault, Credential, CredentialError, ATTACHMENT};
 use sealmail::mime::{BadAddress, Mailbox};
-use sealmail::send::{enqueue, prepare, Copy};
+use sealmail::send::{enqueue, prepare, prepare_signed_vault_only, Copy};
 use serde_json::{json, Value};
 use zeroize::{Zeroize, Zeroizing};
 
@@ -23,6 +24,38 @@ pub enum CredentialCommand {
     ///
     /// Example: sealmail credential send --to bob@agency.example --field host=? --field username=? --generate password
     Send(SendArgs),
+    /// Read a field of a received credential mail aloud: the value, then each group of four
+    /// characters spelled for the phone (NATO alphabet, digits as words, symbols by name).
+    ///
+    /// Example: sealmail credential say password received.eml
+    Say {
+        /// The field (e.g. password).
+        field: String,
+        /// The credential mail; `-` or nothing reads stdin.
+        #[arg(value_name = "FILE|-")]
+        file: Option<PathBuf>,
+    },
+}
+
+/// `credential say FIELD FILE` is `decrypt --field FIELD --say FILE`.
+fn say(field: &str, file: Option<PathBuf>, env: &Env) -> Result<(), Failure> {
+    use clap::Parser;
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        d: super::decrypt::DecryptArgs,
+    }
+    let mut argv = vec![
+        "decrypt".into(),
+        "--field".into(),
+        field.to_string(),
+        "--say".into(),
+    ];
+    if let Some(f) = file {
+        argv.push(f.display().to_string());
+    }
+    let w = Wrap::try_parse_from(argv).map_err(|e| Failure::new(e.to_string()).usage())?;
+    super::decrypt::run(w.d, env)
 }
 
 #[derive(Args, Debug)]
@@ -51,6 +84,15 @@ pub struct SendArgs {
     /// Also attach a KeePass vault (KDBX4) with the fields; its passphrase is shown once, here.
     #[arg(long)]
     vault: bool,
+    /// Send only a KeePass vault (KDBX4) with the fields, its passphrase shown once here for
+    /// you to say by phone: nothing secret anywhere else in the mail. Works whether or not the
+    /// recipient has a key: with one the mail is also encrypted; without, it goes signed only
+    /// (the pre-send report says what a mail server will see).
+    #[arg(long, conflicts_with = "vault")]
+    vault_only: bool,
+    /// With --vault: also put the fields in the (encrypted) body and credential.json.
+    #[arg(long, requires = "vault")]
+    also_in_body: bool,
     /// Words in the vault passphrase (at least 6).
     #[arg(long, default_value_t = 6)]
     vault_words: usize,
@@ -133,18 +175,38 @@ fn fields(args: &SendArgs) -> Result<Credential, Failure> {
 
 /// The pre-send report: for each recipient the key, where it came from, who verified it, its
 /// expiry, the contract end; what travels in the clear; the size.
-fn presend_report(env: &Env, draft: &Draft, copies: &[Copy]) -> Result<Value, Failure> {
+fn presend_report(
+    env: &Env,
+    draft: &Draft,
+    copies: &[Copy],
+    encrypted: bool,
+) -> Result<Value, Failure> {
     let ring = env.keyring()?;
     let contractors = sealmail::contractors::Contractors::open(&env.home)
         .list()
         .unwrap_or_default();
     let mut recipients = Vec::new();
     for m in draft.to.iter().chain(&draft.cc).chain(&draft.bcc) {
-        let r = ring.recipient(&m.email, &env.ctx)?;
-        let info = ring.info(&r.cert, &env.ctx);
         let contract = contractors
             .iter()
             .find(|c| c.emails.contains(&m.email.to_lowercase()));
+        let r = match ring.recipient(&m.email, &env.ctx) {
+            Ok(r) => r,
+            // A vault-only mail to someone without a usable key: it goes signed only.
+            Err(e) if !encrypted => {
+                recipients.push(json!({
+                    "email": m.email,
+                    "fingerprint": null,
+                    "acceptance": null,
+                    "warnings": [format!("no usable key ({e}): the mail is not encrypted")],
+                    "contractor": contract.map(|c| c.name.clone()),
+                    "contract_end": contract.and_then(|c| c.until.clone()),
+                }));
+                continue;
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let info = ring.info(&r.cert, &env.ctx);
         recipients.push(json!({
             "email": m.email,
             "fingerprint": info.fingerprint,
@@ -188,7 +250,21 @@ fn presend_report(env: &Env, draft: &Draft, copies: &[Copy]) -> Result<Value, Fa
             "message_id": header("Message-ID"),
             "subject": header("Subject"),
         },
-        "encrypted": ["subject", "body", "attachments", "protected From/To/Cc/Date"],
+        "encrypted": if encrypted {
+            json!(["subject", "body", "attachments", "protected From/To/Cc/Date"])
+        } else {
+            json!([])
+        },
+        "attachments_in_clear": if encrypted {
+            json!([])
+        } else {
+            json!(draft
+                .attachments
+                .iter()
+                .map(|a| json!({"name": a.filename, "size": a.data.len()}))
+                .collect::<Vec<_>>())
+        },
+        "vault_only": draft.attachments.iter().all(|a| a.filename.ends_with(".kdbx")),
         "size": copies.iter().map(|c| c.message.len()).sum::<u64>(),
         "messages": copies.len(),
     }))
@@ -238,11 +314,36 @@ fn print_report(r: &Value) {
         c["date"].as_str().unwrap_or(""),
         c["subject"].as_str().unwrap_or("")
     );
-    eprintln!(
-        "  encrypted: the subject, the body, the attachments; size {} bytes",
-        r["size"]
-    );
+    let clear: Vec<&Value> = r["attachments_in_clear"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if clear.is_empty() {
+        eprintln!(
+            "  encrypted: the subject, the body, the attachments; size {} bytes",
+            r["size"]
+        );
+    } else {
+        eprintln!("  NOT ENCRYPTED: a recipient has no usable key, so this vault-only mail goes signed, in the clear.");
+        for a in clear {
+            eprintln!(
+                "  a mail server will see: the vault {} ({} bytes), the subject, From, To, Date",
+                a["name"].as_str().unwrap_or(""),
+                a["size"]
+            );
+        }
+        eprintln!(
+            "  the vault's passphrase is never mailed: say it by phone, never by mail or chat"
+        );
+    }
 }
+
+/// What a vault-only mail says: no secret, only what to do.
+const VAULT_ONLY_BODY: &str =
+    "An access vault is attached (a KeePass file, KDBX4). Its passphrase comes by phone;
+it is never sent by mail or chat. Open the vault with KeePassXC (or any KeePass app)
+and the passphrase you were told.
+";
 
 /// Shows the vault passphrase once, on the terminal if there is one.
 /// Shows a generated value to the sender once, on the terminal only (never on stderr, which
@@ -264,19 +365,27 @@ fn show_generated(name: &str, value: &str) {
 
 fn show_once(passphrase: &str) {
     use std::io::Write;
-    let text = format!(
-        "\nVault passphrase (shown once, not stored anywhere):\n\n    {passphrase}\n\nSay it to the recipient by phone; do not send it by mail or chat.\n\n"
-    );
+    let words: String = password::words_of(passphrase)
+        .iter()
+        .enumerate()
+        .map(|(i, w)| format!("    {}. {w}\n", i + 1))
+        .collect();
+    let text = zeroize::Zeroizing::new(format!(
+        "\nVault passphrase (shown once, not stored anywhere):\n\n    {passphrase}\n\nSay it to the recipient by phone, word by word, with the dashes between them;\nhave them say each word back. Do not send it by mail or chat.\n\n{words}\n"
+    ));
     match super::tty::open() {
         Some(mut t) => {
             let _ = t.write_all(text.as_bytes());
         }
-        None => eprint!("{text}"),
+        None => eprint!("{}", text.as_str()),
     }
 }
 
 pub fn run(cmd: CredentialCommand, env: &Env) -> Result<(), Failure> {
-    let CredentialCommand::Send(args) = cmd;
+    let args = match cmd {
+        CredentialCommand::Send(args) => args,
+        CredentialCommand::Say { field, file } => return say(&field, file, env),
+    };
     let from = match &args.from {
         Some(f) => f.clone(),
         None => env.config()?.identity.email.ok_or_else(|| {
@@ -295,8 +404,24 @@ pub fn run(cmd: CredentialCommand, env: &Env) -> Result<(), Failure> {
                 .map_err(|e: BadAddress| Failure::new(e.to_string()).usage())?,
         );
     }
+    // How the contract lets credentials travel.
+    let channel = sealmail::contractors::Contractors::open(&env.home)
+        .channel_for(args.to.iter().map(String::as_str))?;
+    if let Some((name, Channel::Phone)) = &channel {
+        return Err(Failure::new(format!(
+            "the contract of {name} says credentials go to them by phone only; nothing was sent"
+        ))
+        .hint("read it to them: sealmail credential say FIELD MAIL, or make one to say: sealmail password --say"));
+    }
+    let vault_only = args.vault_only || matches!(channel, Some((_, Channel::Vault)));
+    if vault_only && !args.vault_only {
+        eprintln!(
+            "sealmail: the contract of {} says credentials go in a vault: sending a vault only (--vault-only)",
+            channel.as_ref().map(|c| c.0.as_str()).unwrap_or("")
+        );
+    }
     // Refuse an unusable vault policy before asking for anything.
-    let vault_pass = if args.vault {
+    let vault_pass = if args.vault || vault_only {
         Some(vault::vault_passphrase(args.vault_words)?)
     } else {
         None
@@ -305,40 +430,60 @@ pub fn run(cmd: CredentialCommand, env: &Env) -> Result<(), Failure> {
         super::output::need_new(p, "-o", args.force)?;
     }
     let cred = fields(&args)?;
-    let mut attachments = vec![Attachment {
-        filename: ATTACHMENT.into(),
-        content_type: "application/json".into(),
-        data: cred.json().to_vec(),
-        path: None,
-    }];
+    // The secrets go in the body and credential.json, or only in the vault.
+    let in_body = vault_pass.is_none() || args.also_in_body;
+    let mut attachments = Vec::new();
+    if in_body {
+        attachments.push(Attachment {
+            filename: ATTACHMENT.into(),
+            content_type: "application/json".into(),
+            data: cred.json().to_vec(),
+            path: None,
+        });
+    }
     if let Some(p) = &vault_pass {
         let kdbx = vault::build(&cred, &args.subject, p)?;
         attachments.push(Attachment {
-            filename: "credentials.kdbx".into(),
+            filename: if vault_only {
+                "access.kdbx"
+            } else {
+                "credentials.kdbx"
+            }
+            .into(),
             content_type: "application/x-keepass2".into(),
             data: kdbx.to_vec(),
             path: None,
         });
     }
+    let body = if in_body {
+        cred.body(&args.subject).to_string()
+    } else {
+        VAULT_ONLY_BODY.to_string()
+    };
     let mut draft = Draft {
         from,
         to,
         cc: vec![],
         bcc: vec![],
         subject: args.subject.clone(),
-        body: cred.body(&args.subject).to_string(),
+        body,
         attachments,
         date: None,
         message_id: None,
         content: None,
         sign_with: env.config()?.identity.key,
-        extra_headers: vec![("X-Sealmail-Credential".into(), "1".into())],
+        extra_headers: if vault_only {
+            vec![]
+        } else {
+            vec![("X-Sealmail-Credential".into(), "1".into())]
+        },
     };
     let result = compose_and_send(
         env,
         &args,
         &draft,
         vault_pass.as_deref().map(|s| s.as_str()),
+        vault_only,
     );
     // The secrets in the draft are wiped whatever happened.
     draft.body.zeroize();
@@ -353,14 +498,37 @@ fn compose_and_send(
     args: &SendArgs,
     draft: &Draft,
     vault_pass: Option<&str>,
+    vault_only: bool,
 ) -> Result<(), Failure> {
     let ring = env.keyring()?;
-    let notes = super::compose::prepare_recipients(env, draft, &ring)?;
+    let notes = match super::compose::prepare_recipients(env, draft, &ring) {
+        Ok(n) => n,
+        // A vault-only mail may go without a key; an ended contract still stops it.
+        Err(e) if vault_only => {
+            sealmail::contractors::Contractors::open(&env.home).check_recipients(
+                draft.to.iter().chain(&draft.cc).map(|m| m.email.as_str()),
+                env.ctx.time(),
+            )?;
+            eprintln!("sealmail: {}", e.message());
+            vec![]
+        }
+        Err(e) => return Err(e),
+    };
     let mut cb = env.password_cb();
     let outbox = env.outbox()?;
-    let copies = prepare(draft, &ring, &env.ctx, &mut cb, &outbox)?;
+    let encrypted = !vault_only
+        || draft
+            .to
+            .iter()
+            .chain(&draft.cc)
+            .all(|m| ring.recipient(&m.email, &env.ctx).is_ok());
+    let copies = if encrypted {
+        prepare(draft, &ring, &env.ctx, &mut cb, &outbox)?
+    } else {
+        prepare_signed_vault_only(draft, &ring, &env.ctx, &mut cb, &outbox)?
+    };
     notes.iter().for_each(|n| eprintln!("{n}"));
-    let report = presend_report(env, draft, &copies)?;
+    let report = presend_report(env, draft, &copies, encrypted)?;
     if env.json {
         print_json(&report)?;
     } else {
@@ -383,7 +551,12 @@ fn compose_and_send(
         eprintln!("dry run: nothing was queued or sent");
         return Ok(());
     }
-    let entries = enqueue(&outbox, copies, env.ctx.time())?;
+    let mut entries = enqueue(&outbox, copies, env.ctx.time())?;
+    if !encrypted {
+        for e in &mut entries {
+            outbox.mark_vault_only(e)?;
+        }
+    }
     if let Some(p) = vault_pass {
         show_once(p);
     }

@@ -61,6 +61,10 @@ pub struct DecryptArgs {
     /// manager).
     #[arg(long, value_name = "NAME")]
     pub field: Option<String>,
+    /// With --field: also print how to read the value aloud on the phone (NATO spelling,
+    /// digits as words, symbols by name, in groups of four).
+    #[arg(long, requires = "field")]
+    pub say: bool,
     /// Also write a decrypted copy of the whole message here (a signature made with the
     /// encryption is kept, so the copy still verifies). Mind where you keep it: it is plaintext.
     #[arg(long, value_name = "FILE")]
@@ -522,7 +526,22 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
                     .join(", ")
             ))
         })?;
-        write_stdout(format!("{v}\n").as_bytes())?;
+        if args.say && env.json {
+            print_json(&serde_json::json!({
+                "field": name,
+                "value": v,
+                "say": sealmail::credential::speak::groups(v),
+            }))?;
+        } else {
+            let mut text = zeroize::Zeroizing::new(format!("{v}\n"));
+            if args.say {
+                for l in sealmail::credential::speak::lines(v) {
+                    text.push_str(&l);
+                    text.push('\n');
+                }
+            }
+            write_stdout(text.as_bytes())?;
+        }
         return bad_signature(&report, false);
     }
     if let Some(c) = &credential {

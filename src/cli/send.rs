@@ -69,7 +69,8 @@ pub fn deliver(
                 reason: err.to_string(),
                 hint: err.hint().unwrap_or_default(),
             })?;
-        for to in &e.envelope.to {
+        // A signed vault-only mail needs no key (its passphrase never travels by mail).
+        for to in e.envelope.to.iter().filter(|_| !e.vault_only) {
             ring.recipient(to, &env.ctx)
                 .map_err(|err| sealmail::transport::Refusal {
                     reason: format!("not sending: {err}"),

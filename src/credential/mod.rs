@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod password;
+pub mod speak;
 pub mod vault;
 
 use serde_json::Value;

@@ -91,6 +91,10 @@ pub struct Entry {
     pub keep_sent_copy: bool,
     /// Size of the message in bytes.
     pub size: u64,
+    /// A signed, unencrypted vault-only mail: delivery does not need the recipients' keys
+    /// (the one exception to fail-closed; its only secret content is the vault).
+    #[serde(default)]
+    pub vault_only: bool,
 }
 
 /// What happened to one entry in a flush.
@@ -249,12 +253,19 @@ impl Outbox {
             next_attempt: unix(now),
             keep_sent_copy,
             size,
+            vault_only: false,
         };
         self.write_meta(&self.queue, &entry)?;
         let eml = self.queue.join(format!("{id}.eml"));
         staged.file.persist(&eml, false).map_err(io(&eml))?;
         sync_dir(&self.queue).map_err(io(&self.queue))?;
         Ok(entry)
+    }
+
+    /// Marks a queued entry as a signed vault-only mail (see [`Entry::vault_only`]).
+    pub fn mark_vault_only(&self, e: &mut Entry) -> Result<(), OutboxError> {
+        e.vault_only = true;
+        self.write_meta(&self.queue, e)
     }
 
     fn write_meta(&self, dir: &Path, e: &Entry) -> Result<(), OutboxError> {
