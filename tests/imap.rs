@@ -892,3 +892,39 @@ fn an_interrupted_purge_says_what_it_moved_and_finishes_when_run_again() {
     assert_eq!(server.list("bob", "Quarantine").len(), 2);
     assert_eq!(report_lines(), 4);
 }
+
+#[test]
+fn purge_with_delete_expunges_exactly_the_leaks() {
+    let server = Dovecot::start();
+    fill_incident(&server);
+    let sb = two_accounts(&server);
+    let out = sb
+        .cmd()
+        .args([
+            "audit",
+            "--imap",
+            "bob",
+            "--all-folders",
+            "--purge",
+            "--delete",
+            "--yes",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("purged 2 messages") && err.contains("deleted"),
+        "{err}"
+    );
+    let ids = |user: &str, folder: &str| -> Vec<String> {
+        server.list(user, folder).into_iter().map(|m| m.1).collect()
+    };
+    assert_eq!(ids("bob", "INBOX"), vec!["<clean-b@example.org>"]);
+    assert!(ids("bob", "Archive").is_empty());
+    let folders = String::from_utf8_lossy(&server.peer("bob", &["folders"]).stdout).into_owned();
+    assert!(!folders.contains("Quarantine"), "{folders}");
+    // Alice's account was not named: untouched.
+    assert_eq!(ids("alice", "INBOX").len(), 2);
+    assert_eq!(ids("alice", "Sent").len(), 1);
+}
