@@ -145,7 +145,7 @@ fn value_after(
     if ABOUT.contains(&first_word.as_str()) {
         return None;
     }
-    let to_sep = verb_before(&line[..at]);
+    let mut to_sep = verb_before(&line[..at]);
     let mut words = 0;
     let mut pos = line.len() - rest.len();
     loop {
@@ -174,7 +174,8 @@ fn value_after(
             loop {
                 let t = line[v_at..].trim_start();
                 let w = t.split_whitespace().next().unwrap_or("");
-                if FILLERS.contains(&w.to_lowercase().as_str()) && t.len() > w.len() {
+                let bare = w.strip_suffix(':').unwrap_or(w);
+                if FILLERS.contains(&bare.to_lowercase().as_str()) && t.len() > w.len() {
                     v_at = line.len() - t.len() + w.len();
                 } else {
                     break;
@@ -214,6 +215,27 @@ fn value_after(
             return Some((pos, word.trim_end_matches(['.', ',']).to_string()));
         }
         let lw = word.to_lowercase();
+        // "the root pw got changed to X": the verb makes the next "to" a separator.
+        let after = trimmed[end..].trim_start();
+        if [
+            "changed",
+            "reset",
+            "set",
+            "updated",
+            "geändert",
+            "gesetzt",
+            "changé",
+        ]
+        .contains(&lw.as_str())
+            && ["to ", "auf ", "à ", "naar "]
+                .iter()
+                .any(|t| after.starts_with(t))
+        {
+            to_sep = true;
+            words += 1;
+            pos += end;
+            continue;
+        }
         if STOP_VERBS.contains(&lw.as_str())
             || word.ends_with(['.', '!', '?', ';'])
             || words >= 6
@@ -238,6 +260,43 @@ fn label_only(line: &str) -> bool {
     .is_match(line)
 }
 
+/// A sentence that ends by announcing the value: "the password for the FTP is", "das
+/// Kennwort lautet:".
+fn label_ends_line(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?i)(?:^|[^\p{{L}}]){PREFIXES}(?:{LABELS})(?:\s+[\p{{L}}\p{{N}}'-]+){{0,5}}?\s+(?:is|are|will\s+be|lautet|ist|est|es|è|blijft|wordt)\s*:?$"
+        ))
+        .expect("built-in pattern")
+    })
+    .is_match(line)
+}
+
+/// A well-known account name, a slash, and what follows it.
+fn admin_slash_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?:^|[\s:(,])(?:admin|administrator|root)\s*/\s*(\S)")
+            .expect("built-in pattern")
+    })
+}
+
+/// A line about a wireless network.
+fn wifi_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"(?i)wi-?fi|wlan|wpa|ssid|wireless").expect("built-in pattern"))
+}
+
+/// The key of a wireless network.
+fn wifi_key_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?:network\s+|wpa2?[\s-]|netzwerk)?(?:key|schlüssel|psk)")
+            .expect("built-in pattern")
+    })
+}
+
 /// Strips what mail and chat put in front of a line: quote marks, bullets, list numbers.
 fn content(line: &str) -> &str {
     // Binary read as text (a mislabelled part) says nothing.
@@ -253,7 +312,7 @@ fn content(line: &str) -> &str {
 fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/")
             .expect("built-in pattern")
     })
 }
@@ -352,7 +411,28 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        for g in label_re().find_iter(line) {
+        // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
+        if let Some(c) = admin_slash_re().captures(line) {
+            let m = c.get(1).expect("value");
+            if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
+                if strong(&v) && plausible(&v, quoted, continues) {
+                    push(Found {
+                        label: line[..m.start()].trim_end().to_string(),
+                        value: v,
+                        how: "login",
+                        user: true,
+                        host: user_host().1,
+                    });
+                }
+            }
+        }
+        // On a line about a wireless network, its "key" is its password.
+        let wifi_keys = wifi_re()
+            .is_match(line)
+            .then(|| wifi_key_re().find_iter(line))
+            .into_iter()
+            .flatten();
+        for g in label_re().find_iter(line).chain(wifi_keys) {
             // The word must start here too: "compass" is no label.
             if line[..g.start()]
                 .chars()
@@ -377,7 +457,16 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-');
             let after_quote = before.ends_with(['"', '\'', '`', '[']);
             let after_tag = before.ends_with('<');
-            if let Some((at, v)) = value_after(line, g.end(), after_quote, after_tag) {
+            let found = value_after(line, g.end(), after_quote, after_tag);
+            // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
+            if g.as_str().eq_ignore_ascii_case("pass")
+                && found
+                    .as_ref()
+                    .is_some_and(|(_, v)| v.chars().all(|c| c.is_lowercase()))
+            {
+                continue;
+            }
+            if let Some((at, v)) = found {
                 let label: String = line[..at].trim_end().to_string();
                 let label = label
                     .char_indices()
@@ -394,7 +483,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 });
             }
         }
-        if label_only(line) {
+        if label_only(line) || label_ends_line(line) {
             // The value on the next non-empty line.
             if let Some(next) = lines[i + 1..]
                 .iter()

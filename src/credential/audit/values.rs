@@ -91,6 +91,15 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     if v.ends_with(':') || v.ends_with("://") {
         return false;
     }
+    // A path ("pwd: /home/jdoe/projects").
+    let path = v.strip_prefix('/').or_else(|| v.strip_prefix("~/"));
+    if path.is_some_and(|p| {
+        p.contains('/')
+            && p.chars()
+                .all(|c| c.is_alphanumeric() || "._-/~".contains(c))
+    }) {
+        return false;
+    }
     let l = v.to_lowercase();
     if STOPWORDS.contains(&l.as_str()) {
         return false;
