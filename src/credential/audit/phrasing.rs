@@ -182,7 +182,10 @@ fn value_after(
                 }
             }
             if let Some((v, quoted, continues)) = read_value(&line[v_at..]) {
-                if plausible(&v, quoted, continues) {
+                let pin = label_is_pin(&line[..at])
+                    && (4..=10).contains(&v.len())
+                    && v.chars().all(|c| c.is_ascii_digit());
+                if pin || plausible(&v, quoted, continues) {
                     return Some((v_at, v));
                 }
                 // "is expired, the new one is: X": look on.
@@ -227,9 +230,10 @@ fn value_after(
             "changé",
         ]
         .contains(&lw.as_str())
-            && ["to ", "auf ", "à ", "naar "]
+            && (["to ", "auf ", "à ", "naar "]
                 .iter()
                 .any(|t| after.starts_with(t))
+                || separator_re().is_match(after))
         {
             to_sep = true;
             words += 1;
@@ -282,6 +286,15 @@ fn admin_slash_re() -> &'static Regex {
     })
 }
 
+/// "log in as USER with PASSWORD" and its relatives.
+fn log_in_as_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r#"(?i)(?:log\s*-?in|sign\s*-?in|connect)\s+(?:as|with\s+user)\s+['"]?[\w.@\\-]+['"]?\s+(?:with|and|using|/)\s+(?:(?:the\s+)?password\s+)?(\S)"#)
+            .expect("built-in pattern")
+    })
+}
+
 /// A line about a wireless network.
 fn wifi_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -312,7 +325,7 @@ fn content(line: &str) -> &str {
 fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/|key|schlüssel|log\s*-?in|account")
             .expect("built-in pattern")
     })
 }
@@ -396,13 +409,34 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             let m = c.get(0).expect("whole match");
             if let Some((v, quoted, continues)) = read_value(&line[m.end()..]) {
                 let u = c.get(1).map(|m| m.as_str()).unwrap_or("");
+                // Only a space between user and value, or "account": a strong value only.
+                let loose = c.get(2).is_some()
+                    || ["account", "konto", "compte", "cuenta"]
+                        .iter()
+                        .any(|w| m.as_str().to_lowercase().contains(w));
                 if plausible(&v, quoted, continues)
+                    && (!loose || strong(&v))
                     && u.chars().count() <= 64
                     && !STOPWORDS.contains(&u.to_lowercase().as_str())
                     && !u.chars().all(|c| c.is_ascii_digit())
                 {
                     push(Found {
                         label: m.as_str().trim().to_string(),
+                        value: v,
+                        how: "login",
+                        user: true,
+                        host: user_host().1,
+                    });
+                }
+            }
+        }
+        // "log in as 'testuser' with 'Test!User99'".
+        if let Some(c) = log_in_as_re().captures(line) {
+            let m = c.get(1).expect("value");
+            if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
+                if (quoted || strong(&v)) && plausible(&v, quoted, continues) {
+                    push(Found {
+                        label: line[..m.start()].trim_end().to_string(),
                         value: v,
                         how: "login",
                         user: true,
@@ -427,12 +461,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
         // On a line about a wireless network, its "key" is its password.
-        let wifi_keys = wifi_re()
-            .is_match(line)
-            .then(|| wifi_key_re().find_iter(line))
-            .into_iter()
-            .flatten();
-        for g in label_re().find_iter(line).chain(wifi_keys) {
+        // Elsewhere a "key" counts only with a strong value ("the key for the share is X").
+        let wifi = wifi_re().is_match(line);
+        let keys = wifi_key_re().find_iter(line).map(|g| (g, !wifi));
+        for (g, need_strong) in label_re().find_iter(line).map(|g| (g, false)).chain(keys) {
             // The word must start here too: "compass" is no label.
             if line[..g.start()]
                 .chars()
@@ -464,6 +496,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     .as_ref()
                     .is_some_and(|(_, v)| v.chars().all(|c| c.is_lowercase()))
             {
+                continue;
+            }
+            if need_strong && !found.as_ref().is_some_and(|(_, v)| strong(v)) {
                 continue;
             }
             if let Some((at, v)) = found {
