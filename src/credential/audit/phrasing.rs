@@ -267,6 +267,19 @@ fn label_only(line: &str) -> bool {
 /// A sentence that ends by announcing the value: "the password for the FTP is", "das
 /// Kennwort lautet:".
 fn label_ends_line(line: &str) -> bool {
+    let last = line
+        .trim_end_matches([':', ' '])
+        .rsplit(' ')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if ![
+        "is", "are", "be", "lautet", "ist", "est", "es", "è", "blijft", "wordt",
+    ]
+    .contains(&last.as_str())
+    {
+        return false;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
@@ -356,7 +369,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             regex::RegexSet::new(command_res().iter().map(|c| c.0.as_str()))
                 .expect("built-in patterns")
         });
-        for c in set.matches(line).iter().map(|i| &command_res()[i]) {
+        // Cheap looks first: most lines that pass the trigger have none of these.
+        let lc = line.to_ascii_lowercase();
+        // Every command line rule has an option, an assignment or a path.
+        let commands = if line.contains(['-', '=', '/', '|']) {
+            set.matches(line).into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        for c in commands.into_iter().map(|i| &command_res()[i]) {
             if let Some(m) = c.0.captures(line) {
                 let v = m.get(c.1).map(|m| m.as_str()).unwrap_or("");
                 let v = v.trim_end_matches(['.', ',', ';', ')']);
@@ -391,7 +412,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 });
             }
         }
-        if let Some(c) = user_p_re().captures(line) {
+        let user_p =
+            (lc.contains("p:") || lc.contains("p=") || lc.contains("p :") || lc.contains("p ="))
+                .then(|| user_p_re().captures(line))
+                .flatten();
+        if let Some(c) = user_p {
             let m = c.get(1).expect("value");
             if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
                 if plausible(&v, quoted, continues) {
@@ -405,7 +430,16 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        if let Some(c) = login_re().captures(line) {
+        let login_words = [
+            "log", "cred", "zugang", "anmelde", "identif", "inlogg", "account", "konto", "compte",
+            "cuenta", "user", "u/p", "benutzer",
+        ];
+        let login = login_words
+            .iter()
+            .any(|w| lc.contains(w))
+            .then(|| login_re().captures(line))
+            .flatten();
+        if let Some(c) = login {
             let m = c.get(0).expect("whole match");
             if let Some((v, quoted, continues)) = read_value(&line[m.end()..]) {
                 let u = c.get(1).map(|m| m.as_str()).unwrap_or("");
@@ -431,7 +465,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
         // "log in as 'testuser' with 'Test!User99'".
-        if let Some(c) = log_in_as_re().captures(line) {
+        let log_in_as = (lc.contains(" as ") || lc.contains("with user"))
+            .then(|| log_in_as_re().captures(line))
+            .flatten();
+        if let Some(c) = log_in_as {
             let m = c.get(1).expect("value");
             if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
                 if (quoted || strong(&v)) && plausible(&v, quoted, continues) {
@@ -446,7 +483,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
         // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
-        if let Some(c) = admin_slash_re().captures(line) {
+        let admin_slash = line
+            .contains('/')
+            .then(|| admin_slash_re().captures(line))
+            .flatten();
+        if let Some(c) = admin_slash {
             let m = c.get(1).expect("value");
             if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
                 if strong(&v) && plausible(&v, quoted, continues) {
@@ -462,8 +503,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // On a line about a wireless network, its "key" is its password.
         // Elsewhere a "key" counts only with a strong value ("the key for the share is X").
-        let wifi = wifi_re().is_match(line);
-        let keys = wifi_key_re().find_iter(line).map(|g| (g, !wifi));
+        let any_key = lc.contains("key") || lc.contains("psk") || lc.contains("schl");
+        let wifi = any_key && wifi_re().is_match(line);
+        let keys = any_key
+            .then(|| wifi_key_re().find_iter(line).map(move |g| (g, !wifi)))
+            .into_iter()
+            .flatten();
         for (g, need_strong) in label_re().find_iter(line).map(|g| (g, false)).chain(keys) {
             // The word must start here too: "compass" is no label.
             if line[..g.start()]
