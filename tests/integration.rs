@@ -34,6 +34,7 @@ mod cli;
 mod contracts;
 mod corpora;
 mod credential;
+mod dovecot;
 mod gpg_agent;
 mod hardening;
 mod imap;

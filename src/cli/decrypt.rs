@@ -390,23 +390,6 @@ fn run_batch(args: &DecryptArgs, env: &Env) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The message `uid` of `folder` on the IMAP server, without marking it read.
-fn imap_message(env: &Env, folder: &str, uid: u32) -> Result<Vec<u8>, Failure> {
-    let (mut session, _) = super::imap::connect(env)?;
-    let folder = super::imap::folders(&mut session, &[folder.to_string()], false, &[])?.remove(0);
-    session.examine(&folder)?;
-    let mut raw = None;
-    session.fetch(&[uid], &mut |f| {
-        raw = Some(f.raw);
-        false
-    })?;
-    session.logout();
-    raw.ok_or_else(|| {
-        Failure::new(format!("there is no message with UID {uid} in {folder}"))
-            .hint(format!("list them with: sealmail inbox --folder {folder}"))
-    })
-}
-
 /// Refuses paths of the wrong kind before anything is read.
 fn check_paths(args: &DecryptArgs) -> Result<(), Failure> {
     use super::output::{need_dir, need_file};
@@ -466,7 +449,7 @@ pub fn run(args: DecryptArgs, env: &Env) -> Result<(), Failure> {
         }
         _ => {
             let raw = match args.imap {
-                Some(uid) => imap_message(env, &args.folder, uid)?,
+                Some(uid) => super::imap::message(env, &args.folder, uid)?,
                 None => read_input(&args.file)?,
             };
             let report =

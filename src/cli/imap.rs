@@ -110,3 +110,20 @@ pub fn append_sent(env: &Env, r: &sealmail::transport::FlushReport) {
         ),
     }
 }
+
+/// The message `uid` of `folder` on the IMAP server, without marking it read.
+pub fn message(env: &Env, folder: &str, uid: u32) -> Result<Vec<u8>, Failure> {
+    let (mut session, _) = connect(env)?;
+    let folder = folders(&mut session, &[folder.to_string()], false, &[])?.remove(0);
+    session.examine(&folder)?;
+    let mut raw = None;
+    session.fetch(&[uid], &mut |f| {
+        raw = Some(f.raw);
+        false
+    })?;
+    session.logout();
+    raw.ok_or_else(|| {
+        Failure::new(format!("there is no message with UID {uid} in {folder}"))
+            .hint(format!("list them with: sealmail inbox --folder {folder}"))
+    })
+}

@@ -15,6 +15,10 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
+use super::labels::{
+    admin_slash_re, content, label_ends_line, label_only, label_re, log_in_as_re, separator_re,
+    trigger_re, verb_before, wifi_key_re, wifi_re,
+};
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, FILLERS, LABELS, PREFIXES, STOPWORDS, STOP_VERBS};
 
@@ -31,31 +35,6 @@ pub(super) struct Found {
     pub user: bool,
     /// Whether the same line or command names a host.
     pub host: bool,
-}
-
-fn label_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"(?i){PREFIXES}(?:{LABELS})")).expect("built-in pattern"))
-}
-
-/// Separators between a password word (and what qualifies it) and the value.
-fn separator_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(
-            r"(?i)^(?:=>|->|→|:=|::|[:=：|\t]|[-–—](?:\s|$)|(?:is|was|are|will\s+be|would\s+be|shall\s+be|should\s+be|must\s+be|needs\s+to\s+be|has\s+to\s+be|becomes|has\s+been\s+(?:set|changed|reset)\s+to|ist|war|lautet|wird|hei[ßs]t|est|était|sera|es|era|será|è|é|sarà|wordt|blijft|luidt|is\s+nu)(?:\s*:)?(?:\s|$))",
-        )
-        .expect("built-in pattern")
-    })
-}
-
-fn verb_before(before: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:changed?|set|reset|changing|updated?|geändert|gesetzt|zurückgesetzt|changé|réinitialisé|cambiad[oa]|cambiata|impostata|gewijzigd|veranderd|ingesteld)\b")
-            .expect("built-in pattern")
-    })
-    .is_match(before)
 }
 
 fn word_start(c: char) -> bool {
@@ -250,97 +229,6 @@ fn value_after(
         words += 1;
         pos += end;
     }
-}
-
-/// Password words alone on their line: the value is on the next line ("Password:\nXy7!").
-fn label_only(line: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"(?i)^(?:(?:the|your|new|initial|temporary|admin|root|das|ihr|le|votre|la|tu|su|il|het|je)\s+)?{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?\s*[:=：]?\s*$"
-        ))
-        .expect("built-in pattern")
-    })
-    .is_match(line)
-}
-
-/// A sentence that ends by announcing the value: "the password for the FTP is", "das
-/// Kennwort lautet:".
-fn label_ends_line(line: &str) -> bool {
-    let last = line
-        .trim_end_matches([':', ' '])
-        .rsplit(' ')
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    if ![
-        "is", "are", "be", "lautet", "ist", "est", "es", "è", "blijft", "wordt",
-    ]
-    .contains(&last.as_str())
-    {
-        return false;
-    }
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r"(?i)(?:^|[^\p{{L}}]){PREFIXES}(?:{LABELS})(?:\s+[\p{{L}}\p{{N}}'-]+){{0,5}}?\s+(?:is|are|will\s+be|lautet|ist|est|es|è|blijft|wordt)\s*:?$"
-        ))
-        .expect("built-in pattern")
-    })
-    .is_match(line)
-}
-
-/// A well-known account name, a slash, and what follows it.
-fn admin_slash_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)(?:^|[\s:(,])(?:admin|administrator|root)\s*/\s*(\S)")
-            .expect("built-in pattern")
-    })
-}
-
-/// "log in as USER with PASSWORD" and its relatives.
-fn log_in_as_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:log\s*-?in|sign\s*-?in|connect)\s+(?:as|with\s+user)\s+['"]?[\w.@\\-]+['"]?\s+(?:with|and|using|/)\s+(?:(?:the\s+)?password\s+)?(\S)"#)
-            .expect("built-in pattern")
-    })
-}
-
-/// A line about a wireless network.
-fn wifi_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?i)wi-?fi|wlan|wpa|ssid|wireless").expect("built-in pattern"))
-}
-
-/// The key of a wireless network.
-fn wifi_key_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)(?:network\s+|wpa2?[\s-]|netzwerk)?(?:key|schlüssel|psk)")
-            .expect("built-in pattern")
-    })
-}
-
-/// Strips what mail and chat put in front of a line: quote marks, bullets, list numbers.
-fn content(line: &str) -> &str {
-    // Binary read as text (a mislabelled part) says nothing.
-    if line.contains(['\u{fffd}', '\0']) {
-        return "";
-    }
-    line.trim_start_matches(|c: char| c.is_whitespace() || ">*•·-–".contains(c))
-        .trim_end()
-}
-
-/// What every line a rule takes contains: a password word's stem, a login word, or a command
-/// line's option.
-fn trigger_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/|key|schlüssel|log\s*-?in|account")
-            .expect("built-in pattern")
-    })
 }
 
 /// Finds the passwords in `text`.
