@@ -11,22 +11,10 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::common::*;
+use crate::keys::openssl;
 use crate::send::free_port;
 
 const USERS: &[(&str, &str)] = &[("alice", "alice-imap-pw"), ("bob", "bob-imap-pw")];
-
-fn openssl(args: &[&str], dir: &Path) {
-    let o = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl runs");
-    assert!(
-        o.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
 
 fn is_root() -> bool {
     let o = Command::new("id").arg("-u").output().unwrap();

@@ -49,7 +49,8 @@ impl Web {
     }
 }
 
-fn openssl(args: &[&str], dir: &Path) {
+/// Runs openssl in `dir`, which must succeed.
+pub fn openssl(args: &[&str], dir: &Path) {
     let o = Command::new("openssl")
         .args(args)
         .current_dir(dir)
