@@ -117,6 +117,22 @@ fn refused(command: &str, e: async_imap::error::Error) -> ImapError {
     }
 }
 
+/// Reads the server's greeting, which must come before anything else.
+async fn greeting<T>(c: &mut async_imap::Client<T>) -> Result<(), ImapError>
+where
+    T: AsyncRead + AsyncWrite + Unpin + Send + std::fmt::Debug,
+{
+    let dropped = |source| ImapError::Dropped {
+        command: "the greeting".into(),
+        source,
+    };
+    c.read_response()
+        .await
+        .map_err(dropped)?
+        .ok_or_else(|| dropped(std::io::Error::from(std::io::ErrorKind::UnexpectedEof)))?;
+    Ok(())
+}
+
 fn timed_out(command: &str) -> ImapError {
     ImapError::Dropped {
         command: command.to_string(),
@@ -171,10 +187,6 @@ impl Session {
         };
         let server_name = tokio_rustls::rustls::pki_types::ServerName::try_from(host.clone())
             .map_err(|e| tls_err(std::io::Error::other(e)))?;
-        let greeting_err = |command: &str| ImapError::Dropped {
-            command: command.to_string(),
-            source: std::io::Error::from(std::io::ErrorKind::UnexpectedEof),
-        };
         let conn: Conn = match cfg.security() {
             Security::Tls => {
                 let tls = tokio_rustls::TlsConnector::from(tls_config(cfg)?)
@@ -182,24 +194,12 @@ impl Session {
                     .await
                     .map_err(tls_err)?;
                 let mut c = async_imap::Client::new(Box::new(tls) as Conn);
-                c.read_response()
-                    .await
-                    .map_err(|source| ImapError::Dropped {
-                        command: "the greeting".into(),
-                        source,
-                    })?
-                    .ok_or_else(|| greeting_err("the greeting"))?;
+                greeting(&mut c).await?;
                 c.into_inner()
             }
             Security::Starttls => {
                 let mut c = async_imap::Client::new(tcp);
-                c.read_response()
-                    .await
-                    .map_err(|source| ImapError::Dropped {
-                        command: "the greeting".into(),
-                        source,
-                    })?
-                    .ok_or_else(|| greeting_err("the greeting"))?;
+                greeting(&mut c).await?;
                 c.run_command_and_check_ok("STARTTLS", None)
                     .await
                     .map_err(|e| match e {
@@ -217,13 +217,7 @@ impl Session {
             }
             Security::None => {
                 let mut c = async_imap::Client::new(Box::new(tcp) as Conn);
-                c.read_response()
-                    .await
-                    .map_err(|source| ImapError::Dropped {
-                        command: "the greeting".into(),
-                        source,
-                    })?
-                    .ok_or_else(|| greeting_err("the greeting"))?;
+                greeting(&mut c).await?;
                 c.into_inner()
             }
         };
