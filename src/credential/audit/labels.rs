@@ -119,7 +119,18 @@ pub(super) fn content(line: &str) -> &str {
 pub(super) fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/|key|schlüssel|log\s*-?in|account")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account")
+            .expect("built-in pattern")
+    })
+}
+
+/// A user and a value after an ID/PW label ("ID PW master X", "id pw master // X",
+/// "ID / PW : db / X"), or after an IPv4 address that starts the line and nothing else
+/// ("192.168.0.1 master/X", "IP ID PW 192.168.0.1 master X").
+pub(super) fn id_pw_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?:(?:^|[\s(])id\s*/?\s*(?:pw|pwd|pass|passwd|password)(?-u:\b)\s*[:=]?\s*(?:(?:\d{1,3}\.){3}\d{1,3}\s+)?[\w.@-]+|^(?:\d{1,3}\.){3}\d{1,3}[\s,]+[\w.@-]*[a-z][\w.@-]*)\s*(?://?|\s)\s*(\S+)\s*$")
             .expect("built-in pattern")
     })
 }

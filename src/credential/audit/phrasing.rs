@@ -16,8 +16,8 @@ use regex::Regex;
 
 use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
 use super::labels::{
-    admin_slash_re, content, label_ends_line, label_only, label_re, log_in_as_re, separator_re,
-    trigger_re, verb_before, wifi_key_re, wifi_re,
+    admin_slash_re, content, id_pw_re, label_ends_line, label_only, label_re, log_in_as_re,
+    separator_re, trigger_re, verb_before, wifi_key_re, wifi_re,
 };
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, FILLERS, LABELS, PREFIXES, STOPWORDS, STOP_VERBS};
@@ -370,6 +370,26 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
+        // "ID PW master X", "id/pw: master // X", "192.168.0.1 master/X": a user and a strong
+        // value after an ID/PW label or an address that starts the line.
+        let pair = ((lc.contains("id") && (lc.contains("pw") || lc.contains("pass")))
+            || line.starts_with(|c: char| c.is_ascii_digit()))
+        .then(|| id_pw_re().captures(line))
+        .flatten();
+        if let Some(c) = pair {
+            let m = c.get(1).expect("value");
+            if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
+                if strong(&v) && plausible(&v, quoted, continues) {
+                    push(Found {
+                        label: line[..m.start()].trim_end().to_string(),
+                        value: v,
+                        how: "login",
+                        user: true,
+                        host: user_host().1,
+                    });
+                }
+            }
+        }
         // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
         let admin_slash = line
             .contains('/')
@@ -398,11 +418,21 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             .into_iter()
             .flatten();
         for (g, need_strong) in label_re().find_iter(line).map(|g| (g, false)).chain(keys) {
-            // The word must start here too: "compass" is no label.
-            if line[..g.start()]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphanumeric())
+            // The word must start here too: "compass" is no label; a long password word may
+            // have a name glued in front when a separator follows ("ANYpassword=X").
+            let glued_ok = g.as_str().len() >= 6
+                && line[g.end()..]
+                    .trim_start_matches(['"', '\''])
+                    .starts_with([':', '='])
+                && line[..g.start()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphabetic());
+            if !glued_ok
+                && line[..g.start()]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric())
             {
                 continue;
             }
