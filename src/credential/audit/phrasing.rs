@@ -352,61 +352,36 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        // "log in as 'testuser' with 'Test!User99'".
+        // "log in as 'testuser' with 'Test!User99'" (a quoted value is enough).
         let log_in_as = (lc.contains(" as ") || lc.contains("with user"))
             .then(|| log_in_as_re().captures(line))
             .flatten();
-        if let Some(c) = log_in_as {
-            let m = c.get(1).expect("value");
-            if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
-                if (quoted || strong(&v)) && plausible(&v, quoted, continues) {
-                    push(Found {
-                        label: line[..m.start()].trim_end().to_string(),
-                        value: v,
-                        how: "login",
-                        user: true,
-                        host: user_host().1,
-                    });
-                }
-            }
-        }
         // "ID PW master X", "id/pw: master // X", "192.168.0.1 master/X": a user and a strong
         // value after an ID/PW label or an address that starts the line.
         let pair = ((lc.contains("id") && (lc.contains("pw") || lc.contains("pass")))
             || line.starts_with(|c: char| c.is_ascii_digit()))
         .then(|| id_pw_re().captures(line))
         .flatten();
-        if let Some(c) = pair {
-            let m = c.get(1).expect("value");
-            if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
-                if strong(&v) && plausible(&v, quoted, continues) {
-                    push(Found {
-                        label: line[..m.start()].trim_end().to_string(),
-                        value: v,
-                        how: "login",
-                        user: true,
-                        host: user_host().1,
-                    });
-                }
-            }
-        }
         // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
         let admin_slash = line
             .contains('/')
             .then(|| admin_slash_re().captures(line))
             .flatten();
-        if let Some(c) = admin_slash {
-            let m = c.get(1).expect("value");
-            if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
-                if strong(&v) && plausible(&v, quoted, continues) {
-                    push(Found {
-                        label: line[..m.start()].trim_end().to_string(),
-                        value: v,
-                        how: "login",
-                        user: true,
-                        host: user_host().1,
-                    });
-                }
+        for (c, quoted_enough) in [(log_in_as, true), (pair, false), (admin_slash, false)] {
+            let Some(m) = c.and_then(|c| c.get(1)) else {
+                continue;
+            };
+            let Some((v, quoted, continues)) = read_value(&line[m.start()..]) else {
+                continue;
+            };
+            if ((quoted && quoted_enough) || strong(&v)) && plausible(&v, quoted, continues) {
+                push(Found {
+                    label: line[..m.start()].trim_end().to_string(),
+                    value: v,
+                    how: "login",
+                    user: true,
+                    host: user_host().1,
+                });
             }
         }
         // On a line about a wireless network, its "key" is its password.
