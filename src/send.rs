@@ -26,6 +26,45 @@ pub struct Copy {
     pub message_id: String,
 }
 
+/// The draft with its date and Message-ID fixed, so that every copy carries the same.
+fn dated(draft: &Draft, ctx: &Context) -> Draft {
+    let mut d = draft.clone();
+    d.date.get_or_insert(ctx.time());
+    d.message_id
+        .get_or_insert_with(|| crate::mime::message_id(d.from.domain()));
+    d
+}
+
+/// Composes one copy of `d` for `to`, staged in the outbox.
+#[allow(clippy::too_many_arguments)]
+fn compose_copy(
+    d: &Draft,
+    protection: Protection,
+    to: &[&Mailbox],
+    main: bool,
+    keyring: &Keyring,
+    ctx: &Context,
+    password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
+    outbox: &Outbox,
+) -> Result<Copy, ComposeError> {
+    let staged = outbox
+        .stage()
+        .map_err(|e| ComposeError::Io(std::io::Error::other(e)))?;
+    let mut msg = std::io::BufWriter::with_capacity(1 << 16, staged);
+    let done = compose_to(d, protection, to, keyring, ctx, password, &mut msg)?;
+    Ok(Copy {
+        envelope: Envelope {
+            from: d.from.email.clone(),
+            to: to.iter().map(|m| m.email.clone()).collect(),
+        },
+        message: msg
+            .into_inner()
+            .map_err(|e| ComposeError::Io(e.into_error()))?,
+        main,
+        message_id: done.message_id,
+    })
+}
+
 /// Composes every copy `draft` needs. Every recipient's key is checked before anything is
 /// composed; one missing key stops all.
 ///
@@ -39,65 +78,30 @@ pub fn prepare(
     password: &mut dyn FnMut(&PasswordRequest) -> Option<Password>,
     outbox: &Outbox,
 ) -> Result<Vec<Copy>, ComposeError> {
-    let stage = || {
-        outbox
-            .stage()
-            .map_err(|e| ComposeError::Io(std::io::Error::other(e)))
-    };
     let all: Vec<&Mailbox> = draft.to.iter().chain(&draft.cc).chain(&draft.bcc).collect();
     check_recipients(draft, &all, keyring, ctx)?;
-    let mut d = draft.clone();
-    d.date.get_or_insert(ctx.time());
-    d.message_id
-        .get_or_insert_with(|| crate::mime::message_id(d.from.domain()));
+    let d = dated(draft, ctx);
     let mut copies = Vec::new();
     let visible: Vec<&Mailbox> = d.to.iter().chain(&d.cc).collect();
+    let encrypt = Protection::EncryptAndSign;
     if !visible.is_empty() {
-        let mut msg = std::io::BufWriter::with_capacity(1 << 16, stage()?);
-        let done = compose_to(
-            &d,
-            Protection::EncryptAndSign,
-            &visible,
-            keyring,
-            ctx,
-            password,
-            &mut msg,
-        )?;
-        copies.push(Copy {
-            envelope: Envelope {
-                from: d.from.email.clone(),
-                to: visible.iter().map(|m| m.email.clone()).collect(),
-            },
-            message: msg
-                .into_inner()
-                .map_err(|e| ComposeError::Io(e.into_error()))?,
-            main: true,
-            message_id: done.message_id,
-        });
+        copies.push(compose_copy(
+            &d, encrypt, &visible, true, keyring, ctx, password, outbox,
+        )?);
     }
     for (i, b) in d.bcc.iter().enumerate() {
-        let mut msg = std::io::BufWriter::with_capacity(1 << 16, stage()?);
-        let done = compose_to(
+        // With no To or Cc, the first Bcc copy is the one kept as sent.
+        let main = visible.is_empty() && i == 0;
+        copies.push(compose_copy(
             &d,
-            Protection::EncryptAndSign,
+            encrypt,
             &[b],
+            main,
             keyring,
             ctx,
             password,
-            &mut msg,
-        )?;
-        copies.push(Copy {
-            envelope: Envelope {
-                from: d.from.email.clone(),
-                to: vec![b.email.clone()],
-            },
-            message: msg
-                .into_inner()
-                .map_err(|e| ComposeError::Io(e.into_error()))?,
-            // With no To or Cc, the first Bcc copy is the one kept as sent.
-            main: visible.is_empty() && i == 0,
-            message_id: done.message_id,
-        });
+            outbox,
+        )?);
     }
     Ok(copies)
 }
@@ -121,37 +125,19 @@ pub fn prepare_signed_vault_only(
             "only a mail whose one attachment is a vault may go unencrypted".into(),
         ));
     }
-    let mut d = draft.clone();
-    d.date.get_or_insert(ctx.time());
-    d.message_id
-        .get_or_insert_with(|| crate::mime::message_id(d.from.domain()));
+    let d = dated(draft, ctx);
     let to: Vec<&Mailbox> = d.to.iter().chain(&d.cc).collect();
-    let mut msg = std::io::BufWriter::with_capacity(
-        1 << 16,
-        outbox
-            .stage()
-            .map_err(|e| ComposeError::Io(std::io::Error::other(e)))?,
-    );
-    let done = compose_to(
+    let copy = compose_copy(
         &d,
         Protection::SignOnly,
         &to,
+        true,
         keyring,
         ctx,
         password,
-        &mut msg,
+        outbox,
     )?;
-    Ok(vec![Copy {
-        envelope: Envelope {
-            from: d.from.email.clone(),
-            to: to.iter().map(|m| m.email.clone()).collect(),
-        },
-        message: msg
-            .into_inner()
-            .map_err(|e| ComposeError::Io(e.into_error()))?,
-        main: true,
-        message_id: done.message_id,
-    }])
+    Ok(vec![copy])
 }
 
 /// Puts every copy in the outbox (durably) and returns the entries.

@@ -64,14 +64,12 @@ pub(super) struct Targets(BTreeMap<(String, String), BTreeMap<u32, Target>>);
 
 impl Targets {
     pub(super) fn add(&mut self, f: &Finding) {
-        let (Some(account), Some(folder), Some(uid)) = (&f.account, &f.folder, f.uid) else {
-            return;
-        };
+        let Some(p) = &f.imap else { return };
         let t = self
             .0
-            .entry((account.clone(), folder.clone()))
+            .entry((p.account.clone(), p.folder.clone()))
             .or_default()
-            .entry(uid)
+            .entry(p.uid)
             .or_default();
         t.message_id = f.message_id.clone();
         t.date = f.date.clone();

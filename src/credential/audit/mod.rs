@@ -105,15 +105,9 @@ pub struct Finding {
     pub leak: String,
     /// The mailbox (the path given on the command line, or `imap:ACCOUNT`) it was found in.
     pub mailbox: String,
-    /// On an IMAP server: the account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// On an IMAP server: the folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<String>,
-    /// On an IMAP server: the message's UID in the folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<u32>,
+    /// On an IMAP server: `account`, `folder`, `uid` (and `seen`), inline in JSON.
+    #[serde(flatten)]
+    pub imap: Option<ImapPlace>,
 }
 
 impl Finding {
@@ -139,9 +133,7 @@ impl Finding {
             detail: l.hit.detail.clone(),
             leak,
             mailbox,
-            account: place.map(|p| p.account.clone()),
-            folder: place.map(|p| p.folder.clone()),
-            uid: place.map(|p| p.uid),
+            imap: place.cloned(),
         }
     }
 }
@@ -197,15 +189,9 @@ pub struct Copy {
     pub message_id: Option<String>,
     /// Where in the message.
     pub part: String,
-    /// On an IMAP server: the account.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    /// On an IMAP server: the folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub folder: Option<String>,
-    /// On an IMAP server: the message's UID in the folder.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<u32>,
+    /// On an IMAP server: `account`, `folder`, `uid` (and `seen`), inline in JSON.
+    #[serde(flatten)]
+    pub imap: Option<ImapPlace>,
 }
 
 /// A leak: one secret and every message where a copy of it sits.
@@ -454,9 +440,7 @@ fn collect(
                 file: file.clone(),
                 message_id: s.message_id.clone(),
                 part: l.part.clone(),
-                account: place.as_ref().map(|p| p.account.clone()),
-                folder: place.as_ref().map(|p| p.folder.clone()),
-                uid: place.as_ref().map(|p| p.uid),
+                imap: place.clone(),
             });
         }
         st.findings += 1;
