@@ -26,8 +26,7 @@ struct Case {
     kind: Option<&'static str>,
     /// text, html, image, pdf, docx, odt, xlsx, ods, csv, zip.
     carrier: &'static str,
-    /// The row of the table it also counts in: `held-out set` (written after the rules),
-    /// `outside set` (other people's text: tests/data/credsweeper).
+    /// The row of the table it also counts in: `held-out set` (written after the rules).
     group: Option<&'static str>,
     raw: Vec<u8>,
 }
@@ -107,31 +106,11 @@ fn labelled(work: &Path) -> Vec<Case> {
         set.iter().map(|(k, s)| (Some(*k), *s)).collect::<Vec<_>>()
     };
     let clean = |set: &[&'static str]| set.iter().map(|s| (None, *s)).collect::<Vec<_>>();
-    // Other people's text: CredSweeper's credential lines (tests/data/credsweeper/NOTICE.md).
-    let outside = |name: &str| -> Vec<&'static str> {
-        let path = crate::common::data(&format!("credsweeper/{name}"));
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| &*Box::leak(l.to_string().into_boxed_str()))
-            .collect()
-    };
-    let outside_pos: Vec<(Option<&'static str>, &'static str)> = outside("positives.txt")
-        .into_iter()
-        .map(|l| (Some("password"), l))
-        .collect();
-    let outside_neg: Vec<(Option<&'static str>, &'static str)> = outside("near_misses.txt")
-        .into_iter()
-        .map(|l| (None, l))
-        .collect();
     for (set, tag, group) in [
         (labelled(POSITIVES), "p", None),
         (clean(NEAR_MISSES), "n", None),
         (labelled(HELD_OUT_POSITIVES), "hp", Some("held-out set")),
         (clean(HELD_OUT_NEAR_MISSES), "hn", Some("held-out set")),
-        (outside_pos, "op", Some("outside set")),
-        (outside_neg, "on", Some("outside set")),
     ] {
         for (j, (kind, s)) in set.into_iter().enumerate() {
             for k in 0..2 {
@@ -405,6 +384,8 @@ fn leak_audit_recall_and_false_alarms_per_kind_and_carrier() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     let mut kinds: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // What was found where (masked), to show with a false alarm.
+    let mut excerpts: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut unread: Vec<Value> = Vec::new();
     let mut summary = Value::Null;
     for line in stdout.lines() {
@@ -416,6 +397,11 @@ fn leak_audit_recall_and_false_alarms_per_kind_and_carrier() {
                     .unwrap()
                     .trim_matches(['<', '>'])
                     .to_string();
+                excerpts.entry(id.clone()).or_default().push(format!(
+                    "{} {}",
+                    v["part"].as_str().unwrap_or(""),
+                    v["excerpt"].as_str().unwrap_or("")
+                ));
                 kinds
                     .entry(id)
                     .or_default()
@@ -471,7 +457,13 @@ fn leak_audit_recall_and_false_alarms_per_kind_and_carrier() {
         }
         match (c.kind, hit) {
             (Some(k), false) => missed.push(format!("{} {k} {}", c.carrier, c.id)),
-            (None, true) => wrong.push(format!("{} {} {:?}", c.carrier, c.id, got)),
+            (None, true) => wrong.push(format!(
+                "{} {} {:?} {:?}",
+                c.carrier,
+                c.id,
+                got,
+                excerpts.get(&c.id)
+            )),
             _ => {}
         }
     }

@@ -25,7 +25,7 @@ pub(super) fn user_host(line: &str) -> (bool, bool) {
 pub(super) fn login_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[^\p{L}])(?:login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|account|konto|compte|cuenta|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)(?-u:\b)(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-]?\s*['"]?([\w.@\\-]+)['"]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+|(\s))\s*"#)
+        Regex::new(r#"(?i)(?:^|[^\p{L}])(?:(?:log|sign)\s*-?in\s+with|connecte[zr]?-vous\s+avec|anmelden\s+mit|inicia\s+sesi[oó]n\s+con|accedi\s+con|log\s+in\s+met|login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|account|konto|compte|cuenta|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)(?-u:\b)(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-]?\s*['"`]?([\w.@\\-]+)['"`]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+|(\s))\s*"#)
             .expect("built-in pattern")
     })
 }
@@ -64,6 +64,15 @@ pub(super) fn command_res() -> &'static [(Regex, usize)] {
             r(r#"(?i)(?-u:\b)echo\s+['"]?([^\s'"|]+)['"]?\s*\|\s*sudo\s+-S"#, 1),
             r(r#"(?-u:\b)(?:PGPASSWORD|MYSQL_PWD|REDISCLI_AUTH|SSHPASS|PGPASS|RCLONE_CONFIG_PASS)=['"]?([^\s'"]+)"#, 1),
             r(r#"(?i)(?-u:\b)impacket-\w+\s+[^\s:/]+/[^\s:]+:([^\s@]+)@"#, 1),
+            // Any tool given a user and a password: `-u bob -p 'X'`, `--username bob -p X`.
+            r(r#"(?:^|\s)(?:-u|-U|--user(?:name)?)[\s=]+['"]?[^\s'"-][^\s'"]*['"]?\s(?:.*?\s)?-p[\s=]+['"]?([^\s'"-][^\s'"]*)"#, 1),
+            r(r#"(?:^|\s)-p[\s=]+['"]?([^\s'"-][^\s'"]*)['"]?\s(?:.*?\s)?(?:-u|-U|--user(?:name)?)[\s=]+\S"#, 1),
+            // A quoted `-p` on a line with user@host.
+            r(r#"(?-u:\b)[\w.-]+@[\w.-]+(?-u:\b).*?\s-p\s+'([^'\s]{6,})'"#, 1),
+            // Windows and Kerberos accounts: `corp.example.com/alice:X`, `CORP\alice:X`.
+            r(r#"(?:^|[\s`'"])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/[\w.$-]+:'?([^\s'`@]{6,})"#, 1),
+            // SQL: `CREATE USER ... IDENTIFIED BY 'X'`.
+            r(r#"(?i)(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#, 1),
         ]
     })
 }

@@ -35,10 +35,14 @@ pub(super) fn verb_before(before: &str) -> bool {
 
 /// Password words alone on their line: the value is on the next line ("Password:\nXy7!").
 pub(super) fn label_only(line: &str) -> bool {
+    // A label alone on its line is short: most lines are not looked at further.
+    if line.len() > 72 {
+        return false;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r"(?i)^(?:(?:the|your|new|initial|temporary|admin|root|das|ihr|le|votre|la|tu|su|il|het|je)\s+)?{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?\s*[:=：]?\s*$"
+            r"(?i)^(?:(?:the|your|new|initial|temporary|admin|root|das|ihr|le|votre|la|tu|su|il|het|je)\s+{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?\s*[:=：]?|(?:[\p{{L}}\p{{N}}'-]+\s+){{0,3}}{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?\s*[:=：]|{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?)\s*$"
         ))
         .expect("built-in pattern")
     })
@@ -110,8 +114,16 @@ pub(super) fn content(line: &str) -> &str {
     if line.contains(['\u{fffd}', '\0']) {
         return "";
     }
-    line.trim_start_matches(|c: char| c.is_whitespace() || ">*•·-–".contains(c))
-        .trim_end()
+    let line = line
+        .trim_start_matches(|c: char| {
+            c.is_whitespace() || ">*•·-–#".contains(c) || (!c.is_ascii() && !c.is_alphanumeric())
+        })
+        .trim_end();
+    // A Markdown code fence ("```", "```bash") is no line of its own.
+    if line.starts_with("```") || line.starts_with("~~~") {
+        return "";
+    }
+    line
 }
 
 /// What every line a rule takes contains: a password word's stem, a login word, or a command
@@ -119,7 +131,7 @@ pub(super) fn content(line: &str) -> &str {
 pub(super) fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
             .expect("built-in pattern")
     })
 }

@@ -68,13 +68,23 @@ fn html_text(html: &str) -> String {
             .expect("built-in pattern")
     });
     let block = BLOCK.get_or_init(|| {
-        Regex::new(r"(?i)<(/?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)(?-u:\b)[^>]*)>").expect("built-in pattern")
+        Regex::new(r"(?i)</?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)(?-u:\b)[^>]*>").expect("built-in pattern")
     });
     let cell = CELL.get_or_init(|| Regex::new(r"(?i)</(?:td|th)\s*>").expect("built-in pattern"));
     let html = pre.replace_all(html, |c: &regex::Captures<'_>| {
         c[0].replace("\r\n", "<br>").replace('\n', "<br>")
     });
-    let html = block.replace_all(&html, "<br><$1>");
+    // Each block tag gets a line break before it (by the match's bounds alone: no captures).
+    let mut broken = String::with_capacity(html.len() + html.len() / 8);
+    let mut last = 0;
+    for m in block.find_iter(&html) {
+        broken.push_str(&html[last..m.start()]);
+        broken.push_str("<br>");
+        broken.push_str(m.as_str());
+        last = m.end();
+    }
+    broken.push_str(&html[last..]);
+    let html = broken;
     let html = cell.replace_all(&html, "</td> | ");
     mail_parser::decoders::html::html_to_text(&html).replace(['\u{a0}', '\u{200b}'], " ")
 }

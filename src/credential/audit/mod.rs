@@ -14,6 +14,7 @@
 
 mod commands;
 mod documents;
+mod follows;
 mod labels;
 mod message;
 mod numbers;

@@ -339,10 +339,31 @@ fn ibans(text: &str, out: &mut Vec<Number>) {
     }
 }
 
+/// Whether `text` has nine digits in a row, spaces, dashes and dots between them allowed:
+/// every card number, SSN and IBAN has, most mail has not (dates, times, phone extensions).
+fn long_digit_run(text: &str) -> bool {
+    let (mut digits, mut gap) = (0, 0);
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            digits += 1;
+            gap = 0;
+            if digits >= 9 {
+                return true;
+            }
+        } else if matches!(b, b' ' | b'-' | b'.') && digits > 0 && gap < 2 {
+            gap += 1;
+        } else {
+            digits = 0;
+            gap = 0;
+        }
+    }
+    false
+}
+
 /// Finds card numbers, SSNs and IBANs in `text`.
 pub(super) fn find(text: &str) -> Vec<Number> {
     let mut out = Vec::new();
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    if !long_digit_run(text) {
         return out;
     }
     cards(text, &mut out);

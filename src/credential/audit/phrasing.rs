@@ -15,12 +15,13 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
+use super::follows::{excluded_label, value_after};
 use super::labels::{
     admin_slash_re, content, id_pw_re, label_ends_line, label_only, label_re, log_in_as_re,
-    separator_re, trigger_re, verb_before, wifi_key_re, wifi_re,
+    trigger_re, wifi_key_re, wifi_re,
 };
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
-use super::words::{ABOUT, FILLERS, LABELS, PREFIXES, STOPWORDS, STOP_VERBS};
+use super::words::{LABELS, PREFIXES, STOPWORDS};
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,196 +40,6 @@ pub(super) struct Found {
 
 fn word_start(c: char) -> bool {
     c.is_alphanumeric()
-}
-
-/// The labels' short forms need a little care: "pass" is also "boarding pass", "pin" also
-/// "pin it".
-fn excluded_label(label: &str, before: &str) -> bool {
-    let l = label.to_lowercase();
-    let prev = before
-        .trim_end()
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    (l == "pass"
-        && [
-            "boarding",
-            "bus",
-            "season",
-            "day",
-            "train",
-            "ski",
-            "press",
-            "backstage",
-            "hall",
-            "mountain",
-            "free",
-            "by",
-            "guest",
-            "visitor",
-            "access",
-            "event",
-            "museum",
-            "park",
-            "travel",
-            "weekly",
-            "monthly",
-            "annual",
-            "festival",
-            "gate",
-            "first",
-            "second",
-            "to",
-            "will",
-            "i'll",
-            "would",
-            "can",
-            "please",
-            "and",
-            "not",
-            "a",
-        ]
-        .contains(&prev.as_str()))
-        || (l == "pin" && ["a", "to", "the", "and", "map", "drop"].contains(&prev.as_str()))
-}
-
-/// Whether the password word just before `at` is a PIN or passcode (digits are its values).
-fn label_is_pin(before: &str) -> bool {
-    let w = before
-        .trim_end()
-        .rsplit(|c: char| !c.is_alphanumeric())
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    ["pin", "passcode", "pincode", "code"].contains(&w.as_str())
-}
-
-/// Finds the value after the password word that ends at `line[at..]`.
-fn value_after(
-    line: &str,
-    at: usize,
-    after_quote: bool,
-    after_tag: bool,
-) -> Option<(usize, String)> {
-    let mut rest = &line[at..];
-    // The key's closing quote or bracket: `"password": "x"`, `['password'] = 'x'`.
-    rest = rest.trim_start_matches(['"', '\'', ']', '`']);
-    let first_word = rest
-        .trim_start()
-        .split(|c: char| c.is_whitespace() || ":=|".contains(c))
-        .next()
-        .unwrap_or("")
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
-    if ABOUT.contains(&first_word.as_str()) {
-        return None;
-    }
-    let mut to_sep = verb_before(&line[..at]);
-    let mut words = 0;
-    let mut pos = line.len() - rest.len();
-    loop {
-        let tail = &line[pos..];
-        let trimmed = tail.trim_start_matches([' ', '\u{a0}']);
-        pos += tail.len() - trimmed.len();
-        if trimmed.is_empty() {
-            return None;
-        }
-        let sep_len = separator_re()
-            .find(trimmed)
-            .map(|m| m.end())
-            .or_else(|| (after_tag && trimmed.starts_with('>')).then_some(1))
-            .or_else(|| (after_quote && trimmed.starts_with(',')).then_some(1))
-            .or_else(|| {
-                (to_sep
-                    && (trimmed.starts_with("to ")
-                        || trimmed.starts_with("auf ")
-                        || trimmed.starts_with("à ")
-                        || trimmed.starts_with("naar ")))
-                .then(|| trimmed.find(' ').unwrap_or(0) + 1)
-            });
-        if let Some(len) = sep_len {
-            let mut v_at = pos + len;
-            // "is now", "set to", "changed to".
-            loop {
-                let t = line[v_at..].trim_start();
-                let w = t.split_whitespace().next().unwrap_or("");
-                let bare = w.strip_suffix(':').unwrap_or(w);
-                if FILLERS.contains(&bare.to_lowercase().as_str()) && t.len() > w.len() {
-                    v_at = line.len() - t.len() + w.len();
-                } else {
-                    break;
-                }
-            }
-            if let Some((v, quoted, continues)) = read_value(&line[v_at..]) {
-                let pin = label_is_pin(&line[..at])
-                    && (4..=10).contains(&v.len())
-                    && v.chars().all(|c| c.is_ascii_digit());
-                if pin || plausible(&v, quoted, continues) {
-                    return Some((v_at, v));
-                }
-                // "is expired, the new one is: X": look on.
-                if words >= 6 || v.ends_with('.') && !quoted {
-                    return None;
-                }
-            }
-            // Past the rejected value, whole: a link's "https:" is no separator.
-            let t = &line[v_at..];
-            let skipped = t.len() - t.trim_start().len();
-            let token = t
-                .trim_start()
-                .find(char::is_whitespace)
-                .unwrap_or(t.trim_start().len());
-            pos = v_at + skipped + token;
-            words += 1;
-            continue;
-        }
-        // A word of the qualifier ("for db1", "(temporary)", "of the admin account").
-        let end = trimmed
-            .find(|c: char| c.is_whitespace() || ":=|：\t".contains(c))
-            .unwrap_or(trimmed.len());
-        let word = &trimmed[..end];
-        let bare = word.trim_end_matches(['.', ',']);
-        let pin = label_is_pin(&line[..at])
-            && (4..=10).contains(&bare.len())
-            && bare.chars().all(|c| c.is_ascii_digit());
-        if words == 0 && (strong(bare) || pin) {
-            // No separator at all: "Password Xy7!pq0Lm", table cells, OCR'd forms.
-            return Some((pos, word.trim_end_matches(['.', ',']).to_string()));
-        }
-        let lw = word.to_lowercase();
-        // "the root pw got changed to X": the verb makes the next "to" a separator.
-        let after = trimmed[end..].trim_start();
-        if [
-            "changed",
-            "reset",
-            "set",
-            "updated",
-            "geändert",
-            "gesetzt",
-            "changé",
-        ]
-        .contains(&lw.as_str())
-            && (["to ", "auf ", "à ", "naar "]
-                .iter()
-                .any(|t| after.starts_with(t))
-                || separator_re().is_match(after))
-        {
-            to_sep = true;
-            words += 1;
-            pos += end;
-            continue;
-        }
-        if STOP_VERBS.contains(&lw.as_str())
-            || word.ends_with(['.', '!', '?', ';'])
-            || words >= 6
-            || end == 0
-        {
-            return None;
-        }
-        words += 1;
-        pos += end;
-    }
 }
 
 /// Finds the passwords in `text`.
@@ -259,8 +70,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         });
         // Cheap looks first: most lines that pass the trigger have none of these.
         let lc = line.to_ascii_lowercase();
-        // Every command line rule has an option, an assignment or a path.
-        let commands = if line.contains(['-', '=', '/', '|']) {
+        // Every command line rule has an option, an assignment or a path (or is SQL's
+        // IDENTIFIED BY).
+        let commands = if line.contains(['-', '=', '/', '|']) || lc.contains("identified") {
             set.matches(line).into_iter().collect()
         } else {
             Vec::new()
@@ -268,8 +80,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         for c in commands.into_iter().map(|i| &command_res()[i]) {
             if let Some(m) = c.0.captures(line) {
                 let v = m.get(c.1).map(|m| m.as_str()).unwrap_or("");
-                let v = v.trim_end_matches(['.', ',', ';', ')']);
-                if v.chars().count() >= 4 && !placeholder(v) && !hash_like(v) {
+                let v = v
+                    .trim_end_matches(['.', ',', ';', ')'])
+                    .trim_matches(['\'', '"']);
+                // A port or a port mapping after `-p` ("-p 2222", "-p 8080:80").
+                let port = (v.contains(':') || v.len() <= 5)
+                    && v.chars()
+                        .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+                if v.chars().count() >= 4 && !port && !placeholder(v) && !hash_like(v) {
                     let at = m.get(c.1).map(|m| m.start()).unwrap_or(0);
                     push(Found {
                         label: line[..at]
@@ -320,7 +138,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         let login_words = [
             "log", "cred", "zugang", "anmelde", "identif", "inlogg", "account", "konto", "compte",
-            "cuenta", "user", "u/p", "benutzer",
+            "cuenta", "user", "u/p", "benutzer", "connect", "anmelden", "sesi", "accedi",
         ];
         let login = login_words
             .iter()
@@ -367,14 +185,26 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             .contains('/')
             .then(|| admin_slash_re().captures(line))
             .flatten();
-        for (c, quoted_enough) in [(log_in_as, true), (pair, false), (admin_slash, false)] {
+        for (c, quoted_enough, mixed_enough) in [
+            (log_in_as, true, false),
+            (pair, false, false),
+            (admin_slash, false, true),
+        ] {
             let Some(m) = c.and_then(|c| c.get(1)) else {
                 continue;
             };
             let Some((v, quoted, continues)) = read_value(&line[m.start()..]) else {
                 continue;
             };
-            if ((quoted && quoted_enough) || strong(&v)) && plausible(&v, quoted, continues) {
+            // After "admin /" letters with digits are enough ("admin/admin123").
+            let mixed = mixed_enough
+                && v.chars().count() >= 6
+                && v.chars().any(|c| c.is_ascii_digit())
+                && v.chars().any(char::is_alphabetic)
+                && !v.contains('/');
+            if ((quoted && quoted_enough) || strong(&v) || mixed)
+                && plausible(&v, quoted, continues)
+            {
                 push(Found {
                     label: line[..m.start()].trim_end().to_string(),
                     value: v,
@@ -395,14 +225,21 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         for (g, need_strong) in label_re().find_iter(line).map(|g| (g, false)).chain(keys) {
             // The word must start here too: "compass" is no label; a long password word may
             // have a name glued in front when a separator follows ("ANYpassword=X").
-            let glued_ok = g.as_str().len() >= 6
-                && line[g.end()..]
-                    .trim_start_matches(['"', '\''])
-                    .starts_with([':', '='])
-                && line[..g.start()]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_ascii_alphabetic());
+            let glued_before = line[..g.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphabetic());
+            // German writes compounds: "Standardkennwort", "Geräteadministratorpasswort".
+            let compound = glued_before && {
+                let l = g.as_str().to_lowercase();
+                l == "kennwort" || l == "passwort"
+            };
+            let glued_ok = compound
+                || (g.as_str().len() >= 6
+                    && line[g.end()..]
+                        .trim_start_matches(['"', '\''])
+                        .starts_with([':', '='])
+                    && glued_before);
             if !glued_ok
                 && line[..g.start()]
                     .chars()
@@ -430,9 +267,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             let found = value_after(line, g.end(), after_quote, after_tag);
             // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
             if g.as_str().eq_ignore_ascii_case("pass")
-                && found
-                    .as_ref()
-                    .is_some_and(|(_, v)| v.chars().all(|c| c.is_lowercase()))
+                && found.as_ref().is_some_and(|(at, v)| {
+                    v.chars().all(|c| c.is_lowercase())
+                        && !line[*at..].trim_start().starts_with(['"', '\'', '`'])
+                })
             {
                 continue;
             }
@@ -539,6 +377,95 @@ mod tests {
             assert_eq!(values(t), vec![v.to_string()], "{t}");
         }
         assert_eq!(values("Password:\n\n  Xy7!pq0Lm\n"), vec!["Xy7!pq0Lm"]);
+    }
+
+    #[test]
+    fn what_docs_tickets_and_terminals_write() {
+        for (t, v) in [
+            ("Das Standardkennwort lautet `Rt7kWq2x`.", "Rt7kWq2x"),
+            (
+                "Der Standardbenutzer ist *svcadmin* und das Standardkennwort lautet *Kennwort7*.",
+                "Kennwort7",
+            ),
+            (
+                "the login is : admin\nand the password is : bluefalcon",
+                "bluefalcon",
+            ),
+            (
+                "connect with the default password \"orchardwind\" and change it",
+                "orchardwind",
+            ),
+            ("admin/harbor2031", "harbor2031"),
+            ("Login with ops@example.org / Tide4412", "Tide4412"),
+            ("Connectez-vous avec `gestion/Marais2031`", "Marais2031"),
+            ("    pass: \"kqzmvtrwplxnhbds\",", "kqzmvtrwplxnhbds"),
+            (
+                "impacket-psexec corp.example.org/jdoe:'Winter#2031'@10.0.0.9",
+                "Winter#2031",
+            ),
+            (
+                "crackmapexec smb 10.0.0.9 -u jdoe -p 'Harbor!2031'",
+                "Harbor!2031",
+            ),
+            (
+                "bloodhound-python -u 'jdoe' -p 'Harbor!2031' -d corp.example.org",
+                "Harbor!2031",
+            ),
+            (
+                "./deploy.sh root@203.0.113.7 /srv/app -p 'Qm7Zr2Lx9Pw4'",
+                "Qm7Zr2Lx9Pw4",
+            ),
+            ("`corp.example.org/svc_backup:Backup#2031`", "Backup#2031"),
+            (
+                "CREATE USER 'app'@'%' IDENTIFIED BY 'appsecret77';",
+                "appsecret77",
+            ),
+            ("Password: demo123", "demo123"),
+            ("Default password: Password1", "Password1"),
+        ] {
+            assert_eq!(values(t), vec![v.to_string()], "{t}");
+        }
+        // Markdown, as wikis and chat render it, goes through the text's scan (bold removed).
+        assert_eq!(
+            values("Password:\n\n```\nTide!4412x\n```\n"),
+            vec!["Tide!4412x"]
+        );
+        assert_eq!(
+            values("Test Account Password:\n`Tide!4412x`"),
+            vec!["Tide!4412x"]
+        );
+    }
+
+    #[test]
+    fn code_templates_and_docs_about_passwords_stay_clean() {
+        for t in [
+            "password = var.admin_password",
+            "password: databaseSecrets.password,",
+            "clave = input(\"Clave: \")",
+            "login_pwd: Set(md5(req.login_name.clone().as_bytes()).to_string()),",
+            "Passwort: {$password}",
+            "print(f\"  Password: {TEST_PASSWORD}\")",
+            "printf(\"Passwd: %s\\n\", p->pw_passwd);",
+            "echo \"<li>Mot de passe : \".$_POST['mdp'].\"</li>\";",
+            "export AWS_SECRET_ACCESS_KEY=\"NEW_SECRET_ACCESS_KEY\"",
+            "* Password: `the selected ftp password`",
+            "* Contraseña: root_password (elegido durante la instalación)",
+            "Het ingevoerde wachtwoord is onjuist.",
+            "La contraseña es obligatoria",
+            "Le nouveau mot de passe est requis",
+            "La password è errata",
+            "The username and password are case-sensitive.",
+            "login cannot succeed until the password is configured.",
+            "postgresql://username:password@host:port/database",
+            "Example: rtsp://<user>:<password>@192.0.2.4:554/stream1",
+            "Server=db;User Id=sa;Password=YOUR_ACTUAL_PASSWORD;Port=5432;",
+            "senha: adminSenha,",
+            "Grafana wachtwoord: hardcoded \"changeme\" vervangen door existingSecret",
+            "docker run -p 8080:80 -u 1000 nginx",
+            "Your temporary password for ${TEMPLATE_USER_EMAIL} is as follows:",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+        }
     }
 
     #[test]

@@ -74,7 +74,7 @@ fn rules() -> &'static [Rule] {
 fn env_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?:^|[^\w.])(?:export\s+)?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*)\s*=\s*["']?([^\s"'#<]+)"#)
+        Regex::new(r#"(?:^|[^\w.])(?:export\s+)?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*)(\s*=\s*|:\s+)["']?([^\s"'#<]+)"#)
             .expect("built-in pattern")
     })
 }
@@ -192,6 +192,7 @@ fn tables(text: &str) -> Vec<phrasing::Found> {
                 break;
             }
             if let Some(v) = row.get(col) {
+                let v = v.trim_matches(['`', '"', '\'']);
                 if values::plausible(v, false, false)
                     && !phrasing::is_password_header(v)
                     && !v.contains(' ')
@@ -210,6 +211,43 @@ fn tables(text: &str) -> Vec<phrasing::Found> {
         i = j;
     }
     out
+}
+
+/// An SMTP `AUTH LOGIN` as people paste it from a session log: the server's
+/// `334 UGFzc3dvcmQ6` ("Password:" in Base64) and on the next line the password, in Base64.
+fn smtp_auth_login(text: &str) -> Option<Zeroizing<String>> {
+    let mut lines = text.lines();
+    lines.find(|l| l.contains("334 UGFzc3dvcmQ6"))?;
+    let next = lines.find(|l| !l.trim().is_empty())?;
+    let b64 = next.split_whitespace().last()?;
+    let raw = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
+    let pw = Zeroizing::new(String::from_utf8(raw).ok()?);
+    (pw.chars().count() >= 4 && pw.chars().all(|c| c.is_ascii_graphic() || c == ' ')).then_some(pw)
+}
+
+/// Markdown's bold ("**Password:** `X`", "__Passwort__: X") is mark-up around the words, not
+/// part of them. Longer runs ("********") are masks and stay.
+fn without_bold(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("**") && !text.contains("__") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '*' || c == '_' {
+            let mut run = 1;
+            while chars.peek() == Some(&c) {
+                chars.next();
+                run += 1;
+            }
+            if run != 2 {
+                out.extend(std::iter::repeat_n(c, run));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// Whether the text names a host and a user besides the password: the incident's credential
@@ -246,9 +284,8 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         for c in rule.re.captures_iter(text) {
             let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
             let secret = c.get(rule.group).map(|m| m.as_str()).unwrap_or(whole);
-            if rule.group != 0
-                && (values::placeholder(secret)
-                    || (rule.detail == "labelled" && !token_shaped(secret)))
+            if (rule.group != 0 || rule.kind == "token") && values::placeholder(secret)
+                || (rule.detail == "labelled" && !token_shaped(secret))
             {
                 continue;
             }
@@ -284,8 +321,12 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         }
     }
     for c in env_re().captures_iter(text) {
-        let (name, v) = (&c[1], &c[2]);
+        let (name, v) = (&c[1], &c[3]);
         if values::placeholder(v) || values::hash_like(v) || v.chars().count() < 4 {
+            continue;
+        }
+        // YAML's "NAME: value" reads like prose too: the value must look like one.
+        if c[2].contains(':') && !values::plausible(v, false, false) {
             continue;
         }
         let password = ["PASSWORD", "PASSWD", "PASS", "PWD"]
@@ -314,8 +355,19 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             }
         }
     }
-    let mut passwords = phrasing::find(text);
-    passwords.extend(tables(text));
+    if text.contains("UGFzc3dvcmQ6") {
+        if let Some(pw) = smtp_auth_login(text) {
+            push(Hit {
+                kind: "password",
+                detail: "smtp-transcript".into(),
+                excerpt: format!("334 UGFzc3dvcmQ6 (\"Password:\") {}", mask(&pw)),
+                value: Zeroizing::new(pw.to_string()),
+            });
+        }
+    }
+    let plain = without_bold(text);
+    let mut passwords = phrasing::find(&plain);
+    passwords.extend(tables(&plain));
     if !passwords.is_empty() {
         let (user, host) = names_user_and_host(text);
         for f in passwords {

@@ -47,7 +47,59 @@ pub(super) fn placeholder(v: &str) -> bool {
         || l.contains("...")
         || l.contains("…")
         || PLACEHOLDERS.contains(&l.as_str())
-        || PLACEHOLDERS.contains(&l.trim_end_matches(|c: char| c.is_ascii_digit()))
+        || stand_in_with_digits(&l)
+        || code_expression(v)
+        || names_itself(&l)
+}
+
+/// "changeme1", "yourpassword2": a stand-in with a number added. A real password that
+/// happens to be weak ("admin123", "Password1", "demo123") is a password.
+fn stand_in_with_digits(l: &str) -> bool {
+    let w = l.trim_end_matches(|c: char| c.is_ascii_digit());
+    w.len() < l.len()
+        && ["change", "your", "my", "new", "old"]
+            .iter()
+            .any(|p| w.starts_with(p))
+        && PLACEHOLDERS.contains(&w)
+}
+
+/// What code puts where a value would be: a call (`input("..")`, `Set(md5(..))`, not
+/// "master(Xy7q2)"), a dotted
+/// name (`var.admin_password`, `secrets.password`), a template (`{$password}`, `{PW}`), a
+/// format (`%s`), a constant's name (`NEW_SECRET_KEY`), a request field (`$_POST['pw']`).
+fn code_expression(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r#"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((?:["'`)$]|[A-Za-z_$][\w$]*[(.,]|[A-Za-z_]*\)$)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|\{|[.+ ]*\$(?:_|this\b|[A-Za-z_]\w*\[)|%[-0-9.]*[a-z](?:\\n)?$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)"#)
+            .expect("built-in pattern")
+    });
+    // Code around it: `" . exibirSenha($senha) . "`.
+    let t = v.trim_matches(['.', '+', ' ']);
+    re.is_match(t)
+        && !(t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// A value that names what it stands for: "root_password", "the selected ftp password",
+/// "app-specific-password" (a password word and no digit).
+fn names_itself(l: &str) -> bool {
+    let apart = |c: Option<char>| c.is_none_or(|c| " _-".contains(c));
+    l.contains([' ', '_', '-'])
+        && !l.chars().any(|c| c.is_ascii_digit())
+        && [
+            "password",
+            "passwort",
+            "passwd",
+            "contraseña",
+            "wachtwoord",
+            "kennwort",
+            "mot de passe",
+        ]
+        .iter()
+        .any(|w| {
+            l.match_indices(w).any(|(i, _)| {
+                apart(l[..i].chars().next_back()) && apart(l[i + w.len()..].chars().next())
+            })
+        })
 }
 
 /// A shell, batch or template variable: `$SSHPASS`, `%PASSWORD%`, `$env:PW`.
@@ -195,11 +247,18 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
             }
         }
     }
-    let v = v.trim_end_matches(|c: char| ".,;:)]}\"'»”’".contains(c));
+    let v = v.trim_end_matches(|c: char| ".,;:)]}\"'`»”’".contains(c));
+    // Emphasis around it: "*Kennwort1*", "_Xy7!pq_".
+    let v = match (v.strip_prefix(['*', '_']), v.chars().next()) {
+        (Some(inner), Some(m)) if inner.len() > 1 && inner.ends_with(m) => {
+            &inner[..inner.len() - 1]
+        }
+        _ => v,
+    };
     let after = s[end..].trim_start();
     let continues = after
         .chars()
         .next()
-        .is_some_and(|c| c.is_alphanumeric() || c == '(');
+        .is_some_and(|c| c.is_alphanumeric() || "(\"'`“„«".contains(c));
     Some((v.to_string(), false, continues))
 }

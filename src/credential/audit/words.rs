@@ -53,16 +53,15 @@ pub(super) const STOP_VERBS: &[&str] = &[
 /// Values that stand in for a password in documentation, forms and logs.
 #[rustfmt::skip]
 pub(super) const PLACEHOLDERS: &[&str] = &[
-    "changeme", "change_me", "change-me", "changeit", "password", "passwort", "passw0rd",
+    "changeme", "change_me", "change-me", "changeit", "password", "passwort",
     "yourpassword", "your_password", "your-password", "mypassword", "my_password", "newpassword",
     "new_password", "oldpassword", "old_password", "userpassword", "dbpassword", "db_password",
-    "password123", "secret", "mysecret", "supersecret", "example", "placeholder", "redacted",
+    "secret", "mysecret", "supersecret", "example", "placeholder", "redacted",
     "hidden", "removed", "masked", "censored", "filtered", "omitted", "xxx", "xxxx", "xxxxx",
     "xxxxxx", "xxxxxxxx", "tbd", "todo", "n/a", "none", "null", "nil", "empty", "blank", "unset",
     "notset", "undefined", "default", "dummy", "sample", "foobar", "foo", "bar", "test",
-    "testing", "demo", "pass", "pwd", "passwd", "pw", "secret123", "value", "string", "str",
-    "text", "geheim", "motdepasse", "contraseña", "wachtwoord", "kennwort", "password1",
-    "pa$$word", "p@ssword", "p@ssw0rd",
+    "testing", "demo", "pass", "pwd", "passwd", "pw", "value", "string", "str", "text", "geheim",
+    "motdepasse", "contraseña", "wachtwoord", "kennwort",
 ];
 
 /// Ordinary words that follow "password is" and friends without being the password.

@@ -1,0 +1,255 @@
+//! What follows a password word on its line: the separator ("is", "lautet", ":", "=>"), the
+//! words that may stand between ("for db1", "is now", "set to") and the value itself, or the
+//! reasons there is none (a sentence about passwords, a placeholder, a name from code, a link's
+//! user part, the next key of a key=value list). `phrasing` finds the words; this finds what
+//! they announce.
+
+use super::labels::{separator_re, verb_before};
+use super::values::{plausible, read_value, strong};
+use super::words::{ABOUT, FILLERS, STOP_VERBS};
+
+/// The labels' short forms need a little care: "pass" is also "boarding pass", "pin" also
+/// "pin it".
+pub(super) fn excluded_label(label: &str, before: &str) -> bool {
+    let l = label.to_lowercase();
+    let prev = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    (l == "pass"
+        && [
+            "boarding",
+            "bus",
+            "season",
+            "day",
+            "train",
+            "ski",
+            "press",
+            "backstage",
+            "hall",
+            "mountain",
+            "free",
+            "by",
+            "guest",
+            "visitor",
+            "access",
+            "event",
+            "museum",
+            "park",
+            "travel",
+            "weekly",
+            "monthly",
+            "annual",
+            "festival",
+            "gate",
+            "first",
+            "second",
+            "to",
+            "will",
+            "i'll",
+            "would",
+            "can",
+            "please",
+            "and",
+            "not",
+            "a",
+        ]
+        .contains(&prev.as_str()))
+        || (l == "pin" && ["a", "to", "the", "and", "map", "drop"].contains(&prev.as_str()))
+}
+
+/// Whether the password word just before `at` is a PIN or passcode (digits are its values).
+pub(super) fn label_is_pin(before: &str) -> bool {
+    let w = before
+        .trim_end()
+        .rsplit(|c: char| !c.is_alphanumeric())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    ["pin", "passcode", "pincode", "code"].contains(&w.as_str())
+}
+
+/// An ordinary word in lower case ("onjuist", "requis", "case-sensitive"): after "is" and its
+/// kin it tells what the password is like, not what it is.
+fn ordinary_word(v: &str) -> bool {
+    let mut chars = v.chars();
+    chars.next().is_some_and(char::is_alphabetic)
+        && chars.all(|c| c.is_lowercase() || c == '-' || c == '\'')
+}
+
+/// A name in code that holds a password rather than being one: `adminSenha`, `userPassword`,
+/// `dbPass` (a password word inside a camel-case name).
+fn names_a_variable(v: &str) -> bool {
+    v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && v.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && [
+            "Password", "Passwort", "Passwd", "Pass", "Pwd", "Senha", "Kennwort", "Secret",
+        ]
+        .iter()
+        .any(|w| v.contains(w))
+}
+
+/// Finds the value after the password word that ends at `line[at..]`.
+pub(super) fn value_after(
+    line: &str,
+    at: usize,
+    after_quote: bool,
+    after_tag: bool,
+) -> Option<(usize, String)> {
+    let mut rest = &line[at..];
+    // A link's user part ("user:password@host", "<user>:<password>@host"): the rule for
+    // connection strings reads it.
+    if rest
+        .trim_start_matches(['>', '}', ']', '"', '\''])
+        .starts_with('@')
+    {
+        return None;
+    }
+    // The word ends a value of a key=value list ("Password=YOUR_PASSWORD;Port=5432").
+    if rest.starts_with(';') {
+        return None;
+    }
+    // The key's closing quote or bracket: `"password": "x"`, `['password'] = 'x'`.
+    rest = rest.trim_start_matches(['"', '\'', ']', '`']);
+    let first_word = rest
+        .trim_start()
+        .split(|c: char| c.is_whitespace() || ":=|".contains(c))
+        .next()
+        .unwrap_or("")
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    if ABOUT.contains(&first_word.as_str()) {
+        return None;
+    }
+    let mut to_sep = verb_before(&line[..at]);
+    let mut words = 0;
+    let mut pos = line.len() - rest.len();
+    loop {
+        let tail = &line[pos..];
+        let trimmed = tail.trim_start_matches([' ', '\u{a0}']);
+        pos += tail.len() - trimmed.len();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let sep_len = separator_re()
+            .find(trimmed)
+            .map(|m| m.end())
+            .or_else(|| (after_tag && trimmed.starts_with('>')).then_some(1))
+            .or_else(|| (after_quote && trimmed.starts_with(',')).then_some(1))
+            .or_else(|| {
+                (to_sep
+                    && (trimmed.starts_with("to ")
+                        || trimmed.starts_with("auf ")
+                        || trimmed.starts_with("à ")
+                        || trimmed.starts_with("naar ")))
+                .then(|| trimmed.find(' ').unwrap_or(0) + 1)
+            });
+        if let Some(len) = sep_len {
+            // "is", "lautet", "est": a verb, after which an ordinary word is no password.
+            // ("is :" is a label's colon: what follows is the value.)
+            let verb =
+                trimmed[..len].chars().any(char::is_alphabetic) && !trimmed[..len].contains(':');
+            let mut v_at = pos + len;
+            // "is now", "set to", "changed to".
+            loop {
+                let t = line[v_at..].trim_start();
+                let w = t.split_whitespace().next().unwrap_or("");
+                let bare = w.strip_suffix(':').unwrap_or(w).to_lowercase();
+                if (FILLERS.contains(&bare.as_str())
+                    || FILLERS.contains(&format!("{bare}:").as_str()))
+                    && t.len() > w.len()
+                {
+                    v_at = line.len() - t.len() + w.len();
+                } else {
+                    break;
+                }
+            }
+            if let Some((v, quoted, continues)) = read_value(&line[v_at..]) {
+                let pin = label_is_pin(&line[..at])
+                    && (4..=10).contains(&v.len())
+                    && v.chars().all(|c| c.is_ascii_digit());
+                let word = verb && !quoted && ordinary_word(&v);
+                if pin
+                    || (plausible(&v, quoted, continues)
+                        && !word
+                        && (quoted || !names_a_variable(&v)))
+                {
+                    return Some((v_at, v));
+                }
+                // "is expired, the new one is: X": look on.
+                if words >= 6 || v.ends_with('.') && !quoted {
+                    return None;
+                }
+            }
+            // Past the rejected value, whole: a link's "https:" is no separator.
+            let t = &line[v_at..];
+            let skipped = t.len() - t.trim_start().len();
+            let token = t
+                .trim_start()
+                .find(char::is_whitespace)
+                .unwrap_or(t.trim_start().len());
+            // A key=value list goes on with other keys ("Password=YOUR_PW;Port=5432").
+            if t.trim_start()[..token].contains([';', '=']) {
+                return None;
+            }
+            pos = v_at + skipped + token;
+            words += 1;
+            continue;
+        }
+        // A word of the qualifier ("for db1", "(temporary)", "of the admin account").
+        let end = trimmed
+            .find(|c: char| c.is_whitespace() || ":=|：\t".contains(c))
+            .unwrap_or(trimmed.len());
+        let word = &trimmed[..end];
+        let bare = word.trim_end_matches(['.', ',']);
+        let pin = label_is_pin(&line[..at])
+            && (4..=10).contains(&bare.len())
+            && bare.chars().all(|c| c.is_ascii_digit());
+        if words == 0 && (strong(bare) || pin) {
+            // No separator at all: "Password Xy7!pq0Lm", table cells, OCR'd forms.
+            return Some((pos, word.trim_end_matches(['.', ',']).to_string()));
+        }
+        // A quoted value right after the word: `the default password "dappnode"`.
+        if words == 0 && trimmed.starts_with(['"', '“', '„', '\'']) {
+            if let Some((v, true, continues)) = read_value(trimmed) {
+                if plausible(&v, true, continues) && !v.contains(' ') {
+                    return Some((pos, v));
+                }
+            }
+        }
+        let lw = word.to_lowercase();
+        // "the root pw got changed to X": the verb makes the next "to" a separator.
+        let after = trimmed[end..].trim_start();
+        if [
+            "changed",
+            "reset",
+            "set",
+            "updated",
+            "geändert",
+            "gesetzt",
+            "changé",
+        ]
+        .contains(&lw.as_str())
+            && (["to ", "auf ", "à ", "naar "]
+                .iter()
+                .any(|t| after.starts_with(t))
+                || separator_re().is_match(after))
+        {
+            to_sep = true;
+            words += 1;
+            pos += end;
+            continue;
+        }
+        if STOP_VERBS.contains(&lw.as_str())
+            || word.ends_with(['.', '!', '?', ';'])
+            || words >= 6
+            || end == 0
+        {
+            return None;
+        }
+        words += 1;
+        pos += end;
+    }
+}
