@@ -125,6 +125,10 @@ pub(super) fn value_after(
     }
     let mut to_sep = verb_before(&line[..at]);
     let mut words = 0;
+    // Whether a value after a key's colon or "=" was turned down: then the next key of the list
+    // ("clave: modelo, valor: X") announces no password; after a verb it may ("is the usual
+    // one: X", "is expired, the new one is: X").
+    let mut turned_down = false;
     let mut pos = line.len() - rest.len();
     loop {
         let tail = &line[pos..];
@@ -151,6 +155,10 @@ pub(super) fn value_after(
             // ("is :" is a label's colon: what follows is the value.)
             let verb =
                 trimmed[..len].chars().any(char::is_alphabetic) && !trimmed[..len].contains(':');
+            let key_sep = !trimmed[..len].chars().any(char::is_alphabetic);
+            if turned_down && key_sep {
+                return None;
+            }
             let mut v_at = pos + len;
             // "is now", "set to", "changed to".
             loop {
@@ -183,6 +191,7 @@ pub(super) fn value_after(
                     return None;
                 }
             }
+            turned_down = key_sep;
             // Past the rejected value, whole: a link's "https:" is no separator.
             let t = &line[v_at..];
             let skipped = t.len() - t.trim_start().len();

@@ -49,6 +49,18 @@ pub(super) fn label_only(line: &str) -> bool {
     .is_match(line)
 }
 
+/// A Wi-Fi key's label alone on its line ("WLAN-Netzwerkschlüssel", "WPA2 key:"), on a line
+/// about a wireless network: the key is on the next line.
+pub(super) fn wifi_key_only(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    line.len() <= 40
+        && R.get_or_init(|| {
+            Regex::new(r"(?i)^(?:wlan|wi-?fi|wpa2?|wireless)[- ]?(?:netzwerk|network)?[- ]?(?:schlüssel|key|psk|passwort|password|kennwort)\s*[:=]?\s*$")
+                .expect("built-in pattern")
+        })
+        .is_match(line)
+}
+
 /// A sentence that ends by announcing the value: "the password for the FTP is", "das
 /// Kennwort lautet:".
 pub(super) fn label_ends_line(line: &str) -> bool {

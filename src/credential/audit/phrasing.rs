@@ -18,7 +18,7 @@ use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
 use super::labels::{
     admin_slash_re, content, id_pw_re, label_ends_line, label_only, label_re, log_in_as_re,
-    trigger_re, wifi_key_re, wifi_re,
+    trigger_re, wifi_key_only, wifi_key_re, wifi_re,
 };
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
 use super::words::{LABELS, PREFIXES, STOPWORDS};
@@ -294,7 +294,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 });
             }
         }
-        if label_only(line) || label_ends_line(line) {
+        if label_only(line) || label_ends_line(line) || wifi_key_only(line) {
             // The value on the next non-empty line.
             if let Some(next) = lines[i + 1..]
                 .iter()

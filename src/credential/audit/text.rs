@@ -79,6 +79,15 @@ fn env_re() -> &'static Regex {
     })
 }
 
+/// C's `#define SECRET_PASS "X"`, as sketches for boards carry their Wi-Fi and router passwords.
+fn define_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r#"(?m)^\s*#define\s+([A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|PSK|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*)\s+"([^"\n]{4,})""#)
+            .expect("built-in pattern")
+    })
+}
+
 fn basic_auth_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
@@ -339,6 +348,21 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             value: Zeroizing::new(v.to_string()),
         });
     }
+    if text.contains("#define") {
+        for c in define_re().captures_iter(text) {
+            let (name, v) = (&c[1], &c[2]);
+            if values::placeholder(v) || values::hash_like(v) {
+                continue;
+            }
+            let password = ["PASS", "PWD", "PSK"].iter().any(|p| name.contains(p));
+            push(Hit {
+                kind: if password { "password" } else { "token" },
+                detail: "define".into(),
+                excerpt: format!("#define {name} {}", mask(v)),
+                value: Zeroizing::new(v.to_string()),
+            });
+        }
+    }
     for c in basic_auth_re().captures_iter(text) {
         let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(&c[1]) else {
             continue;
@@ -434,5 +458,24 @@ mod tests {
             scan("DB_HOST=x<br>DB_PASSWORD=Pq8!zzT2")[0].kind,
             "password"
         );
+        // What people paste from tickets, sketches and wikis.
+        let smtp = "Sent: AUTH LOGIN\nGot: 334 VXNlcm5hbWU6\nSent: Ym9i\nGot: 334 UGFzc3dvcmQ6\nSent: VGlkZTQ0MTIh\n";
+        assert_eq!(*scan(smtp)[0].value, "Tide4412!");
+        assert_eq!(
+            *scan("#define SECRET_ROUTER_PASS \"Harbor#2031\"\n")[0].value,
+            "Harbor#2031"
+        );
+        assert!(scan("#define WIFI_PASSWORD \"XXXXXXXXXXXX\" // yours here\n").is_empty());
+        assert_eq!(
+            *scan("RTSP_READUSER: cam\nRTSP_READPASS: lens2031x\n")[0].value,
+            "lens2031x"
+        );
+        assert_eq!(*scan("**Password:** `Tide!4412x`\n")[0].value, "Tide!4412x");
+        assert_eq!(
+            *scan("Wi-Fi der Praxis\n\nWLAN-Netzwerkschlüssel\n```\nQm7Zr2Lx9Pw4\n```\n")[0].value,
+            "Qm7Zr2Lx9Pw4"
+        );
+        assert!(scan("password: ********\n\nCordialement,\nLuc\n").is_empty());
+        assert!(scan("# datos (clave: modelo, valor: matrícula)\n").is_empty());
     }
 }

@@ -75,8 +75,9 @@ fn code_expression(v: &str) -> bool {
     });
     // Code around it: `" . exibirSenha($senha) . "`.
     let t = v.trim_matches(['.', '+', ' ']);
-    re.is_match(t)
-        && !(t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
+    (t.len() < v.len() && is_variable(t))
+        || re.is_match(t)
+            && !(t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
 }
 
 /// A value that names what it stands for: "root_password", "the selected ftp password",
