@@ -190,7 +190,7 @@ pub fn prepare_recipients(
                     // An update of a key already accepted (e.g. a new expiry date).
                     continue;
                 }
-                match super::key::ask_yes(&format!("Accept this key for {} (unverified)? [y/N] ", m.email)) {
+                match super::tty::ask_yes(&format!("Accept this key for {} (unverified)? [y/N] ", m.email)) {
                     Some(true) => ring.set_acceptance(&found.cert.fingerprint(), Acceptance::Unverified, None)?,
                     Some(false) => {
                         return Err(Failure::new(format!("not encrypting: the key found for {} was not accepted", m.email))

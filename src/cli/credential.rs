@@ -535,7 +535,7 @@ fn compose_and_send(
         print_report(&report);
     }
     if !args.dry_run && !args.yes {
-        if let Some(false) = super::key::ask_yes("Send this credential mail? [y/N] ") {
+        if let Some(false) = super::tty::ask_yes("Send this credential mail? [y/N] ") {
             return Err(Failure::new("not sent (you said no)")
                 .hint("nothing was queued; run the command again when ready"));
         }

@@ -203,7 +203,7 @@ pub fn confirm_remove(ring: &Keyring, hex: &str, yes: bool) -> Result<(), Failur
     let backup = format!("sealmail key export --secret {hex} > {hex}-secret.asc");
     eprintln!("{hex} is one of your own keys: removing it deletes its secret key, and mail encrypted to it can no longer be read.");
     eprintln!("a backup first: {backup}");
-    match super::key::ask_yes("Remove it and its secret key? [y/N] ") {
+    match super::tty::ask_yes("Remove it and its secret key? [y/N] ") {
         Some(true) => Ok(()),
         Some(false) => Err(Failure::new("not removed").hint(format!("back it up: {backup}"))),
         None => Err(Failure::new(format!(

@@ -21,3 +21,15 @@ pub fn ask_hidden(text: &str) -> Option<Zeroizing<String>> {
     open()?;
     rpassword::prompt_password(text).ok().map(Zeroizing::new)
 }
+
+/// A yes/no question on the terminal; `None` without one.
+pub fn ask_yes(q: &str) -> Option<bool> {
+    use std::io::{BufRead, Write};
+    let tty = open()?;
+    let mut w = tty.try_clone().ok()?;
+    let _ = write!(w, "{q}");
+    let _ = w.flush();
+    let mut line = String::new();
+    std::io::BufReader::new(tty).read_line(&mut line).ok()?;
+    Some(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+}
