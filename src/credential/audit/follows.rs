@@ -111,6 +111,26 @@ pub(super) fn value_after(
     if rest.starts_with(';') {
         return None;
     }
+    // A field's name among others on a line of cells ("localhost|user|password|QMYSQL3"): a
+    // column, not a label; a key/value row has the word in its first cell ("| Password | X |").
+    if rest.trim_start().starts_with('|')
+        && line[..at]
+            .trim_start_matches(|c: char| c == '|' || c.is_whitespace())
+            .contains('|')
+    {
+        return None;
+    }
+    // Ruby's `let(:temp_password) { "Xy7!pq" }`: the block's quoted value.
+    if let Some(block) = rest.strip_prefix(')').map(str::trim_start) {
+        if let Some(inner) = block.strip_prefix('{') {
+            return match read_value(inner) {
+                Some((v, true, _)) if plausible(&v, true, true) => {
+                    Some((line.len() - inner.trim_start().len(), v))
+                }
+                _ => None,
+            };
+        }
+    }
     // The key's closing quote or bracket: `"password": "x"`, `['password'] = 'x'`.
     rest = rest.trim_start_matches(['"', '\'', ']', '`']);
     let first_word = rest

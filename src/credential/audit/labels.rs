@@ -61,6 +61,49 @@ pub(super) fn wifi_key_only(line: &str) -> bool {
         .is_match(line)
 }
 
+/// A Wi-Fi network's label alone on its line ("Wi-Fi:", "Gäste-WLAN", "Wireless network:"):
+/// the network's name and then its key follow on the next lines.
+pub(super) fn wifi_label_only(line: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    line.len() <= 30
+        && R.get_or_init(|| {
+            Regex::new(r"(?i)^(?:guest\s+|gäste-?|gast-?|invités?\s+)?(?:wi-?fi|wlan|wireless)(?:[- ](?:network|netzwerk|netz|access|zugang))?(?:\s*\((?:guest|gäste|gast)\))?\s*[:：]?\s*$")
+                .expect("built-in pattern")
+        })
+        .is_match(line)
+}
+
+/// A sentence of any length that ends in a password word and a colon ("All accounts use the
+/// same default password:"): the value is on the next line.
+pub(super) fn label_then_colon(line: &str) -> bool {
+    if line.len() > 160 || !line.ends_with([':', '：']) {
+        return false;
+    }
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
+            r"(?i)(?:^|[^\p{{L}}]){PREFIXES}(?:{LABELS})\s*[:：]$"
+        ))
+        .expect("built-in pattern")
+    })
+    .is_match(line)
+}
+
+/// What a chat answer pasted from the web leaves between a label and its value: the code
+/// box's language tag and its buttons ("nginx", "Copy", "Edit", "Copy code").
+pub(super) fn copy_button(line: &str) -> bool {
+    [
+        "copy",
+        "copy code",
+        "edit",
+        "kopieren",
+        "code kopieren",
+        "copier",
+        "copier le code",
+    ]
+    .contains(&line.to_lowercase().as_str())
+}
+
 /// A sentence that ends by announcing the value: "the password for the FTP is", "das
 /// Kennwort lautet:".
 pub(super) fn label_ends_line(line: &str) -> bool {
@@ -87,11 +130,33 @@ pub(super) fn label_ends_line(line: &str) -> bool {
     .is_match(line)
 }
 
-/// A well-known account name, a slash, and what follows it.
+/// A well-known account name, a slash, and what follows it ("admin/X", "`admin` / `X`"); or
+/// a test account's name or an address, a slash between spaces, and what follows
+/// ("`testuser` / `X`", "ops@example.org / X").
 pub(super) fn admin_slash_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:^|[\s:(,])(?:admin|administrator|root)\s*/\s*(\S)")
+        Regex::new(r#"(?i)(?:^|[\s:(,|])(?:[`'"*]?(?:admin|administrator|root)[`'"*]?\s*/|[`'"]?(?:[\w.-]*(?:admin|user|root|test|demo|guest)[\w.-]*|[\w.+-]+@[\w-]+\.[\w.-]+)[`'"]?\s+/)\s*(\S)"#)
+            .expect("built-in pattern")
+    })
+}
+
+/// An address, a colon between spaces, and what follows: "jdoe@example.org : X" (a strong
+/// value only; "user@host:path" has no space).
+pub(super) fn address_colon_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?:^|[\s(`'\x22])[\w.+-]+@[\w-]+\.[\w.-]*\w[`'\x22]?(?:\s+:\s*|:\s+)(\S)")
+            .expect("built-in pattern")
+    })
+}
+
+/// A name in code with a password word inside it, given a quoted literal: `const SenhaCerta =
+/// "X"`, `adminPassword: 'X'` (names that describe the password are left out).
+pub(super) fn camel_assign_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r#"(?:^|[\s,;({.])([A-Za-z_]*(?:Senha|senha|Password|password|Passwort|passwort|Pass|pass|Pwd|pwd|Kennwort|kennwort|Clave|clave)([A-Z][A-Za-z]*)?)\s*[:=]\s*["'`]"#)
             .expect("built-in pattern")
     })
 }
@@ -143,7 +208,7 @@ pub(super) fn content(line: &str) -> &str {
 pub(super) fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|密码|密碼|パスワード|비밀번호|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)\s*/|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)[`'\x22*]?\s*/|(?:user|test|demo|guest)[\w.-]*[`'\x22]?\s+/|@[\w-]+\.[\w.-]*\w[`'\x22]?(?:\s+:|:\s)|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
             .expect("built-in pattern")
     })
 }

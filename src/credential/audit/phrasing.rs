@@ -17,8 +17,9 @@ use regex::Regex;
 use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
 use super::labels::{
-    admin_slash_re, content, id_pw_re, label_ends_line, label_only, label_re, log_in_as_re,
-    trigger_re, wifi_key_only, wifi_key_re, wifi_re,
+    address_colon_re, admin_slash_re, camel_assign_re, content, copy_button, id_pw_re,
+    label_ends_line, label_only, label_re, label_then_colon, log_in_as_re, trigger_re,
+    wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
 use super::words::{LABELS, PREFIXES, STOPWORDS};
@@ -30,7 +31,7 @@ pub(super) struct Found {
     pub label: String,
     /// The value.
     pub value: String,
-    /// How it was written: `phrase`, `next-line`, `login`, `command-line`, `table`.
+    /// How it was written: `phrase`, `next-line`, `login`, `command-line`, `table`, `wifi`.
     pub how: &'static str,
     /// Whether the same line or command names a user (for credential blocks).
     pub user: bool,
@@ -185,10 +186,50 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             .contains('/')
             .then(|| admin_slash_re().captures(line))
             .flatten();
+        // "jdoe@example.org : X": an address and a strong value.
+        let address_colon = line
+            .contains('@')
+            .then(|| address_colon_re().captures(line))
+            .flatten();
+        // `const SenhaCerta = "X"`: a name in code holding a password, given a literal.
+        let literal = line.contains(['"', '\'', '`']) && line.contains(['=', ':']);
+        let camel = literal
+            .then(|| camel_assign_re().captures(line))
+            .flatten()
+            .filter(|c| {
+                let name = &c[1];
+                let suffix = c.get(2).map_or("", |m| m.as_str());
+                let glued = suffix.len() + 2 < name.len()
+                    || !suffix.is_empty()
+                    || name.chars().next().is_some_and(char::is_lowercase)
+                        && name.chars().any(char::is_uppercase);
+                glued && !describes_password(suffix)
+            })
+            .map(|c| {
+                let m = c.get(0).expect("whole match");
+                (m.end() - 1, c[1].to_string())
+            });
+        if let Some((at, name)) = camel {
+            if let Some((v, true, continues)) = read_value(&line[at..]) {
+                let mixed = v.chars().count() >= 6
+                    && v.chars().any(|c| c.is_ascii_digit())
+                    && v.chars().any(char::is_alphabetic);
+                if !v.contains(' ') && (mixed || strong(&v)) && plausible(&v, true, continues) {
+                    push(Found {
+                        label: name,
+                        value: v,
+                        how: "phrase",
+                        user: user_host().0,
+                        host: user_host().1,
+                    });
+                }
+            }
+        }
         for (c, quoted_enough, mixed_enough) in [
             (log_in_as, true, false),
             (pair, false, false),
             (admin_slash, false, true),
+            (address_colon, false, false),
         ] {
             let Some(m) = c.and_then(|c| c.get(1)) else {
                 continue;
@@ -294,13 +335,34 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 });
             }
         }
-        if label_only(line) || label_ends_line(line) || wifi_key_only(line) {
+        // "Wi-Fi:", then the network's name, then its key: a strong value on the second line.
+        if wifi_label_only(line) {
+            if let [name, key] = next_lines(&lines[i + 1..], 2)[..] {
+                if let Some((v, quoted, continues)) = read_value(key) {
+                    let short_name = name.len() <= 40 && name.split_whitespace().count() <= 4;
+                    if short_name
+                        && key.split_whitespace().count() == 1
+                        && strong(&v)
+                        && plausible(&v, quoted, continues)
+                    {
+                        push(Found {
+                            label: format!("{line} {name}"),
+                            value: v,
+                            how: "wifi",
+                            user: false,
+                            host: false,
+                        });
+                    }
+                }
+            }
+        }
+        if label_only(line)
+            || label_ends_line(line)
+            || wifi_key_only(line)
+            || label_then_colon(line)
+        {
             // The value on the next non-empty line.
-            if let Some(next) = lines[i + 1..]
-                .iter()
-                .map(|l| content(l))
-                .find(|l| !l.is_empty())
-            {
+            if let Some(&next) = next_lines(&lines[i + 1..], 1).first() {
                 if let Some((v, quoted, continues)) = read_value(next) {
                     // One value on the line; text recognition may split it ("B4ckup! Nightly").
                     let words = next.split_whitespace().count();
@@ -322,6 +384,104 @@ pub(super) fn find(text: &str) -> Vec<Found> {
     out
 }
 
+/// The end of a name in code that says what about the password it holds: `passwordHint`,
+/// `PasswordRegex`, `senhaLabel`.
+fn describes_password(suffix: &str) -> bool {
+    [
+        "Hint",
+        "Label",
+        "Placeholder",
+        "Regex",
+        "Pattern",
+        "Error",
+        "Field",
+        "Message",
+        "Msg",
+        "Text",
+        "Title",
+        "Key",
+        "Hash",
+        "Hashed",
+        "Length",
+        "Len",
+        "Min",
+        "Max",
+        "Policy",
+        "Prompt",
+        "Input",
+        "Selector",
+        "Id",
+        "Name",
+        "Type",
+        "Confirm",
+        "Confirmation",
+        "Visible",
+        "Toggle",
+        "Icon",
+        "Url",
+        "Route",
+        "Path",
+        "Strength",
+        "Rule",
+        "Rules",
+        "Validator",
+        "Validation",
+        "Reset",
+        "Changed",
+        "Expired",
+        "Required",
+        "Salt",
+        "File",
+        "Env",
+        "Var",
+        "Column",
+        "Col",
+        "Attr",
+        "Button",
+        "Btn",
+        "Class",
+        "Style",
+        "Format",
+        "Char",
+        "Chars",
+        "Help",
+        "Description",
+        "Desc",
+        "Tooltip",
+        "Mask",
+        "Masked",
+        "Example",
+    ]
+    .iter()
+    .any(|w| suffix.starts_with(w))
+}
+
+/// The next `n` lines with something on them, past what a pasted chat answer leaves between
+/// (a code box's language tag and its "Copy" / "Edit" buttons).
+fn next_lines<'a>(lines: &[&'a str], n: usize) -> Vec<&'a str> {
+    let all: Vec<&str> = lines
+        .iter()
+        .take(12)
+        .map(|l| content(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (j, l) in all.iter().enumerate() {
+        let tag = !l.contains(' ')
+            && l.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && all.get(j + 1).is_some_and(|n| copy_button(n));
+        if copy_button(l) || tag {
+            continue;
+        }
+        out.push(*l);
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
 /// Whether a table's header cell names a password column.
 pub(super) fn is_password_header(cell: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -333,168 +493,4 @@ pub(super) fn is_password_header(cell: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn values(t: &str) -> Vec<String> {
-        find(t).into_iter().map(|f| f.value).collect()
-    }
-
-    #[test]
-    fn the_phrasings_of_the_issue() {
-        for (t, v) in [
-            ("the password is Wq7!kd92LmZx", "Wq7!kd92LmZx"),
-            ("the pw is Tr0ub4dor&3", "Tr0ub4dor&3"),
-            ("password for db1 will be \"Zz9kLm2Qp4\"", "Zz9kLm2Qp4"),
-            ("login: bob / Hunter2Hunter2", "Hunter2Hunter2"),
-            ("mysql -u root -pS3cr3tPass", "S3cr3tPass"),
-            ("sshpass -p 'Kx8#vv2Lq' ssh admin@10.0.0.5", "Kx8#vv2Lq"),
-            ("Pass - U9o129Czu!!IDhl", "U9o129Czu!!IDhl"),
-            ("pwd - Rt5%kLm0Qz", "Rt5%kLm0Qz"),
-            ("Password: 0fq20$A$eP9Ppb&0v", "0fq20$A$eP9Ppb&0v"),
-            ("DB_PASSWORD=h7Gk2!pQx9", "h7Gk2!pQx9"),
-            (
-                "curl -u deploy:Gh7!kLp2x https://ci.example/api",
-                "Gh7!kLp2x",
-            ),
-            (
-                "net use Z: \\\\fs01\\share /user:CORP\\bob Wint3r!2026",
-                "Wint3r!2026",
-            ),
-            ("PGPASSWORD=Pg9!xYz2 psql -h db1 -U app", "Pg9!xYz2"),
-            ("Das Passwort lautet: Sonne#Mond42", "Sonne#Mond42"),
-            ("le mot de passe est Soleil2026!", "Soleil2026!"),
-            ("la contraseña es Playa_Sol_77", "Playa_Sol_77"),
-            ("la password è Mare!2026x", "Mare!2026x"),
-            ("het wachtwoord is Fiets!Regen9", "Fiets!Regen9"),
-            ("\"password\": \"Js0n!Secret9\",", "Js0n!Secret9"),
-            ("<password>Xml!Secret7</password>", "Xml!Secret7"),
-            ("define('DB_PASSWORD', 'Wp!c0nfig22');", "Wp!c0nfig22"),
-            ("Server=db1;User Id=sa;Password=Sql!Srv2026;", "Sql!Srv2026"),
-            ("I changed the password to Hunter2!now", "Hunter2!now"),
-            ("Password to the VPN: Vpn#2026xx", "Vpn#2026xx"),
-        ] {
-            assert_eq!(values(t), vec![v.to_string()], "{t}");
-        }
-        assert_eq!(values("Password:\n\n  Xy7!pq0Lm\n"), vec!["Xy7!pq0Lm"]);
-    }
-
-    #[test]
-    fn what_docs_tickets_and_terminals_write() {
-        for (t, v) in [
-            ("Das Standardkennwort lautet `Rt7kWq2x`.", "Rt7kWq2x"),
-            (
-                "Der Standardbenutzer ist *svcadmin* und das Standardkennwort lautet *Kennwort7*.",
-                "Kennwort7",
-            ),
-            (
-                "the login is : admin\nand the password is : bluefalcon",
-                "bluefalcon",
-            ),
-            (
-                "connect with the default password \"orchardwind\" and change it",
-                "orchardwind",
-            ),
-            ("admin/harbor2031", "harbor2031"),
-            ("Login with ops@example.org / Tide4412", "Tide4412"),
-            ("Connectez-vous avec `gestion/Marais2031`", "Marais2031"),
-            ("    pass: \"kqzmvtrwplxnhbds\",", "kqzmvtrwplxnhbds"),
-            (
-                "impacket-psexec corp.example.org/jdoe:'Winter#2031'@10.0.0.9",
-                "Winter#2031",
-            ),
-            (
-                "crackmapexec smb 10.0.0.9 -u jdoe -p 'Harbor!2031'",
-                "Harbor!2031",
-            ),
-            (
-                "bloodhound-python -u 'jdoe' -p 'Harbor!2031' -d corp.example.org",
-                "Harbor!2031",
-            ),
-            (
-                "./deploy.sh root@203.0.113.7 /srv/app -p 'Qm7Zr2Lx9Pw4'",
-                "Qm7Zr2Lx9Pw4",
-            ),
-            ("`corp.example.org/svc_backup:Backup#2031`", "Backup#2031"),
-            (
-                "CREATE USER 'app'@'%' IDENTIFIED BY 'appsecret77';",
-                "appsecret77",
-            ),
-            ("Password: demo123", "demo123"),
-            ("Default password: Password1", "Password1"),
-        ] {
-            assert_eq!(values(t), vec![v.to_string()], "{t}");
-        }
-        // Markdown, as wikis and chat render it, goes through the text's scan (bold removed).
-        assert_eq!(
-            values("Password:\n\n```\nTide!4412x\n```\n"),
-            vec!["Tide!4412x"]
-        );
-        assert_eq!(
-            values("Test Account Password:\n`Tide!4412x`"),
-            vec!["Tide!4412x"]
-        );
-    }
-
-    #[test]
-    fn code_templates_and_docs_about_passwords_stay_clean() {
-        for t in [
-            "password = var.admin_password",
-            "password: databaseSecrets.password,",
-            "clave = input(\"Clave: \")",
-            "login_pwd: Set(md5(req.login_name.clone().as_bytes()).to_string()),",
-            "Passwort: {$password}",
-            "print(f\"  Password: {TEST_PASSWORD}\")",
-            "printf(\"Passwd: %s\\n\", p->pw_passwd);",
-            "echo \"<li>Mot de passe : \".$_POST['mdp'].\"</li>\";",
-            "export AWS_SECRET_ACCESS_KEY=\"NEW_SECRET_ACCESS_KEY\"",
-            "* Password: `the selected ftp password`",
-            "* Contraseña: root_password (elegido durante la instalación)",
-            "Het ingevoerde wachtwoord is onjuist.",
-            "La contraseña es obligatoria",
-            "Le nouveau mot de passe est requis",
-            "La password è errata",
-            "The username and password are case-sensitive.",
-            "login cannot succeed until the password is configured.",
-            "postgresql://username:password@host:port/database",
-            "Example: rtsp://<user>:<password>@192.0.2.4:554/stream1",
-            "Server=db;User Id=sa;Password=YOUR_ACTUAL_PASSWORD;Port=5432;",
-            "senha: adminSenha,",
-            "Grafana wachtwoord: hardcoded \"changeme\" vervangen door existingSecret",
-            "docker run -p 8080:80 -u 1000 nginx",
-            "Your temporary password for ${TEMPLATE_USER_EMAIL} is as follows:",
-        ] {
-            assert!(values(t).is_empty(), "{t}: {:?}", find(t));
-        }
-    }
-
-    #[test]
-    fn near_misses_stay_clean() {
-        for t in [
-            "Please use the password reset link below.",
-            "Your password must have 12 characters.",
-            "I changed the password.",
-            "Password: <password>",
-            "password: ********",
-            "PASSWORD=xxx",
-            "DB_PASSWORD=changeme",
-            "Failed password for root from 10.0.0.5 port 22 ssh2",
-            "password_hash: $2b$12$KIXQ1p7uJ0y2sH5eJq5LzOe9y6Yb2x9Yc1fJxq5mYk3sZ4aGvW1xS",
-            "user=bob password=5f4dcc3b5aa765d61d8327deb882cf99",
-            "The password is in the vault.",
-            "The password is case sensitive.",
-            "Password: see the vault entry 'db1'.",
-            "Password policy: minimum 12 characters, one digit.",
-            "Your password expires in 5 days.",
-            "Show me your boarding pass: gate B12",
-            "password = os.getenv(\"DB_PASSWORD\")",
-            "The password will be shared by phone.",
-            "Passwort: wird telefonisch mitgeteilt",
-            "Password: (sent separately)",
-            "Enter your password: ____________",
-            "password: ${DB_PASSWORD}",
-        ] {
-            assert!(values(t).is_empty(), "{t}: {:?}", find(t));
-        }
-    }
-}
+mod tests;

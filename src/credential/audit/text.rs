@@ -477,5 +477,7 @@ mod tests {
         );
         assert!(scan("password: ********\n\nCordialement,\nLuc\n").is_empty());
         assert!(scan("# datos (clave: modelo, valor: matrícula)\n").is_empty());
+        let t = "| Role | Username | Password |\n|---|---|---|\n| Operator | `ops` | `ChangeMe2031!` |\n";
+        assert_eq!(*scan(t)[0].value, "ChangeMe2031!");
     }
 }

@@ -47,13 +47,15 @@ pub(super) fn placeholder(v: &str) -> bool {
         || l.contains("...")
         || l.contains("…")
         || PLACEHOLDERS.contains(&l.as_str())
-        || stand_in_with_digits(&l)
+        || (stand_in_with_digits(&l) && !v.chars().any(|c| c.is_uppercase()))
+        || length_of_one(&l)
         || code_expression(v)
         || names_itself(&l)
 }
 
 /// "changeme1", "yourpassword2": a stand-in with a number added. A real password that
-/// happens to be weak ("admin123", "Password1", "demo123") is a password.
+/// happens to be weak ("admin123", "Password1", "demo123") is a password, and so is a stand-in
+/// someone made into one ("ChangeMe123!", a default that works).
 fn stand_in_with_digits(l: &str) -> bool {
     let w = l.trim_end_matches(|c: char| c.is_ascii_digit());
     w.len() < l.len()
@@ -61,6 +63,34 @@ fn stand_in_with_digits(l: &str) -> bool {
             .iter()
             .any(|p| w.starts_with(p))
         && PLACEHOLDERS.contains(&w)
+}
+
+/// What a password is like rather than what it is: "the 16-character password", "a 6-digit
+/// PIN".
+fn length_of_one(l: &str) -> bool {
+    let Some((n, unit)) = l.split_once(['-', ' ']) else {
+        return false;
+    };
+    !n.is_empty()
+        && n.chars().all(|c| c.is_ascii_digit())
+        && [
+            "character",
+            "characters",
+            "char",
+            "chars",
+            "digit",
+            "digits",
+            "letter",
+            "letters",
+            "stellig",
+            "stellige",
+            "stelliges",
+            "zeichen",
+            "caractères",
+            "caracteres",
+            "cifre",
+        ]
+        .contains(&unit)
 }
 
 /// What code puts where a value would be: a call (`input("..")`, `Set(md5(..))`, not

@@ -5,8 +5,9 @@
 //! `phrasing` and `values` so that they can grow.
 
 /// Password words: the labels in English, German, French, Spanish, Italian, Dutch and a few
-/// more, with OCR's usual misreadings of "password".
-pub(super) const LABELS: &str = r"passwords?|passw[o0]rd|paa?ss?w(?:or|ro)d|p/w|passwort|kennwort|passwd|passphrase|passcode|pwd|pw|pass|wachtwoord|mot\s+de\s+passe|mdp|contrase(?:ñ|n|fi|ni|ri)a|clave|senha|parola\s+d'ordine|l[öo]senord|passord|adgangskode|salasana|has[łl]o|heslo|jelsz[óo]|пароль|密码|密碼|パスワード|비밀번호|pin|pin\s+code|pincode";
+/// more (Nordic, Slavic, Turkish, Romanian, Greek, Indonesian, Vietnamese, Chinese, Japanese,
+/// Korean), with OCR's usual misreadings of "password".
+pub(super) const LABELS: &str = r"passwords?|passw[o0]rd|paa?ss?w(?:or|ro)d|p/w|passwort|kennwort|passwd|passphrase|passcode|pwd|pw|pass|wachtwoord|mot\s+de\s+passe|mdp|contrase(?:ñ|n|fi|ni|ri)a|clave|senha|parola\s+d'ordine|l[öo]senord|passord|adgangskode|salasana|has[łl]o|heslo|jelsz[óo]|пароль|парола|密码|密碼|口令|パスワード|비밀번호|[şs]ifre(?:si)?|parol[aă]|kata\s+sandi|m[ậa]t\s+kh[ẩa]u|κωδικός|pin|pin\s+code|pincode";
 
 /// Words glued to a password word without a space or hyphen: "Datenbankpasswort", "rootpw"
 /// ("WLAN-Passwort" and "db_password" need none: a hyphen or underscore ends a word).
@@ -99,5 +100,8 @@ pub(super) const STOPWORDS: &[&str] = &[
     "so", "vault", "keepass", "keepassxc", "1password", "bitwarden", "lastpass", "dashlane",
     "passbolt", "safe", "tresor", "coffre", "bóveda", "kluis", "ticket", "wiki", "confluence",
     "sharepoint", "teams", "slack", "mail", "email", "e-mail", "letter", "post", "brief",
-    "courrier",
+    "courrier", "temporary", "provisional", "initial", "personal", "private", "confidential",
+    "provisoire", "temporaire", "initiale", "personnel", "personnelle", "confidentiel", "temporär",
+    "vorläufig", "provisorisch", "persönlich", "vertraulich", "provisorio", "provisoria",
+    "temporal", "temporaneo", "temporanea", "provvisoria", "tijdelijk", "tijdelijke",
 ];

@@ -1,0 +1,227 @@
+//! The password rules read as a user would check them: each phrasing the issue lists, what
+//! docs, tickets, terminals and chats write, and the near misses beside them (our own values).
+
+use super::*;
+
+fn values(t: &str) -> Vec<String> {
+    find(t).into_iter().map(|f| f.value).collect()
+}
+
+#[test]
+fn the_phrasings_of_the_issue() {
+    for (t, v) in [
+        ("the password is Wq7!kd92LmZx", "Wq7!kd92LmZx"),
+        ("the pw is Tr0ub4dor&3", "Tr0ub4dor&3"),
+        ("password for db1 will be \"Zz9kLm2Qp4\"", "Zz9kLm2Qp4"),
+        ("login: bob / Hunter2Hunter2", "Hunter2Hunter2"),
+        ("mysql -u root -pS3cr3tPass", "S3cr3tPass"),
+        ("sshpass -p 'Kx8#vv2Lq' ssh admin@10.0.0.5", "Kx8#vv2Lq"),
+        ("Pass - U9o129Czu!!IDhl", "U9o129Czu!!IDhl"),
+        ("pwd - Rt5%kLm0Qz", "Rt5%kLm0Qz"),
+        ("Password: 0fq20$A$eP9Ppb&0v", "0fq20$A$eP9Ppb&0v"),
+        ("DB_PASSWORD=h7Gk2!pQx9", "h7Gk2!pQx9"),
+        (
+            "curl -u deploy:Gh7!kLp2x https://ci.example/api",
+            "Gh7!kLp2x",
+        ),
+        (
+            "net use Z: \\\\fs01\\share /user:CORP\\bob Wint3r!2026",
+            "Wint3r!2026",
+        ),
+        ("PGPASSWORD=Pg9!xYz2 psql -h db1 -U app", "Pg9!xYz2"),
+        ("Das Passwort lautet: Sonne#Mond42", "Sonne#Mond42"),
+        ("le mot de passe est Soleil2026!", "Soleil2026!"),
+        ("la contraseña es Playa_Sol_77", "Playa_Sol_77"),
+        ("la password è Mare!2026x", "Mare!2026x"),
+        ("het wachtwoord is Fiets!Regen9", "Fiets!Regen9"),
+        ("\"password\": \"Js0n!Secret9\",", "Js0n!Secret9"),
+        ("<password>Xml!Secret7</password>", "Xml!Secret7"),
+        ("define('DB_PASSWORD', 'Wp!c0nfig22');", "Wp!c0nfig22"),
+        ("Server=db1;User Id=sa;Password=Sql!Srv2026;", "Sql!Srv2026"),
+        ("I changed the password to Hunter2!now", "Hunter2!now"),
+        ("Password to the VPN: Vpn#2026xx", "Vpn#2026xx"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    assert_eq!(values("Password:\n\n  Xy7!pq0Lm\n"), vec!["Xy7!pq0Lm"]);
+}
+
+#[test]
+fn what_docs_tickets_and_terminals_write() {
+    for (t, v) in [
+        ("Das Standardkennwort lautet `Rt7kWq2x`.", "Rt7kWq2x"),
+        (
+            "Der Standardbenutzer ist *svcadmin* und das Standardkennwort lautet *Kennwort7*.",
+            "Kennwort7",
+        ),
+        (
+            "the login is : admin\nand the password is : bluefalcon",
+            "bluefalcon",
+        ),
+        (
+            "connect with the default password \"orchardwind\" and change it",
+            "orchardwind",
+        ),
+        ("admin/harbor2031", "harbor2031"),
+        ("Login with ops@example.org / Tide4412", "Tide4412"),
+        ("Connectez-vous avec `gestion/Marais2031`", "Marais2031"),
+        ("    pass: \"kqzmvtrwplxnhbds\",", "kqzmvtrwplxnhbds"),
+        (
+            "impacket-psexec corp.example.org/jdoe:'Winter#2031'@10.0.0.9",
+            "Winter#2031",
+        ),
+        (
+            "crackmapexec smb 10.0.0.9 -u jdoe -p 'Harbor!2031'",
+            "Harbor!2031",
+        ),
+        (
+            "bloodhound-python -u 'jdoe' -p 'Harbor!2031' -d corp.example.org",
+            "Harbor!2031",
+        ),
+        (
+            "./deploy.sh root@203.0.113.7 /srv/app -p 'Qm7Zr2Lx9Pw4'",
+            "Qm7Zr2Lx9Pw4",
+        ),
+        ("`corp.example.org/svc_backup:Backup#2031`", "Backup#2031"),
+        (
+            "CREATE USER 'app'@'%' IDENTIFIED BY 'appsecret77';",
+            "appsecret77",
+        ),
+        ("Password: demo123", "demo123"),
+        ("Default password: Password1", "Password1"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    // Markdown, as wikis and chat render it, goes through the text's scan (bold removed).
+    assert_eq!(
+        values("Password:\n\n```\nTide!4412x\n```\n"),
+        vec!["Tide!4412x"]
+    );
+    assert_eq!(
+        values("Test Account Password:\n`Tide!4412x`"),
+        vec!["Tide!4412x"]
+    );
+}
+
+#[test]
+fn code_templates_and_docs_about_passwords_stay_clean() {
+    for t in [
+        "password = var.admin_password",
+        "password: databaseSecrets.password,",
+        "clave = input(\"Clave: \")",
+        "login_pwd: Set(md5(req.login_name.clone().as_bytes()).to_string()),",
+        "Passwort: {$password}",
+        "print(f\"  Password: {TEST_PASSWORD}\")",
+        "printf(\"Passwd: %s\\n\", p->pw_passwd);",
+        "echo \"<li>Mot de passe : \".$_POST['mdp'].\"</li>\";",
+        "export AWS_SECRET_ACCESS_KEY=\"NEW_SECRET_ACCESS_KEY\"",
+        "* Password: `the selected ftp password`",
+        "* Contraseña: root_password (elegido durante la instalación)",
+        "Het ingevoerde wachtwoord is onjuist.",
+        "La contraseña es obligatoria",
+        "Le nouveau mot de passe est requis",
+        "La password è errata",
+        "The username and password are case-sensitive.",
+        "login cannot succeed until the password is configured.",
+        "postgresql://username:password@host:port/database",
+        "Example: rtsp://<user>:<password>@192.0.2.4:554/stream1",
+        "Server=db;User Id=sa;Password=YOUR_ACTUAL_PASSWORD;Port=5432;",
+        "senha: adminSenha,",
+        "Grafana wachtwoord: hardcoded \"changeme\" vervangen door existingSecret",
+        "docker run -p 8080:80 -u 1000 nginx",
+        "Your temporary password for ${TEMPLATE_USER_EMAIL} is as follows:",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
+
+#[test]
+fn near_misses_stay_clean() {
+    for t in [
+        "Please use the password reset link below.",
+        "Your password must have 12 characters.",
+        "I changed the password.",
+        "Password: <password>",
+        "password: ********",
+        "PASSWORD=xxx",
+        "DB_PASSWORD=changeme",
+        "Failed password for root from 10.0.0.5 port 22 ssh2",
+        "password_hash: $2b$12$KIXQ1p7uJ0y2sH5eJq5LzOe9y6Yb2x9Yc1fJxq5mYk3sZ4aGvW1xS",
+        "user=bob password=5f4dcc3b5aa765d61d8327deb882cf99",
+        "The password is in the vault.",
+        "The password is case sensitive.",
+        "Password: see the vault entry 'db1'.",
+        "Password policy: minimum 12 characters, one digit.",
+        "Your password expires in 5 days.",
+        "Show me your boarding pass: gate B12",
+        "password = os.getenv(\"DB_PASSWORD\")",
+        "The password will be shared by phone.",
+        "Passwort: wird telefonisch mitgeteilt",
+        "Password: (sent separately)",
+        "Enter your password: ____________",
+        "password: ${DB_PASSWORD}",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
+
+#[test]
+fn what_mail_about_networks_and_pasted_answers_writes() {
+    for (t, v) in [
+        ("Wi-Fi:\n\nHarbour-Guest\nt1de!Gate77", "t1de!Gate77"),
+        ("Gäste-WLAN\nBuero-Gast\nMoewe#2031x", "Moewe#2031x"),
+        (
+            "All demo accounts use the same default password:\n\nbash\nCopy\nEdit\nharbour2031",
+            "harbour2031",
+        ),
+        ("let(:temp_password) { \"Tide4412!@#\" }", "Tide4412!@#"),
+        ("Password: ChangeMe2031!", "ChangeMe2031!"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+}
+
+#[test]
+fn descriptions_of_a_password_stay_clean() {
+    for t in [
+        "Password: the 16-character password from Step 2",
+        "Le mot de passe est \"provisoire\" dans le sens où il faut le changer.",
+        "hbasic|Database to test HBasic program|localhost|user|password|QMYSQL3",
+        "Wi-Fi:\nAsk at the front desk for today's code.",
+        "Wi-Fi:\nGuest\nwelcome",
+        "DB_PASSWORD=changeme1",
+        "Enter the new password:\nIt must have 12 characters.",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
+
+#[test]
+fn accounts_written_without_a_password_word() {
+    for (t, v) in [
+        ("Şifre: Liman2031x", "Liman2031x"),
+        ("Verwenden Sie `testuser` / `Harbor2031`", "Harbor2031"),
+        ("| fw01 | `admin` / `Gate2031` |", "Gate2031"),
+        (
+            "en disant `jdoe@example.org : Harbour!2031` .",
+            "Harbour!2031",
+        ),
+        ("const SenhaCerta = \"Maresia2031\";", "Maresia2031"),
+        ("  adminPassword: 'Tide4412x',", "Tide4412x"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "const passwordRegex = \"^(?=.*\\d)(?=.*[a-z]).{8,}$\";",
+        "this.passwordPlaceholder = 'Enter password';",
+        "const senhaLabel = \"Senha2\";",
+        "git clone git@github.com:example/tools2031.git",
+        "Contact jdoe@example.org: meeting at 10",
+        "jdoe@example.org: Permission denied (publickey).",
+        "see testuser/tools2031 on the forge",
+        "copy `src` / `dist2031` first",
+        "| fw01 | `admin` / `changeme` |",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
