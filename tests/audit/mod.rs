@@ -24,7 +24,7 @@ struct Case {
     id: String,
     /// The kind to report, or None for a near miss.
     kind: Option<&'static str>,
-    /// text, html, image, pdf, docx, odt, xlsx, ods, csv, zip.
+    /// text, html, image, pdf, pdf-scan, docx, odt, xlsx, ods, csv, zip.
     carrier: &'static str,
     /// The row of the table it also counts in: `held-out set` (written after the rules).
     group: Option<&'static str>,
@@ -164,6 +164,50 @@ fn labelled(work: &Path) -> Vec<Case> {
             id,
             kind: *kind,
             carrier: "image",
+            group: None,
+        });
+    }
+    // Scanned PDFs: a page that is only a picture (every sixth screen, printed light).
+    let scans = work.join("scans");
+    std::fs::create_dir_all(&scans).unwrap();
+    let light: Vec<_> = LOOKS
+        .iter()
+        .filter(|l| l.background.starts_with("#f") && ["png", "jpg"].contains(&l.format))
+        .collect();
+    let (kinds, pages): (Vec<_>, Vec<_>) = screens
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| j % 6 == 0)
+        .map(|(j, (kind, text))| {
+            let look = *light[j % light.len()];
+            screenshot(&scans, &format!("p{j}"), text, look);
+            let picture = scans.join(format!("p{j}.{}", look.format));
+            (
+                *kind,
+                render::picture_page(&scans, &format!("p{j}"), &picture),
+            )
+        })
+        .unzip();
+    for (j, (kind, pdf)) in kinds
+        .into_iter()
+        .zip(libreoffice(work, &pages, "pdf"))
+        .enumerate()
+    {
+        let id = next_id("sc");
+        let raw = with_attachment(
+            &id,
+            j,
+            "Scanned with the office printer.",
+            &format!("Scan_2026-03-0{}.pdf", j % 9 + 1),
+            "application/pdf",
+            &std::fs::read(&pdf).unwrap(),
+            false,
+        );
+        cases.push(Case {
+            raw: raw.into_bytes(),
+            id,
+            kind,
+            carrier: "pdf-scan",
             group: None,
         });
     }
@@ -898,6 +942,23 @@ fn leak_audit_without_text_recognition_says_so_once_and_lists_the_images() {
         )
         .unwrap();
     }
+    // A scanned page: a PDF whose page is only a picture.
+    screenshot(&sb.home(), "scan", "Password: NotRead!2026", LOOKS[1]);
+    let page = render::picture_page(&sb.home(), "scan", &sb.home().join("scan.png"));
+    let pdf = std::fs::read(libreoffice(&sb.home(), &[page], "pdf").remove(0)).unwrap();
+    std::fs::write(
+        md.join("cur/4:2,S"),
+        with_attachment(
+            "p4@corp.example",
+            4,
+            "scan",
+            "Scan.pdf",
+            "application/pdf",
+            &pdf,
+            false,
+        ),
+    )
+    .unwrap();
     let empty = sb.path("empty-path");
     std::fs::create_dir_all(&empty).unwrap();
     for (how, args, path) in [
@@ -929,6 +990,11 @@ fn leak_audit_without_text_recognition_says_so_once_and_lists_the_images() {
         }
         if how == "no tesseract" {
             assert!(err.contains("Tesseract is not installed"), "{err}");
+        } else {
+            assert!(
+                listed.contains("document Scan.pdf page 1: scanned pages not read: text recognition was turned off (--no-ocr)"),
+                "{listed}"
+            );
         }
     }
 }

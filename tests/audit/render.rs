@@ -1,7 +1,8 @@
 //! Screenshots and documents for the labelled mailbox, made by the programs people's files come
 //! from: ImageMagick draws text the way a terminal, an editor or a chat window shows it (fonts,
 //! sizes, light and dark themes, PNG/JPEG/GIF/BMP/TIFF), and LibreOffice writes DOCX, ODT, PDF,
-//! XLSX and ODS from text and CSV. qpdf, zip and 7z make the password-protected ones.
+//! XLSX and ODS from text and CSV, and PDFs whose page is only a picture (a scan). qpdf, zip and
+//! 7z make the password-protected ones.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -141,7 +142,7 @@ pub fn libreoffice(work: &Path, inputs: &[PathBuf], format: &str) -> Vec<PathBuf
     if inputs[0].extension().is_some_and(|e| e == "csv") {
         // Comma separated, double quotes, UTF-8.
         cmd.arg("--infilter=CSV:44,34,76");
-    } else {
+    } else if inputs[0].extension().is_some_and(|e| e == "txt") {
         cmd.arg("--infilter=Text (encoded):UTF8,LF,,,");
     }
     cmd.arg("--outdir").arg(&out).args(inputs).env("HOME", work);
@@ -154,6 +155,33 @@ pub fn libreoffice(work: &Path, inputs: &[PathBuf], format: &str) -> Vec<PathBuf
             p
         })
         .collect()
+}
+
+/// A flat ODF text document (`.fodt`) whose only content is the picture `image` (its width and
+/// height as ImageMagick's `identify` reads them): LibreOffice makes it a PDF page with no text
+/// of its own, as a scanner or "print to PDF" of a screenshot does.
+pub fn picture_page(dir: &Path, name: &str, image: &Path) -> PathBuf {
+    let out = Command::new("identify")
+        .args(["-format", "%w %h"])
+        .arg(image)
+        .output()
+        .expect("identify (ImageMagick; bash .ci/setup installs it)");
+    let dims = String::from_utf8_lossy(&out.stdout).to_string();
+    let (w, h) = dims.trim().split_once(' ').expect("width and height");
+    let (w, h): (f64, f64) = (w.parse().unwrap(), h.parse().unwrap());
+    let width_cm = 16.0_f64.min(w / 40.0);
+    let height_cm = width_cm * h / w;
+    use base64::Engine;
+    let data = base64::engine::general_purpose::STANDARD.encode(std::fs::read(image).unwrap());
+    let doc = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
+<office:body><office:text><text:p><draw:frame svg:width="{width_cm:.2}cm" svg:height="{height_cm:.2}cm" text:anchor-type="as-char"><draw:image><office:binary-data>{data}</office:binary-data></draw:image></draw:frame></text:p></office:text></office:body></office:document>
+"#
+    );
+    let p = dir.join(format!("{name}.fodt"));
+    std::fs::write(&p, doc).unwrap();
+    p
 }
 
 /// A PDF protected by a user password (qpdf, AES-256).

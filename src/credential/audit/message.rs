@@ -46,6 +46,7 @@ pub(super) struct Scanner {
     salt: [u8; 16],
     ocr: OnceLock<Result<Ocr, String>>,
     pdftotext: OnceLock<Option<PathBuf>>,
+    pdftoppm: OnceLock<Option<PathBuf>>,
     /// Why images were not read, once it is known (for the summary).
     pub(super) ocr_missing: Mutex<Option<String>>,
 }
@@ -137,6 +138,7 @@ impl Scanner {
             salt,
             ocr: OnceLock::new(),
             pdftotext: OnceLock::new(),
+            pdftoppm: OnceLock::new(),
             ocr_missing: Mutex::new(None),
         }
     }
@@ -303,6 +305,72 @@ impl Scanner {
         }
     }
 
+    /// Pages of a PDF without text of their own (scans, printed screenshots): rendered by
+    /// `pdftoppm` and read by Tesseract, the first `SCANNED_PAGES` of them.
+    fn scanned_pages(
+        &self,
+        name: &str,
+        pdf: &[u8],
+        pages: &[usize],
+        prefix: &str,
+        key: [u8; 32],
+        out: &mut Scanned,
+    ) {
+        const SCANNED_PAGES: usize = 20;
+        if pages.is_empty() {
+            return;
+        }
+        let place = |n: usize| format!("{prefix}document {name} page {n}");
+        let ocr = match self.ocr() {
+            Ok(o) => o,
+            Err(e) => {
+                out.unread
+                    .push((place(pages[0]), format!("scanned pages not read: {e}")));
+                return;
+            }
+        };
+        let Some(program) = self
+            .pdftoppm
+            .get_or_init(|| tools::find_program("pdftoppm"))
+        else {
+            out.unread.push((
+                place(pages[0]),
+                "scanned pages not read: pdftoppm is not installed (Debian: apt install poppler-utils)"
+                    .into(),
+            ));
+            return;
+        };
+        for &n in pages.iter().take(SCANNED_PAGES) {
+            match tools::pdf_page_png(program, pdf, n).and_then(|png| ocr.read(&png)) {
+                Ok(t) => {
+                    out.images_read += 1;
+                    self.text(
+                        &t,
+                        &format!("{} (text recognised)", place(n)),
+                        Some(key),
+                        out,
+                    );
+                }
+                Err(ToolError::Failed(m)) => out
+                    .unread
+                    .push((place(n), format!("scanned page could not be read ({m})"))),
+                Err(ToolError::Protected) => out.unread.push((
+                    place(n),
+                    "scanned page could not be read (protected)".into(),
+                )),
+            }
+        }
+        if pages.len() > SCANNED_PAGES {
+            out.unread.push((
+                place(pages[SCANNED_PAGES]),
+                format!(
+                    "{} more scanned pages not read (the first {SCANNED_PAGES} were)",
+                    pages.len() - SCANNED_PAGES
+                ),
+            ));
+        }
+    }
+
     /// One attached file (or a file inside an archive when `depth` says so).
     fn attachment(
         &self,
@@ -362,6 +430,10 @@ impl Scanner {
                                 out,
                             );
                         }
+                        let scanned: Vec<usize> = (1..=pages.len())
+                            .filter(|&n| pages[n - 1].trim().chars().count() < 16)
+                            .collect();
+                        self.scanned_pages(name, data, &scanned, prefix, key, out);
                     }
                     Err(ToolError::Protected) => out.unread.push((
                         place(&format!("document {name}")),

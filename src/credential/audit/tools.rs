@@ -1,7 +1,7 @@
 //! The programs the audit hands binary carriers to: Tesseract (`tesseract`, text recognition
-//! in images) and poppler's `pdftotext`. Both read the file on standard input and write text
-//! on standard output, so no attachment is ever written to disk, and nothing about it goes on
-//! a command line. Each run has a time limit; a program that is missing or fails makes the item
+//! in images) and poppler's `pdftotext` and `pdftoppm` (a scanned page as a picture). All read
+//! the file on standard input and write on standard output, so no attachment or page is ever
+//! written to disk, and nothing about it goes on a command line. Each run has a time limit; a program that is missing or fails makes the item
 //! "not read", never the audit fail.
 
 use std::io::{Read, Write};
@@ -163,6 +163,22 @@ pub(super) fn pdf_pages(program: &Path, pdf: &[u8]) -> Result<Vec<String>, ToolE
         pages.pop();
     }
     Ok(pages)
+}
+
+/// One page of a PDF as a PNG picture, for text recognition of a page that has no text of
+/// its own (a scan, a printed screenshot).
+pub(super) fn pdf_page_png(program: &Path, pdf: &[u8], page: usize) -> Result<Vec<u8>, ToolError> {
+    let n = page.to_string();
+    let (ok, out, err) = run(
+        program,
+        &["-png", "-r", "200", "-f", &n, "-l", &n, "-singlefile", "-"],
+        pdf,
+    )
+    .map_err(ToolError::Failed)?;
+    if !ok || out.is_empty() {
+        return Err(ToolError::Failed(first_line(&err)));
+    }
+    Ok(out)
 }
 
 /// Screen text is small: Tesseract reads it best at about twice its size, dark on light, in
