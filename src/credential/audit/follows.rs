@@ -91,6 +91,17 @@ fn names_a_variable(v: &str) -> bool {
         .any(|w| v.contains(w))
 }
 
+/// Whether the quoted word ending at `at` opens its call or list: `(`, `[` or `{` before its
+/// quote, or nothing.
+fn first_argument(line: &str, at: usize) -> bool {
+    let open = line[..at].rfind(['"', '\'', '`']).unwrap_or(0);
+    line[..open]
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_none_or(|c| "([{".contains(c))
+}
+
 /// Finds the value after the password word that ends at `line[at..]`.
 pub(super) fn value_after(
     line: &str,
@@ -161,10 +172,15 @@ pub(super) fn value_after(
             .find(trimmed)
             .map(|m| m.end())
             .or_else(|| (after_tag && trimmed.starts_with('>')).then_some(1))
-            .or_else(|| (after_quote && trimmed.starts_with(',')).then_some(1))
+            // `define('DB_PASSWORD', 'X')`: the key is the call's first argument; a quoted
+            // "password" further on is a value in a list (`connect('', 'user', 'password', ..)`).
+            .or_else(|| {
+                (after_quote && trimmed.starts_with(',') && first_argument(line, at)).then_some(1)
+            })
             .or_else(|| {
                 (to_sep
                     && (trimmed.starts_with("to ")
+                        || trimmed.starts_with("from ")
                         || trimmed.starts_with("auf ")
                         || trimmed.starts_with("à ")
                         || trimmed.starts_with("naar ")))

@@ -141,6 +141,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             "log", "cred", "zugang", "anmelde", "identif", "inlogg", "account", "konto", "compte",
             "cuenta", "user", "u/p", "benutzer", "connect", "anmelden", "sesi", "accedi",
         ];
+        // The first login word ("the following login credentials "jdoe" and "X"").
         let login = login_words
             .iter()
             .any(|w| lc.contains(w))
@@ -307,11 +308,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             let after_tag = before.ends_with('<');
             let found = value_after(line, g.end(), after_quote, after_tag);
             // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
+            // Under a user's line, "pass:" is the user's password ("username: admin\npass: X").
             if g.as_str().eq_ignore_ascii_case("pass")
                 && found.as_ref().is_some_and(|(at, v)| {
                     v.chars().all(|c| c.is_lowercase())
                         && !line[*at..].trim_start().starts_with(['"', '\'', '`'])
                 })
+                && !(g.start() == 0
+                    && line[g.end()..].trim_start().starts_with(':')
+                    && under_user_line(&lines[..i]))
             {
                 continue;
             }
@@ -382,6 +387,23 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
     }
     out
+}
+
+/// Whether the last line with something on it names a user ("username: admin", "Login:
+/// jdoe", "E-Mail: x@example.org").
+fn under_user_line(before: &[&str]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)^(?:user(?:\s*name)?|login|benutzer(?:name)?|e-?mail|usuario|utilisateur|identifiant|account|id)\s*[:=]\s*\S")
+            .expect("built-in pattern")
+    });
+    before
+        .iter()
+        .rev()
+        .take(3)
+        .map(|l| content(l))
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| re.is_match(l))
 }
 
 /// The end of a name in code that says what about the password it holds: `passwordHint`,

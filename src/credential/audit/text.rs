@@ -125,6 +125,19 @@ fn label_excerpt(label: &str, secret: &str) -> String {
         .to_string()
 }
 
+/// A "token=" inside a link's query: reset, unsubscribe and tracking links carry one in every
+/// such mail; the link rule's business, not a pasted secret.
+fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
+    let Some(m) = m else { return false };
+    let before = &text[..m.start()];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let word_start = before[line_start..]
+        .rfind(|c: char| c.is_whitespace() || "\"'<(".contains(c))
+        .map_or(line_start, |i| line_start + i + 1);
+    let word = &text[word_start..m.start()];
+    word.contains("://") && word.contains('?') && before.ends_with(['?', '&', ';'])
+}
+
 fn token_shaped(v: &str) -> bool {
     v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
@@ -295,6 +308,7 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             let secret = c.get(rule.group).map(|m| m.as_str()).unwrap_or(whole);
             if (rule.group != 0 || rule.kind == "token") && values::placeholder(secret)
                 || (rule.detail == "labelled" && !token_shaped(secret))
+                || (rule.detail == "labelled" && in_link_query(text, c.get(0)))
             {
                 continue;
             }
@@ -477,6 +491,7 @@ mod tests {
         );
         assert!(scan("password: ********\n\nCordialement,\nLuc\n").is_empty());
         assert!(scan("# datos (clave: modelo, valor: matrícula)\n").is_empty());
+        assert!(scan("Send reset URL http://10.0.0.5/index.php?action=resetbytoken&token=3vUCAMdTldZPAcz0QVzkSvDW6fzN97XK6a7\n").is_empty());
         let t = "| Role | Username | Password |\n|---|---|---|\n| Operator | `ops` | `ChangeMe2031!` |\n";
         assert_eq!(*scan(t)[0].value, "ChangeMe2031!");
     }

@@ -158,7 +158,7 @@ pub(super) fn hash_like(v: &str) -> bool {
 fn url_or_address(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?://|(?:https?|ftp|file|mailto)://|www\.|[\w.+-]+@[\w-]+\.[a-z][\w.-]*$|[\w-]+\.(?:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt)$|/[\w.-]+/)")
+        Regex::new(r"(?i)^(?://|(?:https?|ftp|file|mailto)://|www\.|[\w.+-]+@[\w-]+\.[a-z][\w.-]*$|[\w-]+\.(?:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
             .expect("built-in pattern")
     });
     re.is_match(v)

@@ -225,3 +225,28 @@ fn accounts_written_without_a_password_word() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn what_replies_in_tickets_write() {
+    for (t, v) in [
+        (
+            "3. Use the following login credentials \"jdoe\" and \"4(K)-_812xQ\" (the temporary one)",
+            "4(K)-_812xQ",
+        ),
+        ("username: admin\npass: harbourlight", "harbourlight"),
+        (
+            "(changed the database password from 'tidegate2031' to 'password'.",
+            "tidegate2031",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "$db->connect('', 'user', 'password', 'employees');",
+        "$mysqli = new mysqli(\"localhost\", \"user\", \"password\", \"database\");",
+        "PASS: t0001-init.sh\nPASS: harbourlight",
+        "Mountain pass: closed",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
