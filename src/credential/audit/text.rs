@@ -79,6 +79,42 @@ fn env_re() -> &'static Regex {
     })
 }
 
+/// A variable about a secret rather than holding one (`ALLOW_EMPTY_PASSWORD=yes`,
+/// `MYSQL_RANDOM_ROOT_PASSWORD=1`, `DB_PASSWORD_FILE=/run/secrets/db`), or a switch's value.
+fn setting_about_a_secret(name: &str, v: &str) -> bool {
+    let v = v.trim_end_matches(['.', ',', ';']).to_lowercase();
+    [
+        "yes", "no", "true", "false", "on", "off", "enabled", "disabled", "1", "0",
+    ]
+    .contains(&v.as_str())
+        || name.split('_').any(|w| {
+            [
+                "ALLOW",
+                "EMPTY",
+                "RANDOM",
+                "LENGTH",
+                "POLICY",
+                "HASH",
+                "HASHED",
+                "EXPIRY",
+                "EXPIRES",
+                "EXPIRATION",
+                "ENABLE",
+                "ENABLED",
+                "REQUIRE",
+                "REQUIRED",
+                "RESET",
+                "COMPLEXITY",
+                "ROTATION",
+                "MIN",
+                "MAX",
+            ]
+            .contains(&w)
+        })
+        || name.ends_with("_FILE")
+        || name.ends_with("_PATH")
+}
+
 /// C's `#define SECRET_PASS "X"`, as sketches for boards carry their Wi-Fi and router passwords.
 fn define_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
@@ -345,7 +381,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     }
     for c in env_re().captures_iter(text) {
         let (name, v) = (&c[1], &c[3]);
-        if values::placeholder(v) || values::hash_like(v) || v.chars().count() < 4 {
+        if values::placeholder(v)
+            || values::hash_like(v)
+            || v.chars().count() < 4
+            || setting_about_a_secret(name, v)
+        {
             continue;
         }
         // YAML's "NAME: value" reads like prose too: the value must look like one.
@@ -492,6 +532,20 @@ mod tests {
         assert!(scan("password: ********\n\nCordialement,\nLuc\n").is_empty());
         assert!(scan("# datos (clave: modelo, valor: matrícula)\n").is_empty());
         assert!(scan("Send reset URL http://10.0.0.5/index.php?action=resetbytoken&token=3vUCAMdTldZPAcz0QVzkSvDW6fzN97XK6a7\n").is_empty());
+        // What support threads paste: switches, templates, stand-ins.
+        for t in [
+            "WARN  ==> You set the environment variable ALLOW_EMPTY_PASSWORD=yes. For safety reasons",
+            "MYSQL_RANDOM_ROOT_PASSWORD=1\nDB_PASSWORD_FILE=/run/secrets/db_password\n",
+            "\"pass\": \"passwordhere\",",
+            "-o user=\\${username},password=\\${password},domain=\\${msdomain}",
+            "    password: ${vcap.services.db.credentials.password:password}",
+        ] {
+            assert!(scan(t).is_empty(), "{t}");
+        }
+        assert_eq!(
+            *scan("RTSP_PATHS_ALL_READPASS: lens2031x\n")[0].value,
+            "lens2031x"
+        );
         let t = "| Role | Username | Password |\n|---|---|---|\n| Operator | `ops` | `ChangeMe2031!` |\n";
         assert_eq!(*scan(t)[0].value, "ChangeMe2031!");
     }

@@ -16,6 +16,11 @@ fn lower_trim(v: &str) -> String {
 
 /// Whether `v` stands in for a password rather than being one.
 pub(super) fn placeholder(v: &str) -> bool {
+    // A template's variable escaped for a shell or a heredoc: `\${password}`.
+    let v = v
+        .strip_prefix('\\')
+        .filter(|r| r.starts_with('$'))
+        .unwrap_or(v);
     let l = lower_trim(v);
     if l.chars().count() < 3 {
         return true;
@@ -41,6 +46,10 @@ pub(super) fn placeholder(v: &str) -> bool {
         || v.starts_with("getenv")
         || v.starts_with("${{")
         || l.starts_with("your")
+        || (l.ends_with("here")
+            && ["pass", "pw", "secret", "key"]
+                .iter()
+                .any(|w| l.contains(w)))
         || l.starts_with("<")
         || l.contains("****")
         || l.contains("xxxx")
