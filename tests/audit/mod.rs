@@ -24,7 +24,7 @@ struct Case {
     id: String,
     /// The kind to report, or None for a near miss.
     kind: Option<&'static str>,
-    /// text, html, image, pdf, pdf-scan, docx, odt, xlsx, ods, csv, zip.
+    /// text, html, image, pdf, pdf-scan, docx, doc, odt, xlsx, ods, csv, zip.
     carrier: &'static str,
     /// The row of the table it also counts in: `held-out set` (written after the rules).
     group: Option<&'static str>,
@@ -228,7 +228,7 @@ fn labelled(work: &Path) -> Vec<Case> {
                 .map(|(j, s)| (j, None, *s)),
         );
     for (i, (j, kind, s)) in doc_snippets.enumerate() {
-        let format = ["docx", "pdf", "odt"][i % 3];
+        let format = ["docx", "pdf", "odt", "doc"][i % 4];
         let p = docs.join(format!("d{i}.txt"));
         let title = [
             "Onboarding",
@@ -274,6 +274,7 @@ fn labelled(work: &Path) -> Vec<Case> {
                 "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                 "pdf" => "application/pdf",
+                "doc" => "application/msword",
                 "odt" => "application/vnd.oasis.opendocument.text",
                 "ods" => "application/vnd.oasis.opendocument.spreadsheet",
                 _ => "text/csv",

@@ -244,6 +244,15 @@ pub(super) fn compound_is_encrypted(data: &[u8]) -> bool {
     data.windows(name.len()).any(|w| w == name.as_slice())
 }
 
+/// Whether an OLE compound file holds a Word document (a `WordDocument` stream).
+pub(super) fn compound_is_word(data: &[u8]) -> bool {
+    let name: Vec<u8> = "WordDocument"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    data.windows(name.len()).any(|w| w == name.as_slice())
+}
+
 fn read_entry<R: Read>(mut r: R, size: u64, total: &mut u64) -> Result<Vec<u8>, DocError> {
     if size > ENTRY_LIMIT || *total + size > TOTAL_LIMIT {
         return Err(DocError::Unreadable("too large to unpack".into()));

@@ -12,8 +12,10 @@ use regex::Regex;
 
 use super::documents::{self, DocError, Kind};
 use super::text::{self, Hit};
-use super::tools::{self, Ocr, ToolError};
+use super::tools::{Ocr, ToolError};
 use super::Options;
+
+mod programs;
 
 /// A secret found, with where it sits and what identifies its copies elsewhere.
 pub(super) struct Located {
@@ -47,6 +49,7 @@ pub(super) struct Scanner {
     ocr: OnceLock<Result<Ocr, String>>,
     pdftotext: OnceLock<Option<PathBuf>>,
     pdftoppm: OnceLock<Option<PathBuf>>,
+    catdoc: OnceLock<Option<PathBuf>>,
     /// Why images were not read, once it is known (for the summary).
     pub(super) ocr_missing: Mutex<Option<String>>,
 }
@@ -139,6 +142,7 @@ impl Scanner {
             ocr: OnceLock::new(),
             pdftotext: OnceLock::new(),
             pdftoppm: OnceLock::new(),
+            catdoc: OnceLock::new(),
             ocr_missing: Mutex::new(None),
         }
     }
@@ -305,72 +309,6 @@ impl Scanner {
         }
     }
 
-    /// Pages of a PDF without text of their own (scans, printed screenshots): rendered by
-    /// `pdftoppm` and read by Tesseract, the first `SCANNED_PAGES` of them.
-    fn scanned_pages(
-        &self,
-        name: &str,
-        pdf: &[u8],
-        pages: &[usize],
-        prefix: &str,
-        key: [u8; 32],
-        out: &mut Scanned,
-    ) {
-        const SCANNED_PAGES: usize = 20;
-        if pages.is_empty() {
-            return;
-        }
-        let place = |n: usize| format!("{prefix}document {name} page {n}");
-        let ocr = match self.ocr() {
-            Ok(o) => o,
-            Err(e) => {
-                out.unread
-                    .push((place(pages[0]), format!("scanned pages not read: {e}")));
-                return;
-            }
-        };
-        let Some(program) = self
-            .pdftoppm
-            .get_or_init(|| tools::find_program("pdftoppm"))
-        else {
-            out.unread.push((
-                place(pages[0]),
-                "scanned pages not read: pdftoppm is not installed (Debian: apt install poppler-utils)"
-                    .into(),
-            ));
-            return;
-        };
-        for &n in pages.iter().take(SCANNED_PAGES) {
-            match tools::pdf_page_png(program, pdf, n).and_then(|png| ocr.read(&png)) {
-                Ok(t) => {
-                    out.images_read += 1;
-                    self.text(
-                        &t,
-                        &format!("{} (text recognised)", place(n)),
-                        Some(key),
-                        out,
-                    );
-                }
-                Err(ToolError::Failed(m)) => out
-                    .unread
-                    .push((place(n), format!("scanned page could not be read ({m})"))),
-                Err(ToolError::Protected) => out.unread.push((
-                    place(n),
-                    "scanned page could not be read (protected)".into(),
-                )),
-            }
-        }
-        if pages.len() > SCANNED_PAGES {
-            out.unread.push((
-                place(pages[SCANNED_PAGES]),
-                format!(
-                    "{} more scanned pages not read (the first {SCANNED_PAGES} were)",
-                    pages.len() - SCANNED_PAGES
-                ),
-            ));
-        }
-    }
-
     /// One attached file (or a file inside an archive when `depth` says so).
     fn attachment(
         &self,
@@ -400,51 +338,7 @@ impl Scanner {
             }
             // Tesseract may still read what is not decoded here (or says why not).
             Kind::Image | Kind::OtherImage => self.image(name, data, prefix, Some(key), out),
-            Kind::Pdf => {
-                let program = self
-                    .pdftotext
-                    .get_or_init(|| tools::find_program("pdftotext"));
-                if !self.opts.pdf {
-                    out.unread.push((
-                        place(&format!("document {name}")),
-                        "not read: PDFs were turned off".into(),
-                    ));
-                    return;
-                }
-                let Some(program) = program else {
-                    out.unread.push((
-                        place(&format!("document {name}")),
-                        "not read: pdftotext is not installed (Debian: apt install poppler-utils)"
-                            .into(),
-                    ));
-                    return;
-                };
-                match tools::pdf_pages(program, data) {
-                    Ok(pages) => {
-                        out.documents_read += 1;
-                        for (i, p) in pages.iter().enumerate() {
-                            self.text(
-                                &columns(p),
-                                &place(&format!("document {name} page {}", i + 1)),
-                                Some(key),
-                                out,
-                            );
-                        }
-                        let scanned: Vec<usize> = (1..=pages.len())
-                            .filter(|&n| pages[n - 1].trim().chars().count() < 16)
-                            .collect();
-                        self.scanned_pages(name, data, &scanned, prefix, key, out);
-                    }
-                    Err(ToolError::Protected) => out.unread.push((
-                        place(&format!("document {name}")),
-                        "could not be read (protected)".into(),
-                    )),
-                    Err(ToolError::Failed(e)) => out.unread.push((
-                        place(&format!("document {name}")),
-                        format!("could not be read ({e})"),
-                    )),
-                }
-            }
+            Kind::Pdf => self.pdf(name, data, prefix, key, out),
             Kind::Zip => match documents::unzip(data) {
                 Ok(u) if u.document => {
                     out.documents_read += 1;
@@ -482,15 +376,7 @@ impl Scanner {
                     .unread
                     .push((place(&format!("attachment {name}")), why_text(&e))),
             },
-            Kind::Compound => {
-                let why = if documents::compound_is_encrypted(data) {
-                    "could not be read (protected)"
-                } else {
-                    "could not be read (old Office format)"
-                };
-                out.unread
-                    .push((place(&format!("document {name}")), why.into()));
-            }
+            Kind::Compound => self.old_office(name, data, prefix, key, out),
             Kind::Vault => out.unread.push((
                 place(&format!("attachment {name}")),
                 "could not be read (protected): a KeePass vault".into(),

@@ -1,9 +1,9 @@
 //! The programs the audit hands binary carriers to: Tesseract (`tesseract`, text recognition
-//! in images) and poppler's `pdftotext` and `pdftoppm` (a scanned page as a picture). All read
-//! the file on standard input and write on standard output, so no attachment or page is ever
-//! written to disk, and nothing about it goes on a command line. Each run has a time limit; a program that is missing or fails makes the item
-//! "not read", never the audit fail.
-
+//! in images), poppler's `pdftotext` and `pdftoppm` (a scanned page as a picture), and
+//! `catdoc` (Word 97-2003 documents). All read the file on standard input and write on
+//! standard output, so no attachment or page is ever written to disk, and nothing about it
+//! goes on a command line. Each run has a time limit; a program that is missing or fails makes
+//! the item "not read", never the audit fail.
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -179,6 +179,20 @@ pub(super) fn pdf_page_png(program: &Path, pdf: &[u8], page: usize) -> Result<Ve
         return Err(ToolError::Failed(first_line(&err)));
     }
     Ok(out)
+}
+
+/// The text of a Word 97-2003 document (`catdoc`, UTF-8, no line wrapping). A protected
+/// document (its FIB's encryption flag) gives no text.
+pub(super) fn word97_text(program: &Path, doc: &[u8]) -> Result<String, ToolError> {
+    let (ok, out, err) = run(program, &["-d", "utf-8", "-w"], doc).map_err(ToolError::Failed)?;
+    if !ok {
+        let e = err.to_lowercase();
+        if e.contains("encrypt") || e.contains("password") {
+            return Err(ToolError::Protected);
+        }
+        return Err(ToolError::Failed(first_line(&err)));
+    }
+    Ok(String::from_utf8_lossy(&out).to_string())
 }
 
 /// Screen text is small: Tesseract reads it best at about twice its size, dark on light, in

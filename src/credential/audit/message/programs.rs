@@ -1,0 +1,172 @@
+//! The carriers read by other programs: PDFs (poppler's `pdftotext`; a page with no text of
+//! its own is rendered by `pdftoppm` and read by Tesseract) and Word 97-2003 documents
+//! (`catdoc`). Every program reads the bytes on standard input (docs/SECURITY.md); a missing
+//! program or an unreadable file is listed, never skipped in silence.
+
+use super::super::documents;
+use super::super::tools::{self, ToolError};
+use super::{columns, Scanned, Scanner};
+
+impl Scanner {
+    /// A PDF attachment: its pages' text, then its scanned pages.
+    pub(super) fn pdf(
+        &self,
+        name: &str,
+        data: &[u8],
+        prefix: &str,
+        key: [u8; 32],
+        out: &mut Scanned,
+    ) {
+        let place = |what: &str| format!("{prefix}{what}");
+        let program = self
+            .pdftotext
+            .get_or_init(|| tools::find_program("pdftotext"));
+        if !self.opts.pdf {
+            out.unread.push((
+                place(&format!("document {name}")),
+                "not read: PDFs were turned off".into(),
+            ));
+            return;
+        }
+        let Some(program) = program else {
+            out.unread.push((
+                place(&format!("document {name}")),
+                "not read: pdftotext is not installed (Debian: apt install poppler-utils)".into(),
+            ));
+            return;
+        };
+        match tools::pdf_pages(program, data) {
+            Ok(pages) => {
+                out.documents_read += 1;
+                for (i, p) in pages.iter().enumerate() {
+                    self.text(
+                        &columns(p),
+                        &place(&format!("document {name} page {}", i + 1)),
+                        Some(key),
+                        out,
+                    );
+                }
+                let scanned: Vec<usize> = (1..=pages.len())
+                    .filter(|&n| pages[n - 1].trim().chars().count() < 16)
+                    .collect();
+                self.scanned_pages(name, data, &scanned, prefix, key, out);
+            }
+            Err(ToolError::Protected) => out.unread.push((
+                place(&format!("document {name}")),
+                "could not be read (protected)".into(),
+            )),
+            Err(ToolError::Failed(e)) => out.unread.push((
+                place(&format!("document {name}")),
+                format!("could not be read ({e})"),
+            )),
+        }
+    }
+
+    /// Pages of a PDF without text of their own (scans, printed screenshots): rendered by
+    /// `pdftoppm` and read by Tesseract, the first `SCANNED_PAGES` of them.
+    fn scanned_pages(
+        &self,
+        name: &str,
+        pdf: &[u8],
+        pages: &[usize],
+        prefix: &str,
+        key: [u8; 32],
+        out: &mut Scanned,
+    ) {
+        const SCANNED_PAGES: usize = 20;
+        if pages.is_empty() {
+            return;
+        }
+        let place = |n: usize| format!("{prefix}document {name} page {n}");
+        let ocr = match self.ocr() {
+            Ok(o) => o,
+            Err(e) => {
+                out.unread
+                    .push((place(pages[0]), format!("scanned pages not read: {e}")));
+                return;
+            }
+        };
+        let Some(program) = self
+            .pdftoppm
+            .get_or_init(|| tools::find_program("pdftoppm"))
+        else {
+            out.unread.push((
+                place(pages[0]),
+                "scanned pages not read: pdftoppm is not installed (Debian: apt install poppler-utils)"
+                    .into(),
+            ));
+            return;
+        };
+        for &n in pages.iter().take(SCANNED_PAGES) {
+            match tools::pdf_page_png(program, pdf, n).and_then(|png| ocr.read(&png)) {
+                Ok(t) => {
+                    out.images_read += 1;
+                    self.text(
+                        &t,
+                        &format!("{} (text recognised)", place(n)),
+                        Some(key),
+                        out,
+                    );
+                }
+                Err(ToolError::Failed(m)) => out
+                    .unread
+                    .push((place(n), format!("scanned page could not be read ({m})"))),
+                Err(ToolError::Protected) => out.unread.push((
+                    place(n),
+                    "scanned page could not be read (protected)".into(),
+                )),
+            }
+        }
+        if pages.len() > SCANNED_PAGES {
+            out.unread.push((
+                place(pages[SCANNED_PAGES]),
+                format!(
+                    "{} more scanned pages not read (the first {SCANNED_PAGES} were)",
+                    pages.len() - SCANNED_PAGES
+                ),
+            ));
+        }
+    }
+
+    /// An OLE compound file: a Word 97-2003 document is read by `catdoc`; other old Office
+    /// files (.xls, .ppt) and protected ones are listed as not read.
+    pub(super) fn old_office(
+        &self,
+        name: &str,
+        data: &[u8],
+        prefix: &str,
+        key: [u8; 32],
+        out: &mut Scanned,
+    ) {
+        let place = format!("{prefix}document {name}");
+        if documents::compound_is_encrypted(data) {
+            out.unread
+                .push((place, "could not be read (protected)".into()));
+            return;
+        }
+        if !documents::compound_is_word(data) {
+            out.unread
+                .push((place, "could not be read (old Office format)".into()));
+            return;
+        }
+        let Some(program) = self.catdoc.get_or_init(|| tools::find_program("catdoc")) else {
+            out.unread.push((
+                place,
+                "could not be read (Word 97-2003; Debian: apt install catdoc)".into(),
+            ));
+            return;
+        };
+        match tools::word97_text(program, data) {
+            Ok(t) => {
+                out.documents_read += 1;
+                self.text(&t, &place, Some(key), out);
+            }
+            Err(ToolError::Protected) => out
+                .unread
+                .push((place, "could not be read (protected)".into())),
+            Err(ToolError::Failed(e)) => {
+                out.unread.push((place, format!("could not be read ({e})")))
+            }
+        }
+    }
+}
