@@ -182,9 +182,10 @@ fn labelled(work: &Path) -> Vec<Case> {
             let look = *light[j % light.len()];
             screenshot(&scans, &format!("p{j}"), text, look);
             let picture = scans.join(format!("p{j}.{}", look.format));
+            let stamp = ["", "Scanned with CamScanner", "Page 1 of 1"][(j / 6) % 3];
             (
                 *kind,
-                render::picture_page(&scans, &format!("p{j}"), &picture),
+                render::picture_page(&scans, &format!("p{j}"), &picture, stamp),
             )
         })
         .unzip();
@@ -945,7 +946,7 @@ fn leak_audit_without_text_recognition_says_so_once_and_lists_the_images() {
     }
     // A scanned page: a PDF whose page is only a picture.
     screenshot(&sb.home(), "scan", "Password: NotRead!2026", LOOKS[1]);
-    let page = render::picture_page(&sb.home(), "scan", &sb.home().join("scan.png"));
+    let page = render::picture_page(&sb.home(), "scan", &sb.home().join("scan.png"), "");
     let pdf = std::fs::read(libreoffice(&sb.home(), &[page], "pdf").remove(0)).unwrap();
     std::fs::write(
         md.join("cur/4:2,S"),

@@ -157,10 +157,11 @@ pub fn libreoffice(work: &Path, inputs: &[PathBuf], format: &str) -> Vec<PathBuf
         .collect()
 }
 
-/// A flat ODF text document (`.fodt`) whose only content is the picture `image` (its width and
-/// height as ImageMagick's `identify` reads them): LibreOffice makes it a PDF page with no text
-/// of its own, as a scanner or "print to PDF" of a screenshot does.
-pub fn picture_page(dir: &Path, name: &str, image: &Path) -> PathBuf {
+/// A flat ODF text document (`.fodt`) whose content is the picture `image` (its width and
+/// height as ImageMagick's `identify` reads them) and a `stamp` line (empty, or what scanning
+/// apps print: "Scanned with CamScanner"): LibreOffice makes it a PDF page with no text of its
+/// own, as a scanner or "print to PDF" of a screenshot does.
+pub fn picture_page(dir: &Path, name: &str, image: &Path, stamp: &str) -> PathBuf {
     let out = Command::new("identify")
         .args(["-format", "%w %h"])
         .arg(image)
@@ -176,7 +177,7 @@ pub fn picture_page(dir: &Path, name: &str, image: &Path) -> PathBuf {
     let doc = format!(
         r#"<?xml version="1.0" encoding="UTF-8"?>
 <office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.2" office:mimetype="application/vnd.oasis.opendocument.text">
-<office:body><office:text><text:p><draw:frame svg:width="{width_cm:.2}cm" svg:height="{height_cm:.2}cm" text:anchor-type="as-char"><draw:image><office:binary-data>{data}</office:binary-data></draw:image></draw:frame></text:p></office:text></office:body></office:document>
+<office:body><office:text><text:p><draw:frame svg:width="{width_cm:.2}cm" svg:height="{height_cm:.2}cm" text:anchor-type="as-char"><draw:image><office:binary-data>{data}</office:binary-data></draw:image></draw:frame></text:p><text:p>{stamp}</text:p></office:text></office:body></office:document>
 "#
     );
     let p = dir.join(format!("{name}.fodt"));

@@ -46,8 +46,10 @@ impl Scanner {
                         out,
                     );
                 }
+                // A scan has no text, or only a scanning app's stamp or a page number
+                // ("Scanned with CamScanner", "Page 1 of 3").
                 let scanned: Vec<usize> = (1..=pages.len())
-                    .filter(|&n| pages[n - 1].trim().chars().count() < 16)
+                    .filter(|&n| pages[n - 1].chars().filter(|c| !c.is_whitespace()).count() < 40)
                     .collect();
                 self.scanned_pages(name, data, &scanned, prefix, key, out);
             }
