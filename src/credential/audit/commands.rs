@@ -48,6 +48,7 @@ pub(super) fn command_res() -> &'static [(Regex, usize)] {
             r(r#"(?i)(?-u:\b)(?:mysql|mysq\S|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)(?-u:\b)[^\n]*?\s-p['"]?([^\s'"-][^\s'"]*)"#, 1),
             r(r#"(?i)(?:^|\s)--(?:password|passwd|pass|pw|db-?password|dbpass|http-password|ftp-password|proxy-password|bind-password|admin-password|root-password)(?:=|\s+)['"]?([^\s'"-][^\s'"]*)"#, 1),
             r(r#"(?i)(?-u:\b)sshpass\s+-p\s*['"]?([^\s'"]+)"#, 1),
+            r(r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+['"]?([^\s'"<-][^\s'"]*)"#, 1),
             r(r#"(?i)(?-u:\b)(?:curl|wget|http)(?-u:\b)[^\n]*?\s(?:-u|--user|--basic\s+-u)\s*['"]?[^\s:'"]+:([^\s'"@]+)"#, 1),
             r(r#"(?i)(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+['"]?([^\s'"]+)"#, 1),
             r(r#"(?i)(?-u:\b)mongo(?:sh|dump|restore)?(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),

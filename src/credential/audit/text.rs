@@ -65,6 +65,10 @@ fn rules() -> &'static [Rule] {
             ),
             // A long random value after "token" or "key": mixed case and digits.
             r("token", "labelled", r#"(?i)(?-u:\b)(?:token|key|secret)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
+            // Redis: `AUTH X` at its prompt or in MONITOR's output, `requirepass X`.
+            r("password", "redis-auth", r#"(?m)(?:^|[\s>"])AUTH"?[ \t]*(?:\r?\n[ \t]*)?"([^"\s<]{6,})""#, 1),
+            r("password", "redis-auth", r#"(?m)>[ \t]*AUTH[ \t]+([^\s<"]{6,})[ \t]*$"#, 1),
+            r("password", "requirepass", r#"(?i)(?:^|\s)-{0,2}requirepass[ \t]+["']?([^\s"'<]{4,})"#, 1),
             r("credential-block", "connection-string", r"(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
         ]
     })
@@ -546,6 +550,23 @@ mod tests {
             *scan("RTSP_PATHS_ALL_READPASS: lens2031x\n")[0].value,
             "lens2031x"
         );
+        // Redis: MONITOR's output, its prompt, its configuration.
+        let monitor = "1595363464.619183 [0 127.0.0.1:45544] \"AUTH\" \n \"Tq7vWm2Lx9Pk4Rz8\"\n";
+        assert_eq!(*scan(monitor)[0].value, "Tq7vWm2Lx9Pk4Rz8");
+        assert_eq!(
+            *scan("127.0.0.1:6379> AUTH harbour2031\n")[0].value,
+            "harbour2031"
+        );
+        assert_eq!(*scan("requirepass Tide4412x\n")[0].value, "Tide4412x");
+        for t in [
+            "127.0.0.1:6379> AUTH <a very long hex hash goes here>\n",
+            "C: AUTH LOGIN\n",
+            "`mongodb://admin:password@127.0.0.1:27017/logs`",
+            "mongodb://myuser:mypw@some-host:27017/mydb",
+            "MONGO_URI= mongodb://username:userpass@localhost:27017/db",
+        ] {
+            assert!(scan(t).is_empty(), "{t}");
+        }
         let t = "| Role | Username | Password |\n|---|---|---|\n| Operator | `ops` | `ChangeMe2031!` |\n";
         assert_eq!(*scan(t)[0].value, "ChangeMe2031!");
     }

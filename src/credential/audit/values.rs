@@ -58,6 +58,7 @@ pub(super) fn placeholder(v: &str) -> bool {
         || PLACEHOLDERS.contains(&l.as_str())
         || (stand_in_with_digits(&l) && !v.chars().any(|c| c.is_uppercase()))
         || length_of_one(&l)
+        || stand_in_name(&l)
         || code_expression(v)
         || names_itself(&l)
 }
@@ -72,6 +73,15 @@ fn stand_in_with_digits(l: &str) -> bool {
             .iter()
             .any(|p| w.starts_with(p))
         && PLACEHOLDERS.contains(&w)
+}
+
+/// "mypw", "userpass", "some_password": whose password, not which one.
+fn stand_in_name(l: &str) -> bool {
+    ["my", "your", "user", "some", "db", "the"].iter().any(|p| {
+        l.strip_prefix(p)
+            .map(|r| r.trim_start_matches(['_', '-']))
+            .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password", "secret"].contains(&r))
+    })
 }
 
 /// What a password is like rather than what it is: "the 16-character password", "a 6-digit
@@ -167,7 +177,7 @@ pub(super) fn hash_like(v: &str) -> bool {
 fn url_or_address(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?://|(?:https?|ftp|file|mailto)://|www\.|[\w.+-]+@[\w-]+\.[a-z][\w.-]*$|[\w-]+\.(?:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
+        Regex::new(r"(?i)^(?://|[a-z][a-z0-9+.-]{1,20}://|mailto:|www\.|[\w.+-]+@[\w-]+\.[a-z][\w.-]*$|[\w-]+\.(?:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
             .expect("built-in pattern")
     });
     re.is_match(v)

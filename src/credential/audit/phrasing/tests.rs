@@ -238,6 +238,7 @@ fn what_replies_in_tickets_write() {
             "(changed the database password from 'tidegate2031' to 'password'.",
             "tidegate2031",
         ),
+        ("redis-cli -h 10.0.0.5 -a 'Tide4412x' ping", "Tide4412x"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -245,6 +246,7 @@ fn what_replies_in_tickets_write() {
         "$db->connect('', 'user', 'password', 'employees');",
         "$mysqli = new mysqli(\"localhost\", \"user\", \"password\", \"database\");",
         "PASS: t0001-init.sh\nPASS: harbourlight",
+        "redis-cli -a <password> no longer works",
         "Mountain pass: closed",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
