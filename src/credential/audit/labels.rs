@@ -18,7 +18,7 @@ pub(super) fn separator_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(
-            r"(?i)^(?:=>|->|→|:=|::|[:=：|\t]|[-–—](?:\s|$)|(?:is|was|are|will\s+be|would\s+be|shall\s+be|should\s+be|must\s+be|needs\s+to\s+be|has\s+to\s+be|becomes|has\s+been\s+(?:set|changed|reset)\s+to|ist|war|lautet|wird|hei[ßs]t|est|était|sera|es|era|será|è|é|sarà|wordt|blijft|luidt|is\s+nu)(?:\s*:)?(?:\s|$))",
+            r"(?i)^(?:=>|->|→|:=|::|[:=：|\t]|[-–—](?:\s|$)|(?:is|was|are|will\s+be|would\s+be|shall\s+be|should\s+be|must\s+be|needs\s+to\s+be|has\s+to\s+be|becomes|has\s+been\s+(?:set|changed|reset)\s+to|ist|war|lautet|wird|hei[ßs]t|est|était|sera|es|era|será|è|é|sarà|wordt|blijft|luidt|is\s+nu)(?:\s*:)?(?:\s|$)|(?:都|均)?(?:是|为|為)(?:：|:)?)",
         )
         .expect("built-in pattern")
     })
@@ -130,6 +130,18 @@ pub(super) fn label_ends_line(line: &str) -> bool {
     .is_match(line)
 }
 
+/// A quoted value given "as password": "not accepting 'X' as password", "use "X" as the
+/// password", "mit 'X' als Passwort", "avec 'X' comme mot de passe".
+pub(super) fn as_password_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(&format!(
+            r#"(?i)(?:"([^"\s]{{4,64}})"|'([^'\s]{{4,64}})'|`([^`\s]{{4,64}})`|“([^”\s]{{4,64}})”)\s+(?:as|als|comme|como|come)\s+(?:(?:the|a|my|your|his|her|our|das|le|la|el|il|het)\s+)?{PREFIXES}(?:{LABELS})(?-u:\b)"#
+        ))
+        .expect("built-in pattern")
+    })
+}
+
 /// A well-known account name, a slash, and what follows it ("admin/X", "`admin` / `X`"); or
 /// a test account's name or an address, a slash between spaces, and what follows
 /// ("`testuser` / `X`", "ops@example.org / X").
@@ -208,7 +220,7 @@ pub(super) fn content(line: &str) -> &str {
 pub(super) fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)[`'\x22*]?\s*/|(?:user|test|demo|guest)[\w.-]*[`'\x22]?\s+/|@[\w-]+\.[\w.-]*\w[`'\x22]?(?:\s+:|:\s)|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)[`'\x22*]?\s*/|(?:user|test|demo|guest)[\w.-]*[`'\x22]?\s+/|@[\w-]+\.[\w.-]*\w[`'\x22]?(?:\s+:|:\s)|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
             .expect("built-in pattern")
     })
 }

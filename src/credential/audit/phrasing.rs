@@ -17,12 +17,12 @@ use regex::Regex;
 use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
 use super::labels::{
-    address_colon_re, admin_slash_re, camel_assign_re, content, copy_button, id_pw_re,
-    label_ends_line, label_only, label_re, label_then_colon, log_in_as_re, trigger_re,
+    address_colon_re, admin_slash_re, as_password_re, camel_assign_re, content, copy_button,
+    id_pw_re, label_ends_line, label_only, label_re, label_then_colon, log_in_as_re, trigger_re,
     wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
-use super::words::{LABELS, PREFIXES, STOPWORDS};
+use super::words::{ABOUT, LABELS, PREFIXES, STOPWORDS};
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +41,11 @@ pub(super) struct Found {
 
 fn word_start(c: char) -> bool {
     c.is_alphanumeric()
+}
+
+/// A Chinese, Japanese or Korean character.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
 }
 
 /// Finds the passwords in `text`.
@@ -226,6 +231,37 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
+        // "not accepting 'X' as password".
+        let as_password = [" as ", " als ", " comme ", " como ", " come "]
+            .iter()
+            .any(|w| lc.contains(w))
+            .then(|| as_password_re().captures(line))
+            .flatten();
+        if let Some(c) = as_password {
+            let m = (1..=4).find_map(|i| c.get(i)).expect("one quote matched");
+            // "as password manager" is about passwords.
+            let next = line[c.get(0).expect("match").end()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if plausible(m.as_str(), true, true)
+                && !m.as_str().contains(' ')
+                && !ABOUT.contains(&next.as_str())
+            {
+                push(Found {
+                    label: c[0][m.end() - c.get(0).expect("match").start()..]
+                        .trim_start_matches(['"', '\'', '`', '”'])
+                        .trim()
+                        .to_string(),
+                    value: m.as_str().to_string(),
+                    how: "phrase",
+                    user: user_host().0,
+                    host: user_host().1,
+                });
+            }
+        }
         for (c, quoted_enough, mixed_enough) in [
             (log_in_as, true, false),
             (pair, false, false),
@@ -239,10 +275,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 continue;
             };
             // After "admin /" letters with digits are enough ("admin/admin123").
+            // ("administrator / 12345678!": digits and a sign will do; dates are no values.)
             let mixed = mixed_enough
                 && v.chars().count() >= 6
                 && v.chars().any(|c| c.is_ascii_digit())
-                && v.chars().any(char::is_alphabetic)
+                && v.chars()
+                    .any(|c| c.is_alphabetic() || (!c.is_alphanumeric() && !"-./,:".contains(c)))
                 && !v.contains('/');
             if ((quoted && quoted_enough) || strong(&v) || mixed)
                 && plausible(&v, quoted, continues)
@@ -282,7 +320,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         .trim_start_matches(['"', '\''])
                         .starts_with([':', '='])
                     && glued_before);
+            // Chinese, Japanese and Korean write no spaces between words.
+            let cjk = g.as_str().chars().next().is_some_and(is_cjk);
             if !glued_ok
+                && !cjk
                 && line[..g.start()]
                     .chars()
                     .next_back()
@@ -291,10 +332,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 continue;
             }
             // The word must end here: "passport", "passed", "pinned" are not labels.
-            if line[g.end()..]
-                .chars()
-                .next()
-                .is_some_and(|c| word_start(c) || c == '_')
+            if !cjk
+                && line[g.end()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| word_start(c) || c == '_')
             {
                 continue;
             }

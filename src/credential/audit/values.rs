@@ -193,6 +193,13 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     if v.ends_with(':') || v.ends_with("://") {
         return false;
     }
+    // A dotfile's name: "set to the .env file".
+    if v.strip_prefix('.').is_some_and(|r| {
+        r.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }) {
+        return false;
+    }
     // A path ("pwd: /home/jdoe/projects").
     let path = v.strip_prefix('/').or_else(|| v.strip_prefix("~/"));
     if path.is_some_and(|p| {

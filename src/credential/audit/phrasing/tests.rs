@@ -239,6 +239,12 @@ fn what_replies_in_tickets_write() {
             "tidegate2031",
         ),
         ("redis-cli -h 10.0.0.5 -a 'Tide4412x' ping", "Tide4412x"),
+        (
+            "neither version is accepting 'harbourgate' as password.",
+            "harbourgate",
+        ),
+        ("First access to panel is: administrator / 20310404!", "20310404!"),
+        ("@jdoe 默认帐密都是harbor77", "harbor77"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -247,6 +253,9 @@ fn what_replies_in_tickets_write() {
         "$mysqli = new mysqli(\"localhost\", \"user\", \"password\", \"database\");",
         "PASS: t0001-init.sh\nPASS: harbourlight",
         "redis-cli -a <password> no longer works",
+        "I use 'KeePassXC' as password manager",
+        "The password is set to the .env file: APP_PASSWORD",
+        "admin / 2031-04-04",
         "Mountain pass: closed",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
