@@ -182,7 +182,13 @@ fn labelled(work: &Path) -> Vec<Case> {
             let look = *light[j % light.len()];
             screenshot(&scans, &format!("p{j}"), text, look);
             let picture = scans.join(format!("p{j}.{}", look.format));
-            let stamp = ["", "Scanned with CamScanner", "Page 1 of 1"][(j / 6) % 3];
+            // A scan (bare or stamped), or a page of text with a screenshot on it.
+            let stamp = [
+                "",
+                "Scanned with CamScanner",
+                "Page 1 of 1",
+                "Handover notes for the new server: the screenshot above shows how to reach it.",
+            ][(j / 6) % 4];
             (
                 *kind,
                 render::picture_page(&scans, &format!("p{j}"), &picture, stamp),

@@ -49,6 +49,7 @@ pub(super) struct Scanner {
     ocr: OnceLock<Result<Ocr, String>>,
     pdftotext: OnceLock<Option<PathBuf>>,
     pdftoppm: OnceLock<Option<PathBuf>>,
+    pdfimages: OnceLock<Option<PathBuf>>,
     catdoc: OnceLock<Option<PathBuf>>,
     /// Why images were not read, once it is known (for the summary).
     pub(super) ocr_missing: Mutex<Option<String>>,
@@ -142,6 +143,7 @@ impl Scanner {
             ocr: OnceLock::new(),
             pdftotext: OnceLock::new(),
             pdftoppm: OnceLock::new(),
+            pdfimages: OnceLock::new(),
             catdoc: OnceLock::new(),
             ocr_missing: Mutex::new(None),
         }

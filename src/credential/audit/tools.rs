@@ -1,9 +1,10 @@
 //! The programs the audit hands binary carriers to: Tesseract (`tesseract`, text recognition
-//! in images), poppler's `pdftotext` and `pdftoppm` (a scanned page as a picture), and
-//! `catdoc` (Word 97-2003 documents). All read the file on standard input and write on
-//! standard output, so no attachment or page is ever written to disk, and nothing about it
-//! goes on a command line. Each run has a time limit; a program that is missing or fails makes
-//! the item "not read", never the audit fail.
+//! in images), poppler's `pdftotext`, `pdfimages -list` and `pdftoppm` (a scanned page as a
+//! picture), and `catdoc` (Word 97-2003 documents). All read the file on standard input and
+//! write on standard output, so no attachment or page is ever written to disk, and nothing
+//! about it goes on a command line. Each run has a time limit; a program that is missing or
+//! fails makes the item "not read", never the audit fail.
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -179,6 +180,30 @@ pub(super) fn pdf_page_png(program: &Path, pdf: &[u8], page: usize) -> Result<Ve
         return Err(ToolError::Failed(first_line(&err)));
     }
     Ok(out)
+}
+
+/// The pages of a PDF with a picture big enough to hold text (a screenshot pasted into a
+/// document), from `pdfimages -list`; icons, logos and masks are left out.
+pub(super) fn pdf_picture_pages(program: &Path, pdf: &[u8]) -> Result<Vec<usize>, ToolError> {
+    let (ok, out, err) = run(program, &["-list", "-"], pdf).map_err(ToolError::Failed)?;
+    if !ok {
+        return Err(ToolError::Failed(first_line(&err)));
+    }
+    let mut pages: Vec<usize> = String::from_utf8_lossy(&out)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let (page, kind) = (f.first()?.parse::<usize>().ok()?, *f.get(2)?);
+            let (w, h) = (
+                f.get(3)?.parse::<u32>().ok()?,
+                f.get(4)?.parse::<u32>().ok()?,
+            );
+            (kind == "image" && w >= 200 && h >= 40).then_some(page)
+        })
+        .collect();
+    pages.dedup();
+    Ok(pages)
 }
 
 /// The text of a Word 97-2003 document (`catdoc`, UTF-8, no line wrapping). A protected

@@ -1,5 +1,6 @@
 //! The carriers read by other programs: PDFs (poppler's `pdftotext`; a page with no text of
-//! its own is rendered by `pdftoppm` and read by Tesseract) and Word 97-2003 documents
+//! its own or with a picture on it, as `pdfimages` lists them, is rendered by `pdftoppm` and
+//! read by Tesseract) and Word 97-2003 documents
 //! (`catdoc`). Every program reads the bytes on standard input (docs/SECURITY.md); a missing
 //! program or an unreadable file is listed, never skipped in silence.
 
@@ -47,10 +48,21 @@ impl Scanner {
                     );
                 }
                 // A scan has no text, or only a scanning app's stamp or a page number
-                // ("Scanned with CamScanner", "Page 1 of 3").
-                let scanned: Vec<usize> = (1..=pages.len())
+                // ("Scanned with CamScanner", "Page 1 of 3"); a page of text may hold a
+                // screenshot (pdfimages lists the pictures on each page).
+                let mut scanned: Vec<usize> = (1..=pages.len())
                     .filter(|&n| pages[n - 1].chars().filter(|c| !c.is_whitespace()).count() < 40)
                     .collect();
+                if let Some(program) = self
+                    .pdfimages
+                    .get_or_init(|| tools::find_program("pdfimages"))
+                {
+                    if let Ok(with_pictures) = tools::pdf_picture_pages(program, data) {
+                        scanned.extend(with_pictures.into_iter().filter(|&n| n <= pages.len()));
+                        scanned.sort_unstable();
+                        scanned.dedup();
+                    }
+                }
                 self.scanned_pages(name, data, &scanned, prefix, key, out);
             }
             Err(ToolError::Protected) => out.unread.push((
@@ -64,8 +76,8 @@ impl Scanner {
         }
     }
 
-    /// Pages of a PDF without text of their own (scans, printed screenshots): rendered by
-    /// `pdftoppm` and read by Tesseract, the first `SCANNED_PAGES` of them.
+    /// Pages of a PDF without text of their own (scans, printed screenshots) or with a picture
+    /// on them: rendered by `pdftoppm` and read by Tesseract, the first `SCANNED_PAGES` of them.
     fn scanned_pages(
         &self,
         name: &str,
