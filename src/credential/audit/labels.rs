@@ -27,7 +27,7 @@ pub(super) fn separator_re() -> &'static Regex {
 pub(super) fn verb_before(before: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:changed?|set|reset|changing|updated?|geändert|gesetzt|zurückgesetzt|changé|réinitialisé|cambiad[oa]|cambiata|impostata|gewijzigd|veranderd|ingesteld)\b")
+        Regex::new(r"(?i)\b(?:changed?|set|reset|changing|updated?|overrides?|overridden|overwrites?|geändert|gesetzt|zurückgesetzt|changé|réinitialisé|cambiad[oa]|cambiata|impostata|gewijzigd|veranderd|ingesteld)\b")
             .expect("built-in pattern")
     })
     .is_match(before)
@@ -130,13 +130,13 @@ pub(super) fn label_ends_line(line: &str) -> bool {
     .is_match(line)
 }
 
-/// A quoted value given "as password": "not accepting 'X' as password", "use "X" as the
-/// password", "mit 'X' als Passwort", "avec 'X' comme mot de passe".
+/// A value given "as password": "not accepting 'X' as password", "use "X" as the password",
+/// "mit 'X' als Passwort", "avec 'X' comme mot de passe"; unquoted (group 5) only when strong.
 pub(super) fn as_password_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r#"(?i)(?:"([^"\s]{{4,64}})"|'([^'\s]{{4,64}})'|`([^`\s]{{4,64}})`|“([^”\s]{{4,64}})”)\s+(?:as|als|comme|como|come)\s+(?:(?:the|a|my|your|his|her|our|das|le|la|el|il|het)\s+)?{PREFIXES}(?:{LABELS})(?-u:\b)"#
+            r#"(?i)(?:"([^"\s]{{4,64}})"|'([^'\s]{{4,64}})'|`([^`\s]{{4,64}})`|“([^”\s]{{4,64}})”|([^"'`\s]{{6,64}}))\s+(?:as|als|comme|como|come)\s+(?:(?:the|a|my|your|his|her|our|das|le|la|el|il|het)\s+)?{PREFIXES}(?:{LABELS})(?-u:\b)"#
         ))
         .expect("built-in pattern")
     })

@@ -238,7 +238,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             .then(|| as_password_re().captures(line))
             .flatten();
         if let Some(c) = as_password {
-            let m = (1..=4).find_map(|i| c.get(i)).expect("one quote matched");
+            let m = (1..=5).find_map(|i| c.get(i)).expect("one value matched");
+            let bare = c.get(5).is_some();
             // "as password manager" is about passwords.
             let next = line[c.get(0).expect("match").end()..]
                 .split_whitespace()
@@ -249,6 +250,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             if plausible(m.as_str(), true, true)
                 && !m.as_str().contains(' ')
                 && !ABOUT.contains(&next.as_str())
+                && (!bare || strong(m.as_str()))
             {
                 push(Found {
                     label: c[0][m.end() - c.get(0).expect("match").start()..]

@@ -127,6 +127,26 @@ fn code_expression(v: &str) -> bool {
     (t.len() < v.len() && is_variable(t))
         || re.is_match(t)
             && !(t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
+            && !capitalised_words(t)
+}
+
+/// "Akuh.Net", "Blue.Harbour": capitalised words with dots, a password's shape rather than a
+/// dotted name from code (`Settings.DbPassword` names what it holds).
+fn capitalised_words(t: &str) -> bool {
+    let parts: Vec<&str> = t.split('.').collect();
+    parts.len() > 1
+        && parts.iter().all(|p| {
+            p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && p.chars().skip(1).all(|c| c.is_ascii_lowercase())
+        })
+        && !parts.iter().any(|p| {
+            let l = p.to_ascii_lowercase();
+            [
+                "pass", "pwd", "secret", "key", "token", "cred", "config", "setting", "env",
+            ]
+            .iter()
+            .any(|w| l.contains(w))
+        })
 }
 
 /// A value that names what it stands for: "root_password", "the selected ftp password",
@@ -177,7 +197,7 @@ pub(super) fn hash_like(v: &str) -> bool {
 fn url_or_address(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?://|[a-z][a-z0-9+.-]{1,20}://|mailto:|www\.|[\w.+-]+@[\w-]+\.[a-z][\w.-]*$|[\w-]+\.(?:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
+        Regex::new(r"(?i)^(?://|[a-z][a-z0-9+.-]{1,20}://|mailto:|www\.|[\w.+-]+@[\w-]+\.[a-z][\w.-]*$|[\w-]+\.(?-i:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
             .expect("built-in pattern")
     });
     re.is_match(v)

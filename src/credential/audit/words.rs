@@ -18,7 +18,7 @@ pub(super) const PREFIXES: &str = r"(?:admin|root|db|datenbank|wlan|wifi|vpn|use
 pub(super) const FILLERS: &[&str] = &[
     "now", "still", "currently", "simply", "just", "temporarily", "again", "nun", "jetzt",
     "maintenant", "ahora", "ora", "nu", "also", "auch", "aussi", "también", "anche", "ook", "set",
-    "to", "changed", "reset", "follows:", "following:", "as", "the", "der", "die", "das",
+    "to", "changed", "reset", "follows:", "following:", "as", "the", "der", "die", "das", "not",
 ];
 
 /// The first word after a password word that makes the line about passwords in general.

@@ -245,6 +245,13 @@ fn what_replies_in_tickets_write() {
         ),
         ("First access to panel is: administrator / 20310404!", "20310404!"),
         ("@jdoe 默认帐密都是harbor77", "harbor77"),
+        ("Login: harbour\nPass: Harbour.Gate", "Harbour.Gate"),
+        ("enter student as the user name and Tq7.rd2031 as Password", "Tq7.rd2031"),
+        ("The password of the VM is not \"H4rb!rt\"", "H4rb!rt"),
+        (
+            "wyzehack will override the password to \"tidegate12\" for all supported models.",
+            "tidegate12",
+        ),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -256,6 +263,9 @@ fn what_replies_in_tickets_write() {
         "I use 'KeePassXC' as password manager",
         "The password is set to the .env file: APP_PASSWORD",
         "admin / 2031-04-04",
+        "password: Settings.Default",
+        "The password is not correct.",
+        "Password: see example.com for details",
         "Mountain pass: closed",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
