@@ -188,8 +188,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         .then(|| id_pw_re().captures(line))
         .flatten();
         // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
-        let admin_slash = line
-            .contains('/')
+        let admin_slash = (line.contains('/') || line.contains(':'))
             .then(|| admin_slash_re().captures(line))
             .flatten();
         // "jdoe@example.org : X": an address and a strong value.
@@ -277,6 +276,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 continue;
             };
             // After "admin /" letters with digits are enough ("admin/admin123").
+            // A passwd line or a clock is no account and password ("root:x:0:0:...").
+            if mixed_enough && v.contains(':') {
+                continue;
+            }
             // ("administrator / 12345678!": digits and a sign will do; dates are no values.)
             let mixed = mixed_enough
                 && v.chars().count() >= 6
