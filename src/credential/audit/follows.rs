@@ -102,6 +102,28 @@ fn first_argument(line: &str, at: usize) -> bool {
         .is_none_or(|c| "([{".contains(c))
 }
 
+/// Whether another quoted item follows the quoted value at the start of `s`.
+fn quoted_list_follows(s: &str) -> bool {
+    let s = s.trim_start();
+    let Some(open) = s.chars().next() else {
+        return false;
+    };
+    let close = match open {
+        '“' => '”',
+        '„' => '“',
+        '«' => '»',
+        c => c,
+    };
+    s[open.len_utf8()..]
+        .find(close)
+        .map(|i| s[open.len_utf8() + i + close.len_utf8()..].trim_start_matches([',', ' ']))
+        .is_some_and(|rest| {
+            let mut c = rest.chars();
+            c.next().is_some_and(|q| "\"'`“„«".contains(q))
+                && c.next().is_some_and(char::is_alphanumeric)
+        })
+}
+
 /// Finds the value after the password word that ends at `line[at..]`.
 pub(super) fn value_after(
     line: &str,
@@ -211,6 +233,10 @@ pub(super) fn value_after(
                 }
             }
             if let Some((v, quoted, continues)) = read_value(&line[v_at..]) {
+                // A list of quoted examples ("Common passwords are "admin," "1234" or none").
+                if quoted && (v.ends_with(',') || quoted_list_follows(&line[v_at..])) {
+                    return None;
+                }
                 let pin = label_is_pin(&line[..at])
                     && (4..=10).contains(&v.len())
                     && v.chars().all(|c| c.is_ascii_digit());

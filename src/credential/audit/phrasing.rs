@@ -56,7 +56,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         return out;
     }
     let lines: Vec<&str> = text.lines().collect();
+    // How many values the rules gave (for the last look at a line they gave none).
+    let given = std::cell::Cell::new(0usize);
     let mut push = |f: Found| {
+        given.set(given.get() + 1);
         if !out.iter().any(|g| g.value == f.value) {
             out.push(f);
         }
@@ -66,6 +69,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         if line.is_empty() || line.len() > 4000 || !trigger_re().is_match(line) {
             continue;
         }
+        let given_before = given.get();
+        // Where a password word stands on the line (for the last look).
+        let mut label_at: Option<usize> = None;
         // Whether the line names a user and a host: asked only when a password is found.
         let who = std::cell::OnceCell::new();
         let user_host = || *who.get_or_init(|| user_host(line));
@@ -353,6 +359,18 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-');
             let after_quote = before.ends_with(['"', '\'', '`', '[']);
             let after_tag = before.ends_with('<');
+            // (A line about passwords in general has none to look for: "password policy".)
+            let about = line[g.end()..]
+                .split(|c: char| c.is_whitespace() || ":=|".contains(c))
+                .find(|w| !w.is_empty())
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .is_some_and(|w| ABOUT.contains(&w.as_str()));
+            if !need_strong && !about {
+                label_at.get_or_insert(g.start());
+            }
             let found = value_after(line, g.end(), after_quote, after_tag);
             // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
             // Under a user's line, "pass:" is the user's password ("username: admin\npass: X").
@@ -432,8 +450,73 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
+        // The last look: a password word gave nothing, yet a strong value stands a few words
+        // from it ("enter Pa55w.rd1234 as Password", "credentials "jdoe" and "7(N)-_72wE"").
+        if let (Some(at), true) = (label_at, given.get() == given_before) {
+            if let Some(v) = strong_near(line, at) {
+                push(Found {
+                    label: line[..at]
+                        .trim_end()
+                        .chars()
+                        .rev()
+                        .take(40)
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect(),
+                    value: v,
+                    how: "near-word",
+                    user: user_host().0,
+                    host: user_host().1,
+                });
+            }
+        }
     }
     out
+}
+
+/// A name from code or configuration: `ph7_settings`, `db_host2`.
+fn snake_case(t: &str) -> bool {
+    t.contains('_')
+        && t.split('_').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// A strong value within six words of the password word at `at`: no version, ticket,
+/// algorithm, assignment, link or hash, and not the password word itself.
+fn strong_near(line: &str, at: usize) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let shape = R.get_or_init(|| {
+        Regex::new(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w-]*\d[\w-]*|\d+[a-z]{1,3})$")
+            .expect("built-in pattern")
+    });
+    let words: Vec<(usize, &str)> = line
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+        .collect();
+    let k = words
+        .iter()
+        .position(|(o, w)| *o <= at && at < o + w.len().max(1))?;
+    words
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != k && j.abs_diff(k) <= 6)
+        .map(|(_, (_, w))| w.trim_matches(|c: char| "\"'`()[]{},.;:“”‘’«»*".contains(c)))
+        .find(|t| {
+            strong(t)
+                && plausible(t, false, false)
+                && !hash_like(t)
+                && !shape.is_match(t)
+                && !t.contains([
+                    '=', '/', '@', '\\', '<', '>', '$', '%', '[', ']', '(', ')', '{', '}', ':', ';',
+                ])
+                && !snake_case(t)
+                && !t.to_lowercase().contains("pass")
+        })
+        .map(str::to_string)
 }
 
 /// Whether the last line with something on it names a user ("username: admin", "Login:

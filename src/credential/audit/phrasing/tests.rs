@@ -265,12 +265,32 @@ fn what_replies_in_tickets_write() {
         "The password is set to the .env file: APP_PASSWORD",
         "admin / 2031-04-04",
         "password: Settings.Default",
+        "Common passwords are \"admin,\" \"passport,\" \"1234\" or none at all.",
+        "Typical passwords are 'letmein' 'dragon2' and so on",
         "root:x:0:0:root:/root:/bin/bash",
         "admin:admin",
         "Updated at 10:42 by root: 2031 entries",
         "The password is not correct.",
         "Password: see example.com for details",
         "Mountain pass: closed",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
+
+#[test]
+fn the_last_look_near_a_password_word() {
+    assert_eq!(
+        values("the admin password for the share Kx7!mq2Lz9 was in the ticket"),
+        vec!["Kx7!mq2Lz9".to_string()]
+    );
+    for t in [
+        "Password hashing uses SHA-256 and PBKDF2-HMAC since then",
+        "The password reset bug was fixed in v2.3.1-RC1 last week",
+        "Mar 3 10:01:44 web01 sshd[1822]: Failed password for root from 203.0.113.9",
+        "See SEC-1234 for the password policy of the Q3-Audit",
+        "There is smtp host and password in database ph7_settings, But it does not work",
+        "u_clave: $(\"#password\").val(), funcion:1 },",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
