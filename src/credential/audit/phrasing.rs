@@ -31,7 +31,8 @@ pub(super) struct Found {
     pub label: String,
     /// The value.
     pub value: String,
-    /// How it was written: `phrase`, `next-line`, `login`, `command-line`, `table`, `wifi`.
+    /// How it was written: `phrase`, `next-line`, `login`, `command-line`, `table`, `wifi`,
+    /// `near-word`.
     pub how: &'static str,
     /// Whether the same line or command names a user (for credential blocks).
     pub user: bool,
