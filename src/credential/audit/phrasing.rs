@@ -195,9 +195,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         .then(|| id_pw_re().captures(line))
         .flatten();
         // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
-        let admin_slash = (line.contains('/') || line.contains(':'))
-            .then(|| admin_slash_re().captures(line))
-            .flatten();
+        let admin_slash = (line.contains('/')
+            || line.contains(':') && (lc.contains("admin") || lc.contains("root")))
+        .then(|| admin_slash_re().captures(line))
+        .flatten();
         // "jdoe@example.org : X": an address and a strong value.
         let address_colon = line
             .contains('@')
@@ -238,9 +239,22 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
         // "not accepting 'X' as password".
+        // (Looked for only where a password word follows "as" closely.)
         let as_password = [" as ", " als ", " comme ", " como ", " come "]
             .iter()
-            .any(|w| lc.contains(w))
+            .any(|w| {
+                lc.match_indices(w).any(|(i, _)| {
+                    let rest = &lc[i + w.len()..];
+                    let end = (0..=rest.len().min(24))
+                        .rev()
+                        .find(|&e| rest.is_char_boundary(e))
+                        .unwrap_or(0);
+                    let near = &rest[..end];
+                    ["pass", "pw", "mot de passe", "contrase", "senha", "kennw", "wachtw"]
+                        .iter()
+                        .any(|p| near.contains(p))
+                })
+            })
             .then(|| as_password_re().captures(line))
             .flatten();
         if let Some(c) = as_password {
