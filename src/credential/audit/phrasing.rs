@@ -72,7 +72,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         let given_before = given.get();
         // Where a password word stands on the line (for the last look).
-        let mut label_at: Option<usize> = None;
+        let mut label_at: Option<(usize, usize)> = None;
         // Whether the line names a user and a host: asked only when a password is found.
         let who = std::cell::OnceCell::new();
         let user_host = || *who.get_or_init(|| user_host(line));
@@ -250,9 +250,17 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         .find(|&e| rest.is_char_boundary(e))
                         .unwrap_or(0);
                     let near = &rest[..end];
-                    ["pass", "pw", "mot de passe", "contrase", "senha", "kennw", "wachtw"]
-                        .iter()
-                        .any(|p| near.contains(p))
+                    [
+                        "pass",
+                        "pw",
+                        "mot de passe",
+                        "contrase",
+                        "senha",
+                        "kennw",
+                        "wachtw",
+                    ]
+                    .iter()
+                    .any(|p| near.contains(p))
                 })
             })
             .then(|| as_password_re().captures(line))
@@ -374,17 +382,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-');
             let after_quote = before.ends_with(['"', '\'', '`', '[']);
             let after_tag = before.ends_with('<');
-            // (A line about passwords in general has none to look for: "password policy".)
-            let about = line[g.end()..]
-                .split(|c: char| c.is_whitespace() || ":=|".contains(c))
-                .find(|w| !w.is_empty())
-                .map(|w| {
-                    w.trim_matches(|c: char| !c.is_alphanumeric())
-                        .to_lowercase()
-                })
-                .is_some_and(|w| ABOUT.contains(&w.as_str()));
-            if !need_strong && !about {
-                label_at.get_or_insert(g.start());
+            if !need_strong {
+                label_at.get_or_insert((g.start(), g.end()));
             }
             let found = value_after(line, g.end(), after_quote, after_tag);
             // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
@@ -467,8 +466,17 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // The last look: a password word gave nothing, yet a strong value stands a few words
         // from it ("enter Pa55w.rd1234 as Password", "credentials "jdoe" and "7(N)-_72wE"").
-        if let (Some(at), true) = (label_at, given.get() == given_before) {
-            if let Some(v) = strong_near(line, at) {
+        if let (Some((at, end)), true) = (label_at, given.get() == given_before) {
+            // (A line about passwords in general has none to look for: "password policy".)
+            let about = line[end..]
+                .split(|c: char| c.is_whitespace() || ":=|".contains(c))
+                .find(|w| !w.is_empty())
+                .map(|w| {
+                    w.trim_matches(|c: char| !c.is_alphanumeric())
+                        .to_lowercase()
+                })
+                .is_some_and(|w| ABOUT.contains(&w.as_str()));
+            if let Some(v) = (!about).then(|| strong_near(line, at)).flatten() {
                 push(Found {
                     label: line[..at]
                         .trim_end()
