@@ -130,18 +130,6 @@ pub(super) fn label_ends_line(line: &str) -> bool {
     .is_match(line)
 }
 
-/// A value given "as password": "not accepting 'X' as password", "use "X" as the password",
-/// "mit 'X' als Passwort", "avec 'X' comme mot de passe"; unquoted (group 5) only when strong.
-pub(super) fn as_password_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(&format!(
-            r#"(?i)(?:"([^"\s]{{4,64}})"|'([^'\s]{{4,64}})'|`([^`\s]{{4,64}})`|“([^”\s]{{4,64}})”|([^"'`\s]{{6,64}}))\s+(?:as|als|comme|como|come)\s+(?:(?:the|a|my|your|his|her|our|das|le|la|el|il|het)\s+)?{PREFIXES}(?:{LABELS})(?-u:\b)"#
-        ))
-        .expect("built-in pattern")
-    })
-}
-
 /// A well-known account name, a slash (or a colon, no space), and what follows it
 /// ("admin/X", "`admin` / `X`", "admin:X"); or
 /// a test account's name or an address, a slash between spaces, and what follows
@@ -149,7 +137,7 @@ pub(super) fn as_password_re() -> &'static Regex {
 pub(super) fn admin_slash_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[\s:(,|])(?:[`'"*]?(?:admin|administrator|root)[`'"*]?\s*/|(?:admin|administrator|root):|[`'"]?(?:[\w.-]*(?:admin|user|root|test|demo|guest)[\w.-]*|[\w.+-]+@[\w-]+\.[\w.-]+)[`'"]?\s+/)\s*(\S)"#)
+        Regex::new(r#"(?i)(?:^|[\s:(,|])(?:[`'"*]?(?:admin|administrator|root)[`'"*]?\s*/|(?:admin|administrator|root):|[`'"]?(?:[A-Za-z0-9_.-]*(?:admin|user|root|test|demo|guest)[A-Za-z0-9_.-]*|[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+)[`'"]?\s+/)\s*(\S)"#)
             .expect("built-in pattern")
     })
 }
@@ -159,7 +147,7 @@ pub(super) fn admin_slash_re() -> &'static Regex {
 pub(super) fn address_colon_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:^|[\s(`'\x22])[\w.+-]+@[\w-]+\.[\w.-]*\w[`'\x22]?(?:\s+:\s*|:\s+)(\S)")
+        Regex::new(r"(?:^|[\s(`'\x22])[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+:\s*|:\s+)(\S)")
             .expect("built-in pattern")
     })
 }
@@ -221,7 +209,7 @@ pub(super) fn content(line: &str) -> &str {
 pub(super) fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)(?:[`'\x22*]?\s*/|:\S)|(?:user|test|demo|guest)[\w.-]*[`'\x22]?\s+/|@[\w-]+\.[\w.-]*\w[`'\x22]?(?:\s+:|:\s)|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)(?:[`'\x22*]?\s*/|:\S)|(?:user|test|demo|guest)[A-Za-z0-9_.-]*[`'\x22]?\s+/|@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+:|:\s)|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
             .expect("built-in pattern")
     })
 }
@@ -232,7 +220,7 @@ pub(super) fn trigger_re() -> &'static Regex {
 pub(super) fn id_pw_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:(?:^|[\s(])id\s*/?\s*(?:pw|pwd|pass|passwd|password)(?-u:\b)\s*[:=]?\s*(?:(?:\d{1,3}\.){3}\d{1,3}\s+)?[\w.@-]+|^(?:\d{1,3}\.){3}\d{1,3}[\s,]+[\w.@-]*[a-z][\w.@-]*)\s*(?://?|\s)\s*(\S+)\s*$")
+        Regex::new(r"(?i)(?:(?:^|[\s(])id\s*/?\s*(?:pw|pwd|pass|passwd|password)(?-u:\b)\s*[:=]?\s*(?:(?:\d{1,3}\.){3}\d{1,3}\s+)?[A-Za-z0-9_.@-]+|^(?:\d{1,3}\.){3}\d{1,3}[\s,]+[A-Za-z0-9_.@-]*[a-z][A-Za-z0-9_.@-]*)\s*(?://?|\s)\s*(\S+)\s*$")
             .expect("built-in pattern")
     })
 }

@@ -17,8 +17,8 @@ use regex::Regex;
 use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
 use super::labels::{
-    address_colon_re, admin_slash_re, as_password_re, camel_assign_re, content, copy_button,
-    id_pw_re, label_ends_line, label_only, label_re, label_then_colon, log_in_as_re, trigger_re,
+    address_colon_re, admin_slash_re, camel_assign_re, content, copy_button, id_pw_re,
+    label_ends_line, label_only, label_re, label_then_colon, log_in_as_re, trigger_re,
     wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
@@ -238,59 +238,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        // "not accepting 'X' as password".
-        // (Looked for only where a password word follows "as" closely.)
-        let as_password = [" as ", " als ", " comme ", " como ", " come "]
-            .iter()
-            .any(|w| {
-                lc.match_indices(w).any(|(i, _)| {
-                    let rest = &lc[i + w.len()..];
-                    let end = (0..=rest.len().min(24))
-                        .rev()
-                        .find(|&e| rest.is_char_boundary(e))
-                        .unwrap_or(0);
-                    let near = &rest[..end];
-                    [
-                        "pass",
-                        "pw",
-                        "mot de passe",
-                        "contrase",
-                        "senha",
-                        "kennw",
-                        "wachtw",
-                    ]
-                    .iter()
-                    .any(|p| near.contains(p))
-                })
-            })
-            .then(|| as_password_re().captures(line))
-            .flatten();
-        if let Some(c) = as_password {
-            let m = (1..=5).find_map(|i| c.get(i)).expect("one value matched");
-            let bare = c.get(5).is_some();
-            // "as password manager" is about passwords.
-            let next = line[c.get(0).expect("match").end()..]
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase();
-            if plausible(m.as_str(), true, true)
-                && !m.as_str().contains(' ')
-                && !ABOUT.contains(&next.as_str())
-                && (!bare || strong(m.as_str()))
-            {
-                push(Found {
-                    label: c[0][m.end() - c.get(0).expect("match").start()..]
-                        .trim_start_matches(['"', '\'', '`', '”'])
-                        .trim()
-                        .to_string(),
-                    value: m.as_str().to_string(),
-                    how: "phrase",
-                    user: user_host().0,
-                    host: user_host().1,
-                });
-            }
+        // "not accepting 'X' as password", "enter X as the password".
+        if let Some((label, v)) = as_password(line, &lc) {
+            push(Found {
+                label,
+                value: v,
+                how: "phrase",
+                user: user_host().0,
+                host: user_host().1,
+            });
         }
         for (c, quoted_enough, mixed_enough) in [
             (log_in_as, true, false),
@@ -466,7 +422,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // The last look: a password word gave nothing, yet a strong value stands a few words
         // from it ("enter Pa55w.rd1234 as Password", "credentials "jdoe" and "7(N)-_72wE"").
-        if let (Some((at, end)), true) = (label_at, given.get() == given_before) {
+        // (A strong value has a digit: most lines have none and need no look.)
+        let digit = || line.bytes().any(|b| b.is_ascii_digit());
+        if let (Some((at, end)), true, true) = (label_at, given.get() == given_before, digit()) {
             // (A line about passwords in general has none to look for: "password policy".)
             let about = line[end..]
                 .split(|c: char| c.is_whitespace() || ":=|".contains(c))
@@ -540,6 +498,68 @@ fn strong_near(line: &str, at: usize) -> Option<String> {
                 && !t.to_lowercase().contains("pass")
         })
         .map(str::to_string)
+}
+
+/// A value given "as password": "not accepting 'X' as password", "use "X" as the password",
+/// "mit 'X' als Passwort", "avec 'X' comme mot de passe"; unquoted only when strong. The word
+/// after "as" (and an article) must be a password word, and not one about passwords in
+/// general ("as password manager").
+fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
+    for w in [" as ", " als ", " comme ", " como ", " come "] {
+        for (i, _) in lc.match_indices(w) {
+            let mut rest = &line[i + w.len()..];
+            let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+            if [
+                "the", "a", "my", "your", "his", "her", "our", "das", "le", "la", "el", "il", "het",
+            ]
+            .contains(&first.as_str())
+            {
+                rest = rest.trim_start()[first.len()..].trim_start();
+            }
+            let Some(g) = label_re().find(rest).filter(|g| g.start() == 0) else {
+                continue;
+            };
+            if rest[g.end()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric())
+            {
+                continue;
+            }
+            let next = rest[g.end()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if ABOUT.contains(&next.as_str()) {
+                continue;
+            }
+            // The value just before: quoted, or one strong word.
+            let before = line[..i].trim_end();
+            let (v, quoted) = match before.chars().next_back() {
+                Some(q @ ('"' | '\'' | '`' | '”')) => {
+                    let open = if q == '”' { '“' } else { q };
+                    let body = &before[..before.len() - q.len_utf8()];
+                    let start = body.rfind(open)?;
+                    (&body[start + open.len_utf8()..], true)
+                }
+                _ => (
+                    before.rsplit(char::is_whitespace).next().unwrap_or(""),
+                    false,
+                ),
+            };
+            let n = v.chars().count();
+            if (4..=64).contains(&n)
+                && !v.contains(char::is_whitespace)
+                && plausible(v, true, true)
+                && (quoted || (n >= 6 && strong(v)))
+            {
+                return Some((rest[..g.end()].to_string(), v.to_string()));
+            }
+        }
+    }
+    None
 }
 
 /// Whether the last line with something on it names a user ("username: admin", "Login:
