@@ -1,0 +1,233 @@
+//! What phrasing's rules look at around a password word: a value given "as password", the
+//! user's line above "pass:", the next lines past a pasted chat answer's buttons, the end of a
+//! name in code that describes a password, and the last look for a strong value a few words
+//! from a password word. Kept apart from `phrasing`, which decides when each look is taken.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::labels::{content, copy_button, label_re};
+use super::values::{hash_like, plausible, strong};
+use super::words::ABOUT;
+
+/// A name from code or configuration: `ph7_settings`, `db_host2`.
+fn snake_case(t: &str) -> bool {
+    t.contains('_')
+        && t.split('_').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// A strong value within six words of the password word at `at`: no version, ticket,
+/// algorithm, assignment, link or hash, and not the password word itself.
+pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let shape = R.get_or_init(|| {
+        Regex::new(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w-]*\d[\w-]*|\d+[a-z]{1,3})$")
+            .expect("built-in pattern")
+    });
+    let words: Vec<(usize, &str)> = line
+        .split_whitespace()
+        .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+        .collect();
+    let k = words
+        .iter()
+        .position(|(o, w)| *o <= at && at < o + w.len().max(1))?;
+    words
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != k && j.abs_diff(k) <= 6)
+        .map(|(_, (_, w))| w.trim_matches(|c: char| "\"'`()[]{},.;:“”‘’«»*".contains(c)))
+        .find(|t| {
+            strong(t)
+                && plausible(t, false, false)
+                && !hash_like(t)
+                && !shape.is_match(t)
+                && !t.contains([
+                    '=', '/', '@', '\\', '<', '>', '$', '%', '[', ']', '(', ')', '{', '}', ':', ';',
+                ])
+                && !snake_case(t)
+                && !t.to_lowercase().contains("pass")
+        })
+        .map(str::to_string)
+}
+
+/// A value given "as password": "not accepting 'X' as password", "use "X" as the password",
+/// "mit 'X' als Passwort", "avec 'X' comme mot de passe"; unquoted only when strong. The word
+/// after "as" (and an article) must be a password word, and not one about passwords in
+/// general ("as password manager").
+pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
+    for w in [" as ", " als ", " comme ", " como ", " come "] {
+        for (i, _) in lc.match_indices(w) {
+            let mut rest = &line[i + w.len()..];
+            let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+            if [
+                "the", "a", "my", "your", "his", "her", "our", "das", "le", "la", "el", "il", "het",
+            ]
+            .contains(&first.as_str())
+            {
+                rest = rest.trim_start()[first.len()..].trim_start();
+            }
+            let Some(g) = label_re().find(rest).filter(|g| g.start() == 0) else {
+                continue;
+            };
+            if rest[g.end()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric())
+            {
+                continue;
+            }
+            let next = rest[g.end()..]
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
+            if ABOUT.contains(&next.as_str()) {
+                continue;
+            }
+            // The value just before: quoted, or one strong word.
+            let before = line[..i].trim_end();
+            let (v, quoted) = match before.chars().next_back() {
+                Some(q @ ('"' | '\'' | '`' | '”')) => {
+                    let open = if q == '”' { '“' } else { q };
+                    let body = &before[..before.len() - q.len_utf8()];
+                    let start = body.rfind(open)?;
+                    (&body[start + open.len_utf8()..], true)
+                }
+                _ => (
+                    before.rsplit(char::is_whitespace).next().unwrap_or(""),
+                    false,
+                ),
+            };
+            let n = v.chars().count();
+            if (4..=64).contains(&n)
+                && !v.contains(char::is_whitespace)
+                && plausible(v, true, true)
+                && (quoted || (n >= 6 && strong(v)))
+            {
+                return Some((rest[..g.end()].to_string(), v.to_string()));
+            }
+        }
+    }
+    None
+}
+
+/// Whether the last line with something on it names a user ("username: admin", "Login:
+/// jdoe", "E-Mail: x@example.org").
+pub(super) fn under_user_line(before: &[&str]) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)^(?:user(?:\s*name)?|login|benutzer(?:name)?|e-?mail|usuario|utilisateur|identifiant|account|id)\s*[:=]\s*\S")
+            .expect("built-in pattern")
+    });
+    before
+        .iter()
+        .rev()
+        .take(3)
+        .map(|l| content(l))
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| re.is_match(l))
+}
+
+/// The end of a name in code that says what about the password it holds: `passwordHint`,
+/// `PasswordRegex`, `senhaLabel`.
+pub(super) fn describes_password(suffix: &str) -> bool {
+    [
+        "Hint",
+        "Label",
+        "Placeholder",
+        "Regex",
+        "Pattern",
+        "Error",
+        "Field",
+        "Message",
+        "Msg",
+        "Text",
+        "Title",
+        "Key",
+        "Hash",
+        "Hashed",
+        "Length",
+        "Len",
+        "Min",
+        "Max",
+        "Policy",
+        "Prompt",
+        "Input",
+        "Selector",
+        "Id",
+        "Name",
+        "Type",
+        "Confirm",
+        "Confirmation",
+        "Visible",
+        "Toggle",
+        "Icon",
+        "Url",
+        "Route",
+        "Path",
+        "Strength",
+        "Rule",
+        "Rules",
+        "Validator",
+        "Validation",
+        "Reset",
+        "Changed",
+        "Expired",
+        "Required",
+        "Salt",
+        "File",
+        "Env",
+        "Var",
+        "Column",
+        "Col",
+        "Attr",
+        "Button",
+        "Btn",
+        "Class",
+        "Style",
+        "Format",
+        "Char",
+        "Chars",
+        "Help",
+        "Description",
+        "Desc",
+        "Tooltip",
+        "Mask",
+        "Masked",
+        "Example",
+    ]
+    .iter()
+    .any(|w| suffix.starts_with(w))
+}
+
+/// The next `n` lines with something on them, past what a pasted chat answer leaves between
+/// (a code box's language tag and its "Copy" / "Edit" buttons).
+pub(super) fn next_lines<'a>(lines: &[&'a str], n: usize) -> Vec<&'a str> {
+    let all: Vec<&str> = lines
+        .iter()
+        .take(12)
+        .map(|l| content(l))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut out = Vec::new();
+    for (j, l) in all.iter().enumerate() {
+        let tag = !l.contains(' ')
+            && l.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && all.get(j + 1).is_some_and(|n| copy_button(n));
+        if copy_button(l) || tag {
+            continue;
+        }
+        out.push(*l);
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
