@@ -45,6 +45,12 @@ fn word_start(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// The last 40 characters of `s`: a label as findings show it.
+fn last_chars(s: &str) -> String {
+    let from = s.char_indices().rev().nth(39).map_or(0, |(j, _)| j);
+    s[from..].to_string()
+}
+
 /// A Chinese, Japanese or Korean character.
 fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
@@ -104,15 +110,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 if v.chars().count() >= 4 && !port && !placeholder(v) && !hash_like(v) {
                     let at = m.get(c.1).map(|m| m.start()).unwrap_or(0);
                     push(Found {
-                        label: line[..at]
-                            .trim()
-                            .chars()
-                            .rev()
-                            .take(40)
-                            .collect::<Vec<_>>()
-                            .into_iter()
-                            .rev()
-                            .collect(),
+                        label: last_chars(line[..at].trim()),
                         value: v.to_string(),
                         how: "command-line",
                         user: user_host().0,
@@ -437,15 +435,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .is_some_and(|w| ABOUT.contains(&w.as_str()));
             if let Some(v) = (!about).then(|| strong_near(line, at)).flatten() {
                 push(Found {
-                    label: line[..at]
-                        .trim_end()
-                        .chars()
-                        .rev()
-                        .take(40)
-                        .collect::<Vec<_>>()
-                        .into_iter()
-                        .rev()
-                        .collect(),
+                    label: last_chars(line[..at].trim_end()),
                     value: v,
                     how: "near-word",
                     user: user_host().0,
