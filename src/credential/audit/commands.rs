@@ -7,6 +7,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::ruleset::RuleSet;
+
 pub(super) fn user_host(line: &str) -> (bool, bool) {
     static U: OnceLock<Regex> = OnceLock::new();
     static H: OnceLock<Regex> = OnceLock::new();
@@ -40,41 +42,41 @@ pub(super) fn user_p_re() -> &'static Regex {
 }
 
 /// Command lines with a password in an option, as people paste them from a terminal.
-pub(super) fn command_res() -> &'static [(Regex, usize)] {
-    static R: OnceLock<Vec<(Regex, usize)>> = OnceLock::new();
+/// Each rule's capture group 1 holds the password.
+pub(super) fn command_rules() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
     R.get_or_init(|| {
-        let r = |re: &str, g| (Regex::new(re).expect("built-in pattern"), g);
-        vec![
-            r(r#"(?i)(?-u:\b)(?:mysql|mysq\S|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)(?-u:\b)[^\n]*?\s-p['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?:^|\s)--(?:password|passwd|pass|pw|db-?password|dbpass|http-password|ftp-password|proxy-password|bind-password|admin-password|root-password)(?:=|\s+)['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)sshpass\s+-p\s*['"]?([^\s'"]+)"#, 1),
-            r(r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+['"]?([^\s'"<-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)(?:curl|wget|http)(?-u:\b)[^\n]*?\s(?:-u|--user|--basic\s+-u)\s*['"]?[^\s:'"]+:([^\s'"@]+)"#, 1),
-            r(r#"(?i)(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)(?-u:\b)mongo(?:sh|dump|restore)?(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)smbclient(?-u:\b)[^\n]*?\s-U\s*['"]?[^\s%'"]+%([^\s'"]+)"#, 1),
-            r(r#"(?i)(?-u:\b)xfreerdp(?-u:\b)[^\n]*?\s/p:['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)(?-u:\b)rdesktop(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)ldap\w*(?-u:\b)[^\n]*?\s-w\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)sqlcmd(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)(?:docker|podman|helm)\s+(?:registry\s+)?login(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)htpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)-(?:passin|passout)\s+pass:['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)(?-u:\b)(?:zip|unzip)(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?i)(?-u:\b)7za?(?-u:\b)[^\n]*?\s-p([^\s'"]+)"#, 1),
-            r(r#"(?i)(?-u:\b)echo\s+['"]?([^\s'"|]+)['"]?\s*\|\s*sudo\s+-S"#, 1),
-            r(r#"(?-u:\b)(?:PGPASSWORD|MYSQL_PWD|REDISCLI_AUTH|SSHPASS|PGPASS|RCLONE_CONFIG_PASS)=['"]?([^\s'"]+)"#, 1),
-            r(r#"(?i)(?-u:\b)impacket-\w+\s+[^\s:/]+/[^\s:]+:([^\s@]+)@"#, 1),
+        RuleSet::new(vec![
+            r#"(?i)(?-u:\b)(?:mysql|mysq\S|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)(?-u:\b)[^\n]*?\s-p['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?:^|\s)--(?:password|passwd|pass|pw|db-?password|dbpass|http-password|ftp-password|proxy-password|bind-password|admin-password|root-password)(?:=|\s+)['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)sshpass\s+-p\s*['"]?([^\s'"]+)"#,
+            r#"(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+['"]?([^\s'"<-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)(?:curl|wget|http)(?-u:\b)[^\n]*?\s(?:-u|--user|--basic\s+-u)\s*['"]?[^\s:'"]+:([^\s'"@]+)"#,
+            r#"(?i)(?-u:\b)redis-cli(?-u:\b)[^\n]*?\s-a\s+['"]?([^\s'"]+)"#,
+            r#"(?i)(?-u:\b)mongo(?:sh|dump|restore)?(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)smbclient(?-u:\b)[^\n]*?\s-U\s*['"]?[^\s%'"]+%([^\s'"]+)"#,
+            r#"(?i)(?-u:\b)xfreerdp(?-u:\b)[^\n]*?\s/p:['"]?([^\s'"]+)"#,
+            r#"(?i)(?-u:\b)rdesktop(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)ldap\w*(?-u:\b)[^\n]*?\s-w\s+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)sqlcmd(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)(?:docker|podman|helm)\s+(?:registry\s+)?login(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)htpasswd\s+-\w*b\w*\s+\S+\s+\S+\s+['"]?([^\s'"]+)"#,
+            r#"(?i)-(?:passin|passout)\s+pass:['"]?([^\s'"]+)"#,
+            r#"(?i)(?-u:\b)(?:zip|unzip)(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?i)(?-u:\b)7za?(?-u:\b)[^\n]*?\s-p([^\s'"]+)"#,
+            r#"(?i)(?-u:\b)echo\s+['"]?([^\s'"|]+)['"]?\s*\|\s*sudo\s+-S"#,
+            r#"(?-u:\b)(?:PGPASSWORD|MYSQL_PWD|REDISCLI_AUTH|SSHPASS|PGPASS|RCLONE_CONFIG_PASS)=['"]?([^\s'"]+)"#,
+            r#"(?i)(?-u:\b)impacket-\w+\s+[^\s:/]+/[^\s:]+:([^\s@]+)@"#,
             // Any tool given a user and a password: `-u bob -p 'X'`, `--username bob -p X`.
-            r(r#"(?:^|\s)(?:-u|-U|--user(?:name)?)[\s=]+['"]?[^\s'"-][^\s'"]*['"]?\s(?:.*?\s)?-p[\s=]+['"]?([^\s'"-][^\s'"]*)"#, 1),
-            r(r#"(?:^|\s)-p[\s=]+['"]?([^\s'"-][^\s'"]*)['"]?\s(?:.*?\s)?(?:-u|-U|--user(?:name)?)[\s=]+\S"#, 1),
+            r#"(?:^|\s)(?:-u|-U|--user(?:name)?)[\s=]+['"]?[^\s'"-][^\s'"]*['"]?\s(?:.*?\s)?-p[\s=]+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?:^|\s)-p[\s=]+['"]?([^\s'"-][^\s'"]*)['"]?\s(?:.*?\s)?(?:-u|-U|--user(?:name)?)[\s=]+\S"#,
             // A quoted `-p` on a line with user@host.
-            r(r#"(?-u:\b)[\w.-]+@[\w.-]+(?-u:\b).*?\s-p\s+'([^'\s]{6,})'"#, 1),
+            r#"(?-u:\b)[\w.-]+@[\w.-]+(?-u:\b).*?\s-p\s+'([^'\s]{6,})'"#,
             // Windows and Kerberos accounts: `corp.example.com/alice:X`, `CORP\alice:X`.
-            r(r#"(?:^|[\s`'"])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/[\w.$-]+:'?([^\s'`@]{6,})"#, 1),
+            r#"(?:^|[\s`'"])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/[\w.$-]+:'?([^\s'`@]{6,})"#,
             // SQL: `CREATE USER ... IDENTIFIED BY 'X'`.
-            r(r#"(?i)(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#, 1),
-        ]
+            r#"(?i)(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#,
+        ])
     })
 }
 

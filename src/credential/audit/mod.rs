@@ -21,6 +21,7 @@ mod message;
 mod numbers;
 mod office;
 mod phrasing;
+mod ruleset;
 mod text;
 mod tools;
 mod values;

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::around::{as_password, describes_password, next_lines, strong_near, under_user_line};
-use super::commands::{command_res, login_re, net_use, user_host, user_p_re};
+use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
 use super::labels::{
     address_colon_re, admin_slash_re, camel_assign_re, content, id_pw_re, label_ends_line,
@@ -83,23 +83,18 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // Whether the line names a user and a host: asked only when a password is found.
         let who = std::cell::OnceCell::new();
         let user_host = || *who.get_or_init(|| user_host(line));
-        static SET: OnceLock<regex::RegexSet> = OnceLock::new();
-        let set = SET.get_or_init(|| {
-            regex::RegexSet::new(command_res().iter().map(|c| c.0.as_str()))
-                .expect("built-in patterns")
-        });
         // Cheap looks first: most lines that pass the trigger have none of these.
         let lc = line.to_ascii_lowercase();
         // Every command line rule has an option, an assignment or a path (or is SQL's
         // IDENTIFIED BY).
         let commands = if line.contains(['-', '=', '/', '|']) || lc.contains("identified") {
-            set.matches(line).into_iter().collect()
+            command_rules().matching(line)
         } else {
             Vec::new()
         };
-        for c in commands.into_iter().map(|i| &command_res()[i]) {
-            if let Some(m) = c.0.captures(line) {
-                let v = m.get(c.1).map(|m| m.as_str()).unwrap_or("");
+        for (_, re) in commands {
+            if let Some(m) = re.captures(line) {
+                let v = m.get(1).map(|m| m.as_str()).unwrap_or("");
                 let v = v
                     .trim_end_matches(['.', ',', ';', ')'])
                     .trim_matches(['\'', '"']);
@@ -108,7 +103,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     && v.chars()
                         .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
                 if v.chars().count() >= 4 && !port && !placeholder(v) && !hash_like(v) {
-                    let at = m.get(c.1).map(|m| m.start()).unwrap_or(0);
+                    let at = m.get(1).map(|m| m.start()).unwrap_or(0);
                     push(Found {
                         label: last_chars(line[..at].trim()),
                         value: v.to_string(),

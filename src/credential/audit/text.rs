@@ -9,6 +9,7 @@ use base64::Engine;
 use regex::Regex;
 use zeroize::Zeroizing;
 
+use super::ruleset::RuleSet;
 use super::{numbers, phrasing, values};
 
 /// One secret found in a text.
@@ -28,7 +29,7 @@ pub(super) struct Hit {
 struct Rule {
     kind: &'static str,
     detail: &'static str,
-    re: Regex,
+    pattern: &'static str,
     /// The capture group that holds the secret (0: the whole match).
     group: usize,
 }
@@ -36,10 +37,10 @@ struct Rule {
 fn rules() -> &'static [Rule] {
     static R: OnceLock<Vec<Rule>> = OnceLock::new();
     R.get_or_init(|| {
-        let r = |kind, detail, re: &str, group| Rule {
+        let r = |kind, detail, pattern, group| Rule {
             kind,
             detail,
-            re: Regex::new(re).expect("built-in pattern"),
+            pattern,
             group,
         };
         vec![
@@ -53,7 +54,7 @@ fn rules() -> &'static [Rule] {
             r("token", "stripe-key", r"(?-u:\b)[sr]k_live_[0-9a-zA-Z]{20,}(?-u:\b)", 0),
             r("token", "google-api-key", r"(?-u:\b)A[Il1]za[0-9A-Za-z_\-|]{35}(?-u:\b)", 0),
             r("token", "openai-key", r"(?-u:\b)sk-(?:proj-)?[A-Za-z0-9_\-]{32,}(?-u:\b)", 0),
-            r("token", "sendgrid-key", r"(?-u:\b)SG\.[\w-]{20,}\.[\w-]{20,}(?-u:\b)", 0),
+            r("token", "sendgrid-key", r"(?-u:\b)SG\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}(?-u:\b)", 0),
             r("token", "npm-token", r"(?-u:\b)npm_[A-Za-z0-9]{36}(?-u:\b)", 0),
             r("token", "jwt", r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
             r("token", "bearer", r"(?i)(?-u:\b)authorization:\s*bearer\s+([A-Za-z0-9._~+/=-]{16,})", 1),
@@ -337,13 +338,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         }
     };
     // One pass finds which rules can match at all.
-    static SET: OnceLock<regex::RegexSet> = OnceLock::new();
-    let set = SET.get_or_init(|| {
-        regex::RegexSet::new(rules().iter().map(|r| r.re.as_str())).expect("built-in patterns")
-    });
-    for i in set.matches(text).iter() {
+    static SET: OnceLock<RuleSet> = OnceLock::new();
+    let set = SET.get_or_init(|| RuleSet::new(rules().iter().map(|r| r.pattern).collect()));
+    for (i, re) in set.matching(text) {
         let rule = &rules()[i];
-        for c in rule.re.captures_iter(text) {
+        for c in re.captures_iter(text) {
             let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
             let secret = c.get(rule.group).map(|m| m.as_str()).unwrap_or(whole);
             if (rule.group != 0 || rule.kind == "token") && values::placeholder(secret)
