@@ -6,7 +6,7 @@
 
 use super::labels::{separator_re, verb_before};
 use super::values::{plausible, read_value, strong};
-use super::words::{ABOUT, FILLERS, STOP_VERBS};
+use super::words::{ABOUT, FILLERS, FILLER_PAIRS, PREDICATES, STOP_VERBS};
 
 /// The labels' short forms need a little care: "pass" is also "boarding pass", "pin" also
 /// "pin it".
@@ -77,6 +77,35 @@ fn ordinary_word(v: &str) -> bool {
     let mut chars = v.chars();
     chars.next().is_some_and(char::is_alphabetic)
         && chars.all(|c| c.is_lowercase() || c == '-' || c == '\'')
+}
+
+/// Whether an ordinary word after "is" and its kin says what the password is like: a listed
+/// adjective, or the endings of adjectives and participles in the six languages ("obligatoire",
+/// "requerida", "verschlüsselt", "changed"). A word that ends the sentence and is neither is
+/// the password itself: "das Passwort lautet cisco", "the password is raspberry".
+fn predicate_word(v: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ed", "ing", "able", "ible", "ful", "less", "ive", "ous", "al", "ent", "ant", "ary", "ory",
+        "ic", "ig", "lich", "isch", "bar", "los", "sam", "haft", "iert", "é", "ée", "és", "ées",
+        "if", "aire", "ide", "eux", "euse", "ado", "ada", "ido", "ida", "oria", "orio", "ato",
+        "ata", "ito", "ita", "uto", "uta", "osa", "oso", "cto", "cta", "lijk",
+    ];
+    let v = v.trim_end_matches(['.', '!', '?']);
+    PREDICATES.contains(&v)
+        || ENDINGS.iter().any(|e| v.ends_with(e))
+        // German and Dutch participles: "gesetzt", "gesperrt", "gewijzigd", "veranderd".
+        || (["ge", "ver", "be", "ent", "zer"].iter().any(|p| v.starts_with(p)) || v.contains("ge"))
+            && v.ends_with(['t', 'd'])
+}
+
+/// Whether the value read at `line[v_at..]` ends its sentence: nothing after it on the line,
+/// or a full stop or "!" right after it. ("heute - im Jahr 2018" goes on; "follows:" is a
+/// label.)
+fn ends_sentence(line: &str, v_at: usize) -> bool {
+    let t = line[v_at..].trim_start();
+    let end = t.find(char::is_whitespace).unwrap_or(t.len());
+    let rest = t[end..].trim();
+    !t[..end].ends_with(':') && (rest.is_empty() || t[..end].ends_with(['.', '!']))
 }
 
 /// A name in code that holds a password rather than being one: `adminSenha`, `userPassword`,
@@ -218,15 +247,23 @@ pub(super) fn value_after(
                 return None;
             }
             let mut v_at = pos + len;
-            // "is now", "set to", "changed to".
+            let mut negated = false;
+            // "is now", "set to", "changed to", "is by default".
             loop {
                 let t = line[v_at..].trim_start();
                 let w = t.split_whitespace().next().unwrap_or("");
                 let bare = w.strip_suffix(':').unwrap_or(w).to_lowercase();
-                if (FILLERS.contains(&bare.as_str())
+                let pair = FILLER_PAIRS.iter().find(|p| {
+                    t.get(..p.len())
+                        .is_some_and(|h| h.eq_ignore_ascii_case(p) && t.len() > p.len())
+                });
+                if let Some(p) = pair {
+                    v_at = line.len() - t.len() + p.len();
+                } else if (FILLERS.contains(&bare.as_str())
                     || FILLERS.contains(&format!("{bare}:").as_str()))
                     && t.len() > w.len()
                 {
+                    negated |= bare == "not";
                     v_at = line.len() - t.len() + w.len();
                 } else {
                     break;
@@ -240,7 +277,12 @@ pub(super) fn value_after(
                 let pin = label_is_pin(&line[..at])
                     && (4..=10).contains(&v.len())
                     && v.chars().all(|c| c.is_ascii_digit());
-                let word = verb && !quoted && ordinary_word(&v);
+                // An ordinary word is the password only when it ends the sentence and says
+                // nothing about it: "lautet cisco", not "is wrong." or "was not found.".
+                let word = verb
+                    && !quoted
+                    && ordinary_word(&v)
+                    && (negated || !ends_sentence(line, v_at) || predicate_word(&v));
                 if pin
                     || (plausible(&v, quoted, continues)
                         && !word

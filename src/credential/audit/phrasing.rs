@@ -23,7 +23,7 @@ use super::labels::{
     wifi_label_only, wifi_re,
 };
 use super::values::{hash_like, placeholder, plausible, read_value, strong};
-use super::words::{ABOUT, LABELS, PREFIXES, STOPWORDS};
+use super::words::{ABOUT, ACTIONS, LABELS, PREFIXES, STOPWORDS};
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -428,7 +428,17 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         .to_lowercase()
                 })
                 .is_some_and(|w| ABOUT.contains(&w.as_str()));
-            if let Some(v) = (!about).then(|| strong_near(line, at)).flatten() {
+            // Nor a line where the password is the object of an action ("to reset the admin
+            // password", "forgot my password").
+            let acted_on = line[..at]
+                .split_whitespace()
+                .rev()
+                .take(3)
+                .any(|w| ACTIONS.iter().any(|a| w.to_lowercase().starts_with(a)));
+            if let Some(v) = (!about && !acted_on)
+                .then(|| strong_near(line, at))
+                .flatten()
+            {
                 push(Found {
                     label: last_chars(line[..at].trim_end()),
                     value: v,

@@ -245,12 +245,15 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     if v.chars().all(|c| c.is_ascii_digit()) {
         return n >= 4 && !continues || n >= 6;
     }
-    // Numbers with units and ranges are not passwords ("12+", "8-16", "90d").
+    // Numbers with units and ranges are not passwords ("12+", "8-16", "90d"); three groups of
+    // digits and dashes are ("15-52-1").
     let digits = v.chars().filter(|c| c.is_ascii_digit()).count();
+    let groups = v.split('-').filter(|g| !g.is_empty()).count();
     if letters == 0
         && digits > 0
         && v.chars()
             .all(|c| c.is_ascii_digit() || "+-–/.,%".contains(c))
+        && !(groups >= 3 && v.chars().all(|c| c.is_ascii_digit() || c == '-'))
     {
         return false;
     }
@@ -325,10 +328,17 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
         }
     }
     let v = v.trim_end_matches(|c: char| ".,;:)]}\"'`»”’".contains(c));
-    // Emphasis around it: "*Kennwort1*", "_Xy7!pq_".
-    let v = match (v.strip_prefix(['*', '_']), v.chars().next()) {
-        (Some(inner), Some(m)) if inner.len() > 1 && inner.ends_with(m) => {
-            &inner[..inner.len() - 1]
+    // Emphasis around it: "*Kennwort1*", "_Xy7!pq_", "**15-52-1**", a wiki's "//ss_test//".
+    let v = match v.chars().next() {
+        Some(m @ ('*' | '_' | '/')) => {
+            let n = v.len() - v.trim_start_matches(m).len();
+            let inner = &v[n..];
+            let closed = inner.len() > n && inner.ends_with(&v[..n]);
+            if closed && (m != '/' || n == 2) {
+                &inner[..inner.len() - n]
+            } else {
+                v
+            }
         }
         _ => v,
     };

@@ -19,6 +19,19 @@ pub(super) const FILLERS: &[&str] = &[
     "now", "still", "currently", "simply", "just", "temporarily", "again", "nun", "jetzt",
     "maintenant", "ahora", "ora", "nu", "also", "auch", "aussi", "también", "anche", "ook", "set",
     "to", "changed", "reset", "follows:", "following:", "as", "the", "der", "die", "das", "not",
+    // "lautet standardmäßig X", "is initially X".
+    "standardmäßig", "normalerweise", "voreingestellt", "werkseitig", "initially", "usually",
+    "normally", "always", "immer", "standaard", "altijd", "toujours", "siempre", "sempre",
+];
+
+/// Two-word fillers: "is by default X", "est par défaut X".
+pub(super) const FILLER_PAIRS: &[&str] = &[
+    "by default",
+    "per default",
+    "par défaut",
+    "por defecto",
+    "di default",
+    "per impostazione",
 ];
 
 /// The first word after a password word that makes the line about passwords in general.
@@ -104,4 +117,35 @@ pub(super) const STOPWORDS: &[&str] = &[
     "provisoire", "temporaire", "initiale", "personnel", "personnelle", "confidentiel", "temporär",
     "vorläufig", "provisorisch", "persönlich", "vertraulich", "provisorio", "provisoria",
     "temporal", "temporaneo", "temporanea", "provvisoria", "tijdelijk", "tijdelijke",
+];
+
+/// Adjectives that tell what a password is like, without the endings `predicate_word` knows.
+#[rustfmt::skip]
+pub(super) const PREDICATES: &[&str] = &[
+    "right", "wrong", "fine", "weak", "strong", "long", "short", "easy", "hard", "simple",
+    "complex", "unique", "secret", "null", "none", "gone", "broken", "stale", "obsolete",
+    "correct", "incorrect", "invalid", "valid", "expired", "public", "private", "common",
+    "weird", "strange", "odd", "silly", "stupid", "dumb", "terrible", "awful", "great",
+    "perfect", "nice", "cool", "same", "mandatory", "necessary", "enough", "there", "here",
+    "below", "above", "inside", "plaintext", "cleartext", "blank", "empty", "unset", "wrong.",
+    "leer", "geheim", "sicher", "unsicher", "schwach", "stark", "lang", "kurz", "einfach",
+    "anders", "identisch", "korrekt", "unbekannt", "bekannt", "hier", "dort", "unten", "oben",
+    "pflicht", "weg", "ok", "faux", "bon", "mauvais", "vide", "requis", "invalide", "valide",
+    "trop", "nécessaire", "obligatoire", "différent", "débil", "fuerte", "segura", "seguro",
+    "vacía", "vacío", "nueva", "nuevo", "vieja", "igual", "distinta", "errata", "corretta",
+    "vuota", "debole", "forte", "sicura", "diversa", "nuova", "fout", "verkeerd", "onjuist",
+    "juist", "verplicht", "ongeldig", "geldig", "leeg", "zwak", "sterk", "veilig", "nieuw",
+    "oud", "found", "shown", "hidden", "taken", "chosen", "seen", "known", "told", "held",
+    "sent", "spent", "meant", "left", "lost", "got", "gotten", "put", "read", "run", "won",
+    "written", "forgotten", "stolen", "broken", "frozen", "spoken", "driven", "proven",
+    "heute", "morgen", "gestern", "today", "tomorrow", "yesterday", "aujourd'hui", "hoy",
+    "oggi", "vandaag",
+];
+
+/// Verbs (their stems) that act on a password rather than give it: "reset the password".
+#[rustfmt::skip]
+pub(super) const ACTIONS: &[&str] = &[
+    "reset", "chang", "forg", "recover", "rotat", "updat", "retriev", "zurücksetz", "änder",
+    "vergess", "réinitialis", "oubli", "restablec", "cambi", "olvid", "reimpost",
+    "wijzig", "vergeten",
 ];

@@ -295,3 +295,35 @@ fn the_last_look_near_a_password_word() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn an_ordinary_word_that_ends_the_sentence_is_the_password() {
+    for (t, v) in [
+        ("- das passwort lautet halunke", "halunke"),
+        ("The password is pinecone.", "pinecone"),
+        ("Das Passwort lautet standardmäßig „moorhuhn“.", "moorhuhn"),
+        ("the wifi password is by default pfannkuchen", "pfannkuchen"),
+        ("Das Passwort lautet: **47-11-9**", "47-11-9"),
+        (
+            "the login is //qa_user// and the password for it is //qa_pass9//",
+            "qa_pass9",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}: {:?}", find(t));
+    }
+    for t in [
+        "The password is wrong.",
+        "Le mot de passe est obligatoire.",
+        "La contraseña es requerida",
+        "Het wachtwoord is veranderd.",
+        "Dein Passwort ist verschlüsselt",
+        "The combination of user name and password was not found.",
+        "Das meistgenutzte Passwort ist auch heute - im Jahr 2020 - noch immer schlecht",
+        "Your temporary password for the account is as follows:",
+        "The account is locked if the password is not reset by 4:15 PM today.",
+        "Passwort: 8-16 Zeichen",
+        "run a script in Cloud9 to reset the admin password if the mail never came",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
