@@ -351,7 +351,19 @@ pub fn audit_sources(
                 let done = jobs
                     .into_iter()
                     .map(|job| {
-                        let scanned = scanner.message(&job.msg.raw);
+                        // A fault in one message's rules costs that message, not the audit:
+                        // it is listed as not read, and the others go on.
+                        let scanned =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                scanner.message(&job.msg.raw)
+                            }))
+                            .unwrap_or_else(|_| message::Scanned {
+                                unread: vec![(
+                                    "message".to_string(),
+                                    "internal error while reading it (please report)".to_string(),
+                                )],
+                                ..Default::default()
+                            });
                         let size = job.msg.raw.len() as u64;
                         (
                             job.seq,

@@ -60,10 +60,26 @@ fn is_cjk(c: char) -> bool {
 pub(super) fn find(text: &str) -> Vec<Found> {
     let mut out: Vec<Found> = Vec::new();
     // Most mail has no line a rule could take: one quick look before the careful one.
-    if !trigger_re().is_match(text) {
+    let mut hits = trigger_re().find_iter(text).peekable();
+    if hits.peek().is_none() {
         return out;
     }
     let lines: Vec<&str> = text.lines().collect();
+    // The lines the quick look touched; a quoted or indented line is looked at again without
+    // its prefix (an address at its start counts only there).
+    let mut touched = vec![false; lines.len()];
+    let offset = |l: &str| l.as_ptr() as usize - text.as_ptr() as usize;
+    let mut i = 0;
+    for m in hits {
+        while i < lines.len() && offset(lines[i]) + lines[i].len() < m.start() {
+            i += 1;
+        }
+        let mut j = i;
+        while j < lines.len() && offset(lines[j]) < m.end().max(m.start() + 1) {
+            touched[j] = true;
+            j += 1;
+        }
+    }
     // How many values the rules gave (for the last look at a line they gave none).
     let given = std::cell::Cell::new(0usize);
     let mut push = |f: Found| {
@@ -74,7 +90,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
     };
     for (i, raw) in lines.iter().enumerate() {
         let line = content(raw);
-        if line.is_empty() || line.len() > 4000 || !trigger_re().is_match(line) {
+        if line.is_empty() {
+            continue;
+        }
+        let stripped = offset(line) != offset(raw);
+        if line.len() > 4000 || !(touched[i] || stripped) || !trigger_re().is_match(line) {
             continue;
         }
         let given_before = given.get();
