@@ -142,6 +142,18 @@ pub(super) fn admin_slash_re() -> &'static Regex {
     })
 }
 
+/// A quoted user and a quoted password with a slash between, as for a site's basic
+/// authentication: "protected by htpasswd 'creative'/'commons'".
+pub(super) fn quoted_pair_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r#"(?:^|[\s(:=])['"`][A-Za-z0-9_.@+-]{2,40}['"`]\s*/\s*(['"`][^'"`\s]{3,60}['"`])"#,
+        )
+        .expect("built-in pattern")
+    })
+}
+
 /// An address, a colon between spaces, and what follows: "jdoe@example.org : X" (a strong
 /// value only; "user@host:path" has no space).
 pub(super) fn address_colon_re() -> &'static Regex {

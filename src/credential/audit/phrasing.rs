@@ -19,10 +19,10 @@ use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
 use super::labels::{
     address_colon_re, admin_slash_re, camel_assign_re, content, id_pw_re, label_ends_line,
-    label_only, label_re, label_then_colon, log_in_as_re, trigger_re, wifi_key_only, wifi_key_re,
-    wifi_label_only, wifi_re,
+    label_only, label_re, label_then_colon, log_in_as_re, quoted_pair_re, trigger_re,
+    wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
-use super::values::{hash_like, placeholder, plausible, read_value, strong};
+use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, ACTIONS, LABELS, PREFIXES, STOPWORDS};
 
 /// A password found in a line.
@@ -49,11 +49,6 @@ fn word_start(c: char) -> bool {
 fn last_chars(s: &str) -> String {
     let from = s.char_indices().rev().nth(39).map_or(0, |(j, _)| j);
     s[from..].to_string()
-}
-
-/// A Chinese, Japanese or Korean character.
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
 }
 
 /// Finds the passwords in `text`.
@@ -213,6 +208,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             || line.contains(':') && (lc.contains("admin") || lc.contains("root")))
         .then(|| admin_slash_re().captures(line))
         .flatten();
+        // "htpasswd 'creative'/'commons'": a quoted user and password on a line about logging in.
+        let quoted_pair = (line.contains('/')
+            && [
+                "pass", "auth", "login", "cred", "user", "benutzer", "account",
+            ]
+            .iter()
+            .any(|w| lc.contains(w)))
+        .then(|| quoted_pair_re().captures(line))
+        .flatten();
         // "jdoe@example.org : X": an address and a strong value.
         let address_colon = line
             .contains('@')
@@ -266,6 +270,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             (log_in_as, true, false),
             (pair, false, false),
             (admin_slash, false, true),
+            (quoted_pair, true, false),
             (address_colon, false, false),
         ] {
             let Some(m) = c.and_then(|c| c.get(1)) else {

@@ -289,6 +289,11 @@ const OPEN_QUOTES: &[(char, char)] = &[
 
 /// Reads the value at the start of `s`: quoted (spaces allowed) or one token. Returns the
 /// value, whether it was quoted, and whether more words follow on the line.
+/// A Chinese, Japanese or Korean character, or the full-width punctuation between them.
+pub(super) fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' | '\u{ff01}'..='\u{ff0f}' | '\u{ff1a}'..='\u{ff1f}')
+}
+
 pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
     let s = s.trim_start();
     let first = s.chars().next()?;
@@ -308,6 +313,11 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
     }
     let end = s.find(char::is_whitespace).unwrap_or(s.len());
     let mut v = &s[..end];
+    // Chinese and Japanese write no spaces: a value ends where their script starts again
+    // ("都是shishuocms，请修改"); one that starts with it is a sentence ("是通过md5加密的").
+    if let Some(i) = v.find(is_cjk) {
+        v = &v[..i];
+    }
     // Cut at what cannot be part of it: HTML left-overs, the next key of a key=value list.
     if let Some(i) = v.find('<') {
         v = &v[..i];

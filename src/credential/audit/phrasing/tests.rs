@@ -327,3 +327,30 @@ fn an_ordinary_word_that_ends_the_sentence_is_the_password() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn chinese_values_end_where_the_script_starts_again() {
+    assert_eq!(
+        values("后台账号密码都是qingyun88，登录后请修改"),
+        vec!["qingyun88".to_string()]
+    );
+    assert_eq!(
+        values("默认密码是tiantian2026。"),
+        vec!["tiantian2026".to_string()]
+    );
+    assert!(values("密码是通过md5加密的，数据库里面要存加密过后的").is_empty());
+}
+
+#[test]
+fn a_quoted_user_and_password_with_a_slash() {
+    assert_eq!(
+        values("The staging site is behind htpasswd 'preview'/'lanterns7' for now"),
+        vec!["lanterns7".to_string()]
+    );
+    for t in [
+        "copy the user folder from 'src'/'dist'",
+        "paths like \"home\"/\"user\" are fine",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
