@@ -74,7 +74,7 @@ pub(super) fn label_is_pin(before: &str) -> bool {
 /// An ordinary word in lower case ("onjuist", "requis", "case-sensitive"): after "is" and its
 /// kin it tells what the password is like, not what it is.
 fn ordinary_word(v: &str) -> bool {
-    let mut chars = v.chars();
+    let mut chars = v.trim_end_matches(['!', '?']).chars();
     chars.next().is_some_and(char::is_alphabetic)
         && chars.all(|c| c.is_lowercase() || c == '-' || c == '\'')
 }
@@ -88,7 +88,8 @@ fn predicate_word(v: &str) -> bool {
         "ed", "ing", "able", "ible", "ful", "less", "ive", "ous", "al", "ent", "ant", "ary", "ory",
         "ic", "ig", "lich", "isch", "bar", "los", "sam", "haft", "iert", "é", "ée", "és", "ées",
         "if", "aire", "ide", "eux", "euse", "ado", "ada", "ido", "ida", "oria", "orio", "ato",
-        "ata", "ito", "ita", "uto", "uta", "osa", "oso", "cto", "cta", "lijk",
+        "ata", "ito", "ita", "uto", "uta", "osa", "oso", "cto", "cta", "lijk", "ória", "ório",
+        "ível", "ável", "eta", "eto",
     ];
     let v = v.trim_end_matches(['.', '!', '?']);
     PREDICATES.contains(&v)

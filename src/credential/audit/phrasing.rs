@@ -474,7 +474,50 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
     }
+    // "What is the login password?" ... "the default is X", "默认是X": a default given within
+    // three lines of a password word (letters with digits, or a strong value).
+    for m in default_re().find_iter(text) {
+        let Some(i) = lines.iter().rposition(|l| offset(l) <= m.start()) else {
+            continue;
+        };
+        let asked = lines[i.saturating_sub(3)..=i]
+            .iter()
+            .any(|l| label_re().is_match(l) && !excluded_line(l));
+        let Some((v, quoted, continues)) = asked.then(|| read_value(&text[m.end()..])).flatten()
+        else {
+            continue;
+        };
+        let mixed = v.chars().count() >= 6
+            && v.chars().any(|c| c.is_ascii_digit())
+            && v.chars().any(char::is_alphabetic);
+        if (mixed || strong(&v))
+            && plausible(&v, quoted, continues)
+            && !out.iter().any(|f| f.value == v)
+        {
+            out.push(Found {
+                label: last_chars(&text[offset(lines[i])..m.end()]),
+                value: v,
+                how: "phrase",
+                user: false,
+                host: false,
+            });
+        }
+    }
     out
+}
+
+/// "The default is", "defaults to", "默认是": a default's value follows.
+fn default_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?:默认|默認|缺省)(?:是|为|為)[:：]?\s*|(?-u:\b)(?:the\s+)?default\s+(?:is|was)\s*:?\s+|(?-u:\b)defaults\s+to\s+|(?-u:\b)standardmäßig\s+ist\s+")
+            .expect("built-in pattern")
+    })
+}
+
+/// A line whose password word is a link's, a form's or a policy's, not a password's.
+fn excluded_line(l: &str) -> bool {
+    l.to_lowercase().contains("reset")
 }
 
 /// Whether a table's header cell names a password column.

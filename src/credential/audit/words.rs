@@ -139,7 +139,7 @@ pub(super) const PREDICATES: &[&str] = &[
     "sent", "spent", "meant", "left", "lost", "got", "gotten", "put", "read", "run", "won",
     "written", "forgotten", "stolen", "broken", "frozen", "spoken", "driven", "proven",
     "heute", "morgen", "gestern", "today", "tomorrow", "yesterday", "aujourd'hui", "hoy",
-    "oggi", "vandaag",
+    "oggi", "vandaag", "fraca", "forte", "curta", "longa", "comum", "vazia", "nova", "segura",
 ];
 
 /// Verbs (their stems) that act on a password rather than give it: "reset the password".

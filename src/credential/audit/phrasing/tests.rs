@@ -354,3 +354,35 @@ fn a_quoted_user_and_password_with_a_slash() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn a_default_given_under_a_password_question() {
+    assert_eq!(
+        values("What is the login password for the admin page?\n\nIt is in the settings, the default is river2026"),
+        vec!["river2026".to_string()]
+    );
+    assert_eq!(
+        values("请问登录页面的用户名密码是什么\n\n配置里有，默认是lantern2026"),
+        vec!["lantern2026".to_string()]
+    );
+    for t in [
+        "The default is 30 seconds; the password field is below.",
+        "Click the password reset link.\nThe default is en-US2",
+        "The timeout default is 5000ms",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
+
+#[test]
+fn portuguese_and_italian_form_messages_are_no_values() {
+    for t in [
+        "A senha é obrigatória",
+        "A senha é obrigatório!",
+        "A senha é muito fraca.",
+        "La password è sbagliata",
+        "La password è predefinita, bypassiamo la validazione",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
