@@ -99,6 +99,33 @@ fn predicate_word(v: &str) -> bool {
             && v.ends_with(['t', 'd'])
 }
 
+/// Whether the word just before a separator names the user ("the username is").
+fn user_word_before(before: &str) -> bool {
+    let w = before
+        .trim_end()
+        .rsplit(|c: char| c.is_whitespace() || "(`'\"".contains(c))
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    [
+        "username",
+        "user",
+        "login",
+        "benutzer",
+        "benutzername",
+        "utilisateur",
+        "usuario",
+        "utente",
+        "gebruiker",
+        "gebruikersnaam",
+        "account",
+        "email",
+        "e-mail",
+        "id",
+    ]
+    .contains(&w.as_str())
+}
+
 /// Whether the value read at `line[v_at..]` ends its sentence: nothing after it on the line,
 /// or a full stop or "!" right after it. ("heute - im Jahr 2018" goes on; "follows:" is a
 /// label.)
@@ -194,6 +221,10 @@ pub(super) fn value_after(
             };
         }
     }
+    // A field in an expression: `jsonpath="{.data.password}"`, `get(user.password)`.
+    if rest.starts_with(['}', ')']) && !rest[1..].trim_start().starts_with([':', '=', '-']) {
+        return None;
+    }
     // The key's closing quote or bracket: `"password": "x"`, `['password'] = 'x'`.
     rest = rest.trim_start_matches(['"', '\'', ']', '`']);
     let first_word = rest
@@ -238,6 +269,10 @@ pub(super) fn value_after(
                         || trimmed.starts_with("naar ")))
                 .then(|| trimmed.find(' ').unwrap_or(0) + 1)
             });
+        // "password (the username is `admin`)": what follows is the user's.
+        if sep_len.is_some() && words > 0 && user_word_before(&line[..pos]) {
+            return None;
+        }
         if let Some(len) = sep_len {
             // "is", "lautet", "est": a verb, after which an ordinary word is no password.
             // ("is :" is a label's colon: what follows is the value.)

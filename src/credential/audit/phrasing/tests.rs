@@ -386,3 +386,18 @@ fn portuguese_and_italian_form_messages_are_no_values() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn fields_in_expressions_and_a_users_value_are_no_passwords() {
+    for t in [
+        "kubectl get secret app-admin -o jsonpath=\"{.data.password}\" | base64 --decode",
+        "# Initial admin password (the username is `admin`):",
+        "Admin password (login is `operator`) is in the vault",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+    assert_eq!(
+        values("ANYID(PW):gate(Ru7bQk2Lp)"),
+        vec!["gate(Ru7bQk2Lp".to_string()]
+    );
+}
