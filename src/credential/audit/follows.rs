@@ -89,7 +89,7 @@ fn predicate_word(v: &str) -> bool {
         "ic", "ig", "lich", "isch", "bar", "los", "sam", "haft", "iert", "é", "ée", "és", "ées",
         "if", "aire", "ide", "eux", "euse", "ado", "ada", "ido", "ida", "oria", "orio", "ato",
         "ata", "ito", "ita", "uto", "uta", "osa", "oso", "cto", "cta", "lijk", "ória", "ório",
-        "ível", "ável", "eta", "eto",
+        "tion", "ment", "ness", "ity", "ung", "heit", "keit", "ível", "ável", "eta", "eto",
     ];
     let v = v.trim_end_matches(['.', '!', '?']);
     PREDICATES.contains(&v)
@@ -97,6 +97,29 @@ fn predicate_word(v: &str) -> bool {
         // German and Dutch participles: "gesetzt", "gesperrt", "gewijzigd", "veranderd".
         || (["ge", "ver", "be", "ent", "zer"].iter().any(|p| v.starts_with(p)) || v.contains("ge"))
             && v.ends_with(['t', 'd'])
+}
+
+/// Whether the password word follows "with" (and an article): "with password", "with the
+/// password", "mit Passwort", "avec le mot de passe", "con la contraseña", "met wachtwoord".
+fn with_before(label_and_before: &str) -> bool {
+    // The password word itself ends the text; its own first words ("mot de") and an article
+    // stand before it.
+    let mut words = label_and_before
+        .split_whitespace()
+        .rev()
+        .skip(1)
+        .map(str::to_lowercase);
+    let mut w = words.next().unwrap_or_default();
+    for _ in 0..3 {
+        if [
+            "the", "a", "dem", "le", "la", "el", "het", "de", "mot", "admin", "root", "user",
+        ]
+        .contains(&w.as_str())
+        {
+            w = words.next().unwrap_or_default();
+        }
+    }
+    ["with", "mit", "avec", "con", "met", "using"].contains(&w.as_str())
 }
 
 /// Whether the word just before a separator names the user ("the username is").
@@ -359,6 +382,28 @@ pub(super) fn value_after(
         if words == 0 && (strong(bare) || pin) {
             // No separator at all: "Password Xy7!pq0Lm", table cells, OCR'd forms.
             return Some((pos, word.trim_end_matches(['.', ',']).to_string()));
+        }
+        // "the admin user with password X", "mit dem Passwort X": after "with" the next word
+        // is the password, when it ends the sentence or a clause and says nothing about it.
+        if words == 0 && with_before(&line[..at]) {
+            if let Some((v, quoted, _continues)) = read_value(trimmed) {
+                let t = trimmed.trim_start();
+                let raw = &t[..t.find(char::is_whitespace).unwrap_or(t.len())];
+                let clause_end = ends_sentence(line, pos)
+                    || raw.ends_with(',')
+                    || ["and ", "und ", "et ", "y "]
+                        .iter()
+                        .any(|c| t[raw.len()..].trim_start().starts_with(c));
+                let word = ordinary_word(&v) && (!clause_end || predicate_word(&v));
+                if !quoted
+                    && !word
+                    && plausible(&v, false, false)
+                    && !names_a_variable(&v)
+                    && !ABOUT.contains(&v.to_lowercase().as_str())
+                {
+                    return Some((pos, v));
+                }
+            }
         }
         // A quoted value right after the word: `the default password "dappnode"`.
         if words == 0 && trimmed.starts_with(['"', '“', '„', '\'']) {

@@ -140,6 +140,8 @@ pub(super) const PREDICATES: &[&str] = &[
     "written", "forgotten", "stolen", "broken", "frozen", "spoken", "driven", "proven",
     "heute", "morgen", "gestern", "today", "tomorrow", "yesterday", "aujourd'hui", "hoy",
     "oggi", "vandaag", "fraca", "forte", "curta", "longa", "comum", "vazia", "nova", "segura",
+    "login", "logon", "access", "entry", "input", "form", "box", "dialog", "screen", "page",
+    "sign-in", "signin", "auth", "only", "instead", "alone",
 ];
 
 /// Verbs (their stems) that act on a password rather than give it: "reset the password".

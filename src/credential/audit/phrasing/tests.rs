@@ -401,3 +401,32 @@ fn fields_in_expressions_and_a_users_value_are_no_passwords() {
         vec!["gate(Ru7bQk2Lp".to_string()]
     );
 }
+
+#[test]
+fn the_word_after_with_password() {
+    for (t, v) in [
+        (
+            "Log in as the built-in admin user with password hollyberry.",
+            "hollyberry",
+        ),
+        (
+            "connectez-vous avec le mot de passe tournesol.",
+            "tournesol",
+        ),
+        (
+            "use the demo account with password quillpen7, then change it",
+            "quillpen7",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}: {:?}", find(t));
+    }
+    for t in [
+        "log in with password authentication.",
+        "connect with the password provided",
+        "sign in with password login",
+        "accounts are protected with password and 2FA",
+        "Melden Sie sich mit dem Passwort an",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
