@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::labels::{content, copy_button, label_re};
-use super::values::{hash_like, plausible, strong};
+use super::values::{hash_like, plausible, read_value, strong};
 use super::words::ABOUT;
 
 /// A name from code or configuration: `ph7_settings`, `db_host2`.
@@ -230,4 +230,25 @@ pub(super) fn next_lines<'a>(lines: &[&'a str], n: usize) -> Vec<&'a str> {
         }
     }
     out
+}
+
+/// A quoted strong value that someone tried at a login ("I try "X" just now, but I cannot
+/// login"): the line says it was typed, tried or entered, and names logging in.
+pub(super) fn tried_value(line: &str, lc: &str) -> Option<String> {
+    let tried = [
+        "try", "tried", "typed", "entered", "enter ", "probiert", "essayé", "probado",
+    ]
+    .iter()
+    .any(|w| lc.contains(w));
+    let login = ["login", "log in", "sign in", "anmeld", "connect", "einlogg"]
+        .iter()
+        .any(|w| lc.contains(w));
+    if !(tried && login) {
+        return None;
+    }
+    line.char_indices()
+        .filter(|(_, c)| ['"', '`', '“'].contains(c))
+        .filter_map(|(i, _)| read_value(&line[i..]))
+        .map(|(v, _, _)| v)
+        .find(|v| strong(v) && !v.contains(' ') && plausible(v, true, false) && !hash_like(v))
 }

@@ -156,7 +156,15 @@ fn ends_sentence(line: &str, v_at: usize) -> bool {
     let t = line[v_at..].trim_start();
     let end = t.find(char::is_whitespace).unwrap_or(t.len());
     let rest = t[end..].trim();
-    !t[..end].ends_with(':') && (rest.is_empty() || t[..end].ends_with(['.', '!']))
+    // A new sentence whose full stop was forgotten: "my password is grader This other ...".
+    let opener = rest.split_whitespace().next().is_some_and(|w| {
+        [
+            "This", "The", "Please", "It", "I", "We", "You", "Then", "Thanks", "Das", "Bitte",
+            "Danke", "Il", "Le", "Merci", "El", "Gracias", "Het", "Dank",
+        ]
+        .contains(&w)
+    });
+    !t[..end].ends_with(':') && (rest.is_empty() || t[..end].ends_with(['.', '!']) || opener)
 }
 
 /// A name in code that holds a password rather than being one: `adminSenha`, `userPassword`,
@@ -338,12 +346,16 @@ pub(super) fn value_after(
                     && v.chars().all(|c| c.is_ascii_digit());
                 // An ordinary word is the password only when it ends the sentence and says
                 // nothing about it: "lautet cisco", not "is wrong." or "was not found.".
+                let ends = !quoted && ends_sentence(line, v_at);
                 let word = verb
                     && !quoted
                     && ordinary_word(&v)
-                    && (negated || !ends_sentence(line, v_at) || predicate_word(&v));
+                    && (negated
+                        || !ends
+                        || predicate_word(&v)
+                        || ABOUT.contains(&v.to_lowercase().trim_end_matches('.')));
                 if pin
-                    || (plausible(&v, quoted, continues)
+                    || (plausible(&v, quoted, continues && !ends)
                         && !word
                         && (quoted || !names_a_variable(&v)))
                 {

@@ -14,7 +14,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::around::{as_password, describes_password, next_lines, strong_near, under_user_line};
+use super::around::{
+    as_password, describes_password, next_lines, strong_near, tried_value, under_user_line,
+};
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
 use super::labels::{
@@ -466,6 +468,18 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             {
                 push(Found {
                     label: last_chars(line[..at].trim_end()),
+                    value: v,
+                    how: "near-word",
+                    user: user_host().0,
+                    host: user_host().1,
+                });
+            }
+        }
+        // No password word, but a value tried at a login ("I try "X", but I cannot login").
+        if label_at.is_none() && given.get() == given_before {
+            if let Some(v) = tried_value(line, &lc) {
+                push(Found {
+                    label: last_chars(line),
                     value: v,
                     how: "near-word",
                     user: user_host().0,

@@ -430,3 +430,21 @@ fn the_word_after_with_password() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn a_value_tried_at_a_login_and_a_forgotten_full_stop() {
+    assert_eq!(
+        values("I try \"uu^Tq&x;B;;9zkW\" just now, but I cannot login the webmail"),
+        vec!["uu^Tq&x;B;;9zkW".to_string()]
+    );
+    assert_eq!(
+        values("Create the user, my password is lantern This is not needed later"),
+        vec!["lantern".to_string()]
+    );
+    for t in [
+        "I tried \"Reset\" and \"Sign in\" but the login page hangs",
+        "The only restriction imposed on the password is the length. Nothing else.",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
