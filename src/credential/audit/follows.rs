@@ -256,8 +256,14 @@ pub(super) fn value_after(
     if rest.starts_with(['}', ')']) && !rest[1..].trim_start().starts_with([':', '=', '-']) {
         return None;
     }
+    // The word closes a quoted string: `"P:password" "M:PLAIN"` is a list of strings.
+    let in_string = after_quote || rest.starts_with(['"', '\'']);
     // The key's closing quote or bracket: `"password": "x"`, `['password'] = 'x'`.
     rest = rest.trim_start_matches(['"', '\'', ']', '`']);
+    // A quoted key is followed by its separator; another quoted string after it is a list.
+    if in_string && rest.trim_start().starts_with(['"', '\'']) {
+        return None;
+    }
     let first_word = rest
         .trim_start()
         .split(|c: char| c.is_whitespace() || ":=|".contains(c))
@@ -418,7 +424,8 @@ pub(super) fn value_after(
             }
         }
         // A quoted value right after the word: `the default password "dappnode"`.
-        if words == 0 && trimmed.starts_with(['"', '“', '„', '\'']) {
+        // (A quoted word among quoted words is a list: `"P:password" "M:PLAIN"`.)
+        if words == 0 && !in_string && trimmed.starts_with(['"', '“', '„', '\'']) {
             if let Some((v, true, continues)) = read_value(trimmed) {
                 if plausible(&v, true, continues) && !v.contains(' ') {
                     return Some((pos, v));

@@ -104,7 +104,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         let lc = line.to_ascii_lowercase();
         // Every command line rule has an option, an assignment or a path (or is SQL's
         // IDENTIFIED BY).
-        let commands = if line.contains(['-', '=', '/', '|']) || lc.contains("identified") {
+        let commands = if line.contains(['-', '=', '/', '|'])
+            || lc.contains("identified")
+            || lc.contains("authinfo")
+        {
             command_rules().matching(line)
         } else {
             Vec::new()

@@ -35,6 +35,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         || (l.chars().count() >= 3 && l.chars().all(|c| "eoc•●*·.0".contains(c)))
         || v.starts_with("${")
         || v.starts_with("$(")
+        // A command's output: "`cat /run/secrets/pw`".
+        || (v.len() > 2 && v.starts_with('`') && v.ends_with('`'))
         || v.starts_with("{{")
         || v.starts_with("%(")
         || (v.starts_with('%') && v.ends_with('%') && v.len() > 2)
@@ -163,6 +165,9 @@ fn names_itself(l: &str) -> bool {
             "wachtwoord",
             "kennwort",
             "mot de passe",
+            "mot_de_passe",
+            "пароль",
+            "senha",
         ]
         .iter()
         .any(|w| {

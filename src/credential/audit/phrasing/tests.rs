@@ -448,3 +448,25 @@ fn a_value_tried_at_a_login_and_a_forgotten_full_stop() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn configuration_formats_people_paste() {
+    for (t, v) in [
+        (
+            "AuthInfo:smtp.example.org \"U:relay@example.org\" \"P:Relay-Sender2031\" \"M:PLAIN\"",
+            "Relay-Sender2031",
+        ),
+        ("$remotePass = 'HarbourLights7';", "HarbourLights7"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}: {:?}", find(t));
+    }
+    for t in [
+        "AuthInfo:smtp.example.org \"U:username@example.org\" \"P:password\" \"M:PLAIN\"",
+        "AuthInfo:smtp.example.org \"U:YOUR_USER\" \"P:YOUR_PASSWORD\" \"M:PLAIN\"",
+        "set smtp_pass = \"`pass show mail/work`\"",
+        "supabase secrets set SMTP_PASS=ton_mot_de_passe_application",
+        "set SMTP_PASSWORD=пароль_от_ящика",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
