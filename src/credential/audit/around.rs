@@ -252,3 +252,74 @@ pub(super) fn tried_value(line: &str, lc: &str) -> Option<String> {
         .map(|(v, _, _)| v)
         .find(|v| strong(v) && !v.contains(' ') && plausible(v, true, false) && !hash_like(v))
 }
+
+/// A line that announces a password and ends with a colon, the value alone on the next line,
+/// as programs print it: "Please use the following password to proceed to installation:"
+/// (Jenkins), "Password for the elastic user (reset with ...):" (Elasticsearch). The words
+/// between the password word and the colon are few and not about passwords in general, and
+/// the value must look generated: strong, long hex, or letters with digits. A log's prefix
+/// ("jenkins  | ") on the announcing line is taken off the lines after it too.
+pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
+    let raw = lines[i].trim_end();
+    let prefix = compose_prefix(raw);
+    let line = content(&raw[prefix.len()..]);
+    if !line.ends_with([':', '：']) || line.len() > 160 {
+        return None;
+    }
+    let m = label_re().find_iter(line).last()?;
+    let between = &line[m.end()..line.len() - 1];
+    let lc = between.to_lowercase();
+    let first = lc
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    if between.split_whitespace().count() > 8
+        || ABOUT.contains(&first)
+        || ["hash", "md5", "sha", "digest", "length", "policy"]
+            .iter()
+            .any(|w| line.to_lowercase().contains(w))
+    {
+        return None;
+    }
+    let next = lines[i + 1..]
+        .iter()
+        .take(4)
+        .map(|l| {
+            let l = l.trim_end();
+            content(if !prefix.is_empty() {
+                l.strip_prefix(prefix).unwrap_or(l)
+            } else {
+                l
+            })
+        })
+        .find(|l| !l.is_empty())?;
+    if next.split_whitespace().count() != 1 {
+        return None;
+    }
+    let (v, quoted, _) = read_value(next)?;
+    let hex = v.len() >= 16 && v.chars().all(|c| c.is_ascii_hexdigit());
+    let mixed = v.chars().count() >= 8
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(char::is_alphabetic);
+    let sequence = v.to_lowercase().starts_with("a1b2c3") || v.starts_with("123456");
+    (!sequence && ((strong(&v) || mixed) && plausible(&v, quoted, false) || hex)).then_some(v)
+}
+
+/// A log's container prefix: "jenkins  | ", "web_1  | ".
+fn compose_prefix(line: &str) -> &str {
+    let Some(bar) = line.find('|') else {
+        return "";
+    };
+    let name = &line[..bar];
+    let word = name.trim_end();
+    if word.len() < name.len()
+        && !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    {
+        &line[..bar + 1]
+    } else {
+        ""
+    }
+}

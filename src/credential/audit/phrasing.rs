@@ -15,7 +15,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::around::{
-    as_password, describes_password, next_lines, strong_near, tried_value, under_user_line,
+    announced_value, as_password, describes_password, next_lines, strong_near, tried_value,
+    under_user_line,
 };
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
@@ -442,6 +443,18 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         });
                     }
                 }
+            }
+        }
+        // A program's announcement and the value on the next line (Jenkins, Elasticsearch).
+        if given.get() == given_before {
+            if let Some(v) = announced_value(&lines, i) {
+                push(Found {
+                    label: last_chars(line),
+                    value: v,
+                    how: "next-line",
+                    user: user_host().0,
+                    host: user_host().1,
+                });
             }
         }
         // The last look: a password word gave nothing, yet a strong value stands a few words

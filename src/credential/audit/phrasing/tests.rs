@@ -470,3 +470,30 @@ fn configuration_formats_people_paste() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn programs_that_print_a_generated_password() {
+    for (t, v) in [
+        (
+            "ci  | Please use the following password to proceed to installation:\nci  |\nci  | 3f9c2ab07d1e4c5fa6b8d90e1f2a3b4c",
+            "3f9c2ab07d1e4c5fa6b8d90e1f2a3b4c",
+        ),
+        (
+            "Password for the elastic user (reset with `bin/elasticsearch-reset-password -u elastic`):\n  q7Rt=Lm2Xw9pBv4KdZ0c",
+            "q7Rt=Lm2Xw9pBv4KdZ0c",
+        ),
+        (
+            "[Note] A temporary password is generated for root@localhost: Tq3(Xv8=LmPz",
+            "Tq3(Xv8=LmPz",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}: {:?}", find(t));
+    }
+    for t in [
+        "Please use the following password to proceed to installation:\na1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
+        "The password hash for the admin user:\n5f4dcc3b5aa765d61d8327deb882cf99",
+        "Password requirements for new accounts:\nAt least 12 characters",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
