@@ -456,7 +456,9 @@ pub(super) fn value_after(
             continue;
         }
         if STOP_VERBS.contains(&lw.as_str())
-            || word.ends_with(['.', '!', '?', ';'])
+            || word
+                .trim_end_matches(['"', '\''])
+                .ends_with(['.', '!', '?', ';'])
             || words >= 6
             || end == 0
         {
