@@ -267,7 +267,7 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
         return None;
     }
     let m = label_re().find_iter(line).last()?;
-    let between = &line[m.end()..line.len() - 1];
+    let between = line[m.end()..].trim_end_matches([':', '：']);
     let lc = between.to_lowercase();
     let first = lc
         .split(|c: char| !c.is_alphanumeric())

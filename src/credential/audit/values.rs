@@ -36,7 +36,7 @@ pub(super) fn placeholder(v: &str) -> bool {
         || v.starts_with("${")
         || v.starts_with("$(")
         // A command's output: "`cat /run/secrets/pw`".
-        || (v.len() > 2 && v.starts_with('`') && v.ends_with('`'))
+        || (v.len() > 2 && v.starts_with('`') && (v.ends_with('`') || v.contains(' ')))
         || v.starts_with("{{")
         || v.starts_with("%(")
         || (v.starts_with('%') && v.ends_with('%') && v.len() > 2)

@@ -141,7 +141,8 @@ pub(super) const PREDICATES: &[&str] = &[
     "heute", "morgen", "gestern", "today", "tomorrow", "yesterday", "aujourd'hui", "hoy",
     "oggi", "vandaag", "fraca", "forte", "curta", "longa", "comum", "vazia", "nova", "segura",
     "login", "logon", "access", "entry", "input", "form", "box", "dialog", "screen", "page",
-    "sign-in", "signin", "auth", "only", "instead", "alone",
+    "sign-in", "signin", "auth", "only", "instead", "alone", "connu", "inconnu", "fourni",
+    "défini", "choisi", "reçu", "perdu", "prévu", "permis", "écrit", "vergeben", "bekannt",
 ];
 
 /// Verbs (their stems) that act on a password rather than give it: "reset the password".

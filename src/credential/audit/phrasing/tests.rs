@@ -498,3 +498,11 @@ fn programs_that_print_a_generated_password() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn a_full_width_colon_ends_an_announcement() {
+    assert_eq!(
+        values("#用户的密码保存在日志文件中，找到如下行：\n#[Note] A temporary password is generated for root@localhost: Qx7(Lm2=Vb"),
+        vec!["Qx7(Lm2=Vb".to_string()]
+    );
+}
