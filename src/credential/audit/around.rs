@@ -26,7 +26,7 @@ fn snake_case(t: &str) -> bool {
 pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let shape = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w-]*\d[\w-]*|\d+[a-z]{1,3})$")
+        Regex::new(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3})$")
             .expect("built-in pattern")
     });
     let words: Vec<(usize, &str)> = line
@@ -50,6 +50,7 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
                     '=', '/', '@', '\\', '<', '>', '$', '%', '[', ']', '(', ')', '{', '}', ':', ';',
                 ])
                 && !snake_case(t)
+                && !file_name(t)
                 && !t.to_lowercase().contains("pass")
         })
         .map(str::to_string)
@@ -322,4 +323,14 @@ fn compose_prefix(line: &str) -> &str {
     } else {
         ""
     }
+}
+
+/// A file's name: a lower-case extension of two to four letters after a dot
+/// ("e2e-p256-1-prt.asc", "backup-2031.tar").
+fn file_name(t: &str) -> bool {
+    t.rsplit_once('.').is_some_and(|(stem, ext)| {
+        !stem.is_empty()
+            && (2..=4).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_lowercase())
+    })
 }

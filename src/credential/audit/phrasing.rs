@@ -473,11 +473,24 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .is_some_and(|w| ABOUT.contains(&w.as_str()));
             // Nor a line where the password is the object of an action ("to reset the admin
             // password", "forgot my password").
-            let acted_on = line[..at]
+            // Nor one that says there is none ("sample key (no passphrase)").
+            let none = line[..at]
                 .split_whitespace()
-                .rev()
-                .take(3)
-                .any(|w| ACTIONS.iter().any(|a| w.to_lowercase().starts_with(a)));
+                .next_back()
+                .map(|w| w.trim_start_matches('(').to_lowercase())
+                .is_some_and(|w| {
+                    [
+                        "no", "without", "kein", "keine", "ohne", "sans", "sin", "senza", "geen",
+                        "zonder",
+                    ]
+                    .contains(&w.as_str())
+                });
+            let acted_on = none
+                || line[..at]
+                    .split_whitespace()
+                    .rev()
+                    .take(3)
+                    .any(|w| ACTIONS.iter().any(|a| w.to_lowercase().starts_with(a)));
             if let Some(v) = (!about && !acted_on)
                 .then(|| strong_near(line, at))
                 .flatten()

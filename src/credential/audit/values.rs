@@ -218,6 +218,13 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     if v.ends_with(':') || v.ends_with("://") {
         return false;
     }
+    // A hex literal: a key ID ("the key 0x1F10171BFB881B1C"), an address, a constant.
+    if v.strip_prefix("0x")
+        .or_else(|| v.strip_prefix("0X"))
+        .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+    {
+        return false;
+    }
     // A dotfile's name: "set to the .env file".
     if v.strip_prefix('.').is_some_and(|r| {
         r.chars()

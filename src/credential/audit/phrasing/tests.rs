@@ -291,6 +291,10 @@ fn the_last_look_near_a_password_word() {
         "See SEC-1234 for the password policy of the Q3-Audit",
         "There is smtp host and password in database ph7_settings, But it does not work",
         "u_clave: $(\"#password\").val(), funcion:1 },",
+        "e2e-p256-1-prt.asc     Ditto, but protected with passphrase \"a\".",
+        "Hey, the key 0x1F10171BFB881B1C (for jdoe@invalid) attached!",
+        "The sample key has ECDSA top key 0xBAA59D9C and a single ECDH",
+        "ed25519-cv25519-sample-1.asc  Ed25519+CV25519 sample key (no passphrase)",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
