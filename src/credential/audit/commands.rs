@@ -74,6 +74,8 @@ pub(super) fn command_rules() -> &'static RuleSet {
             r#"(?-u:\b)[\w.-]+@[\w.-]+(?-u:\b).*?\s-p\s+'([^'\s]{6,})'"#,
             // Windows and Kerberos accounts: `corp.example.com/alice:X`, `CORP\alice:X`.
             r#"(?:^|[\s`'"])(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}/[\w.$-]+:'?([^\s'`@]{6,})"#,
+            // NetworkManager: `nmcli ... wifi-sec.psk X`.
+            r#"(?i)(?-u:\b)(?:wifi-sec|802-11-wireless-security)\.psk\s+['"]?([^\s'"]{8,})"#,
             // sendmail's authinfo: `AuthInfo:smtp.example.org "U:jdoe" "P:X" "M:PLAIN"`.
             r#"(?i)(?-u:\b)AuthInfo:[^\n]*?"P:([^"\s]{3,})""#,
             // SQL: `CREATE USER ... IDENTIFIED BY 'X'`.

@@ -5,7 +5,7 @@
 //! they announce.
 
 use super::labels::{separator_re, verb_before};
-use super::values::{plausible, read_value, strong};
+use super::values::{placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, FILLERS, FILLER_PAIRS, PREDICATES, STOP_VERBS};
 
 /// The labels' short forms need a little care: "pass" is also "boarding pass", "pin" also
@@ -429,6 +429,11 @@ pub(super) fn value_after(
             if let Some((v, true, continues)) = read_value(trimmed) {
                 if plausible(&v, true, continues) && !v.contains(' ') {
                     return Some((pos, v));
+                }
+                // The quoted value was the value, a stand-in: what follows is something else
+                // ("with password 'password' is citadel here").
+                if placeholder(&v) {
+                    return None;
                 }
             }
         }

@@ -70,7 +70,7 @@ pub(super) const PLACEHOLDERS: &[&str] = &[
     "changeme", "change_me", "change-me", "changeit", "password", "passwort",
     "yourpassword", "your_password", "your-password", "mypassword", "my_password", "newpassword",
     "new_password", "oldpassword", "old_password", "userpassword", "dbpassword", "db_password",
-    "secret", "mysecret", "supersecret", "example", "placeholder", "redacted",
+    "secret", "mysecret", "supersecret", "sekrit", "sekret", "example", "placeholder", "redacted",
     "hidden", "removed", "masked", "censored", "filtered", "omitted", "xxx", "xxxx", "xxxxx",
     "xxxxxx", "xxxxxxxx", "tbd", "todo", "n/a", "none", "null", "nil", "empty", "blank", "unset",
     "notset", "undefined", "default", "dummy", "sample", "foobar", "foo", "bar", "test",

@@ -510,3 +510,22 @@ fn a_full_width_colon_ends_an_announcement() {
         vec!["Qx7(Lm2=Vb".to_string()]
     );
 }
+
+#[test]
+fn fetchmail_and_networkmanager_lines() {
+    for (t, v) in [
+        (
+            "poll pop.example.org proto POP3 user \"ops@example.org\" pass \"tide77harbour\" is ops keep ssl",
+            "tide77harbour",
+        ),
+        ("nmcli con add type wifi wifi-sec.key-mgmt wpa-psk wifi-sec.psk lantern42", "lantern42"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}: {:?}", find(t));
+    }
+    for t in [
+        "user 'username@example.org' there with password 'password' is citadeluser@localhost here",
+        "user 'joe@example.org' there with password 'SEKRIT'",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+}
