@@ -72,7 +72,12 @@ pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
             {
                 rest = rest.trim_start()[first.len()..].trim_start();
             }
-            let Some(g) = label_re().find(rest).filter(|g| g.start() == 0) else {
+            // (A label is short: look at the start only, not the whole rest of the line.)
+            let head = rest
+                .char_indices()
+                .nth(48)
+                .map_or(rest, |(j, _)| &rest[..j]);
+            let Some(g) = label_re().find(head).filter(|g| g.start() == 0) else {
                 continue;
             };
             if rest[g.end()..]

@@ -66,6 +66,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
     // The lines the quick look touched; a quoted or indented line is looked at again without
     // its prefix (an address at its start counts only there).
     let mut touched = vec![false; lines.len()];
+    // The lines that hold a whole match: they need no second look.
+    let mut within = vec![false; lines.len()];
     let offset = |l: &str| l.as_ptr() as usize - text.as_ptr() as usize;
     let mut i = 0;
     for m in hits {
@@ -76,6 +78,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         while j < lines.len() && offset(lines[j]) < m.end().max(m.start() + 1) {
             touched[j] = true;
             j += 1;
+        }
+        if j == i + 1 {
+            within[i] = true;
         }
     }
     // How many values the rules gave (for the last look at a line they gave none).
@@ -92,7 +97,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             continue;
         }
         let stripped = offset(line) != offset(raw);
-        if line.len() > 4000 || !(touched[i] || stripped) || !trigger_re().is_match(line) {
+        let looked = within[i] && !stripped;
+        if line.len() > 4000
+            || !(touched[i] || stripped)
+            || !(looked || trigger_re().is_match(line))
+        {
             continue;
         }
         let given_before = given.get();
