@@ -110,6 +110,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // Whether the line names a user and a host: asked only when a password is found.
         let who = std::cell::OnceCell::new();
         let user_host = || *who.get_or_init(|| user_host(line));
+        // A finding on this line.
+        let here = |label: String, value: String, how: &'static str| Found {
+            label,
+            value,
+            how,
+            user: user_host().0,
+            host: user_host().1,
+        };
         // Cheap looks first: most lines that pass the trigger have none of these.
         let lc = line.to_ascii_lowercase();
         // Every command line rule has an option, an assignment or a path (or is SQL's
@@ -134,13 +142,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
                 if v.chars().count() >= 4 && !port && !placeholder(v) && !hash_like(v) {
                     let at = m.get(1).map(|m| m.start()).unwrap_or(0);
-                    push(Found {
-                        label: last_chars(line[..at].trim()),
-                        value: v.to_string(),
-                        how: "command-line",
-                        user: user_host().0,
-                        host: user_host().1,
-                    });
+                    push(here(
+                        last_chars(line[..at].trim()),
+                        v.to_string(),
+                        "command-line",
+                    ));
                 }
             }
         }
@@ -261,25 +267,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     && v.chars().any(|c| c.is_ascii_digit())
                     && v.chars().any(char::is_alphabetic);
                 if !v.contains(' ') && (mixed || strong(&v)) && plausible(&v, true, continues) {
-                    push(Found {
-                        label: name,
-                        value: v,
-                        how: "phrase",
-                        user: user_host().0,
-                        host: user_host().1,
-                    });
+                    push(here(name, v, "phrase"));
                 }
             }
         }
         // "not accepting 'X' as password", "enter X as the password".
         if let Some((label, v)) = as_password(line, &lc) {
-            push(Found {
-                label,
-                value: v,
-                how: "phrase",
-                user: user_host().0,
-                host: user_host().1,
-            });
+            push(here(label, v, "phrase"));
         }
         for (c, quoted_enough, mixed_enough) in [
             (log_in_as, true, false),
@@ -400,13 +394,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     .nth(39)
                     .map(|(j, _)| label[j..].to_string())
                     .unwrap_or(label);
-                push(Found {
-                    label,
-                    value: v,
-                    how: "phrase",
-                    user: user_host().0,
-                    host: user_host().1,
-                });
+                push(here(label, v, "phrase"));
             }
         }
         // "Wi-Fi:", then the network's name, then its key: a strong value on the second line.
@@ -443,13 +431,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     let single =
                         quoted || words == 1 || (words <= 3 && next.len() <= 40 && strong(&v));
                     if single && !label_only(next) && plausible(&v, quoted, continues) {
-                        push(Found {
-                            label: line.to_string(),
-                            value: v,
-                            how: "next-line",
-                            user: user_host().0,
-                            host: user_host().1,
-                        });
+                        push(here(line.to_string(), v, "next-line"));
                     }
                 }
             }
@@ -457,13 +439,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // A program's announcement and the value on the next line (Jenkins, Elasticsearch).
         if given.get() == given_before {
             if let Some(v) = announced_value(&lines, i) {
-                push(Found {
-                    label: last_chars(line),
-                    value: v,
-                    how: "next-line",
-                    user: user_host().0,
-                    host: user_host().1,
-                });
+                push(here(last_chars(line), v, "next-line"));
             }
         }
         // The last look: a password word gave nothing, yet a strong value stands a few words
@@ -504,25 +480,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .then(|| strong_near(line, at))
                 .flatten()
             {
-                push(Found {
-                    label: last_chars(line[..at].trim_end()),
-                    value: v,
-                    how: "near-word",
-                    user: user_host().0,
-                    host: user_host().1,
-                });
+                push(here(last_chars(line[..at].trim_end()), v, "near-word"));
             }
         }
         // No password word, but a value tried at a login ("I try "X", but I cannot login").
         if label_at.is_none() && given.get() == given_before {
             if let Some(v) = tried_value(line, &lc) {
-                push(Found {
-                    label: last_chars(line),
-                    value: v,
-                    how: "near-word",
-                    user: user_host().0,
-                    host: user_host().1,
-                });
+                push(here(last_chars(line), v, "near-word"));
             }
         }
     }
