@@ -339,3 +339,66 @@ fn file_name(t: &str) -> bool {
             && ext.chars().all(|c| c.is_ascii_lowercase())
     })
 }
+
+/// A setting given as a name and a value in two fields: Kubernetes' `- name: DB_PASSWORD` /
+/// `value: X`, Hadoop's `<name>javax.jdo.option.ConnectionPassword</name>` / `<value>X</value>`,
+/// a servlet's `<param-name>password</param-name>` / `<param-value>X</param-value>`, and
+/// `{"key": "password", "value": "X"}` on one line. The name must hold a password word and say
+/// nothing else about it (`PASSWORD_FILE`, `password.length`); the value comes within the next
+/// three lines.
+pub(super) fn paired_value(lines: &[&str], i: usize) -> Option<String> {
+    static NAME: OnceLock<Regex> = OnceLock::new();
+    static VALUE: OnceLock<Regex> = OnceLock::new();
+    let name_re = NAME.get_or_init(|| {
+        Regex::new(r#"(?i)(?:^|[\s{,\-])["']?(?:name|key|param-?name|parameter-?(?:name|key)|property)["']?\s*[:=]\s*["']?([\w.\-]+)["']?|<(?:name|key|param-name|parameter-name)>\s*([\w.\-]+)\s*</"#)
+            .expect("built-in pattern")
+    });
+    let value_re = VALUE.get_or_init(|| {
+        Regex::new(r#"(?i)(?:^|[\s{,\-])["']?(?:value|param-?value|parameter-?value)["']?\s*[:=]\s*|<(?:value|param-value|parameter-value)>"#)
+            .expect("built-in pattern")
+    });
+    let line = content(lines[i]);
+    let c = name_re.captures(line)?;
+    let name = c.get(1).or_else(|| c.get(2))?;
+    let n = name.as_str().to_lowercase();
+    let parts: Vec<&str> = n
+        .split(|ch: char| !ch.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let last = parts.last()?;
+    let password = [
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "passphrase",
+        "passwort",
+        "kennwort",
+    ]
+    .iter()
+    .any(|w| last.ends_with(w));
+    if !password {
+        return None;
+    }
+    // The value on the same line after the name, or on one of the next three.
+    let same = &line[name.end()..];
+    let candidates = std::iter::once(same).chain(
+        lines[i + 1..]
+            .iter()
+            .take(3)
+            .map(|l| content(l))
+            .filter(|l| !l.is_empty()),
+    );
+    for l in candidates {
+        if let Some(m) = value_re.find(l) {
+            let (v, quoted, continues) = read_value(&l[m.end()..])?;
+            let v = v.trim_end_matches(['<', ',']).to_string();
+            return (plausible(&v, true, continues && !quoted) && !hash_like(&v)).then_some(v);
+        }
+        // Another setting's name first: this one had no value here.
+        if !std::ptr::eq(l, same) && name_re.is_match(l) {
+            return None;
+        }
+    }
+    None
+}

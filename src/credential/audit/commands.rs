@@ -70,6 +70,8 @@ pub(super) fn command_rules() -> &'static RuleSet {
             // Any tool given a user and a password: `-u bob -p 'X'`, `--username bob -p X`.
             r#"(?:^|\s)(?:-u|-U|--user(?:name)?)[\s=]+['"]?[^\s'"-][^\s'"]*['"]?\s(?:.*?\s)?-p[\s=]+['"]?([^\s'"-][^\s'"]*)"#,
             r#"(?:^|\s)-p[\s=]+['"]?([^\s'"-][^\s'"]*)['"]?\s(?:.*?\s)?(?:-u|-U|--user(?:name)?)[\s=]+\S"#,
+            // MySQL's way, whatever runs it: `-uroot -pS3cret` (both glued to their option).
+            r#"(?:^|\s)-u[\s=]?['"]?[A-Za-z_][\w.@-]*['"]?\s(?:.*?\s)?-p['"]?([^\s'"-][^\s'"]*)"#,
             // A quoted `-p` on a line with user@host.
             r#"(?-u:\b)[\w.-]+@[\w.-]+(?-u:\b).*?\s-p\s+'([^'\s]{6,})'"#,
             // Windows and Kerberos accounts: `corp.example.com/alice:X`, `CORP\alice:X`.

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::around::{
-    announced_value, as_password, describes_password, next_lines, strong_near, tried_value,
-    under_user_line,
+    announced_value, as_password, describes_password, next_lines, paired_value, strong_near,
+    tried_value, under_user_line,
 };
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
@@ -140,8 +140,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 let port = (v.contains(':') || v.len() <= 5)
                     && v.chars()
                         .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
-                if v.chars().count() >= 4 && !port && !placeholder(v) && !hash_like(v) {
-                    let at = m.get(1).map(|m| m.start()).unwrap_or(0);
+                let at = m.get(1).map(|m| m.start()).unwrap_or(0);
+                // MySQL asks for the password after a bare `-p`: "mysql -u root -p mydb" names
+                // the database.
+                let database = line[..at].trim_end_matches(['\'', '"']).ends_with(' ')
+                    && line[..at].trim_end().ends_with("-p")
+                    && (lc.contains("mysql") || lc.contains("mariadb"));
+                if v.chars().count() >= 4 && !port && !database && !placeholder(v) && !hash_like(v)
+                {
                     push(here(
                         last_chars(line[..at].trim()),
                         v.to_string(),
@@ -434,6 +440,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         push(here(line.to_string(), v, "next-line"));
                     }
                 }
+            }
+        }
+        // A setting's name and its value in two fields (`- name: DB_PASSWORD` / `value: X`).
+        if given.get() == given_before {
+            if let Some(v) = paired_value(&lines, i) {
+                push(here(last_chars(line), v, "next-line"));
             }
         }
         // A program's announcement and the value on the next line (Jenkins, Elasticsearch).

@@ -144,6 +144,43 @@ fn basic_auth_re() -> &'static Regex {
     })
 }
 
+/// Whether a link's host (after its `@`) is a real server's public name: a dotted name under
+/// a top-level domain, not `localhost`, `db`, `example.com`, `host.example` or `<cluster>`.
+fn public_host(link: &str) -> bool {
+    let host = link.rsplit('@').next().unwrap_or("");
+    let host = host
+        .split([':', '/', '?', ',', '"', '\''])
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last().copied().unwrap_or("");
+    labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && (2..=6).contains(&tld.len())
+        && tld.chars().all(|c| c.is_ascii_lowercase())
+        && ![
+            "test",
+            "local",
+            "localhost",
+            "example",
+            "invalid",
+            "internal",
+            "lan",
+            "home",
+        ]
+        .contains(&tld)
+        && !labels.iter().any(|l| {
+            [
+                "example", "host", "hostname", "server", "domain", "your", "xxx", "my", "cluster",
+            ]
+            .iter()
+            .any(|w| l.starts_with(w))
+        })
+}
+
 /// Masks a secret: its first two characters and its length.
 pub fn mask(secret: &str) -> String {
     let n = secret.chars().count();
@@ -352,7 +389,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         for c in re.captures_iter(text) {
             let whole = c.get(0).map(|m| m.as_str()).unwrap_or("");
             let secret = c.get(rule.group).map(|m| m.as_str()).unwrap_or(whole);
-            if (rule.group != 0 || rule.kind == "token") && values::placeholder(secret)
+            // A weak word is a stand-in in a sketch ("user:test@localhost"), not on the way to
+            // a real server ("mongodb://readwrite:test@ds043942.mongolab.com").
+            let weak_to_real = rule.detail == "connection-string"
+                && ["test", "testing", "demo", "default"].contains(&secret.to_lowercase().as_str())
+                && public_host(whole);
+            if (rule.group != 0 || rule.kind == "token")
+                && values::placeholder(secret)
+                && !weak_to_real
+                || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
                 || (rule.detail == "labelled" && in_link_query(text, c.get(0)))
             {

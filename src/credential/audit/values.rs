@@ -77,9 +77,29 @@ fn stand_in_with_digits(l: &str) -> bool {
         && PLACEHOLDERS.contains(&w)
 }
 
-/// "mypw", "userpass", "some_password": whose password, not which one.
+/// "mypw", "userpass", "some_password", "secretpassword!!": whose password or what kind, not
+/// which one. ("rootpassword" is one: a weak password people really set.)
 fn stand_in_name(l: &str) -> bool {
-    ["my", "your", "user", "some", "db", "the"].iter().any(|p| {
+    [
+        "my",
+        "your",
+        "user",
+        "some",
+        "db",
+        "the",
+        "secret",
+        "mysecret",
+        "supersecret",
+        "super",
+        "strong",
+        "verysecret",
+        "example",
+        "sample",
+        "dummy",
+        "fake",
+    ]
+    .iter()
+    .any(|p| {
         l.strip_prefix(p)
             .map(|r| r.trim_start_matches(['_', '-']))
             .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password", "secret"].contains(&r))
@@ -280,7 +300,9 @@ pub(super) fn strong(v: &str) -> bool {
     let upper = v.chars().any(|c| c.is_uppercase());
     let digit = v.chars().any(|c| c.is_ascii_digit());
     let symbol = v.chars().any(|c| !c.is_alphanumeric());
+    // Chinese and Japanese run words together: "密码错误之后，...172.16.9.152" is a sentence.
     n >= 6
+        && !v.chars().any(is_cjk)
         && (lower || upper)
         && digit
         && [lower, upper, digit, symbol].iter().filter(|&&b| b).count() >= 3

@@ -73,7 +73,7 @@ pub(super) const PLACEHOLDERS: &[&str] = &[
     "secret", "mysecret", "supersecret", "sekrit", "sekret", "example", "placeholder", "redacted",
     "hidden", "removed", "masked", "censored", "filtered", "omitted", "xxx", "xxxx", "xxxxx",
     "xxxxxx", "xxxxxxxx", "tbd", "todo", "n/a", "none", "null", "nil", "empty", "blank", "unset",
-    "notset", "undefined", "default", "dummy", "sample", "foobar", "foo", "bar", "test",
+    "notset", "undefined", "default", "dummy", "sample", "foobar", "foobared", "foo", "bar", "test",
     "testing", "demo", "pass", "pwd", "passwd", "pw", "value", "string", "str", "text", "geheim",
     "motdepasse", "contraseña", "wachtwoord", "kennwort",
 ];

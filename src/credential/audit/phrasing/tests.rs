@@ -529,3 +529,38 @@ fn fetchmail_and_networkmanager_lines() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn settings_as_a_name_and_a_value() {
+    for (t, v) in [
+        (
+            "env:\n  - name: DB_PASSWORD\n    value: \"Kq8mWz2Lp\"",
+            "Kq8mWz2Lp",
+        ),
+        (
+            "<property>\n  <name>javax.jdo.option.ConnectionPassword</name>\n  <value>hivepw2031</value>\n</property>",
+            "hivepw2031",
+        ),
+        (
+            "<param-name>password</param-name>\n<param-value>Srv1et!7</param-value>",
+            "Srv1et!7",
+        ),
+        ("{\"key\": \"SMTP_PASS\", \"value\": \"Mq4zTr8Lw\"}", "Mq4zTr8Lw"),
+        ("   -h127.0.0.1 -P3306 -uroot -p735921", "735921"),
+        ("mysql -u root -pS3cr3tPass mydb", "S3cr3tPass"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:",
+        "  - name: PASSWORD_LENGTH\n    value: \"16\"",
+        "  - name: DB_PASSWORD_FILE\n    value: /run/secrets/db",
+        "mysql -u root -p wordpress",
+        "mysql -u root -p mydb < dump.sql",
+        // Chinese runs words together: "the connection password is wrong, ... 10.1.2.3 is this host".
+        "为什么连接密码错误之后，抛出这样的异常，10.1.2.3是本机IP",
+        "password: 'secretpassword!!',",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}

@@ -121,3 +121,26 @@ fn finds_and_masks() {
         "| Role | Username | Password |\n|---|---|---|\n| Operator | `ops` | `ChangeMe2031!` |\n";
     assert_eq!(*scan(t)[0].value, "ChangeMe2031!");
 }
+
+#[test]
+fn a_weak_word_in_a_link_to_a_real_server() {
+    let found = |t: &str| {
+        scan(t)
+            .into_iter()
+            .map(|h| h.value.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        found("url = \"mongodb://reader:test@ds041234.mongolab.com:41234/app\""),
+        vec!["test"]
+    );
+    for t in [
+        "mongodb://user:test@localhost/db",
+        "postgres://app:test@db.example.com/app",
+        "mongodb://admin:test@cluster0.abcde.mongodb.net/",
+        "benchmark fails when server have requirepass configuration:",
+        "requirepass foobared",
+    ] {
+        assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+    }
+}
