@@ -111,7 +111,13 @@ pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
                 ),
             };
             let n = v.chars().count();
+            // A setting's name the line talks about: "If I set `:enablepass` ... does that use
+            // the string "enablepass" as password".
+            let a_name = [':', '`', '$', '.']
+                .iter()
+                .any(|p| line.contains(&format!("{p}{v}")));
             if (4..=64).contains(&n)
+                && !a_name
                 && !v.contains(char::is_whitespace)
                 && plausible(v, true, true)
                 && (quoted || (n >= 6 && strong(v)))

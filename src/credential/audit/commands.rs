@@ -80,6 +80,10 @@ pub(super) fn command_rules() -> &'static RuleSet {
             r#"(?i)(?-u:\b)(?:wifi-sec|802-11-wireless-security)\.psk\s+['"]?([^\s'"]{8,})"#,
             // sendmail's authinfo: `AuthInfo:smtp.example.org "U:jdoe" "P:X" "M:PLAIN"`.
             r#"(?i)(?-u:\b)AuthInfo:[^\n]*?"P:([^"\s]{3,})""#,
+            // PowerShell: `ConvertTo-SecureString "X" -AsPlainText -Force` (the string's place
+            // varies), .NET's `NetworkCredential("user", "X")`.
+            r#"(?i)ConvertTo-SecureString\s+(?:-AsPlainText\s+|-Force\s+)*(?:-String\s+)?["']([^"'\s]{4,})["']"#,
+            r#"(?i)NetworkCredential(?:\]::new)?\s*\(\s*["'][^"']*["']\s*,\s*["']([^"'\s]{4,})["']"#,
             // SQL: `CREATE USER ... IDENTIFIED BY 'X'`.
             r#"(?i)(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#,
         ])

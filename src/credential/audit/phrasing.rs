@@ -121,10 +121,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // Cheap looks first: most lines that pass the trigger have none of these.
         let lc = line.to_ascii_lowercase();
         // Every command line rule has an option, an assignment or a path (or is SQL's
-        // IDENTIFIED BY).
+        // IDENTIFIED BY, sendmail's AuthInfo, .NET's NetworkCredential).
         let commands = if line.contains(['-', '=', '/', '|'])
             || lc.contains("identified")
             || lc.contains("authinfo")
+            || lc.contains("networkcredential")
         {
             command_rules().matching(line)
         } else {

@@ -144,12 +144,45 @@ fn code_expression(v: &str) -> bool {
         Regex::new(r#"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((?:["'`)$]|[A-Za-z_$][\w$]*[(.,]|[A-Za-z_]*\)$)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|\{|[.+ ]*\$(?:_|this\b|[A-Za-z_]\w*\[)|%[-0-9.]*[a-z](?:\\n)?$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)"#)
             .expect("built-in pattern")
     });
+    // A PowerShell cmdlet: `$Password = ConvertTo-SecureString ...`, `Read-Host`.
+    if powershell_cmdlet(v) {
+        return true;
+    }
     // Code around it: `" . exibirSenha($senha) . "`.
     let t = v.trim_matches(['.', '+', ' ']);
     (t.len() < v.len() && is_variable(t))
         || re.is_match(t)
             && !(t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
             && !capitalised_words(t)
+}
+
+/// `ConvertTo-SecureString`, `Read-Host`, `Get-Credential`: a verb PowerShell knows, a dash,
+/// a capitalised noun.
+fn powershell_cmdlet(v: &str) -> bool {
+    v.split_once('-').is_some_and(|(verb, noun)| {
+        [
+            "Get",
+            "Set",
+            "New",
+            "Read",
+            "ConvertTo",
+            "ConvertFrom",
+            "Import",
+            "Export",
+            "Invoke",
+            "Add",
+            "Remove",
+            "Out",
+            "Write",
+            "Select",
+            "Test",
+            "Start",
+            "Stop",
+        ]
+        .contains(&verb)
+            && noun.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && noun.chars().all(|c| c.is_ascii_alphanumeric())
+    })
 }
 
 /// "Akuh.Net", "Blue.Harbour": capitalised words with dots, a password's shape rather than a

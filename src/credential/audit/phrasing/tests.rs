@@ -564,3 +564,31 @@ fn settings_as_a_name_and_a_value() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn powershell_and_dotnet_credentials() {
+    for (t, v) in [
+        (
+            "$Password = (ConvertTo-SecureString \"Wint3r!Pw\" -AsPlainText -Force)",
+            "Wint3r!Pw",
+        ),
+        (
+            "$pw = ConvertTo-SecureString -AsPlainText -Force -String 'Kq8!mWz2'",
+            "Kq8!mWz2",
+        ),
+        (
+            "$cred = New-Object System.Net.NetworkCredential(\"svc_backup\", \"Bk!2031xQ\")",
+            "Bk!2031xQ",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "$Password = ConvertTo-SecureString -String \"\" -AsPlainText -Force",
+        "$p = ConvertTo-SecureString \"$env:PW\" -AsPlainText -Force",
+        "$Password = Read-Host -AsSecureString",
+        "If I set `:enablepass` in the router.db, does it use the string \"enablepass\" as password?",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
