@@ -436,9 +436,18 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     }
     for c in env_re().captures_iter(text) {
         let (name, v) = (&c[1], &c[3]);
+        let password = ["PASSWORD", "PASSWD", "PASS", "PWD"]
+            .iter()
+            .any(|p| name.contains(p));
+        // `REDIS_PASSWORD=123`: a short password is still one when a line says so.
+        let shortest = if password && c[2].contains('=') && v.chars().any(|c| c.is_ascii_digit()) {
+            3
+        } else {
+            4
+        };
         if values::placeholder(v)
             || values::hash_like(v)
-            || v.chars().count() < 4
+            || v.chars().count() < shortest
             || setting_about_a_secret(name, v)
         {
             continue;
@@ -447,9 +456,6 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         if c[2].contains(':') && !values::plausible(v, false, false) {
             continue;
         }
-        let password = ["PASSWORD", "PASSWD", "PASS", "PWD"]
-            .iter()
-            .any(|p| name.contains(p));
         push(Hit {
             kind: if password { "password" } else { "token" },
             detail: "env-assignment".into(),

@@ -144,3 +144,22 @@ fn a_weak_word_in_a_link_to_a_real_server() {
         assert!(found(t).is_empty(), "{t}: {:?}", found(t));
     }
 }
+
+#[test]
+fn a_short_password_in_an_assignment() {
+    let found = |t: &str| {
+        scan(t)
+            .into_iter()
+            .map(|h| h.value.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(found("REDIS_PASSWORD=123"), vec!["123"]);
+    for t in [
+        "PASSWORD_MIN=8",
+        "MAX_PASSWORD=128",
+        "DB_PASSWORD=abc",
+        "API_TOKEN=123",
+    ] {
+        assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+    }
+}
