@@ -408,3 +408,33 @@ pub(super) fn paired_value(lines: &[&str], i: usize) -> Option<String> {
     }
     None
 }
+
+/// Accounts listed under a line that says how they are written: "You can log in with the
+/// following users (username/pw):" and then "* user1/Xy7q" lines. Each listed item's part
+/// after the slash is a password; the list ends at the first line of another shape.
+pub(super) fn listed_pairs(lines: &[&str], i: usize) -> Vec<String> {
+    static HEAD: OnceLock<Regex> = OnceLock::new();
+    static ITEM: OnceLock<Regex> = OnceLock::new();
+    let head = HEAD.get_or_init(|| {
+        Regex::new(r"(?i)(?:user(?:\s?name)?|login|benutzer(?:name)?|usuario|utilisateur|utente|account|e-?mail)\s*/\s*(?:pw|pwd|pass(?:word)?|passwort|kennwort|contrase(?:ñ|n)a|senha|mot\s+de\s+passe|mdp)\s*\)?\s*:?\s*$")
+            .expect("built-in pattern")
+    });
+    let item = ITEM.get_or_init(|| {
+        Regex::new(r"^(?:[*•-]|\d+[.)])?\s*`?([\w.@+-]+)\s*/\s*([^\s`/]+)`?\s*$")
+            .expect("built-in pattern")
+    });
+    if !head.is_match(content(lines[i]).trim_end()) {
+        return Vec::new();
+    }
+    lines[i + 1..]
+        .iter()
+        .map(|l| content(l))
+        .skip_while(|l| l.is_empty())
+        .take(20)
+        .map_while(|l| item.captures(l))
+        .filter_map(|c| {
+            let v = c[2].to_string();
+            (v.chars().count() >= 4 && plausible(&v, true, false) && !hash_like(&v)).then_some(v)
+        })
+        .collect()
+}

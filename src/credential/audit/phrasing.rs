@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::around::{
-    announced_value, as_password, describes_password, next_lines, paired_value, strong_near,
-    tried_value, under_user_line,
+    announced_value, as_password, describes_password, listed_pairs, next_lines, paired_value,
+    strong_near, tried_value, under_user_line,
 };
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
@@ -448,6 +448,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             if let Some(v) = paired_value(&lines, i) {
                 push(here(last_chars(line), v, "next-line"));
             }
+        }
+        // Accounts listed under "(username/pw)": "* user1/Xy7q".
+        for v in listed_pairs(&lines, i) {
+            push(here(last_chars(line), v, "next-line"));
         }
         // A program's announcement and the value on the next line (Jenkins, Elasticsearch).
         if given.get() == given_before {

@@ -154,6 +154,32 @@ fn code_expression(v: &str) -> bool {
         || re.is_match(t)
             && !(t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
             && !capitalised_words(t)
+            && !two_plain_words(t)
+}
+
+/// "tree.xie", "anna.berg": two lower-case words joined by a dot, neither of which names
+/// what code keeps ("config.pass", "form.pw", "env.secret", "req.body"): a password's shape.
+fn two_plain_words(t: &str) -> bool {
+    let Some((a, b)) = t.split_once('.') else {
+        return false;
+    };
+    let plain = |w: &str| {
+        (2..=12).contains(&w.len())
+            && w.chars().all(|c| c.is_ascii_lowercase())
+            && ![
+                "pass", "pw", "pwd", "secret", "key", "token", "cred", "conf", "cfg", "env",
+                "setting", "var", "process", "os", "self", "this", "arg", "opt", "param", "form",
+                "req", "request", "body", "data", "user", "input", "value", "prop", "state", "ctx",
+                "context", "app", "db", "auth", "login", "account", "admin", "root", "field",
+                "get", "set", "new", "old", "current", "default", "item", "obj", "model", "entity",
+                "row", "record", "payload", "json", "yaml", "config", "options", "global", "mail",
+                "smtp", "imap", "server", "host", "site", "service", "client", "conn", "session",
+                "store", "vault", "ldap", "sql", "redis", "mongo", "api", "http",
+            ]
+            .iter()
+            .any(|k| w.starts_with(k) || w.ends_with(k))
+    };
+    plain(a) && plain(b)
 }
 
 /// `ConvertTo-SecureString`, `Read-Host`, `Get-Credential`: a verb PowerShell knows, a dash,

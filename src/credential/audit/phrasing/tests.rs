@@ -592,3 +592,20 @@ fn powershell_and_dotnet_credentials() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn accounts_listed_under_their_format() {
+    assert_eq!(
+        values("Log in with these users (username/pw):\n* alice/Rv7kq2\n* bob/Lw3mz9\n\nThanks"),
+        vec!["Rv7kq2", "Lw3mz9"]
+    );
+    assert_eq!(values("密码：tree.xie"), vec!["tree.xie"]);
+    for t in [
+        "Format (username/password):\n* see the wiki/accounts page",
+        "password = mail.server",
+        "password: form.pw",
+        "'password': config.smtp_pass,",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
