@@ -150,11 +150,11 @@ fn code_expression(v: &str) -> bool {
     }
     // Code around it: `" . exibirSenha($senha) . "`.
     let t = v.trim_matches(['.', '+', ' ']);
-    (t.len() < v.len() && is_variable(t))
-        || re.is_match(t)
-            && !(t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
-            && !capitalised_words(t)
-            && !two_plain_words(t)
+    // A dotted value with a digit, capitalised words or two plain words is a password's shape.
+    let shaped = (t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
+        || capitalised_words(t)
+        || two_plain_words(t);
+    (t.len() < v.len() && is_variable(t)) || (re.is_match(t) && !shaped)
 }
 
 /// "tree.xie", "anna.berg": two lower-case words joined by a dot, neither of which names
