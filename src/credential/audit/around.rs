@@ -1,7 +1,9 @@
 //! What phrasing's rules look at around a password word: a value given "as password", the
 //! user's line above "pass:", the next lines past a pasted chat answer's buttons, the end of a
-//! name in code that describes a password, and the last look for a strong value a few words
-//! from a password word. Kept apart from `phrasing`, which decides when each look is taken.
+//! name in code that describes a password, the last look for a strong value a few words from
+//! a password word, a value tried at a login, a program's announced password, a setting's
+//! name and value in two fields, and accounts listed under "(username/pw)". Kept apart from
+//! `phrasing`, which decides when each look is taken.
 
 use std::sync::OnceLock;
 

@@ -565,3 +565,6 @@ pub(super) fn is_password_header(cell: &str) -> bool {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod settings_tests;

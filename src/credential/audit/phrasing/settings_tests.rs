@@ -1,0 +1,89 @@
+//! The password rules on settings, scripts and lists as admins paste them: a name and a value
+//! in two fields, PowerShell and .NET credentials, accounts listed under their format, and the
+//! near misses beside them (our own values).
+
+use super::*;
+
+fn values(t: &str) -> Vec<String> {
+    find(t).into_iter().map(|f| f.value).collect()
+}
+
+#[test]
+fn settings_as_a_name_and_a_value() {
+    for (t, v) in [
+        (
+            "env:\n  - name: DB_PASSWORD\n    value: \"Kq8mWz2Lp\"",
+            "Kq8mWz2Lp",
+        ),
+        (
+            "<property>\n  <name>javax.jdo.option.ConnectionPassword</name>\n  <value>hivepw2031</value>\n</property>",
+            "hivepw2031",
+        ),
+        (
+            "<param-name>password</param-name>\n<param-value>Srv1et!7</param-value>",
+            "Srv1et!7",
+        ),
+        ("{\"key\": \"SMTP_PASS\", \"value\": \"Mq4zTr8Lw\"}", "Mq4zTr8Lw"),
+        ("   -h127.0.0.1 -P3306 -uroot -p735921", "735921"),
+        ("mysql -u root -pS3cr3tPass mydb", "S3cr3tPass"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "  - name: DB_PASSWORD\n    valueFrom:\n      secretKeyRef:",
+        "  - name: PASSWORD_LENGTH\n    value: \"16\"",
+        "  - name: DB_PASSWORD_FILE\n    value: /run/secrets/db",
+        "mysql -u root -p wordpress",
+        "mysql -u root -p mydb < dump.sql",
+        // Chinese runs words together: "the connection password is wrong, ... 10.1.2.3 is this host".
+        "为什么连接密码错误之后，抛出这样的异常，10.1.2.3是本机IP",
+        "password: 'secretpassword!!',",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
+
+#[test]
+fn powershell_and_dotnet_credentials() {
+    for (t, v) in [
+        (
+            "$Password = (ConvertTo-SecureString \"Wint3r!Pw\" -AsPlainText -Force)",
+            "Wint3r!Pw",
+        ),
+        (
+            "$pw = ConvertTo-SecureString -AsPlainText -Force -String 'Kq8!mWz2'",
+            "Kq8!mWz2",
+        ),
+        (
+            "$cred = New-Object System.Net.NetworkCredential(\"svc_backup\", \"Bk!2031xQ\")",
+            "Bk!2031xQ",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "$Password = ConvertTo-SecureString -String \"\" -AsPlainText -Force",
+        "$p = ConvertTo-SecureString \"$env:PW\" -AsPlainText -Force",
+        "$Password = Read-Host -AsSecureString",
+        "If I set `:enablepass` in the router.db, does it use the string \"enablepass\" as password?",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
+
+#[test]
+fn accounts_listed_under_their_format() {
+    assert_eq!(
+        values("Log in with these users (username/pw):\n* alice/Rv7kq2\n* bob/Lw3mz9\n\nThanks"),
+        vec!["Rv7kq2", "Lw3mz9"]
+    );
+    assert_eq!(values("密码：tree.xie"), vec!["tree.xie"]);
+    for t in [
+        "Format (username/password):\n* see the wiki/accounts page",
+        "password = mail.server",
+        "password: form.pw",
+        "'password': config.smtp_pass,",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
