@@ -536,7 +536,46 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             });
         }
     }
+    // "把密码修改为 X", "管理员密码已重置为X": what a password was set, changed or reset to.
+    if text.contains("密") {
+        for c in set_to_re().captures_iter(text) {
+            let m = c.get(0).expect("whole match");
+            let Some(i) = lines.iter().rposition(|l| offset(l) <= m.start()) else {
+                continue;
+            };
+            // The password word in the same clause before the verb: "把密码修改为 X",
+            // "管理员密码已重置为X"; not "端口设置成8080，密码不变".
+            let clause = text[offset(lines[i])..m.start()]
+                .rsplit(['，', '。', ',', '；', ';', '！', '？'])
+                .next()
+                .unwrap_or("");
+            if !(clause.contains("密码") || clause.contains("密碼")) {
+                continue;
+            }
+            let Some((v, _, _)) = read_value(&text[m.end()..]) else {
+                continue;
+            };
+            if v.is_ascii() && plausible(&v, true, false) && !out.iter().any(|f| f.value == v) {
+                out.push(Found {
+                    label: last_chars(&text[offset(lines[i])..m.end()]),
+                    value: v,
+                    how: "phrase",
+                    user: false,
+                    host: false,
+                });
+            }
+        }
+    }
     out
+}
+
+/// "设置成", "改为", "重置为": set, changed or reset to; the value follows at once.
+fn set_to_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?:设置|設置|修改|重置|改|设|設)(?:成|为|為)\s*[:：]?\s*")
+            .expect("built-in pattern")
+    })
 }
 
 /// "The default is", "defaults to", "默认是": a default's value follows.

@@ -529,3 +529,18 @@ fn fetchmail_and_networkmanager_lines() {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
 }
+
+#[test]
+fn chinese_set_to() {
+    assert_eq!(
+        values("把密码修改为 Xy7kq2Lm 后就可以登录了"),
+        vec!["Xy7kq2Lm"]
+    );
+    for t in [
+        "密码设置成功，请重新登录",
+        "我把密码改成了新的",
+        "端口设置成8080，密码不变",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
