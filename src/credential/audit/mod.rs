@@ -16,6 +16,7 @@ mod around;
 mod commands;
 mod documents;
 mod follows;
+mod given;
 mod labels;
 mod message;
 mod numbers;

@@ -20,6 +20,7 @@ use super::around::{
 };
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, value_after};
+use super::given::given_values;
 use super::labels::{
     address_colon_re, admin_slash_re, camel_assign_re, content, id_pw_re, label_ends_line,
     label_only, label_re, label_then_colon, log_in_as_re, quoted_pair_re, trigger_re,
@@ -507,89 +508,20 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
     }
-    // "What is the login password?" ... "the default is X", "默认是X": a default given within
-    // three lines of a password word (letters with digits, or a strong value).
-    for m in default_re().find_iter(text) {
-        let Some(i) = lines.iter().rposition(|l| offset(l) <= m.start()) else {
-            continue;
-        };
-        let asked = lines[i.saturating_sub(3)..=i]
-            .iter()
-            .any(|l| label_re().is_match(l) && !excluded_line(l));
-        let Some((v, quoted, continues)) = asked.then(|| read_value(&text[m.end()..])).flatten()
-        else {
-            continue;
-        };
-        let mixed = v.chars().count() >= 6
-            && v.chars().any(|c| c.is_ascii_digit())
-            && v.chars().any(char::is_alphabetic);
-        if (mixed || strong(&v))
-            && plausible(&v, quoted, continues)
-            && !out.iter().any(|f| f.value == v)
-        {
+    // Values given apart from the line's own rules: a default under a password question, a
+    // password set to a value ("把密码修改为 X").
+    for (label, value) in given_values(text, &lines) {
+        if !out.iter().any(|f| f.value == value) {
             out.push(Found {
-                label: last_chars(&text[offset(lines[i])..m.end()]),
-                value: v,
+                label,
+                value,
                 how: "phrase",
                 user: false,
                 host: false,
             });
         }
     }
-    // "把密码修改为 X", "管理员密码已重置为X": what a password was set, changed or reset to.
-    if text.contains("密") {
-        for c in set_to_re().captures_iter(text) {
-            let m = c.get(0).expect("whole match");
-            let Some(i) = lines.iter().rposition(|l| offset(l) <= m.start()) else {
-                continue;
-            };
-            // The password word in the same clause before the verb: "把密码修改为 X",
-            // "管理员密码已重置为X"; not "端口设置成8080，密码不变".
-            let clause = text[offset(lines[i])..m.start()]
-                .rsplit(['，', '。', ',', '；', ';', '！', '？'])
-                .next()
-                .unwrap_or("");
-            if !(clause.contains("密码") || clause.contains("密碼")) {
-                continue;
-            }
-            let Some((v, _, _)) = read_value(&text[m.end()..]) else {
-                continue;
-            };
-            if v.is_ascii() && plausible(&v, true, false) && !out.iter().any(|f| f.value == v) {
-                out.push(Found {
-                    label: last_chars(&text[offset(lines[i])..m.end()]),
-                    value: v,
-                    how: "phrase",
-                    user: false,
-                    host: false,
-                });
-            }
-        }
-    }
     out
-}
-
-/// "设置成", "改为", "重置为": set, changed or reset to; the value follows at once.
-fn set_to_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?:设置|設置|修改|重置|改|设|設)(?:成|为|為)\s*[:：]?\s*")
-            .expect("built-in pattern")
-    })
-}
-
-/// "The default is", "defaults to", "默认是": a default's value follows.
-fn default_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)(?:默认|默認|缺省)(?:是|为|為)[:：]?\s*|(?-u:\b)(?:the\s+)?default\s+(?:is|was)\s*:?\s+|(?-u:\b)defaults\s+to\s+|(?-u:\b)standardmäßig\s+ist\s+")
-            .expect("built-in pattern")
-    })
-}
-
-/// A line whose password word is a link's, a form's or a policy's, not a password's.
-fn excluded_line(l: &str) -> bool {
-    l.to_lowercase().contains("reset")
 }
 
 /// Whether a table's header cell names a password column.
