@@ -397,14 +397,14 @@ pub(super) fn paired_value(lines: &[&str], i: usize) -> Option<String> {
             .map(|l| content(l))
             .filter(|l| !l.is_empty()),
     );
-    for l in candidates {
+    for (j, l) in candidates.enumerate() {
         if let Some(m) = value_re.find(l) {
             let (v, quoted, continues) = read_value(&l[m.end()..])?;
             let v = v.trim_end_matches(['<', ',']).to_string();
             return (plausible(&v, true, continues && !quoted) && !hash_like(&v)).then_some(v);
         }
         // Another setting's name first: this one had no value here.
-        if !std::ptr::eq(l, same) && name_re.is_match(l) {
+        if j > 0 && name_re.is_match(l) {
             return None;
         }
     }
