@@ -19,7 +19,7 @@ use super::around::{
     strong_near, tried_value, under_user_line,
 };
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
-use super::follows::{excluded_label, value_after};
+use super::follows::{excluded_label, one_time, value_after};
 use super::given::given_values;
 use super::labels::{
     address_colon_re, admin_slash_re, camel_assign_re, content, id_pw_re, label_ends_line,
@@ -392,6 +392,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 continue;
             }
             if need_strong && !found.as_ref().is_some_and(|(_, v)| strong(v)) {
+                continue;
+            }
+            // A one-time code a service mailed ("Your one-time password is 483920"): digits
+            // only; a German "Einmalpasswort" with letters is a new account's first password.
+            if found
+                .as_ref()
+                .is_some_and(|(_, v)| v.chars().all(|c| c.is_ascii_digit()))
+                && one_time(&line[..g.end()], &line[g.end()..])
+            {
                 continue;
             }
             if let Some((at, v)) = found {

@@ -544,3 +544,22 @@ fn chinese_set_to() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn one_time_codes_are_no_leak() {
+    for t in [
+        "Your one-time password is 483920. It is valid for 10 minutes.",
+        "Einmalpasswort: 583920",
+        "Votre mot de passe à usage unique est 583920",
+        "Tu contraseña de un solo uso es 583920",
+        "您的一次性密码是 583920",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+    // A first password is no one-time code, nor are letters.
+    assert_eq!(
+        values("Ihr Einmalpasswort lautet Xk92mPqz"),
+        vec!["Xk92mPqz"]
+    );
+    assert_eq!(values("The password is 583920"), vec!["583920"]);
+}
