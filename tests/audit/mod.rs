@@ -24,7 +24,7 @@ struct Case {
     id: String,
     /// The kind to report, or None for a near miss.
     kind: Option<&'static str>,
-    /// text, html, image, pdf, pdf-scan, docx, doc, odt, xlsx, ods, csv, zip.
+    /// text, html, image, pdf, pdf-scan, docx, doc, odt, pptx, odp, xlsx, xls, ods, csv, zip.
     carrier: &'static str,
     /// The row of the table it also counts in: `held-out set` (written after the rules).
     group: Option<&'static str>,
@@ -249,12 +249,19 @@ fn labelled(work: &Path) -> Vec<Case> {
             format!("{title}\n\n{s}\n\nPage prepared by IT Operations.\n"),
         )
         .unwrap();
+        // The same words on a slide: PowerPoint and Impress presentations.
+        if format == "docx" {
+            let slide = render::presentation(&docs, &format!("s{i}"), title, s);
+            for f in ["pptx", "odp"] {
+                by_format.entry(f).or_default().push((kind, slide.clone()));
+            }
+        }
         by_format.entry(format).or_default().push((kind, p));
     }
     for (i, (kind, t)) in TABLES.iter().enumerate() {
         let p = docs.join(format!("t{i}.csv"));
         std::fs::write(&p, t).unwrap();
-        for f in ["xlsx", "ods", "csv"] {
+        for f in ["xlsx", "xls", "ods", "csv"] {
             by_format.entry(f).or_default().push((*kind, p.clone()));
         }
     }
@@ -280,6 +287,11 @@ fn labelled(work: &Path) -> Vec<Case> {
             let ct = match *format {
                 "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                 "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "xls" => "application/vnd.ms-excel",
+                "pptx" => {
+                    "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+                }
+                "odp" => "application/vnd.oasis.opendocument.presentation",
                 "pdf" => "application/pdf",
                 "doc" => "application/msword",
                 "odt" => "application/vnd.oasis.opendocument.text",
@@ -927,6 +939,61 @@ fn leak_audit_reports_protected_documents_and_archives() {
                     .starts_with("could not be read (protected)"))
             .count(),
         4
+    );
+}
+
+#[test]
+fn leak_audit_reads_old_office_files_or_says_it_could_not() {
+    // An Excel 97-2003 workbook is read (xls2csv); a PowerPoint 97-2003 deck that catppt
+    // finds no text in (LibreOffice writes its text where catppt does not look) is listed as
+    // not read, never passed as clean.
+    let sb = Sandbox::new();
+    let work = sb.path("work");
+    std::fs::create_dir_all(&work).unwrap();
+    let csv = work.join("hosts.csv");
+    std::fs::write(
+        &csv,
+        "Host,User,Password
+fs01,backup,Xls!Backup2031
+",
+    )
+    .unwrap();
+    let xls = libreoffice(&work, &[csv], "xls").remove(0);
+    let deck = render::presentation(&work, "deck", "Handover", "root password: Ppt!Root2031");
+    let ppt = libreoffice(&work, &[deck], "ppt").remove(0);
+    let md = maildir(&sb.path("Maildir"));
+    for (n, name, ct, path) in [
+        (1, "hosts.xls", "application/vnd.ms-excel", &xls),
+        (2, "deck.ppt", "application/vnd.ms-powerpoint", &ppt),
+    ] {
+        std::fs::write(
+            md.join(format!("cur/{n}:2,S")),
+            with_attachment(
+                &format!("o{n}@corp.example"),
+                n,
+                "see the attachment",
+                name,
+                ct,
+                &std::fs::read(path).unwrap(),
+                false,
+            ),
+        )
+        .unwrap();
+    }
+    let out = sb.cmd().arg("audit").arg(&md).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("in document hosts.xls") && l.contains("Xl**")),
+        "{text}"
+    );
+    assert!(!text.contains("Xls!Backup2031"), "{text}");
+    assert!(
+        text.lines().any(|l| l.contains(
+            "document deck.ppt: could not be read (PowerPoint 97-2003: catppt found no text)"
+        )),
+        "{text}"
     );
 }
 

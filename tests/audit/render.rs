@@ -124,7 +124,8 @@ pub fn screenshot(dir: &Path, name: &str, text: &str, look: Look) -> Vec<u8> {
     std::fs::read(&path).unwrap()
 }
 
-/// Converts every file in `inputs` with LibreOffice to `format` (docx, odt, pdf, xlsx, ods);
+/// Converts every file in `inputs` with LibreOffice to `format` (docx, odt, pdf, xlsx, xls,
+/// ods, pptx, odp);
 /// returns the output paths in the same order.
 pub fn libreoffice(work: &Path, inputs: &[PathBuf], format: &str) -> Vec<PathBuf> {
     if inputs.is_empty() {
@@ -155,6 +156,33 @@ pub fn libreoffice(work: &Path, inputs: &[PathBuf], format: &str) -> Vec<PathBuf
             p
         })
         .collect()
+}
+
+/// A flat ODF presentation (`.fodp`) with one slide: `title`, then `body`'s lines, as
+/// someone pastes notes onto a slide; LibreOffice Impress turns it into PPTX or ODP.
+pub fn presentation(dir: &Path, name: &str, title: &str, body: &str) -> PathBuf {
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let lines: String = std::iter::once(title)
+        .chain(body.lines())
+        .map(|l| format!("<text:p>{}</text:p>\n", esc(l)))
+        .collect();
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0" office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.presentation">
+<office:body><office:presentation><draw:page draw:name="slide1">
+<draw:frame svg:x="1cm" svg:y="1cm" svg:width="26cm" svg:height="17cm"><draw:text-box>
+{lines}</draw:text-box></draw:frame>
+</draw:page></office:presentation></office:body></office:document>
+"#
+    );
+    let p = dir.join(format!("{name}.fodp"));
+    std::fs::write(&p, xml).unwrap();
+    p
 }
 
 /// A flat ODF text document (`.fodt`) whose content is the picture `image` (its width and

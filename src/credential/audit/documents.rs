@@ -244,13 +244,34 @@ pub(super) fn compound_is_encrypted(data: &[u8]) -> bool {
     data.windows(name.len()).any(|w| w == name.as_slice())
 }
 
-/// Whether an OLE compound file holds a Word document (a `WordDocument` stream).
-pub(super) fn compound_is_word(data: &[u8]) -> bool {
-    let name: Vec<u8> = "WordDocument"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
-    data.windows(name.len()).any(|w| w == name.as_slice())
+/// What an OLE compound file holds, by the name of its main stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum OldOffice {
+    /// Word 97-2003 (`WordDocument`).
+    Word,
+    /// Excel 97-2003 (`Workbook`, or Excel 5's `Book`).
+    Excel,
+    /// PowerPoint 97-2003 (`PowerPoint Document`).
+    PowerPoint,
+    /// Something else (an MSI, an Outlook item, ...).
+    Other,
+}
+
+/// Which Office program wrote an OLE compound file, by its directory's stream names.
+pub(super) fn old_office_kind(data: &[u8]) -> OldOffice {
+    let has = |stream: &str| {
+        let name: Vec<u8> = stream.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        data.windows(name.len()).any(|w| w == name.as_slice())
+    };
+    if has("WordDocument") {
+        OldOffice::Word
+    } else if has("Workbook") || has("Book\0") {
+        OldOffice::Excel
+    } else if has("PowerPoint Document") {
+        OldOffice::PowerPoint
+    } else {
+        OldOffice::Other
+    }
 }
 
 fn read_entry<R: Read>(mut r: R, size: u64, total: &mut u64) -> Result<Vec<u8>, DocError> {

@@ -51,6 +51,8 @@ pub(super) struct Scanner {
     pdftoppm: OnceLock<Option<PathBuf>>,
     pdfimages: OnceLock<Option<PathBuf>>,
     catdoc: OnceLock<Option<PathBuf>>,
+    xls2csv: OnceLock<Option<PathBuf>>,
+    catppt: OnceLock<Option<PathBuf>>,
     /// Why images were not read, once it is known (for the summary).
     pub(super) ocr_missing: Mutex<Option<String>>,
 }
@@ -145,6 +147,8 @@ impl Scanner {
             pdftoppm: OnceLock::new(),
             pdfimages: OnceLock::new(),
             catdoc: OnceLock::new(),
+            xls2csv: OnceLock::new(),
+            catppt: OnceLock::new(),
             ocr_missing: Mutex::new(None),
         }
     }

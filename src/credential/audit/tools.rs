@@ -1,6 +1,7 @@
 //! The programs the audit hands binary carriers to: Tesseract (`tesseract`, text recognition
 //! in images), poppler's `pdftotext`, `pdfimages -list` and `pdftoppm` (a scanned page as a
-//! picture), and `catdoc` (Word 97-2003 documents). All read the file on standard input and
+//! picture), and catdoc's `catdoc`, `xls2csv` and `catppt` (Office 97-2003 documents). All
+//! read the file on standard input (`xls2csv` and `catppt` by the name `/dev/stdin`) and
 //! write on standard output, so no attachment or page is ever written to disk, and nothing
 //! about it goes on a command line. Each run has a time limit; a program that is missing or
 //! fails makes the item "not read", never the audit fail.
@@ -209,7 +210,36 @@ pub(super) fn pdf_picture_pages(program: &Path, pdf: &[u8]) -> Result<Vec<usize>
 /// The text of a Word 97-2003 document (`catdoc`, UTF-8, no line wrapping). A protected
 /// document (its FIB's encryption flag) gives no text.
 pub(super) fn word97_text(program: &Path, doc: &[u8]) -> Result<String, ToolError> {
-    let (ok, out, err) = run(program, &["-d", "utf-8", "-w"], doc).map_err(ToolError::Failed)?;
+    old_office_text(program, &["-d", "utf-8", "-w"], doc)
+}
+
+/// The cells of an Excel 97-2003 workbook (`xls2csv`, UTF-8, tab between cells, no quotes, a
+/// blank line between sheets). `xls2csv` reads its input by name: `/dev/stdin` is the pipe.
+pub(super) fn excel97_text(program: &Path, book: &[u8]) -> Result<String, ToolError> {
+    old_office_text(
+        program,
+        &[
+            "-d",
+            "utf-8",
+            "-q",
+            "0",
+            "-c",
+            "\t",
+            "-b",
+            "\n",
+            "/dev/stdin",
+        ],
+        book,
+    )
+}
+
+/// The text of a PowerPoint 97-2003 presentation (`catppt`, UTF-8).
+pub(super) fn powerpoint97_text(program: &Path, deck: &[u8]) -> Result<String, ToolError> {
+    old_office_text(program, &["-d", "utf-8", "/dev/stdin"], deck)
+}
+
+fn old_office_text(program: &Path, args: &[&str], data: &[u8]) -> Result<String, ToolError> {
+    let (ok, out, err) = run(program, args, data).map_err(ToolError::Failed)?;
     if !ok {
         let e = err.to_lowercase();
         if e.contains("encrypt") || e.contains("password") {

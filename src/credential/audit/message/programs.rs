@@ -1,7 +1,6 @@
 //! The carriers read by other programs: PDFs (poppler's `pdftotext`; a page with no text of
 //! its own or with a picture on it, as `pdfimages` lists them, is rendered by `pdftoppm` and
-//! read by Tesseract) and Word 97-2003 documents
-//! (`catdoc`). Every program reads the bytes on standard input (docs/SECURITY.md); a missing
+//! read by Tesseract) and Office 97-2003 files (catdoc's `catdoc`, `xls2csv`, `catppt`). Every program reads the bytes on standard input (docs/SECURITY.md); a missing
 //! program or an unreadable file is listed, never skipped in silence.
 
 use super::super::documents;
@@ -142,8 +141,10 @@ impl Scanner {
         }
     }
 
-    /// An OLE compound file: a Word 97-2003 document is read by `catdoc`; other old Office
-    /// files (.xls, .ppt) and protected ones are listed as not read.
+    /// An OLE compound file: Word 97-2003 documents are read by `catdoc`, Excel 97-2003
+    /// workbooks by `xls2csv` (cells separated by tabs, so that the table rule reads password
+    /// columns), PowerPoint 97-2003 by `catppt` (all three from Debian's catdoc); protected
+    /// files and other compound files are listed as not read.
     pub(super) fn old_office(
         &self,
         name: &str,
@@ -152,25 +153,40 @@ impl Scanner {
         key: [u8; 32],
         out: &mut Scanned,
     ) {
+        use documents::OldOffice;
         let place = format!("{prefix}document {name}");
         if documents::compound_is_encrypted(data) {
             out.unread
                 .push((place, "could not be read (protected)".into()));
             return;
         }
-        if !documents::compound_is_word(data) {
-            out.unread
-                .push((place, "could not be read (old Office format)".into()));
-            return;
-        }
-        let Some(program) = self.catdoc.get_or_init(|| tools::find_program("catdoc")) else {
+        let (cell, program, what) = match documents::old_office_kind(data) {
+            OldOffice::Word => (&self.catdoc, "catdoc", "Word 97-2003"),
+            OldOffice::Excel => (&self.xls2csv, "xls2csv", "Excel 97-2003"),
+            OldOffice::PowerPoint => (&self.catppt, "catppt", "PowerPoint 97-2003"),
+            OldOffice::Other => {
+                out.unread
+                    .push((place, "could not be read (old Office format)".into()));
+                return;
+            }
+        };
+        let Some(path) = cell.get_or_init(|| tools::find_program(program)) else {
             out.unread.push((
                 place,
-                "could not be read (Word 97-2003; Debian: apt install catdoc)".into(),
+                format!("could not be read ({what}; Debian: apt install catdoc)"),
             ));
             return;
         };
-        match tools::word97_text(program, data) {
+        let text = match documents::old_office_kind(data) {
+            OldOffice::Word => tools::word97_text(path, data),
+            OldOffice::Excel => tools::excel97_text(path, data),
+            _ => tools::powerpoint97_text(path, data),
+        };
+        match text {
+            Ok(t) if t.trim().is_empty() => out.unread.push((
+                place,
+                format!("could not be read ({what}: {program} found no text)"),
+            )),
             Ok(t) => {
                 out.documents_read += 1;
                 self.text(&t, &place, Some(key), out);
