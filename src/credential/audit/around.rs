@@ -366,6 +366,11 @@ pub(super) fn paired_value(lines: &[&str], i: usize) -> Option<String> {
             .expect("built-in pattern")
     });
     let line = content(lines[i]);
+    // (Most lines name no setting: a look for the field's word before the pattern.)
+    let lc = line.to_ascii_lowercase();
+    if !(lc.contains("name") || lc.contains("key") || lc.contains("propert")) {
+        return None;
+    }
     let c = name_re.captures(line)?;
     let name = c.get(1).or_else(|| c.get(2))?;
     let n = name.as_str().to_lowercase();
@@ -425,7 +430,8 @@ pub(super) fn listed_pairs(lines: &[&str], i: usize) -> Vec<String> {
         Regex::new(r"^(?:[*•-]|\d+[.)])?\s*`?([\w.@+-]+)\s*/\s*([^\s`/]+)`?\s*$")
             .expect("built-in pattern")
     });
-    if !head.is_match(content(lines[i]).trim_end()) {
+    let line = content(lines[i]).trim_end();
+    if !line.contains('/') || !head.is_match(line) {
         return Vec::new();
     }
     lines[i + 1..]

@@ -52,7 +52,15 @@ pub(super) fn given_values(text: &str, lines: &[&str]) -> Vec<(String, String)> 
     };
     let mut out = Vec::new();
     // A default given within three lines of a password word (letters with digits, or strong).
-    for m in default_re().find_iter(text) {
+    // (A look for the words first: most texts name no default.)
+    let defaults = ["efault", "EFAULT", "默认", "默認", "缺省", "tandardmäßig"]
+        .iter()
+        .any(|w| text.contains(w));
+    for m in defaults
+        .then(|| default_re().find_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let Some((i, from)) = line_at(m.start()) else {
             continue;
         };

@@ -158,7 +158,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        if let Some((label, v)) = net_use(line) {
+        if let Some((label, v)) = (lc.contains("net") && lc.contains("use"))
+            .then(|| net_use(line))
+            .flatten()
+        {
             if v.chars().count() >= 4 && !placeholder(&v) {
                 push(Found {
                     label: format!("net use {label}"),
