@@ -57,6 +57,12 @@ pub(super) fn placeholder(v: &str) -> bool {
         || l.contains("xxxx")
         || l.contains("...")
         || l.contains("…")
+        // Documentation's own stand-ins: AWS's `AKIAIOSFODNN7EXAMPLE`, Slack's
+        // `xoxb-not-a-real-token-this-will-not-work`, `fake_api_key_123`.
+        || ["example", "not-a-real", "notareal", "fake", "dummy", "placeholder", "redacted"]
+            .iter()
+            .any(|w| l.contains(w))
+        || WELL_KNOWN_SAMPLES.iter().any(|w| v.contains(w))
         || PLACEHOLDERS.contains(&l.as_str())
         || (stand_in_with_digits(&l) && !v.chars().any(|c| c.is_uppercase()))
         || length_of_one(&l)
@@ -64,6 +70,13 @@ pub(super) fn placeholder(v: &str) -> bool {
         || code_expression(v)
         || names_itself(&l)
 }
+
+/// Values that documentation everywhere prints and nobody uses: jwt.io's sample token's
+/// signature, Stripe's documented test key.
+const WELL_KNOWN_SAMPLES: &[&str] = &[
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "4eC39HqLyjWDarjtT1zdp7dc",
+];
 
 /// "changeme1", "yourpassword2": a stand-in with a number added. A real password that
 /// happens to be weak ("admin123", "Password1", "demo123") is a password, and so is a stand-in

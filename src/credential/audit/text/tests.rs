@@ -163,3 +163,17 @@ fn a_short_password_in_an_assignment() {
         assert!(found(t).is_empty(), "{t}: {:?}", found(t));
     }
 }
+
+#[test]
+fn documentation_samples_are_no_leak() {
+    for t in [
+        "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "SLACK_TOKEN=xoxb-not-a-real-token-this-will-not-work",
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    assert!(!scan("aws_access_key_id = AKIA2E0A8F3B244C9986").is_empty());
+}
