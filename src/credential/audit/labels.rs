@@ -236,3 +236,35 @@ pub(super) fn id_pw_re() -> &'static Regex {
             .expect("built-in pattern")
     })
 }
+
+/// A field's name alone on its line, with no value: "Username", "Benutzername:", "E-Mail".
+pub(super) fn bare_field_name(line: &str) -> bool {
+    let l = line
+        .trim()
+        .trim_end_matches([':', '：'])
+        .trim()
+        .to_lowercase();
+    [
+        "username",
+        "user name",
+        "user",
+        "login",
+        "e-mail",
+        "email",
+        "benutzername",
+        "benutzer",
+        "nutzername",
+        "utilisateur",
+        "identifiant",
+        "usuario",
+        "nombre de usuario",
+        "utente",
+        "nome utente",
+        "gebruikersnaam",
+        "gebruiker",
+        "account",
+        "host",
+        "server",
+    ]
+    .contains(&l.as_str())
+}

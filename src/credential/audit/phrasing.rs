@@ -22,9 +22,9 @@ use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, one_time, value_after};
 use super::given::given_values;
 use super::labels::{
-    address_colon_re, admin_slash_re, camel_assign_re, content, id_pw_re, label_ends_line,
-    label_only, label_re, label_then_colon, log_in_as_re, quoted_pair_re, trigger_re,
-    wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
+    address_colon_re, admin_slash_re, bare_field_name, camel_assign_re, content, id_pw_re,
+    label_ends_line, label_only, label_re, label_then_colon, log_in_as_re, quoted_pair_re,
+    trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, ACTIONS, LABELS, PREFIXES, STOPWORDS};
@@ -443,14 +443,32 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             || wifi_key_only(line)
             || label_then_colon(line)
         {
-            // The value on the next non-empty line.
-            if let Some(&next) = next_lines(&lines[i + 1..], 1).first() {
+            // The value on the next non-empty line, unless the line above is another field's
+            // bare name: then both are a table's header row laid out one cell per line
+            // ("Benutzername" / "Passwort" / "admin" / "password"), and the first value below
+            // is the first column's.
+            let header_row = lines[..i]
+                .iter()
+                .rev()
+                .map(|l| content(l))
+                .find(|l| !l.is_empty())
+                .is_some_and(bare_field_name);
+            let below = if header_row {
+                Vec::new()
+            } else {
+                next_lines(&lines[i + 1..], 1)
+            };
+            if let Some(&next) = below.first() {
                 if let Some((v, quoted, continues)) = read_value(next) {
                     // One value on the line; text recognition may split it ("B4ckup! Nightly").
                     let words = next.split_whitespace().count();
                     let single =
                         quoted || words == 1 || (words <= 3 && next.len() <= 40 && strong(&v));
-                    if single && !label_only(next) && plausible(&v, quoted, continues) {
+                    // An account's name below a password word is a list or a table laid out
+                    // one cell per line ("Passwort" / "admin" / "password" / "admin").
+                    let account = ["admin", "administrator", "root", "guest", "user"]
+                        .contains(&v.to_lowercase().as_str());
+                    if single && !account && !label_only(next) && plausible(&v, quoted, continues) {
                         push(here(line.to_string(), v, "next-line"));
                     }
                 }

@@ -563,3 +563,18 @@ fn one_time_codes_are_no_leak() {
     );
     assert_eq!(values("The password is 583920"), vec!["583920"]);
 }
+
+#[test]
+fn a_table_laid_out_one_cell_per_line() {
+    for t in [
+        "Benutzername\nPasswort\nadmin\npassword\nadmin\nadmin",
+        "Username\nPassword\njsmith\nsecret123",
+        "Password:\nadmin",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+    assert_eq!(
+        values("Username\njdoe\nPassword\nXy7!pq0Lm"),
+        vec!["Xy7!pq0Lm"]
+    );
+}
