@@ -354,7 +354,8 @@ fn file_name(t: &str) -> bool {
 /// `{"key": "password", "value": "X"}` on one line. The name must hold a password word and say
 /// nothing else about it (`PASSWORD_FILE`, `password.length`); the value comes within the next
 /// three lines.
-pub(super) fn paired_value(lines: &[&str], i: usize) -> Option<String> {
+/// `lc` is the line in ASCII lower case, as phrasing already has it.
+pub(super) fn paired_value(lines: &[&str], i: usize, lc: &str) -> Option<String> {
     static NAME: OnceLock<Regex> = OnceLock::new();
     static VALUE: OnceLock<Regex> = OnceLock::new();
     let name_re = NAME.get_or_init(|| {
@@ -367,7 +368,6 @@ pub(super) fn paired_value(lines: &[&str], i: usize) -> Option<String> {
     });
     let line = content(lines[i]);
     // (Most lines name no setting: a look for the field's word before the pattern.)
-    let lc = line.to_ascii_lowercase();
     if !(lc.contains("name") || lc.contains("key") || lc.contains("propert")) {
         return None;
     }

@@ -476,7 +476,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // A setting's name and its value in two fields (`- name: DB_PASSWORD` / `value: X`).
         if given.get() == given_before {
-            if let Some(v) = paired_value(&lines, i) {
+            if let Some(v) = paired_value(&lines, i, &lc) {
                 push(here(last_chars(line), v, "next-line"));
             }
         }

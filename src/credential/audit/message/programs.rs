@@ -160,7 +160,8 @@ impl Scanner {
                 .push((place, "could not be read (protected)".into()));
             return;
         }
-        let (cell, program, what) = match documents::old_office_kind(data) {
+        let kind = documents::old_office_kind(data);
+        let (cell, program, what) = match kind {
             OldOffice::Word => (&self.catdoc, "catdoc", "Word 97-2003"),
             OldOffice::Excel => (&self.xls2csv, "xls2csv", "Excel 97-2003"),
             OldOffice::PowerPoint => (&self.catppt, "catppt", "PowerPoint 97-2003"),
@@ -177,7 +178,7 @@ impl Scanner {
             ));
             return;
         };
-        let text = match documents::old_office_kind(data) {
+        let text = match kind {
             OldOffice::Word => tools::word97_text(path, data),
             OldOffice::Excel => tools::excel97_text(path, data),
             _ => tools::powerpoint97_text(path, data),
