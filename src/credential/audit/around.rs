@@ -54,6 +54,8 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
                 && !snake_case(t)
                 && !file_name(t)
                 && !t.to_lowercase().contains("pass")
+                // A command's option ("openssl rand -base64 21").
+                && !t.starts_with('-')
         })
         .map(str::to_string)
 }

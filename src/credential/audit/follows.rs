@@ -166,12 +166,18 @@ fn with_before(label_and_before: &str) -> bool {
 
 /// Whether the word just before a separator names the user ("the username is").
 fn user_word_before(before: &str) -> bool {
-    let w = before
-        .trim_end()
-        .rsplit(|c: char| c.is_whitespace() || "(`'\"".contains(c))
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
+    names_user_field(
+        before
+            .trim_end()
+            .rsplit(|c: char| c.is_whitespace() || "(`'\"".contains(c))
+            .next()
+            .unwrap_or(""),
+    )
+}
+
+/// Whether `w` is the name of the user's field: "username", "login", "Benutzer", "email".
+pub(super) fn names_user_field(w: &str) -> bool {
+    let w = w.to_lowercase();
     [
         "username",
         "user",

@@ -19,7 +19,7 @@ use super::around::{
     strong_near, tried_value, under_user_line,
 };
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
-use super::follows::{excluded_label, one_time, value_after};
+use super::follows::{excluded_label, names_user_field, one_time, value_after};
 use super::given::given_values;
 use super::labels::{
     address_colon_re, admin_slash_re, bare_field_name, camel_assign_re, content, id_pw_re,
@@ -214,6 +214,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     && u.chars().count() <= 64
                     && !STOPWORDS.contains(&u.to_lowercase().as_str())
                     && !u.chars().all(|c| c.is_ascii_digit())
+                    // "log in with login "jdoe.x"", "with username X": the word names the
+                    // field, and the value after a space is the account's name.
+                    && !(c.get(2).is_some() && names_user_field(u))
                 {
                     push(Found {
                         label: m.as_str().trim().to_string(),
@@ -328,7 +331,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         let any_key = lc.contains("key") || lc.contains("psk") || lc.contains("schl");
         let wifi = any_key && wifi_re().is_match(line);
         let keys = any_key
-            .then(|| wifi_key_re().find_iter(line).map(move |g| (g, !wifi)))
+            // (A "psk" is a Wi-Fi key wherever it stands: `psk="..."` in wpa_supplicant.conf.)
+            .then(|| {
+                wifi_key_re()
+                    .find_iter(line)
+                    .map(move |g| (g, !wifi && !g.as_str().eq_ignore_ascii_case("psk")))
+            })
             .into_iter()
             .flatten();
         for (g, need_strong) in label_re().find_iter(line).map(|g| (g, false)).chain(keys) {
@@ -407,6 +415,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 continue;
             }
             if let Some((at, v)) = found {
+                if example_before(&line[..g.start()]) {
+                    continue;
+                }
                 let label: String = line[..at].trim_end().to_string();
                 let label = label
                     .char_indices()
@@ -519,6 +530,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     .contains(&w.as_str())
                 });
             let acted_on = none
+                || example_before(&line[..at])
                 || line[..at]
                     .split_whitespace()
                     .rev()
@@ -552,6 +564,33 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
     }
     out
+}
+
+/// Whether the line so far says what follows is an example: "if I had, for example, this as
+/// my password: X", "z. B. das Passwort X".
+fn example_before(before: &str) -> bool {
+    let sentence = before
+        .char_indices()
+        .rev()
+        .nth(100)
+        .map_or(before, |(j, _)| &before[j..])
+        .to_lowercase();
+    [
+        "for example",
+        "for instance",
+        "e.g.",
+        "zum beispiel",
+        "z.b.",
+        "z. b.",
+        "beispielsweise",
+        "par exemple",
+        "por ejemplo",
+        "ad esempio",
+        "per esempio",
+        "bijvoorbeeld",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
 }
 
 /// Whether a table's header cell names a password column.

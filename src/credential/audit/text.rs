@@ -181,6 +181,21 @@ fn public_host(link: &str) -> bool {
         })
 }
 
+/// Whether a link's host is one of documentation's: `example.com`, `example1.com`,
+/// `db.example.org`.
+fn example_host(link: &str) -> bool {
+    let host = link.rsplit('@').next().unwrap_or("");
+    host.split([':', '/', '?'])
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
+        .split('.')
+        .any(|l| {
+            l.strip_prefix("example")
+                .is_some_and(|r| r.chars().all(|c| c.is_ascii_digit()))
+        })
+}
+
 /// Masks a secret: its first two characters and its length.
 pub fn mask(secret: &str) -> String {
     let n = secret.chars().count();
@@ -394,9 +409,12 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             let weak_to_real = rule.detail == "connection-string"
                 && ["test", "testing", "demo", "default"].contains(&secret.to_lowercase().as_str())
                 && public_host(whole);
-            if (rule.group != 0 || rule.kind == "token")
-                && values::placeholder(secret)
-                && !weak_to_real
+            // A link to `example1.com` is an illustration, whatever its password.
+            let illustration = rule.detail == "connection-string" && example_host(whole);
+            if illustration
+                || (rule.group != 0 || rule.kind == "token")
+                    && values::placeholder(secret)
+                    && !weak_to_real
                 || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
                 || (rule.detail == "labelled" && in_link_query(text, c.get(0)))

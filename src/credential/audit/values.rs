@@ -26,7 +26,13 @@ pub(super) fn placeholder(v: &str) -> bool {
         return true;
     }
     let masked = |c: char| "*•●·xX._-#?+~".contains(c);
+    // "XXX1", "xxxx2": a stand-in numbered.
+    let numbered_x = l
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .strip_prefix("xxx")
+        .is_some_and(|r| r.chars().all(|c| c == 'x'));
     l.chars().all(masked)
+        || numbered_x
         || (v.starts_with('<') && v.ends_with('>'))
         || v.starts_with('(')
         || v.starts_with('[')
@@ -72,10 +78,13 @@ pub(super) fn placeholder(v: &str) -> bool {
 }
 
 /// Values that documentation everywhere prints and nobody uses: jwt.io's sample token's
-/// signature, Stripe's documented test key.
+/// signature, Stripe's documented test key; and the prompts an SMTP server sends in AUTH
+/// LOGIN, which mail logs show in base64 ("Password:", "Username:").
 const WELL_KNOWN_SAMPLES: &[&str] = &[
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "4eC39HqLyjWDarjtT1zdp7dc",
+    "UGFzc3dvcmQ6",
+    "VXNlcm5hbWU6",
 ];
 
 /// "changeme1", "yourpassword2": a stand-in with a number added. A real password that
@@ -90,33 +99,58 @@ fn stand_in_with_digits(l: &str) -> bool {
         && PLACEHOLDERS.contains(&w)
 }
 
-/// "mypw", "userpass", "some_password", "secretpassword!!": whose password or what kind, not
-/// which one. ("rootpassword" is one: a weak password people really set.)
+/// "mypw", "userpass", "some_password", "secretpassword!!", "myemailpassword": whose password
+/// or what kind, not which one. ("rootpassword" is one: a weak password people really set.)
 fn stand_in_name(l: &str) -> bool {
-    [
-        "my",
-        "your",
-        "user",
-        "some",
-        "db",
-        "the",
-        "secret",
-        "mysecret",
-        "supersecret",
-        "super",
-        "strong",
-        "verysecret",
-        "example",
-        "sample",
-        "dummy",
-        "fake",
-    ]
-    .iter()
-    .any(|p| {
+    // "my" or "your", a word saying which, and a password word: "mymailpassword",
+    // "my_db_pass", "yoursecretpassword".
+    let owned = ["my", "your"].iter().any(|p| {
+        l.strip_prefix(p).is_some_and(|r| {
+            ["password", "passwd", "pass", "pwd", "secret", "psk"]
+                .iter()
+                .any(|w| {
+                    r.strip_suffix(w).is_some_and(|m| {
+                        !m.is_empty()
+                            && m.len() <= 12
+                            && m.chars()
+                                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+                    })
+                })
+        })
+    });
+    // "my_psk1234", "my_wifi_key": a name in a template, whatever follows.
+    let template = ["my_", "your_"].iter().any(|p| {
         l.strip_prefix(p)
-            .map(|r| r.trim_start_matches(['_', '-']))
-            .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password", "secret"].contains(&r))
-    })
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
+    });
+    owned
+        || template
+        || [
+            "my",
+            "your",
+            "user",
+            "some",
+            "db",
+            "the",
+            "secret",
+            "mysecret",
+            "supersecret",
+            "super",
+            "strong",
+            "verysecret",
+            "example",
+            "sample",
+            "dummy",
+            "fake",
+        ]
+        .iter()
+        .any(|p| {
+            l.strip_prefix(p)
+                .map(|r| r.trim_start_matches(['_', '-']))
+                .is_some_and(|r| {
+                    ["pw", "pwd", "pass", "passwd", "password", "secret", "psk"].contains(&r)
+                })
+        })
 }
 
 /// What a password is like rather than what it is: "the 16-character password", "a 6-digit

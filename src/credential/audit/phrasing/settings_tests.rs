@@ -87,3 +87,47 @@ fn accounts_listed_under_their_format() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn stand_ins_field_names_and_protocol_prompts() {
+    for (t, v) in [
+        ("MAIL_PASSWORD=Vq7mailRt2", "Vq7mailRt2"),
+        ("I log in with user jdoe and Qz8!mTr4", "Qz8!mTr4"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "MAIL_PASSWORD=mysmtppassword",
+        "DB_PASSWORD=my_db_pass",
+        "- \"PASSWORD=mysecretpassword\"",
+        "DB_PASSWORD=my-password  # made with `openssl rand -base64 32`",
+        "I cannot log in with login \"anna.berg0\".",
+        "SASL LOGIN authentication failed: UGFzc3dvcmQ6",
+        "UGFzc3dvcmQ6 decodes to \"Password:\", so the server asked for the password",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
+
+#[test]
+fn wifi_keys_examples_and_numbered_stand_ins() {
+    for (t, v) in [
+        (
+            "network={\n    ssid=\"Lab AP\"\n    psk=\"48151623\"\n}",
+            "48151623",
+        ),
+        ("For the lab: the password is Mq4!zT8w", "Mq4!zT8w"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "psk=PSK",
+        "    psk=\"my_psk1234\"",
+        "    psk=\"mypsk\"",
+        "if I had for example this as my password: abc$def, the def part would go",
+        "z. B. das Passwort Geheim99",
+        "rclone serve webdav --pass \"XXX1\" --user \"XXX2\"",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
