@@ -118,12 +118,42 @@ fn stand_in_name(l: &str) -> bool {
                 })
         })
     });
+    // "dev_pwd", "prod_password", "db_pass": which environment's or store's password, in
+    // snake case ("cactus_pass", a project's name and "pass", is a password people set); and
+    // "abcpassword", "xyzpass", "foopassword": a made-up name's.
+    let named = l.rsplit_once('_').is_some_and(|(a, w)| {
+        [
+            "dev",
+            "prod",
+            "production",
+            "stage",
+            "staging",
+            "test",
+            "qa",
+            "local",
+            "db",
+            "database",
+            "user",
+            "new",
+            "old",
+            "default",
+            "sample",
+            "some",
+            "any",
+        ]
+        .contains(&a)
+            && ["pw", "pwd", "pass", "passwd", "password", "psk"].contains(&w)
+    }) || ["abc", "xyz", "foo", "bar", "baz", "qux"].iter().any(|p| {
+        l.strip_prefix(p)
+            .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password"].contains(&r))
+    });
     // "my_psk1234", "my_wifi_key": a name in a template, whatever follows.
     let template = ["my_", "your_"].iter().any(|p| {
         l.strip_prefix(p)
             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
     });
     owned
+        || named
         || template
         || [
             "my",

@@ -177,3 +177,14 @@ fn documentation_samples_are_no_leak() {
     }
     assert!(!scan("aws_access_key_id = AKIA2E0A8F3B244C9986").is_empty());
 }
+
+#[test]
+fn links_in_documentation_are_no_leak() {
+    assert!(!scan("mongodb://app:Wq7k2Lp9@db1.internal.corp:27017/app").is_empty());
+    for t in [
+        "mailboxes imaps://edward:password2@example2.com/",
+        "abcdb: \"mysql://abcuser:abcpassword@localhost/abc\"",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
