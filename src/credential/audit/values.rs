@@ -31,8 +31,13 @@ pub(super) fn placeholder(v: &str) -> bool {
         .trim_end_matches(|c: char| c.is_ascii_digit())
         .strip_prefix("xxx")
         .is_some_and(|r| r.chars().all(|c| c == 'x'));
+    // "yyyyyyyyyy": one letter typed over and over where the value was.
+    let one_letter = l.chars().count() >= 6
+        && l.chars().all(|c| c.is_alphabetic())
+        && l.chars().all(|c| Some(c) == l.chars().next());
     l.chars().all(masked)
         || numbered_x
+        || one_letter
         || (v.starts_with('<') && v.ends_with('>'))
         || v.starts_with('(')
         || v.starts_with('[')

@@ -125,6 +125,7 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
         "    psk=\"my_psk1234\"",
         "    psk=\"mypsk\"",
         "    password: dev_pwd",
+        " \"Admin password: yyyyyyyyyy ",
         "if I had for example this as my password: abc$def, the def part would go",
         "z. B. das Passwort Geheim99",
         "rclone serve webdav --pass \"XXX1\" --user \"XXX2\"",
