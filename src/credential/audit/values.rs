@@ -34,7 +34,7 @@ pub(super) fn placeholder(v: &str) -> bool {
     // "yyyyyyyyyy": one letter typed over and over where the value was.
     let one_letter = l.chars().count() >= 6
         && l.chars().all(|c| c.is_alphabetic())
-        && l.chars().all(|c| Some(c) == l.chars().next());
+        && l.chars().all(|c| l.starts_with(c));
     l.chars().all(masked)
         || numbered_x
         || one_letter
