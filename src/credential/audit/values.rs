@@ -35,8 +35,11 @@ pub(super) fn placeholder(v: &str) -> bool {
     let one_letter = l.chars().count() >= 6
         && l.chars().all(|c| c.is_alphabetic())
         && l.chars().all(|c| l.starts_with(c));
+    // "ADDRESS", "LISTNAME": documentation's name for what goes there.
+    let named_slot = v.chars().count() >= 4 && v.chars().all(|c| c.is_ascii_uppercase());
     l.chars().all(masked)
         || numbered_x
+        || named_slot
         || one_letter
         || (v.starts_with('<') && v.ends_with('>'))
         || v.starts_with('(')
@@ -177,6 +180,8 @@ fn stand_in_name(l: &str) -> bool {
             "sample",
             "dummy",
             "fake",
+            // A switch: "nopassword", "no_pass".
+            "no",
         ]
         .iter()
         .any(|p| {

@@ -126,6 +126,8 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
         "    psk=\"mypsk\"",
         "    password: dev_pwd",
         " \"Admin password: yyyyyyyyyy ",
+        "authenticate with \"password\", and then send the command: nopassword",
+        "specify this address by sending the command password address=ADDRESS.",
         "if I had for example this as my password: abc$def, the def part would go",
         "z. B. das Passwort Geheim99",
         "rclone serve webdav --pass \"XXX1\" --user \"XXX2\"",
