@@ -336,6 +336,14 @@ pub(super) fn value_after(
         if trimmed.is_empty() {
             return None;
         }
+        // French, Spanish, Italian and Dutch say "changed ... in/on X" ("changé le mot de passe
+        // en X", "cambié la contraseña a X", "ingesteld op X"); the same words start ordinary
+        // phrases ("en ligne", "in the settings", "in backend/.env"), so only a value with a
+        // digit that is no path.
+        let prep_sep = to_sep
+            && ["en ", "a ", "in ", "op "]
+                .iter()
+                .any(|p| trimmed.starts_with(p));
         let sep_len = separator_re()
             .find(trimmed)
             .map(|m| m.end())
@@ -351,8 +359,9 @@ pub(super) fn value_after(
                         || trimmed.starts_with("from ")
                         || trimmed.starts_with("auf ")
                         || trimmed.starts_with("à ")
-                        || trimmed.starts_with("naar ")))
-                .then(|| trimmed.find(' ').unwrap_or(0) + 1)
+                        || trimmed.starts_with("naar ")
+                        || prep_sep))
+                    .then(|| trimmed.find(' ').unwrap_or(0) + 1)
             });
         // "password (the username is `admin`)": what follows is the user's.
         if sep_len.is_some() && words > 0 && user_word_before(&line[..pos]) {
@@ -408,9 +417,12 @@ pub(super) fn value_after(
                         || !ends
                         || predicate_word(&v)
                         || ABOUT.contains(&v.to_lowercase().trim_end_matches('.')));
+                let shaped = !prep_sep
+                    || (v.chars().any(|c| c.is_ascii_digit()) && !v.contains(['/', '\\']));
                 if pin
                     || (plausible(&v, quoted, continues && !ends)
                         && !word
+                        && shaped
                         && (quoted || !names_a_variable(&v)))
                 {
                     return Some((v_at, v));

@@ -27,7 +27,7 @@ pub(super) fn separator_re() -> &'static Regex {
 pub(super) fn verb_before(before: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:changed?|set|reset|changing|updated?|overrides?|overridden|overwrites?|geändert|gesetzt|zurückgesetzt|changé|réinitialisé|cambiad[oa]|cambiata|impostata|gewijzigd|veranderd|ingesteld)\b")
+        Regex::new(r"(?i)\b(?:changed?|set|reset|changing|updated?|overrides?|overridden|overwrites?|geändert|gesetzt|zurückgesetzt|changé|modifié|réinitialisé|cambiad[oa]|cambi[ée]|modificad[oa]|cambiat[oa]|modificat[oa]|impostat[oa]|gewijzigd|veranderd|ingesteld)\b")
             .expect("built-in pattern")
     })
     .is_match(before)

@@ -608,3 +608,6 @@ mod tests;
 
 #[cfg(test)]
 mod settings_tests;
+
+#[cfg(test)]
+mod prose_tests;
