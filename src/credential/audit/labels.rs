@@ -268,3 +268,30 @@ pub(super) fn bare_field_name(line: &str) -> bool {
     ]
     .contains(&l.as_str())
 }
+
+/// Whether the line so far says what follows is an example: "if I had, for example, this as
+/// my password: X", "z. B. das Passwort X".
+pub(super) fn example_before(before: &str) -> bool {
+    let sentence = before
+        .char_indices()
+        .rev()
+        .nth(100)
+        .map_or(before, |(j, _)| &before[j..])
+        .to_lowercase();
+    [
+        "for example",
+        "for instance",
+        "e.g.",
+        "zum beispiel",
+        "z.b.",
+        "z. b.",
+        "beispielsweise",
+        "par exemple",
+        "por ejemplo",
+        "ad esempio",
+        "per esempio",
+        "bijvoorbeeld",
+    ]
+    .iter()
+    .any(|w| sentence.contains(w))
+}

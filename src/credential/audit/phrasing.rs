@@ -22,9 +22,9 @@ use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, names_user_field, one_time, value_after};
 use super::given::given_values;
 use super::labels::{
-    address_colon_re, admin_slash_re, bare_field_name, camel_assign_re, content, id_pw_re,
-    label_ends_line, label_only, label_re, label_then_colon, log_in_as_re, quoted_pair_re,
-    trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
+    address_colon_re, admin_slash_re, bare_field_name, camel_assign_re, content, example_before,
+    id_pw_re, label_ends_line, label_only, label_re, label_then_colon, log_in_as_re,
+    quoted_pair_re, trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, ACTIONS, LABELS, PREFIXES, STOPWORDS};
@@ -564,33 +564,6 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
     }
     out
-}
-
-/// Whether the line so far says what follows is an example: "if I had, for example, this as
-/// my password: X", "z. B. das Passwort X".
-fn example_before(before: &str) -> bool {
-    let sentence = before
-        .char_indices()
-        .rev()
-        .nth(100)
-        .map_or(before, |(j, _)| &before[j..])
-        .to_lowercase();
-    [
-        "for example",
-        "for instance",
-        "e.g.",
-        "zum beispiel",
-        "z.b.",
-        "z. b.",
-        "beispielsweise",
-        "par exemple",
-        "por ejemplo",
-        "ad esempio",
-        "per esempio",
-        "bijvoorbeeld",
-    ]
-    .iter()
-    .any(|w| sentence.contains(w))
 }
 
 /// Whether a table's header cell names a password column.
