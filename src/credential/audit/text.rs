@@ -196,6 +196,18 @@ fn example_host(link: &str) -> bool {
         })
 }
 
+/// Whether the text fills connection settings with documentation's names for them, in their
+/// camel case: `myServerAddress`, `myDataBase`, `myUsername`, `myPassword` (not `mydb`, which
+/// people name real databases).
+fn template_text(text: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?-u:\b)my(?:ServerAddress|Server|DataBase|Database|Username|UserName|User|Password|Pwd)(?-u:\b)")
+            .expect("built-in pattern")
+    })
+    .is_match(text)
+}
+
 /// Masks a secret: its first two characters and its length.
 pub fn mask(secret: &str) -> String {
     let n = secret.chars().count();
@@ -527,7 +539,13 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     passwords.extend(tables(&plain));
     if !passwords.is_empty() {
         let (user, host) = names_user_and_host(text);
+        // A text that shows connection settings as a template ("Server=myServerAddress; User
+        // Id=myUsername; Password=myPassword;") is documentation: its weak values are samples.
+        let template = template_text(text);
         for f in passwords {
+            if template && !values::strong(&f.value) {
+                continue;
+            }
             let block = (f.user || user) && (f.host || host);
             push(Hit {
                 kind: if block {

@@ -188,3 +188,11 @@ fn links_in_documentation_are_no_leak() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn templates_make_weak_values_samples() {
+    let doc = "Data Source = myServerAddress; Initial Catalog = myDataBase; User Id = myUsername; Password = myPassword;\nServer = .\\sqlexpress; database = testDB; uid = sa; pwd = 482913";
+    assert!(scan(doc).is_empty(), "{:?}", scan(doc));
+    // A real database named "mydb" makes nothing a sample.
+    assert!(!scan("MYSQL_DATABASE=mydb\nMYSQL_PASSWORD=hunter4821").is_empty());
+}
