@@ -200,8 +200,14 @@ pub(super) fn wifi_key_re() -> &'static Regex {
 
 /// Strips what mail and chat put in front of a line: quote marks, bullets, list numbers.
 pub(super) fn content(line: &str) -> &str {
-    // Binary read as text (a mislabelled part) says nothing.
-    if line.contains(['\u{fffd}', '\0']) {
+    // Binary read as text (a mislabelled part) says nothing; nor does a line of base64 as
+    // armour and MIME wrap it (64 and 76 characters): "Psk/ZQ1n..." is no label.
+    if line.contains(['\u{fffd}', '\0'])
+        || (line.len() >= 60
+            && line
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)))
+    {
         return "";
     }
     let line = line

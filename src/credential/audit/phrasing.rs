@@ -331,11 +331,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         let any_key = lc.contains("key") || lc.contains("psk") || lc.contains("schl");
         let wifi = any_key && wifi_re().is_match(line);
         let keys = any_key
-            // (A "psk" is a Wi-Fi key wherever it stands: `psk="..."` in wpa_supplicant.conf.)
+            // (A "psk" setting is a Wi-Fi key wherever it stands: `psk="..."` in
+            // wpa_supplicant.conf.)
             .then(|| {
-                wifi_key_re()
-                    .find_iter(line)
-                    .map(move |g| (g, !wifi && !g.as_str().eq_ignore_ascii_case("psk")))
+                wifi_key_re().find_iter(line).map(move |g| {
+                    let psk_setting = g.as_str().eq_ignore_ascii_case("psk")
+                        && line[g.end()..].trim_start().starts_with(['=', ':']);
+                    (g, !wifi && !psk_setting)
+                })
             })
             .into_iter()
             .flatten();

@@ -73,6 +73,9 @@ fn rules() -> &'static [Rule] {
             ),
             // A long random value after "token" or "key": mixed case and digits.
             r("token", "labelled", r#"(?i)(?-u:\b)(?:token|key|secret)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
+            // A long hex value after "secret": an application's signing secret
+            // (`'secret' => '94112ef3...'`, `SECRET = "a3f9..."`).
+            r("token", "labelled", r#"(?i)(?-u:\b)secret(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?([0-9a-f]{32,128})(?:["'\s,;]|$)"#, 1),
             // Redis: `AUTH X` at its prompt or in MONITOR's output, `requirepass X`.
             r("password", "redis-auth", r#"(?m)(?:^|[\s>"])AUTH"?[ \t]*(?:\r?\n[ \t]*)?"([^"\s<]{6,})""#, 1),
             r("password", "redis-auth", r#"(?m)>[ \t]*AUTH[ \t]+([^\s<"]{6,})[ \t]*$"#, 1),

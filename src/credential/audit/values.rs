@@ -73,6 +73,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         || l.contains("…")
         // Documentation's own stand-ins: AWS's `AKIAIOSFODNN7EXAMPLE`, Slack's
         // `xoxb-not-a-real-token-this-will-not-work`, `fake_api_key_123`.
+        // What a sharer put in the value's place: "***REMOVED SENSITIVE VALUE***".
+        || (v.starts_with("***") && v.ends_with("***"))
         || ["example", "not-a-real", "notareal", "fake", "dummy", "placeholder", "redacted"]
             .iter()
             .any(|w| l.contains(w))

@@ -122,6 +122,8 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
     }
     for t in [
         "psk=PSK",
+        // A line of an armoured message that happens to start with "Psk".
+        "Psk/ZQ1nL+21sX6CGds9L/Tp2G5qEyiQEdTc2YywslaSoFQ2ElbqUwhONY3rDU1w",
         "    psk=\"my_psk1234\"",
         "    psk=\"mypsk\"",
         "    password: dev_pwd",

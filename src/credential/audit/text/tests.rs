@@ -196,3 +196,15 @@ fn templates_make_weak_values_samples() {
     // A real database named "mydb" makes nothing a sample.
     assert!(!scan("MYSQL_DATABASE=mydb\nMYSQL_PASSWORD=hunter4821").is_empty());
 }
+
+#[test]
+fn an_application_secret_in_hex() {
+    let t = "  'secret' => '5e0c7d1f2a9b4c3d8e6f7a1b2c3d4e5f6a7b8c9d0e1f2a3b',";
+    assert!(scan(t).iter().any(|h| h.kind == "token"), "{:?}", scan(t));
+    for t in [
+        "\"dbpassword\": \"***REMOVED SENSITIVE VALUE***\",",
+        "secret: 12345678901234567890123456789012 is not hex-shaped? it is all digits",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
