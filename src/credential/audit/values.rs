@@ -82,7 +82,7 @@ pub(super) fn placeholder(v: &str) -> bool {
         || PLACEHOLDERS.contains(&l.as_str())
         || (stand_in_with_digits(&l) && !v.chars().any(|c| c.is_uppercase()))
         || length_of_one(&l)
-        || stand_in_name(&l)
+        || stand_in_name(&l, v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c)))
         || code_expression(v)
         || names_itself(&l)
 }
@@ -111,7 +111,7 @@ fn stand_in_with_digits(l: &str) -> bool {
 
 /// "mypw", "userpass", "some_password", "secretpassword!!", "myemailpassword": whose password
 /// or what kind, not which one. ("rootpassword" is one: a weak password people really set.)
-fn stand_in_name(l: &str) -> bool {
+fn stand_in_name(l: &str, original: &str) -> bool {
     // "my" or "your", a word saying which, and a password word: "mymailpassword",
     // "my_db_pass", "yoursecretpassword".
     let owned = ["my", "your"].iter().any(|p| {
@@ -157,12 +157,33 @@ fn stand_in_name(l: &str) -> bool {
         l.strip_prefix(p)
             .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password"].contains(&r))
     });
+    // "databaseUserPassword", "smtpPass": a variable's name in camel case, whose words name
+    // fields and stores ("secureDemoPassword" is a demo account's password).
+    let camel = ["Password", "Passwd", "Pass", "Pwd", "Secret"]
+        .iter()
+        .any(|w| {
+            original.strip_suffix(w).is_some_and(|head| {
+                !head.is_empty()
+                    && head.starts_with(|c: char| c.is_ascii_lowercase())
+                    && head.chars().all(|c| c.is_ascii_alphabetic())
+                    && camel_words(head).all(|h| {
+                        [
+                            "database", "db", "user", "admin", "root", "smtp", "mail", "email",
+                            "app", "api", "service", "server", "ftp", "sql", "mysql", "postgres",
+                            "redis", "account", "login", "new", "old", "current", "confirm",
+                            "default", "the",
+                        ]
+                        .contains(&h.to_lowercase().as_str())
+                    })
+            })
+        });
     // "my_psk1234", "my_wifi_key": a name in a template, whatever follows.
     let template = ["my_", "your_"].iter().any(|p| {
         l.strip_prefix(p)
             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
     });
     owned
+        || camel
         || named
         || template
         || [
@@ -193,6 +214,17 @@ fn stand_in_name(l: &str) -> bool {
                     ["pw", "pwd", "pass", "passwd", "password", "secret", "psk"].contains(&r)
                 })
         })
+}
+
+/// The words of a camel-case name: "databaseUser" gives "database", "User".
+fn camel_words(name: &str) -> impl Iterator<Item = &str> {
+    let mut starts: Vec<usize> = name
+        .char_indices()
+        .filter(|&(i, c)| i == 0 || c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    starts.push(name.len());
+    (0..starts.len() - 1).map(move |k| &name[starts[k]..starts[k + 1]])
 }
 
 /// What a password is like rather than what it is: "the 16-character password", "a 6-digit

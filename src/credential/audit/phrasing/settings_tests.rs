@@ -92,6 +92,7 @@ fn accounts_listed_under_their_format() {
 fn stand_ins_field_names_and_protocol_prompts() {
     for (t, v) in [
         ("MAIL_PASSWORD=Vq7mailRt2", "Vq7mailRt2"),
+        ("- **Password**: `secureDemoPassword`", "secureDemoPassword"),
         ("I log in with user jdoe and Qz8!mTr4", "Qz8!mTr4"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
@@ -127,6 +128,7 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
         "    psk=\"my_psk1234\"",
         "    psk=\"mypsk\"",
         "    password: dev_pwd",
+        "Db::config( 'password',  'databaseUserPassword' );",
         " \"Admin password: yyyyyyyyyy ",
         "authenticate with \"password\", and then send the command: nopassword",
         "specify this address by sending the command password address=ADDRESS.",
