@@ -943,13 +943,17 @@ fn leak_audit_reports_protected_documents_and_archives() {
 }
 
 #[test]
-fn leak_audit_reads_old_office_files_or_says_it_could_not() {
-    // An Excel 97-2003 workbook is read (xls2csv); a PowerPoint 97-2003 deck that catppt
+fn leak_audit_reads_old_office_and_rtf_files_or_says_it_could_not() {
+    // An Excel 97-2003 workbook is read (xls2csv), an RTF document too (catdoc, without its
+    // control words: the value is the password alone); a PowerPoint 97-2003 deck that catppt
     // finds no text in (LibreOffice writes its text where catppt does not look) is listed as
     // not read, never passed as clean.
     let sb = Sandbox::new();
     let work = sb.path("work");
     std::fs::create_dir_all(&work).unwrap();
+    let note = work.join("note.txt");
+    std::fs::write(&note, "Hi Tom,\nthe VPN password is Rtf!Vpn2031\nregards\n").unwrap();
+    let rtf = libreoffice(&work, &[note], "rtf").remove(0);
     let csv = work.join("hosts.csv");
     std::fs::write(
         &csv,
@@ -965,6 +969,7 @@ fs01,backup,Xls!Backup2031
     for (n, name, ct, path) in [
         (1, "hosts.xls", "application/vnd.ms-excel", &xls),
         (2, "deck.ppt", "application/vnd.ms-powerpoint", &ppt),
+        (3, "note.rtf", "application/rtf", &rtf),
     ] {
         std::fs::write(
             md.join(format!("cur/{n}:2,S")),
@@ -989,6 +994,11 @@ fs01,backup,Xls!Backup2031
         "{text}"
     );
     assert!(!text.contains("Xls!Backup2031"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("in document note.rtf") && l.contains("Rt******** (11 chars)")),
+        "{text}"
+    );
     assert!(
         text.lines().any(|l| l.contains(
             "document deck.ppt: could not be read (PowerPoint 97-2003: catppt found no text)"

@@ -26,6 +26,8 @@ pub(super) enum Kind {
     Zip,
     /// An OLE compound file: old Office, or an encrypted new one.
     Compound,
+    /// A Rich Text Format document (WordPad, Word's "Save as RTF", Outlook's rich mail).
+    Rtf,
     /// A KeePass vault.
     Vault,
     /// An archive format the audit does not open.
@@ -70,6 +72,9 @@ pub(super) fn sniff(name: &str, content_type: &str, data: &[u8]) -> Kind {
     }
     if starts(b"\x03\xd9\xa2\x9a") {
         return Kind::Vault;
+    }
+    if starts(b"{\\rtf") {
+        return Kind::Rtf;
     }
     if starts(b"7z\xbc\xaf\x27\x1c")
         || starts(b"Rar!\x1a\x07")

@@ -383,6 +383,7 @@ impl Scanner {
                     .push((place(&format!("attachment {name}")), why_text(&e))),
             },
             Kind::Compound => self.old_office(name, data, prefix, key, out),
+            Kind::Rtf => self.rtf(name, data, prefix, key, out),
             Kind::Vault => out.unread.push((
                 place(&format!("attachment {name}")),
                 "could not be read (protected): a KeePass vault".into(),

@@ -141,6 +141,39 @@ impl Scanner {
         }
     }
 
+    /// A Rich Text Format document, read by `catdoc` like a Word 97-2003 one: its control
+    /// words ("\\par") are no part of the text, and a password read with them would not match
+    /// its copies elsewhere.
+    pub(super) fn rtf(
+        &self,
+        name: &str,
+        data: &[u8],
+        prefix: &str,
+        key: [u8; 32],
+        out: &mut Scanned,
+    ) {
+        let place = format!("{prefix}document {name}");
+        let Some(path) = self.catdoc.get_or_init(|| tools::find_program("catdoc")) else {
+            out.unread.push((
+                place,
+                "could not be read (RTF; Debian: apt install catdoc)".into(),
+            ));
+            return;
+        };
+        match tools::word97_text(path, data) {
+            Ok(t) => {
+                out.documents_read += 1;
+                self.text(&t, &place, Some(key), out);
+            }
+            Err(ToolError::Protected) => out
+                .unread
+                .push((place, "could not be read (protected)".into())),
+            Err(ToolError::Failed(e)) => {
+                out.unread.push((place, format!("could not be read ({e})")))
+            }
+        }
+    }
+
     /// An OLE compound file: Word 97-2003 documents are read by `catdoc`, Excel 97-2003
     /// workbooks by `xls2csv` (cells separated by tabs, so that the table rule reads password
     /// columns), PowerPoint 97-2003 by `catppt` (all three from Debian's catdoc); protected
