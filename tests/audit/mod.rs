@@ -4,6 +4,7 @@
 //! without text recognition, memory on a large mbox.
 
 mod corpus;
+mod invitations;
 mod render;
 
 use std::collections::{BTreeMap, BTreeSet};

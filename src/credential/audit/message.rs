@@ -64,6 +64,43 @@ fn digest(salt: &[u8], data: &[u8]) -> [u8; 32] {
     h.finish()
 }
 
+/// A calendar invitation or a contact card as text for the rules (RFC 5545, 6350): folded lines
+/// joined again (a line break and a space continue the line before), escaped line breaks,
+/// commas and semicolons in values turned back into themselves.
+fn calendar_text(ics: &str) -> String {
+    let unfolded = ics
+        .replace("\r\n ", "")
+        .replace("\r\n\t", "")
+        .replace("\n ", "")
+        .replace("\n\t", "");
+    let mut out = String::with_capacity(unfolded.len());
+    let mut chars = unfolded.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n' | 'N') => out.push('\n'),
+            Some(other) => out.push(other),
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+fn calendar(ct: &str, name: &str) -> bool {
+    let lower = name.to_lowercase();
+    [
+        "text/calendar",
+        "text/vcard",
+        "text/x-vcard",
+        "application/ics",
+    ]
+    .contains(&ct)
+        || [".ics", ".vcs", ".vcf"].iter().any(|e| lower.ends_with(e))
+}
+
 /// HTML as text for the rules: block elements and `<br>` end lines, table cells are separated
 /// by `|`, `<pre>` keeps its lines; mail-parser then drops the tags and decodes entities.
 fn html_text(html: &str) -> String {
@@ -248,7 +285,11 @@ impl Scanner {
                     }
                 }
                 PartType::Text(t) if name.is_none() && !attached => {
-                    self.text(t, &format!("{prefix}body"), None, out);
+                    if calendar(&ct, "") {
+                        self.text(&calendar_text(t), &format!("{prefix}invitation"), None, out);
+                    } else {
+                        self.text(t, &format!("{prefix}body"), None, out);
+                    }
                 }
                 PartType::Html(h) if name.is_none() && !attached => {
                     self.text(&html_text(h), &format!("{prefix}body"), None, out);
@@ -335,6 +376,8 @@ impl Scanner {
                 let lower = name.to_lowercase();
                 let t = if kind == Kind::Csv {
                     documents::csv_rows(&t)
+                } else if calendar(ct, name) {
+                    calendar_text(&t)
                 } else if lower.ends_with(".html") || lower.ends_with(".htm") || ct == "text/html" {
                     html_text(&t)
                 } else {

@@ -211,6 +211,38 @@ fn template_text(text: &str) -> bool {
     .is_match(text)
 }
 
+/// Whether the text is a meeting invitation as Zoom, Teams, Webex, GoToMeeting and Meet write
+/// them ("Meeting ID: 845 1234 5678", a join link).
+fn meeting_text(text: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id")
+            .expect("built-in pattern")
+    })
+    .is_match(text)
+}
+
+/// Whether a password's label names a meeting's passcode: every invitation carries one, for
+/// all invitees, and it opens nothing but the meeting (a choice, like one-time codes: no
+/// leak to rotate). "Meeting password" says so itself; "Passcode", "Kenncode" and a join
+/// link's `pwd=` only in an invitation.
+fn meeting_code(label: &str, invitation: bool) -> bool {
+    static OWN: OnceLock<Regex> = OnceLock::new();
+    static IN: OnceLock<Regex> = OnceLock::new();
+    OWN.get_or_init(|| {
+        Regex::new(r"(?i)meeting[- ]password|meeting[- ]passcode|meeting[- ]kennwort|besprechungs-?kennwort|mot de passe (?:de la )?r[ée]union|contrase[ñn]a de la reuni[óo]n|password (?:della )?riunione|wachtwoord van de vergadering")
+            .expect("built-in pattern")
+    })
+    .is_match(label)
+        || invitation
+            && IN
+                .get_or_init(|| {
+                    Regex::new(r"(?i)pass\s?code|kenncode|code secret|code d'acc[èe]s|c[óo]digo de acceso|[?&]pwd=")
+                        .expect("built-in pattern")
+                })
+                .is_match(label)
+}
+
 /// Masks a secret: its first two characters and its length.
 pub fn mask(secret: &str) -> String {
     let n = secret.chars().count();
@@ -545,8 +577,12 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         // A text that shows connection settings as a template ("Server=myServerAddress; User
         // Id=myUsername; Password=myPassword;") is documentation: its weak values are samples.
         let template = template_text(text);
+        let meeting = meeting_text(text);
         for f in passwords {
             if template && !values::strong(&f.value) {
+                continue;
+            }
+            if meeting_code(&f.label, meeting) {
                 continue;
             }
             let block = (f.user || user) && (f.host || host);

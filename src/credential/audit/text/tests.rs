@@ -208,3 +208,19 @@ fn an_application_secret_in_hex() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn meeting_passcodes_are_no_leak() {
+    // As Zoom, Teams and Webex write their invitations (our own numbers and codes).
+    for t in [
+        "Join Zoom Meeting\nhttps://us02web.zoom.us/j/84512345678?pwd=Qk2mZx7LpW9vTr4nBc6dHs8fJy3gAe5u\n\nMeeting ID: 845 1234 5678\nPasscode: 482913",
+        "Microsoft Teams meeting\nMeeting ID: 265 812 345 678\nPasscode: Xp7tQ2",
+        "Zoom-Meeting beitreten\nMeeting-ID: 845 1234 5678\nKenncode: 482913",
+        "Webex meeting\nMeeting number (access code): 2634 123 4567\nMeeting password: kZ3mPq8w",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // The account behind the meetings is another matter.
+    let t = "Meeting ID: 845 1234 5678\nPasscode: 482913\nThe Zoom admin login: admin@corp.example / Zm8!kQ2pLw";
+    assert_eq!(scan(t).len(), 1, "{:?}", scan(t));
+}
