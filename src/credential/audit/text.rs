@@ -75,6 +75,10 @@ fn rules() -> &'static [Rule] {
             r("token", "labelled", r#"(?i)(?-u:\b)(?:token|key|secret)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
             // A long hex value after "secret": an application's signing secret
             // (`'secret' => '94112ef3...'`, `SECRET = "a3f9..."`).
+            // WireGuard's keys (32 bytes in base64): `PrivateKey = ...`, `PresharedKey = ...`.
+            r("private-key", "wireguard", r"(?m)^[ \t]*(?:PrivateKey|PresharedKey)[ \t]*=[ \t]*([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)", 1),
+            // Azure Storage and Service Bus keys in a connection string.
+            r("token", "azure-key", r"(?-u:\b)(?:AccountKey|SharedAccessKey)=([A-Za-z0-9+/]{40,}={0,2})", 1),
             r("token", "labelled", r#"(?i)(?-u:\b)secret(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?([0-9a-f]{32,128})(?:["'\s,;]|$)"#, 1),
             // Redis: `AUTH X` at its prompt or in MONITOR's output, `requirepass X`.
             r("password", "redis-auth", r#"(?m)(?:^|[\s>"])AUTH"?[ \t]*(?:\r?\n[ \t]*)?"([^"\s<]{6,})""#, 1),
@@ -475,7 +479,8 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                 continue;
             }
             let (excerpt, value) = match rule.kind {
-                "private-key" => {
+                // (A key given whole on one line, WireGuard's, is masked like any value.)
+                "private-key" if rule.group == 0 => {
                     // The key's first line of data identifies it for the trail.
                     let at = c.get(0).map(|m| m.end()).unwrap_or(0);
                     let body: String = text[at..]
@@ -510,15 +515,18 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         } else {
             4
         };
+        // A token or a secret is often hex (`TWILIO_AUTH_TOKEN=9f3a...`, 32 digits): only a
+        // password that looks like a hash is taken for one.
+        let hex_token = !password && v.len() >= 16 && v.chars().all(|c| c.is_ascii_hexdigit());
         if values::placeholder(v)
-            || values::hash_like(v)
+            || (values::hash_like(v) && !hex_token)
             || v.chars().count() < shortest
             || setting_about_a_secret(name, v)
         {
             continue;
         }
         // YAML's "NAME: value" reads like prose too: the value must look like one.
-        if c[2].contains(':') && !values::plausible(v, false, false) {
+        if c[2].contains(':') && !values::plausible(v, false, false) && !hex_token {
             continue;
         }
         push(Hit {

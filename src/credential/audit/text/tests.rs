@@ -224,3 +224,30 @@ fn meeting_passcodes_are_no_leak() {
     let t = "Meeting ID: 845 1234 5678\nPasscode: 482913\nThe Zoom admin login: admin@corp.example / Zm8!kQ2pLw";
     assert_eq!(scan(t).len(), 1, "{:?}", scan(t));
 }
+
+#[test]
+fn wireguard_azure_and_hex_tokens() {
+    // Made-up values in each format's shape.
+    for (t, kind) in [
+        (
+            "[Interface]\nPrivateKey = kQ7rL2mXWb4Zt9Pq2Lm7Xv5Rk8Jd3Hs6Nf1Qa4Wz7Ec=\nAddress = 10.0.0.2/32",
+            "private-key",
+        ),
+        (
+            "DefaultEndpointsProtocol=https;AccountName=corpstore01;AccountKey=kQ7rL2mXWb4Zt9Pq2Lm7Xv5Rk8Jd3Hs6Nf1Qa4Wz7Ec0Tb9Yu2Io5Pl8Kj3Mn6Bv1Cx4Q==;EndpointSuffix=core.windows.net",
+            "token",
+        ),
+        ("TWILIO_AUTH_TOKEN=5e0c7d1f2a9b4c3d8e6f7a1b2c3d4e5f", "token"),
+    ] {
+        let f = scan(t);
+        assert!(f.iter().any(|h| h.kind == kind), "{t}: {f:?}");
+        // Masked like any value: the excerpt shows two characters and the length.
+        assert!(f.iter().all(|h| !h.excerpt.contains(&*h.value)), "{f:?}");
+    }
+    for t in [
+        "[Peer]\nPublicKey = kQ7rL2mXWb4Zt9Pq2Lm7Xv5Rk8Jd3Hs6Nf1Qa4Wz7Ec=\nEndpoint = vpn.corp.example:51820",
+        "DB_PASSWORD=5e0c7d1f2a9b4c3d8e6f7a1b2c3d4e5f",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
