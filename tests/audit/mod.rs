@@ -5,6 +5,7 @@
 
 mod corpus;
 mod invitations;
+mod outlook;
 mod render;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -279,7 +279,11 @@ pub(super) fn old_office_kind(data: &[u8]) -> OldOffice {
     }
 }
 
-fn read_entry<R: Read>(mut r: R, size: u64, total: &mut u64) -> Result<Vec<u8>, DocError> {
+pub(super) fn read_entry<R: Read>(
+    mut r: R,
+    size: u64,
+    total: &mut u64,
+) -> Result<Vec<u8>, DocError> {
     if size > ENTRY_LIMIT || *total + size > TOTAL_LIMIT {
         return Err(DocError::Unreadable("too large to unpack".into()));
     }

@@ -21,6 +21,7 @@ mod labels;
 mod message;
 mod numbers;
 mod office;
+mod outlook;
 mod phrasing;
 mod ruleset;
 mod text;

@@ -1,0 +1,86 @@
+//! Outlook items attached to mail (`.msg`, as Outlook forwards "as attachment"): two items
+//! Outlook saved (MSGConvert's test files, tests/data/outlook/), one of them with a password
+//! written into its body the way Outlook stores a body (an 8-bit `__substg1.0_1000001E`
+//! stream).
+
+use std::io::{Cursor, Write};
+
+use super::*;
+
+fn item(name: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/outlook")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A copy of an Outlook item with a new subject and body (8-bit strings, as in the original).
+fn with_body(original: &[u8], subject: &str, body: &str) -> Vec<u8> {
+    let mut cf = cfb::CompoundFile::open(Cursor::new(original.to_vec())).unwrap();
+    for (stream, text) in [
+        ("/__substg1.0_0037001E", subject),
+        ("/__substg1.0_1000001E", body),
+    ] {
+        let mut s = cf.create_stream(stream).unwrap();
+        s.write_all(text.as_bytes()).unwrap();
+        s.write_all(b"\0").unwrap();
+    }
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
+
+#[test]
+fn leak_audit_reads_outlook_items_attached_to_mail() {
+    let sb = Sandbox::new();
+    let md = maildir(&sb.path("Maildir"));
+    let leaking = with_body(
+        &item("plain_unsent.msg"),
+        "staging access",
+        "Hi Sam,\r\n\r\nthe staging server is 10.1.1.20, user admin, password Msg!Admin2031\r\n\r\nJordan",
+    );
+    for (n, name, data) in [
+        (1, "staging access.msg", leaking),
+        (2, "plain_unsent.msg", item("plain_unsent.msg")),
+        (
+            3,
+            "plain_jpeg_attached.msg",
+            item("plain_jpeg_attached.msg"),
+        ),
+    ] {
+        std::fs::write(
+            md.join(format!("cur/{n}:2,S")),
+            corpus::with_attachment(
+                &format!("o{n}@contoso.com"),
+                n,
+                "see the attached mail",
+                name,
+                "application/vnd.ms-outlook",
+                &data,
+                false,
+            ),
+        )
+        .unwrap();
+    }
+    let out = sb
+        .cmd()
+        .args(["audit", "--no-ocr"])
+        .arg(&md)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.lines().any(|l| l.contains("<o1@contoso.com>")
+            && l.contains("Ms******** (13 chars) in Outlook item staging access.msg: body")
+            && l.contains("[forwarded]")),
+        "{text}"
+    );
+    assert!(!text.contains("Msg!Admin2031"), "{text}");
+    // Outlook's own items hold no secret; the picture inside one is reached (and, without
+    // text recognition, listed as not read).
+    assert!(!text.contains("<o2@contoso.com> "), "{text}");
+    assert!(
+        text.contains("Outlook item plain_jpeg_attached.msg: image test.jpg"),
+        "{text}"
+    );
+}
