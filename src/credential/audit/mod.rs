@@ -23,6 +23,7 @@ mod numbers;
 mod office;
 mod outlook;
 mod phrasing;
+mod powerpoint;
 mod ruleset;
 mod text;
 mod tools;

@@ -4,8 +4,9 @@
 //! program or an unreadable file is listed, never skipped in silence.
 
 use super::super::documents;
+use super::super::powerpoint;
 use super::super::tools::{self, ToolError};
-use super::{columns, Scanned, Scanner};
+use super::{columns, why_text, Scanned, Scanner};
 
 impl Scanner {
     /// A PDF attachment: its pages' text, then its scanned pages.
@@ -216,11 +217,23 @@ impl Scanner {
             OldOffice::Excel => tools::excel97_text(path, data),
             _ => tools::powerpoint97_text(path, data),
         };
+        // A deck whose text catppt does not find (LibreOffice's): its text atoms.
+        let text = match text {
+            Ok(t) if t.trim().is_empty() && kind == OldOffice::PowerPoint => {
+                match powerpoint::text(data) {
+                    Ok(t) => Ok(t),
+                    Err(e) => {
+                        out.unread.push((place, why_text(&e)));
+                        return;
+                    }
+                }
+            }
+            other => other,
+        };
         match text {
-            Ok(t) if t.trim().is_empty() => out.unread.push((
-                place,
-                format!("could not be read ({what}: {program} found no text)"),
-            )),
+            Ok(t) if t.trim().is_empty() => out
+                .unread
+                .push((place, format!("could not be read ({what}: no text found)"))),
             Ok(t) => {
                 out.documents_read += 1;
                 self.text(&t, &place, Some(key), out);
