@@ -400,10 +400,17 @@ fn smtp_auth_login(text: &str) -> Option<Zeroizing<String>> {
 }
 
 /// Markdown's bold ("**Password:** `X`", "__Passwort__: X") is mark-up around the words, not
-/// part of them. Longer runs ("********") are masks and stay.
+/// part of them. Longer runs ("********") are masks and stay. So are HTML's inline tags in
+/// text that shows them as they are (a snippet of a page pasted into a plain mail:
+/// "Password: <strong>X</strong>").
 fn without_bold(text: &str) -> std::borrow::Cow<'_, str> {
+    let text: std::borrow::Cow<'_, str> = if text.contains("</") {
+        inline_tags().replace_all(text, "")
+    } else {
+        text.into()
+    };
     if !text.contains("**") && !text.contains("__") {
-        return text.into();
+        return text;
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -422,6 +429,14 @@ fn without_bold(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.into()
+}
+
+fn inline_tags() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)</?(?:strong|b|em|i|u|code|kbd|samp|tt|mark|span)(?:\s[^<>]*)?>")
+            .expect("built-in pattern")
+    })
 }
 
 /// Whether the text names a host and a user besides the password: the incident's credential

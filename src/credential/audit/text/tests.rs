@@ -251,3 +251,13 @@ fn wireguard_azure_and_hex_tokens() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn inline_tags_shown_as_text_are_no_part_of_the_value() {
+    // A page's snippet pasted into a plain mail.
+    let f = scan(
+        "Demo credentials:\nUsername: <strong>admin</strong>\nPassword: <strong>Kq8mWz2p</strong>",
+    );
+    assert!(f.iter().any(|h| *h.value == *"Kq8mWz2p"), "{f:?}");
+    assert!(scan("Password: <code>your_password</code>").is_empty());
+}
