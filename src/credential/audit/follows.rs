@@ -58,6 +58,16 @@ pub(super) fn excluded_label(label: &str, before: &str) -> bool {
         ]
         .contains(&prev.as_str()))
         || (l == "pin" && ["a", "to", "the", "and", "map", "drop"].contains(&prev.as_str()))
+        // A name in code about a password, not holding one: `invalidPassword: "Échec de la
+        // connexion"`, `forgot_password`, `confirmPassword`, `showPassword`.
+        || (before.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            && [
+                "invalid", "wrong", "incorrect", "bad", "missing", "empty", "forgot", "forgotten",
+                "reset", "confirm", "repeat", "retype", "show", "hide", "toggle", "weak",
+                "strong", "min", "max", "expired", "required", "require", "validate", "check",
+                "verify", "error", "label", "placeholder", "hint", "mismatch", "change",
+            ]
+            .contains(&prev.as_str()))
 }
 
 /// Whether the password word names a one-time password, as services mail them for a login or

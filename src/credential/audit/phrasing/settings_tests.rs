@@ -129,6 +129,8 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
         "    psk=\"mypsk\"",
         "    password: dev_pwd",
         "Db::config( 'password',  'databaseUserPassword' );",
+        "    invalidPassword: \"Échec de la connexion\",",
+        "  forgot_password: 'Mot de passe oublié ?',",
         " \"Admin password: yyyyyyyyyy ",
         "authenticate with \"password\", and then send the command: nopassword",
         "specify this address by sending the command password address=ADDRESS.",
