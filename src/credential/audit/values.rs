@@ -31,9 +31,9 @@ pub(super) fn placeholder(v: &str) -> bool {
         .trim_end_matches(|c: char| c.is_ascii_digit())
         .strip_prefix("xxx")
         .is_some_and(|r| r.chars().all(|c| c == 'x'));
-    // "yyyyyyyyyy": one letter typed over and over where the value was.
-    let one_letter = l.chars().count() >= 6
-        && l.chars().all(|c| c.is_alphabetic())
+    // "yyyyyyyyyy", "$$$$$$$$": one letter or sign typed over and over where the value was.
+    let one_letter = (l.chars().count() >= 6 && l.chars().all(|c| c.is_alphabetic())
+        || l.chars().count() >= 3 && l.chars().all(|c| !c.is_alphanumeric()))
         && l.chars().all(|c| l.starts_with(c));
     // "ADDRESS", "LISTNAME": documentation's name for what goes there.
     let named_slot = v.chars().count() >= 4 && v.chars().all(|c| c.is_ascii_uppercase());

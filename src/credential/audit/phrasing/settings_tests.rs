@@ -130,6 +130,7 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
         "    password: dev_pwd",
         "Db::config( 'password',  'databaseUserPassword' );",
         "    invalidPassword: \"Échec de la connexion\",",
+        "const char *WIFI3_PASSWORD = \"$$$$$$$$\";",
         "  forgot_password: 'Mot de passe oublié ?',",
         " \"Admin password: yyyyyyyyyy ",
         "authenticate with \"password\", and then send the command: nopassword",

@@ -261,3 +261,14 @@ fn inline_tags_shown_as_text_are_no_part_of_the_value() {
     assert!(f.iter().any(|h| *h.value == *"Kq8mWz2p"), "{f:?}");
     assert!(scan("Password: <code>your_password</code>").is_empty());
 }
+
+#[test]
+fn one_sign_over_and_over_is_a_mask() {
+    for t in [
+        "const char *WIFI2_PASSWORD = \"********\";",
+        "const char *WIFI3_PASSWORD = \"$$$$$$$$\";",
+        "WIFI_PASSWORD=!!!!!!!!",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
