@@ -28,6 +28,8 @@ pub(super) enum Kind {
     Compound,
     /// A Rich Text Format document (WordPad, Word's "Save as RTF", Outlook's rich mail).
     Rtf,
+    /// Outlook's rich-text wrapper (`winmail.dat`), which holds a mail's attachments.
+    Tnef,
     /// A KeePass vault.
     Vault,
     /// An archive format the audit does not open.
@@ -75,6 +77,9 @@ pub(super) fn sniff(name: &str, content_type: &str, data: &[u8]) -> Kind {
     }
     if starts(b"{\\rtf") {
         return Kind::Rtf;
+    }
+    if starts(b"\x78\x9f\x3e\x22") {
+        return Kind::Tnef;
     }
     if starts(b"7z\xbc\xaf\x27\x1c")
         || starts(b"Rar!\x1a\x07")

@@ -17,6 +17,7 @@ use super::tools::{Ocr, ToolError};
 use super::Options;
 
 mod programs;
+mod wrappers;
 
 /// A secret found, with where it sits and what identifies its copies elsewhere.
 pub(super) struct Located {
@@ -313,42 +314,6 @@ impl Scanner {
         }
     }
 
-    /// An Outlook item attached to the mail (`.msg`): read like a forwarded message, its
-    /// files like attachments one level down.
-    fn outlook(&self, name: &str, data: &[u8], prefix: &str, depth: usize, out: &mut Scanned) {
-        let item = match outlook::read(data) {
-            Ok(i) => i,
-            Err(e) => {
-                out.unread
-                    .push((format!("{prefix}attachment {name}"), why_text(&e)));
-                return;
-            }
-        };
-        out.forwarded = true;
-        out.documents_read += 1;
-        let p = format!("{prefix}Outlook item {name}: ");
-        self.text(&item.subject, &format!("{p}subject"), None, out);
-        let body = if item.html {
-            html_text(&item.body)
-        } else {
-            item.body
-        };
-        self.text(&body, &format!("{p}body"), None, out);
-        for (n, why) in item.unread {
-            out.unread.push((format!("{p}attachment {n}"), why));
-        }
-        for (n, b) in &item.files {
-            if depth > 0 {
-                out.unread.push((
-                    format!("{p}attachment {n}"),
-                    "attachment of an attachment not opened".into(),
-                ));
-                continue;
-            }
-            self.attachment(n, "", b, &p, depth + 1, out);
-        }
-    }
-
     fn text(&self, text: &str, part: &str, file_key: Option<[u8; 32]>, out: &mut Scanned) {
         if binary(text) {
             return;
@@ -467,6 +432,7 @@ impl Scanner {
             }
             Kind::Compound => self.old_office(name, data, prefix, key, out),
             Kind::Rtf => self.rtf(name, data, prefix, key, out),
+            Kind::Tnef => self.tnef(name, data, prefix, depth, out),
             Kind::Vault => out.unread.push((
                 place(&format!("attachment {name}")),
                 "could not be read (protected): a KeePass vault".into(),

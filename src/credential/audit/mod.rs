@@ -26,6 +26,7 @@ mod phrasing;
 mod powerpoint;
 mod ruleset;
 mod text;
+mod tnef;
 mod tools;
 mod values;
 mod words;

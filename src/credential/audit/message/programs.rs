@@ -1,7 +1,9 @@
 //! The carriers read by other programs: PDFs (poppler's `pdftotext`; a page with no text of
 //! its own or with a picture on it, as `pdfimages` lists them, is rendered by `pdftoppm` and
-//! read by Tesseract) and Office 97-2003 files (catdoc's `catdoc`, `xls2csv`, `catppt`). Every program reads the bytes on standard input (docs/SECURITY.md); a missing
-//! program or an unreadable file is listed, never skipped in silence.
+//! read by Tesseract), Office 97-2003 files and RTF documents (catdoc's `catdoc`, `xls2csv`,
+//! `catppt`; a deck `catppt` finds no text in by its text atoms). Every program reads the bytes
+//! on standard input (docs/SECURITY.md); a missing program or an unreadable file is listed,
+//! never skipped in silence.
 
 use super::super::documents;
 use super::super::powerpoint;
