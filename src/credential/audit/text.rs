@@ -75,6 +75,10 @@ fn rules() -> &'static [Rule] {
             r("token", "labelled", r#"(?i)(?-u:\b)(?:token|key|secret)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
             // A long hex value after "secret": an application's signing secret
             // (`'secret' => '94112ef3...'`, `SECRET = "a3f9..."`).
+            // A two-factor seed: an `otpauth://` link's secret, or base32 after its name ("TOTP
+            // secret", "2FA seed", "setup key", Google's "Schlüssel"), spaces between groups.
+            r("token", "otp-seed", r"(?i)otpauth://[th]otp/[^\s?]*\?(?:[^\s]*&)?secret=([A-Z2-7]{16,128})", 1),
+            r("token", "otp-seed", r"(?i)(?-u:\b)(?:totp|hotp|otp|2fa|mfa|two-factor|authenticator|setup)[ _-]?(?:secret|seed|key)(?-u:\b)(?:[^\S\n]+[\w'-]+){0,6}?[^\S\n]*(?:is|:|=)[^\S\n]*[`'\x22]?((?-i:[A-Z2-7]{4}(?:[ ]?[A-Z2-7]{4}){3,15}|[a-z2-7]{4}(?:[ ]?[a-z2-7]{4}){3,15}))", 1),
             // WireGuard's keys (32 bytes in base64): `PrivateKey = ...`, `PresharedKey = ...`.
             r("private-key", "wireguard", r"(?m)^[ \t]*(?:PrivateKey|PresharedKey)[ \t]*=[ \t]*([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)", 1),
             // Azure Storage and Service Bus keys in a connection string.
@@ -484,6 +488,8 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                     && !weak_to_real
                 || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
+                // (Base32 has the digits 2 to 7: "this text here that" is no seed.)
+                || (rule.detail == "otp-seed" && !secret.contains(['2', '3', '4', '5', '6', '7']))
                 || (rule.detail == "labelled" && in_link_query(text, c.get(0)))
             {
                 continue;

@@ -88,13 +88,16 @@ pub(super) fn placeholder(v: &str) -> bool {
 }
 
 /// Values that documentation everywhere prints and nobody uses: jwt.io's sample token's
-/// signature, Stripe's documented test key; and the prompts an SMTP server sends in AUTH
-/// LOGIN, which mail logs show in base64 ("Password:", "Username:").
+/// signature, Stripe's documented test key, the authenticator documentation's seed; and the
+/// prompts an SMTP server sends in AUTH LOGIN, which mail logs show in base64 ("Password:",
+/// "Username:").
 const WELL_KNOWN_SAMPLES: &[&str] = &[
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "4eC39HqLyjWDarjtT1zdp7dc",
     "UGFzc3dvcmQ6",
     "VXNlcm5hbWU6",
+    // The two-factor seed of Google Authenticator's documentation.
+    "JBSWY3DPEHPK3PXP",
 ];
 
 /// "changeme1", "yourpassword2": a stand-in with a number added. A real password that

@@ -272,3 +272,27 @@ fn one_sign_over_and_over_is_a_mask() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn two_factor_seeds() {
+    // Made-up seeds in the shapes authenticator set-up pages show.
+    for t in [
+        "otpauth://totp/ACME:jdoe@acme.example?secret=KQ7RL2MXWB4ZT6PQ&issuer=ACME",
+        "2FA seed for the admin account: KQ7RL2MXWB4ZT6PQ",
+        "TOTP secret: KQ7R L2MX WB4Z T6PQ",
+        "setup key: kq7r l2mx wb4z t6pq",
+    ] {
+        assert!(
+            scan(t).iter().any(|h| h.detail == "otp-seed"),
+            "{t}: {:?}",
+            scan(t)
+        );
+    }
+    for t in [
+        "setup key: this text here that",
+        "Enable 2FA: scan the QR code or enter the setup key in your app.",
+        "otpauth://totp/ACME:jdoe?secret=JBSWY3DPEHPK3PXP&issuer=Example",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
