@@ -14,6 +14,7 @@
 
 mod around;
 mod commands;
+mod context;
 mod documents;
 mod follows;
 mod given;

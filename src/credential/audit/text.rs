@@ -9,6 +9,7 @@ use base64::Engine;
 use regex::Regex;
 use zeroize::Zeroizing;
 
+use super::context::{example_host, meeting_code, meeting_text, public_host, template_text};
 use super::ruleset::RuleSet;
 use super::{numbers, phrasing, values};
 
@@ -153,103 +154,6 @@ fn basic_auth_re() -> &'static Regex {
         Regex::new(r"(?i)(?-u:\b)authorization:\s*basic\s+([A-Za-z0-9+/=]{8,})")
             .expect("built-in pattern")
     })
-}
-
-/// Whether a link's host (after its `@`) is a real server's public name: a dotted name under
-/// a top-level domain, not `localhost`, `db`, `example.com`, `host.example` or `<cluster>`.
-fn public_host(link: &str) -> bool {
-    let host = link.rsplit('@').next().unwrap_or("");
-    let host = host
-        .split([':', '/', '?', ',', '"', '\''])
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    let labels: Vec<&str> = host.split('.').collect();
-    let tld = labels.last().copied().unwrap_or("");
-    labels.len() >= 2
-        && labels
-            .iter()
-            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        && (2..=6).contains(&tld.len())
-        && tld.chars().all(|c| c.is_ascii_lowercase())
-        && ![
-            "test",
-            "local",
-            "localhost",
-            "example",
-            "invalid",
-            "internal",
-            "lan",
-            "home",
-        ]
-        .contains(&tld)
-        && !labels.iter().any(|l| {
-            [
-                "example", "host", "hostname", "server", "domain", "your", "xxx", "my", "cluster",
-            ]
-            .iter()
-            .any(|w| l.starts_with(w))
-        })
-}
-
-/// Whether a link's host is one of documentation's numbered ones: `example1.com`,
-/// `example2.net` (several made-up servers side by side). A plain `example.com` may stand for
-/// the real one in a mail written for a test, and a strong password after it still counts.
-fn example_host(link: &str) -> bool {
-    let host = link.rsplit('@').next().unwrap_or("");
-    host.split([':', '/', '?'])
-        .next()
-        .unwrap_or("")
-        .to_lowercase()
-        .split('.')
-        .any(|l| {
-            l.strip_prefix("example")
-                .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()))
-        })
-}
-
-/// Whether the text fills connection settings with documentation's names for them, in their
-/// camel case: `myServerAddress`, `myDataBase`, `myUsername`, `myPassword` (not `mydb`, which
-/// people name real databases).
-fn template_text(text: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?-u:\b)my(?:ServerAddress|Server|DataBase|Database|Username|UserName|User|Password|Pwd)(?-u:\b)")
-            .expect("built-in pattern")
-    })
-    .is_match(text)
-}
-
-/// Whether the text is a meeting invitation as Zoom, Teams, Webex, GoToMeeting and Meet write
-/// them ("Meeting ID: 845 1234 5678", a join link).
-fn meeting_text(text: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id")
-            .expect("built-in pattern")
-    })
-    .is_match(text)
-}
-
-/// Whether a password's label names a meeting's passcode: every invitation carries one, for
-/// all invitees, and it opens nothing but the meeting (a choice, like one-time codes: no
-/// leak to rotate). "Meeting password" says so itself; "Passcode", "Kenncode" and a join
-/// link's `pwd=` only in an invitation.
-fn meeting_code(label: &str, invitation: bool) -> bool {
-    static OWN: OnceLock<Regex> = OnceLock::new();
-    static IN: OnceLock<Regex> = OnceLock::new();
-    OWN.get_or_init(|| {
-        Regex::new(r"(?i)meeting[- ]password|meeting[- ]passcode|meeting[- ]kennwort|besprechungs-?kennwort|mot de passe (?:de la )?r[ée]union|contrase[ñn]a de la reuni[óo]n|password (?:della )?riunione|wachtwoord van de vergadering")
-            .expect("built-in pattern")
-    })
-    .is_match(label)
-        || invitation
-            && IN
-                .get_or_init(|| {
-                    Regex::new(r"(?i)pass\s?code|kenncode|code secret|code d'acc[èe]s|c[óo]digo de acceso|[?&]pwd=")
-                        .expect("built-in pattern")
-                })
-                .is_match(label)
 }
 
 /// Masks a secret: its first two characters and its length.

@@ -163,7 +163,23 @@ impl Scanner {
             ));
             return;
         };
-        match tools::word97_text(path, data) {
+        self.document_text(tools::word97_text(path, data), place, "RTF", key, out);
+    }
+
+    /// A program's text of a document, scanned; or why the document was not read (no text at
+    /// all is listed too, never passed as clean).
+    fn document_text(
+        &self,
+        text: Result<String, ToolError>,
+        place: String,
+        what: &str,
+        key: [u8; 32],
+        out: &mut Scanned,
+    ) {
+        match text {
+            Ok(t) if t.trim().is_empty() => out
+                .unread
+                .push((place, format!("could not be read ({what}: no text found)"))),
             Ok(t) => {
                 out.documents_read += 1;
                 self.text(&t, &place, Some(key), out);
@@ -232,20 +248,6 @@ impl Scanner {
             }
             other => other,
         };
-        match text {
-            Ok(t) if t.trim().is_empty() => out
-                .unread
-                .push((place, format!("could not be read ({what}: no text found)"))),
-            Ok(t) => {
-                out.documents_read += 1;
-                self.text(&t, &place, Some(key), out);
-            }
-            Err(ToolError::Protected) => out
-                .unread
-                .push((place, "could not be read (protected)".into())),
-            Err(ToolError::Failed(e)) => {
-                out.unread.push((place, format!("could not be read ({e})")))
-            }
-        }
+        self.document_text(text, place, what, key, out);
     }
 }
