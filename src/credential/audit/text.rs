@@ -78,8 +78,8 @@ fn rules() -> &'static [Rule] {
             // (`'secret' => '94112ef3...'`, `SECRET = "a3f9..."`).
             // A two-factor seed: an `otpauth://` link's secret, or base32 after its name ("TOTP
             // secret", "2FA seed", "setup key", Google's "Schlüssel"), spaces between groups.
-            r("token", "otp-seed", r"(?i)otpauth://[th]otp/[^\s?]*\?(?:[^\s]*&)?secret=([A-Z2-7]{16,128})", 1),
-            r("token", "otp-seed", r"(?i)(?-u:\b)(?:totp|hotp|otp|2fa|mfa|two-factor|authenticator|setup)[ _-]?(?:secret|seed|key)(?-u:\b)(?:[^\S\n]+[\w'-]+){0,6}?[^\S\n]*(?:is|:|=)[^\S\n]*[`'\x22]?((?-i:[A-Z2-7]{4}(?:[ ]?[A-Z2-7]{4}){3,15}|[a-z2-7]{4}(?:[ ]?[a-z2-7]{4}){3,15}))", 1),
+            r("token", "otp-seed", r"(?i)otpauth://[th]otp/[^\s?]*\?(?:[^\s&]*&)*?secret=([A-Z2-7]{16,128})", 1),
+            r("token", "otp-seed", r"(?i)(?-u:\b)(?:totp|hotp|otp|2fa|mfa|two-factor|authenticator|setup)[ _-]?(?:secret|seed|key)(?-u:\b)(?:[ \t]+[A-Za-z0-9_'-]+){0,6}?[ \t]*(?:is|:|=)[ \t]*[`'\x22]?((?-i:[A-Z2-7]{4}(?:[ ]?[A-Z2-7]{4}){3,15}|[a-z2-7]{4}(?:[ ]?[a-z2-7]{4}){3,15}))", 1),
             // WireGuard's keys (32 bytes in base64): `PrivateKey = ...`, `PresharedKey = ...`.
             r("private-key", "wireguard", r"(?m)^[ \t]*(?:PrivateKey|PresharedKey)[ \t]*=[ \t]*([A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)", 1),
             // Azure Storage and Service Bus keys in a connection string.
