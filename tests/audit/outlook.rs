@@ -30,33 +30,26 @@ fn with_body(original: &[u8], subject: &str, body: &str) -> Vec<u8> {
     cf.into_inner().into_inner()
 }
 
-#[test]
-fn leak_audit_reads_outlook_items_attached_to_mail() {
+/// Mails with one attachment each (`<{tag}N@contoso.com>`, N from 1) in a Maildir, audited
+/// without text recognition: the exit status and the output.
+fn audit_attached(
+    tag: &str,
+    content_type: &str,
+    files: &[(&str, Vec<u8>)],
+) -> (std::process::Output, String) {
     let sb = Sandbox::new();
     let md = maildir(&sb.path("Maildir"));
-    let leaking = with_body(
-        &item("plain_unsent.msg"),
-        "staging access",
-        "Hi Sam,\r\n\r\nthe staging server is 10.1.1.20, user admin, password Msg!Admin2031\r\n\r\nJordan",
-    );
-    for (n, name, data) in [
-        (1, "staging access.msg", leaking),
-        (2, "plain_unsent.msg", item("plain_unsent.msg")),
-        (
-            3,
-            "plain_jpeg_attached.msg",
-            item("plain_jpeg_attached.msg"),
-        ),
-    ] {
+    for (i, (name, data)) in files.iter().enumerate() {
+        let n = i + 1;
         std::fs::write(
             md.join(format!("cur/{n}:2,S")),
             corpus::with_attachment(
-                &format!("o{n}@contoso.com"),
+                &format!("{tag}{n}@contoso.com"),
                 n,
-                "see the attached mail",
+                "see the attachment",
                 name,
-                "application/vnd.ms-outlook",
-                &data,
+                content_type,
+                data,
                 false,
             ),
         )
@@ -68,7 +61,26 @@ fn leak_audit_reads_outlook_items_attached_to_mail() {
         .arg(&md)
         .output()
         .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    (out, text)
+}
+
+#[test]
+fn leak_audit_reads_outlook_items_attached_to_mail() {
+    let leaking = with_body(
+        &item("plain_unsent.msg"),
+        "staging access",
+        "Hi Sam,\r\n\r\nthe staging server is 10.1.1.20, user admin, password Msg!Admin2031\r\n\r\nJordan",
+    );
+    let (out, text) = audit_attached(
+        "o",
+        "application/vnd.ms-outlook",
+        &[
+            ("staging access.msg", leaking),
+            ("plain_unsent.msg", item("plain_unsent.msg")),
+            ("plain_jpeg_attached.msg", item("plain_jpeg_attached.msg")),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.lines().any(|l| l.contains("<o1@contoso.com>")
@@ -121,38 +133,19 @@ fn with_attached_file(original: &[u8], text: &str) -> Vec<u8> {
 
 #[test]
 fn leak_audit_reads_attachments_inside_winmail_dat() {
-    let sb = Sandbox::new();
-    let md = maildir(&sb.path("Maildir"));
     let leaking = with_attached_file(
         &tnef("one-file.tnef"),
         "Server 10.1.1.20\r\nuser admin\r\npassword Tnef!Admin2031\r\n",
     );
-    for (n, data) in [
-        (1, leaking),
-        (2, tnef("two-files.tnef")),
-        (3, tnef("unicode-mapi-attr-name.tnef")),
-    ] {
-        std::fs::write(
-            md.join(format!("cur/{n}:2,S")),
-            corpus::with_attachment(
-                &format!("w{n}@contoso.com"),
-                n,
-                "see the attachment",
-                "winmail.dat",
-                "application/ms-tnef",
-                &data,
-                false,
-            ),
-        )
-        .unwrap();
-    }
-    let out = sb
-        .cmd()
-        .args(["audit", "--no-ocr"])
-        .arg(&md)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (out, text) = audit_attached(
+        "w",
+        "application/ms-tnef",
+        &[
+            ("winmail.dat", leaking),
+            ("winmail.dat", tnef("two-files.tnef")),
+            ("winmail.dat", tnef("unicode-mapi-attr-name.tnef")),
+        ],
+    );
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
         text.lines().any(|l| l.contains("<w1@contoso.com>")

@@ -5,6 +5,9 @@
 //! on standard input (docs/SECURITY.md); a missing program or an unreadable file is listed,
 //! never skipped in silence.
 
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
 use super::super::documents;
 use super::super::powerpoint;
 use super::super::tools::{self, ToolError};
@@ -156,11 +159,7 @@ impl Scanner {
         out: &mut Scanned,
     ) {
         let place = format!("{prefix}document {name}");
-        let Some(path) = self.catdoc.get_or_init(|| tools::find_program("catdoc")) else {
-            out.unread.push((
-                place,
-                "could not be read (RTF; Debian: apt install catdoc)".into(),
-            ));
+        let Some(path) = catdoc_program(&self.catdoc, "catdoc", "RTF", &place, out) else {
             return;
         };
         self.document_text(tools::word97_text(path, data), place, "RTF", key, out);
@@ -223,11 +222,7 @@ impl Scanner {
                 return;
             }
         };
-        let Some(path) = cell.get_or_init(|| tools::find_program(program)) else {
-            out.unread.push((
-                place,
-                format!("could not be read ({what}; Debian: apt install catdoc)"),
-            ));
+        let Some(path) = catdoc_program(cell, program, what, &place, out) else {
             return;
         };
         let text = match kind {
@@ -250,4 +245,23 @@ impl Scanner {
         };
         self.document_text(text, place, what, key, out);
     }
+}
+
+/// One of Debian's catdoc programs, looked for once; when it is missing, the document is listed
+/// as not read with the package to install.
+fn catdoc_program<'a>(
+    cell: &'a OnceLock<Option<PathBuf>>,
+    program: &str,
+    what: &str,
+    place: &str,
+    out: &mut Scanned,
+) -> Option<&'a Path> {
+    let path = cell.get_or_init(|| tools::find_program(program)).as_deref();
+    if path.is_none() {
+        out.unread.push((
+            place.to_string(),
+            format!("could not be read ({what}; Debian: apt install catdoc)"),
+        ));
+    }
+    path
 }
