@@ -54,6 +54,11 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
                 && !snake_case(t)
                 && !file_name(t)
                 && !t.to_lowercase().contains("pass")
+                // A name with the password word as a part (`reset-pw-header-v2`).
+                && !t
+                    .to_lowercase()
+                    .split(['-', '_', '.'])
+                    .any(|p| ["pw", "pwd", "passwd", "mdp", "kennwort"].contains(&p))
                 // A command's option ("openssl rand -base64 21").
                 && !t.starts_with('-')
         })
@@ -61,11 +66,15 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
 }
 
 /// A value given "as password": "not accepting 'X' as password", "use "X" as the password",
-/// "mit 'X' als Passwort", "avec 'X' comme mot de passe"; unquoted only when strong. The word
+/// "mit 'X' als Passwort", "avec 'X' comme mot de passe", "'X' is the password"; unquoted only
+/// when strong. The word
 /// after "as" (and an article) must be a password word, and not one about passwords in
 /// general ("as password manager").
 pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
-    for w in [" as ", " als ", " comme ", " como ", " come "] {
+    // ("'X' is the password" gives it the same way, before the word.)
+    for w in [
+        " as ", " als ", " comme ", " como ", " come ", " is ", " was ", " ist ", " est ",
+    ] {
         for (i, _) in lc.match_indices(w) {
             let mut rest = &line[i + w.len()..];
             let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
@@ -279,7 +288,15 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
     let raw = lines[i].trim_end();
     let prefix = compose_prefix(raw);
     let line = content(&raw[prefix.len()..]);
-    if !line.ends_with([':', '：']) || line.len() > 160 {
+    // People announce it too: "You can find the following password that worked in ...".
+    let following = label_re().find_iter(line).any(|m| {
+        line[..m.start()]
+            .trim_end()
+            .to_lowercase()
+            .ends_with("following")
+    });
+    if !(line.ends_with([':', '：']) || following && line.ends_with(['.', '…'])) || line.len() > 240
+    {
         return None;
     }
     let m = label_re().find_iter(line).last()?;
@@ -289,7 +306,7 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
         .split(|c: char| !c.is_alphanumeric())
         .find(|w| !w.is_empty())
         .unwrap_or("");
-    if between.split_whitespace().count() > 8
+    if between.split_whitespace().count() > 8 && !following
         || ABOUT.contains(&first)
         || ["hash", "md5", "sha", "digest", "length", "policy"]
             .iter()

@@ -290,6 +290,19 @@ pub(super) fn value_after(
     if rest.starts_with(';') {
         return None;
     }
+    // A shell's default for an unset variable (`${DB_PASSWORD:-admin}`): a template's
+    // fallback, a password only when it is a strong one.
+    if line[..at]
+        .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_')
+        .ends_with("${")
+    {
+        let default = rest
+            .strip_prefix(":-")
+            .or_else(|| rest.strip_prefix(":="))
+            .or_else(|| rest.strip_prefix('-'))?;
+        let v = &default[..default.find('}')?];
+        return (strong(v) && !placeholder(v)).then(|| (line.len() - default.len(), v.to_string()));
+    }
     // A field's name among others on a line of cells ("localhost|user|password|QMYSQL3"): a
     // column, not a label; a key/value row has the word in its first cell ("| Password | X |").
     if rest.trim_start().starts_with('|')
@@ -375,6 +388,15 @@ pub(super) fn value_after(
             });
         // "password (the username is `admin`)": what follows is the user's.
         if sep_len.is_some() && words > 0 && user_word_before(&line[..pos]) {
+            return None;
+        }
+        // A colon inside a word after the qualifier is no separator: `password
+        // postgres:12-alpine` names an image and its tag, `db1:5432` a host and its port.
+        if words > 0
+            && trimmed.starts_with(':')
+            && line[..pos].ends_with(|c: char| c.is_ascii_alphanumeric())
+            && trimmed[1..].starts_with(|c: char| !c.is_whitespace())
+        {
             return None;
         }
         if let Some(len) = sep_len {

@@ -239,10 +239,22 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         .then(|| id_pw_re().captures(line))
         .flatten();
         // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
+        // ("Admin: admin@example.com / X": the role's label, then the account and its value.)
         let admin_slash = (line.contains('/')
             || line.contains(':') && (lc.contains("admin") || lc.contains("root")))
         .then(|| admin_slash_re().captures(line))
-        .flatten();
+        .flatten()
+        .and_then(|c| c.get(1))
+        .map(|m| m.start())
+        .and_then(|at| {
+            let account = line[at..].split_whitespace().next().unwrap_or("");
+            if account.contains('@') && account.contains('.') {
+                let m = admin_slash_re().captures(&line[at..])?.get(1)?;
+                Some(at + m.start())
+            } else {
+                Some(at)
+            }
+        });
         // "htpasswd 'creative'/'commons'": a quoted user and password on a line about logging in.
         let quoted_pair = (line.contains('/')
             && [
@@ -257,6 +269,17 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             .contains('@')
             .then(|| address_colon_re().captures(line))
             .flatten();
+        // `'jdoe@example.org': 'X',` in a map under a comment about credentials or passwords:
+        // an entry of a login table in code, whatever its value looks like.
+        let map_entry = address_colon.as_ref().is_some_and(|c| {
+            let m = c.get(0).expect("whole match");
+            m.as_str().trim_start().starts_with(['\'', '"'])
+                && line[m.end() - 1..].starts_with(['\'', '"'])
+                && lines[i.saturating_sub(8)..i].iter().any(|l| {
+                    let l = l.to_lowercase();
+                    l.contains("cred") || label_re().is_match(&l)
+                })
+        });
         // `const SenhaCerta = "X"`: a name in code holding a password, given a literal.
         let literal = line.contains(['"', '\'', '`']) && line.contains(['=', ':']);
         let camel = literal
@@ -289,17 +312,18 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         if let Some((label, v)) = as_password(line, &lc) {
             push(here(label, v, "phrase"));
         }
-        for (c, quoted_enough, mixed_enough) in [
-            (log_in_as, true, false),
-            (pair, false, false),
+        let start = |c: Option<regex::Captures<'_>>| c.and_then(|c| c.get(1)).map(|m| m.start());
+        for (at, quoted_enough, mixed_enough) in [
+            (start(log_in_as), true, false),
+            (start(pair), false, false),
             (admin_slash, false, true),
-            (quoted_pair, true, false),
-            (address_colon, false, false),
+            (start(quoted_pair), true, false),
+            (start(address_colon), map_entry, false),
         ] {
-            let Some(m) = c.and_then(|c| c.get(1)) else {
+            let Some(at) = at else {
                 continue;
             };
-            let Some((v, quoted, continues)) = read_value(&line[m.start()..]) else {
+            let Some((v, quoted, continues)) = read_value(&line[at..]) else {
                 continue;
             };
             // After "admin /" letters with digits are enough ("admin/admin123").
@@ -318,7 +342,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 && plausible(&v, quoted, continues)
             {
                 push(Found {
-                    label: line[..m.start()].trim_end().to_string(),
+                    label: line[..at].trim_end().to_string(),
                     value: v,
                     how: "login",
                     user: true,
@@ -380,6 +404,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             {
                 continue;
             }
+            // Inside a kebab-case name: `complete-reset-pw-header-v2 = ...` is a message ID.
+            if line[..g.start()].ends_with('-')
+                && line[g.end()..].starts_with('-')
+                && line[g.end() + 1..].starts_with(|c: char| c.is_alphanumeric())
+            {
+                continue;
+            }
             if excluded_label(g.as_str(), &line[..g.start()]) {
                 continue;
             }
@@ -406,6 +437,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 continue;
             }
             if need_strong && !found.as_ref().is_some_and(|(_, v)| strong(v)) {
+                continue;
+            }
+            // A "key" at the end of a name (`~/.ssh/contabo_key user@host`) is a file's or
+            // a variable's name unless a separator gives it a value.
+            if need_strong
+                && line[..g.start()].ends_with(['_', '.', '/', '-'])
+                && !line[g.end()..].trim_start().starts_with([':', '='])
+            {
                 continue;
             }
             // A one-time code a service mailed ("Your one-time password is 483920"): digits

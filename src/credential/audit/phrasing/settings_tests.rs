@@ -26,6 +26,12 @@ fn settings_as_a_name_and_a_value() {
         ("{\"key\": \"SMTP_PASS\", \"value\": \"Mq4zTr8Lw\"}", "Mq4zTr8Lw"),
         ("   -h127.0.0.1 -P3306 -uroot -p735921", "735921"),
         ("mysql -u root -pS3cr3tPass mydb", "S3cr3tPass"),
+        ("  DB_PASSWORD: ${DB_PASSWORD:-Tq7!mzW2x}", "Tq7!mzW2x"),
+        // A login table in code: addresses and their passwords under a comment.
+        (
+            "// who may log in (address: password)\nconst USERS = {\n  'ana@example.org': 'tidewater',\n};",
+            "tidewater",
+        ),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -38,6 +44,10 @@ fn settings_as_a_name_and_a_value() {
         // Chinese runs words together: "the connection password is wrong, ... 10.1.2.3 is this host".
         "为什么连接密码错误之后，抛出这样的异常，10.1.2.3是本机IP",
         "password: 'secretpassword!!',",
+        "docker run -e POSTGRES_PASSWORD=password postgres:12-alpine",
+        "      PGADMIN_DEFAULT_PASSWORD: ${PGADMIN_DEFAULT_PASSWORD:-admin}",
+        "// display names\nconst NAMES = {\n  'ana@example.org': 'Ana Lima',\n  'bo@example.org': 'Bo',\n};",
+        "// password reset mails\nconst SENT = {\n  'ana@example.org': 'ana@example.net',\n};",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
@@ -118,6 +128,8 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
             "48151623",
         ),
         ("For the lab: the password is Mq4!zT8w", "Mq4!zT8w"),
+        ("The key for the share is Vb7!kq2Lm", "Vb7!kq2Lm"),
+        ("deploy_key: Vb7!kq2Lm", "Vb7!kq2Lm"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -138,6 +150,12 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
         "if I had for example this as my password: abc$def, the def part would go",
         "z. B. das Passwort Geheim99",
         "rclone serve webdav --pass \"XXX1\" --user \"XXX2\"",
+        // A key file's name, then where it logs in.
+        // A message ID in a translation file.
+        "complete-reset-pw-header-v2 = Create a new password",
+        "ssh -i ~/.ssh/office_key admin@192.0.2.17",
+        "use office_key deploy@192.0.2.17 for the backups",
+        "the key admin@192.0.2.17 was added",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }

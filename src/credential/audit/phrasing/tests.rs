@@ -64,6 +64,8 @@ fn what_docs_tickets_and_terminals_write() {
         ),
         ("admin/harbor2031", "harbor2031"),
         ("Login with ops@example.org / Tide4412", "Tide4412"),
+        ("Admin: admin@example.org / Harbor@77", "Harbor@77"),
+        ("Staff: desk@example.org / Desk@2031", "Desk@2031"),
         ("Connectez-vous avec `gestion/Marais2031`", "Marais2031"),
         ("    pass: \"kqzmvtrwplxnhbds\",", "kqzmvtrwplxnhbds"),
         (
@@ -243,6 +245,8 @@ fn what_replies_in_tickets_write() {
             "neither version is accepting 'harbourgate' as password.",
             "harbourgate",
         ),
+        ("\"harborlight\" is the password for the NAS", "harborlight"),
+        ("Try it: 'tidewater77' was the password we used.", "tidewater77"),
         ("First access to panel is: administrator / 20310404!", "20310404!"),
         ("@jdoe 默认帐密都是harbor77", "harbor77"),
         ("Figured out it is admin:harbor1234 for the admin account.", "harbor1234"),
@@ -262,8 +266,14 @@ fn what_replies_in_tickets_write() {
         "PASS: t0001-init.sh\nPASS: harbourlight",
         "redis-cli -a <password> no longer works",
         "I use 'KeePassXC' as password manager",
+        "\"Forgot password\" is the password reset link",
+        "`DB_PASSWORD` is the password variable the app reads",
+        "'KeePassXC' is the password manager we use",
         "The password is set to the .env file: APP_PASSWORD",
         "admin / 2031-04-04",
+        "Admin: admin@example.org / sales@example.org",
+        "Contact: info@example.org / 0800 123 456",
+        "Support: help@example.org / Monday to Friday",
         "password: Settings.Default",
         "Common passwords are \"admin,\" \"passport,\" \"1234\" or none at all.",
         "Typical passwords are 'letmein' 'dragon2' and so on",
@@ -491,6 +501,11 @@ fn programs_that_print_a_generated_password() {
             "[Note] A temporary password is generated for root@localhost: Tq3(Xv8=LmPz",
             "Tq3(Xv8=LmPz",
         ),
+        // A person announces it the same way.
+        (
+            "Here is the following password that worked on the build VM, from its settings file...\n\nWi7$$ter9",
+            "Wi7$$ter9",
+        ),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}: {:?}", find(t));
     }
@@ -498,6 +513,7 @@ fn programs_that_print_a_generated_password() {
         "Please use the following password to proceed to installation:\na1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6",
         "The password hash for the admin user:\n5f4dcc3b5aa765d61d8327deb882cf99",
         "Password requirements for new accounts:\nAt least 12 characters",
+        "Please note the following password rules for the build VM.\n\nMinimum12",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", find(t));
     }
