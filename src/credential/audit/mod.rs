@@ -19,6 +19,7 @@ mod documents;
 mod follows;
 mod given;
 mod labels;
+mod logins;
 mod message;
 mod numbers;
 mod office;

@@ -22,10 +22,10 @@ use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, names_user_field, one_time, value_after};
 use super::given::given_values;
 use super::labels::{
-    address_colon_re, admin_slash_re, bare_field_name, camel_assign_re, content, example_before,
-    id_pw_re, label_ends_line, label_only, label_re, label_then_colon, log_in_as_re,
-    quoted_pair_re, trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
+    bare_field_name, camel_assign_re, content, example_before, label_ends_line, label_only,
+    label_re, label_then_colon, trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
+use super::logins;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, ACTIONS, LABELS, PREFIXES, STOPWORDS};
 
@@ -228,58 +228,6 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        // "log in as 'testuser' with 'Test!User99'" (a quoted value is enough).
-        let log_in_as = (lc.contains(" as ") || lc.contains("with user"))
-            .then(|| log_in_as_re().captures(line))
-            .flatten();
-        // "ID PW master X", "id/pw: master // X", "192.168.0.1 master/X": a user and a strong
-        // value after an ID/PW label or an address that starts the line.
-        let pair = ((lc.contains("id") && (lc.contains("pw") || lc.contains("pass")))
-            || line.starts_with(|c: char| c.is_ascii_digit()))
-        .then(|| id_pw_re().captures(line))
-        .flatten();
-        // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
-        // ("Admin: admin@example.com / X": the role's label, then the account and its value.)
-        let admin_slash = (line.contains('/')
-            || line.contains(':') && (lc.contains("admin") || lc.contains("root")))
-        .then(|| admin_slash_re().captures(line))
-        .flatten()
-        .and_then(|c| c.get(1))
-        .map(|m| m.start())
-        .and_then(|at| {
-            let account = line[at..].split_whitespace().next().unwrap_or("");
-            if account.contains('@') && account.contains('.') {
-                let m = admin_slash_re().captures(&line[at..])?.get(1)?;
-                Some(at + m.start())
-            } else {
-                Some(at)
-            }
-        });
-        // "htpasswd 'creative'/'commons'": a quoted user and password on a line about logging in.
-        let quoted_pair = (line.contains('/')
-            && [
-                "pass", "auth", "login", "cred", "user", "benutzer", "account",
-            ]
-            .iter()
-            .any(|w| lc.contains(w)))
-        .then(|| quoted_pair_re().captures(line))
-        .flatten();
-        // "jdoe@example.org : X": an address and a strong value.
-        let address_colon = line
-            .contains('@')
-            .then(|| address_colon_re().captures(line))
-            .flatten();
-        // `'jdoe@example.org': 'X',` in a map under a comment about credentials or passwords:
-        // an entry of a login table in code, whatever its value looks like.
-        let map_entry = address_colon.as_ref().is_some_and(|c| {
-            let m = c.get(0).expect("whole match");
-            m.as_str().trim_start().starts_with(['\'', '"'])
-                && line[m.end() - 1..].starts_with(['\'', '"'])
-                && lines[i.saturating_sub(8)..i].iter().any(|l| {
-                    let l = l.to_lowercase();
-                    l.contains("cred") || label_re().is_match(&l)
-                })
-        });
         // `const SenhaCerta = "X"`: a name in code holding a password, given a literal.
         let literal = line.contains(['"', '\'', '`']) && line.contains(['=', ':']);
         let camel = literal
@@ -312,43 +260,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         if let Some((label, v)) = as_password(line, &lc) {
             push(here(label, v, "phrase"));
         }
-        let start = |c: Option<regex::Captures<'_>>| c.and_then(|c| c.get(1)).map(|m| m.start());
-        for (at, quoted_enough, mixed_enough) in [
-            (start(log_in_as), true, false),
-            (start(pair), false, false),
-            (admin_slash, false, true),
-            (start(quoted_pair), true, false),
-            (start(address_colon), map_entry, false),
-        ] {
-            let Some(at) = at else {
-                continue;
-            };
-            let Some((v, quoted, continues)) = read_value(&line[at..]) else {
-                continue;
-            };
-            // After "admin /" letters with digits are enough ("admin/admin123").
-            // A passwd line or a clock is no account and password ("root:x:0:0:...").
-            if mixed_enough && v.contains(':') {
-                continue;
-            }
-            // ("administrator / 12345678!": digits and a sign will do; dates are no values.)
-            let mixed = mixed_enough
-                && v.chars().count() >= 6
-                && v.chars().any(|c| c.is_ascii_digit())
-                && v.chars()
-                    .any(|c| c.is_alphabetic() || (!c.is_alphanumeric() && !"-./,:".contains(c)))
-                && !v.contains('/');
-            if ((quoted && quoted_enough) || strong(&v) || mixed)
-                && plausible(&v, quoted, continues)
-            {
-                push(Found {
-                    label: line[..at].trim_end().to_string(),
-                    value: v,
-                    how: "login",
-                    user: true,
-                    host: user_host().1,
-                });
-            }
+        // A user and its value on one line: "log in as X with Y", "admin / X", "'jdoe@example.org': 'X'".
+        for (label, v) in logins::user_and_value(&lines, i, line, &lc) {
+            push(Found {
+                label,
+                value: v,
+                how: "login",
+                user: true,
+                host: user_host().1,
+            });
         }
         // On a line about a wireless network, its "key" is its password.
         // Elsewhere a "key" counts only with a strong value ("the key for the share is X").
