@@ -28,7 +28,7 @@ fn snake_case(t: &str) -> bool {
 pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let shape = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3})$")
+        Regex::new(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
             .expect("built-in pattern")
     });
     let words: Vec<(usize, &str)> = line
@@ -52,6 +52,8 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
                     '=', '/', '@', '\\', '<', '>', '$', '%', '[', ']', '(', ')', '{', '}', ':', ';',
                 ])
                 && !snake_case(t)
+                // Code's names with a call or an underscore (`SMB2_set_eof()`).
+                && !(t.contains('_') && t.chars().all(|c| c.is_alphanumeric() || "_()".contains(c)))
                 && !file_name(t)
                 && !t.to_lowercase().contains("pass")
                 // A name with the password word as a part (`reset-pw-header-v2`).

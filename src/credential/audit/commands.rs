@@ -85,7 +85,7 @@ pub(super) fn command_rules() -> &'static RuleSet {
             r#"(?i)ConvertTo-SecureString\s+(?:-AsPlainText\s+|-Force\s+)*(?:-String\s+)?["']([^"'\s]{4,})["']"#,
             r#"(?i)NetworkCredential(?:\]::new)?\s*\(\s*["'][^"']*["']\s*,\s*["']([^"'\s]{4,})["']"#,
             // SQL: `CREATE USER ... IDENTIFIED BY 'X'`.
-            r#"(?i)(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#,
+            r#"(?i)(?-u:\b)(?:user|role|login)(?-u:\b)[^\n]*?(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#,
         ])
     })
 }

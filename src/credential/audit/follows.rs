@@ -4,6 +4,7 @@
 //! user part, the next key of a key=value list). `phrasing` finds the words; this finds what
 //! they announce.
 
+use super::code::{arrow_call, code_expression, code_name_ends_statement, first_option};
 use super::labels::{separator_re, verb_before};
 use super::values::{placeholder, plausible, read_value, strong};
 use super::words::{ABOUT, FILLERS, FILLER_PAIRS, PREDICATES, STOP_VERBS};
@@ -393,10 +394,14 @@ pub(super) fn value_after(
         // A colon inside a word after the qualifier is no separator: `password
         // postgres:12-alpine` names an image and its tag, `db1:5432` a host and its port.
         if words > 0
-            && trimmed.starts_with(':')
+            && trimmed.starts_with([':', '='])
             && line[..pos].ends_with(|c: char| c.is_ascii_alphanumeric())
             && trimmed[1..].starts_with(|c: char| !c.is_whitespace())
         {
+            return None;
+        }
+        // C's arrow (`->prepare_write()`) is no separator.
+        if arrow_call().is_match(trimmed) {
             return None;
         }
         if let Some(len) = sep_len {
@@ -432,6 +437,22 @@ pub(super) fn value_after(
                 }
             }
             if let Some((v, quoted, continues)) = read_value(&line[v_at..]) {
+                let v = if quoted {
+                    v
+                } else {
+                    first_option(v.trim_end_matches("\\n").to_string())
+                };
+                // A command's next option is no value (`-Uuser%password -mSMB3`).
+                if !quoted && v.starts_with('-') && v[1..].starts_with(char::is_alphabetic) {
+                    return None;
+                }
+                // A name in a statement of code (`.set_lease_key = smb2_set_lease_key,`); after
+                // a call's quoted key, only a literal (`{"password", required_argument, ...}`).
+                if !quoted
+                    && (code_name_ends_statement(&v, &line[v_at..]) || trimmed.starts_with(','))
+                {
+                    return None;
+                }
                 // A list of quoted examples ("Common passwords are "admin," "1234" or none").
                 if quoted && (v.ends_with(',') || quoted_list_follows(&line[v_at..])) {
                     return None;
@@ -489,7 +510,9 @@ pub(super) fn value_after(
         let pin = label_is_pin(&line[..at])
             && (4..=10).contains(&bare.len())
             && bare.chars().all(|c| c.is_ascii_digit());
-        if words == 0 && (strong(bare) || pin) {
+        if words == 0
+            && (strong(bare) && !code_expression(bare) && !bare.starts_with(['-', '/']) || pin)
+        {
             // No separator at all: "Password Xy7!pq0Lm", table cells, OCR'd forms.
             return Some((pos, word.trim_end_matches(['.', ',']).to_string()));
         }
@@ -530,6 +553,7 @@ pub(super) fn value_after(
             }
         }
         let lw = word.to_lowercase();
+        let lw = lw.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
         // "the root pw got changed to X": the verb makes the next "to" a separator.
         let after = trimmed[end..].trim_start();
         if [

@@ -33,6 +33,15 @@ pub(super) fn user_and_value(
         || line.contains(':') && (lc.contains("admin") || lc.contains("root")))
     .then(|| admin_slash_re().captures(line))
     .flatten()
+    // (A field among colon-separated ones with a path after it is none:
+    // "ACL:Administrator:ALLOWED/0x0/D"; a .pgpass line's "db:Admin:X" is one.)
+    .filter(|c| {
+        let whole = c.get(0).map_or("", |m| m.as_str());
+        let next = c.get(1).map_or("", |m| {
+            line[m.start()..].split_whitespace().next().unwrap_or("")
+        });
+        !(whole.starts_with(':') && !whole.contains('/') && next.contains('/'))
+    })
     .and_then(|c| c.get(1))
     .map(|m| m.start())
     .and_then(|at| {
@@ -86,6 +95,13 @@ pub(super) fn user_and_value(
         // After "admin /" letters with digits are enough ("admin/admin123").
         // A passwd line or a clock is no account and password ("root:x:0:0:...").
         if mixed_enough && v.contains(':') {
+            continue;
+        }
+        // A path: "root/dfs/link3", "acl,user_xattr /dev/sdb4" (a slash after a space must
+        // have one after it too).
+        if mixed_enough
+            && (v.contains('/') || line[..at].ends_with('/') && line[..at - 1].ends_with(' '))
+        {
             continue;
         }
         // ("administrator / 12345678!": digits and a sign will do; dates are no values.)

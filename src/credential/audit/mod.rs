@@ -13,6 +13,7 @@
 //! the mailbox.
 
 mod around;
+mod code;
 mod commands;
 mod context;
 mod documents;

@@ -18,6 +18,7 @@ use super::around::{
     announced_value, as_password, describes_password, listed_pairs, next_lines, paired_value,
     strong_near, tried_value, under_user_line,
 };
+use super::code::not_a_label;
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, names_user_field, one_time, value_after};
 use super::given::given_values;
@@ -209,11 +210,19 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     || ["account", "konto", "compte", "cuenta"]
                         .iter()
                         .any(|w| m.as_str().to_lowercase().contains(w));
+                // (A third field is no password: keyctl's "logon cifs:d:testuser".)
                 if plausible(&v, quoted, continues)
+                    && (quoted || !v.contains(':'))
                     && (!loose || strong(&v))
                     && u.chars().count() <= 64
                     && !STOPWORDS.contains(&u.to_lowercase().as_str())
                     && !u.chars().all(|c| c.is_ascii_digit())
+                    // "credential file, ...", "credential management and ...": a noun.
+                    && ![
+                        "file", "files", "management", "manager", "store", "helper", "cache",
+                        "storage", "provider", "type", "types", "handling", "support",
+                    ]
+                    .contains(&u.to_lowercase().as_str())
                     // "log in with login "jdoe.x"", "with username X": the word names the
                     // field, and the value after a space is the account's name.
                     && !(c.get(2).is_some() && names_user_field(u))
@@ -324,11 +333,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             {
                 continue;
             }
-            // Inside a kebab-case name: `complete-reset-pw-header-v2 = ...` is a message ID.
-            if line[..g.start()].ends_with('-')
-                && line[g.end()..].starts_with('-')
-                && line[g.end() + 1..].starts_with(|c: char| c.is_alphanumeric())
-            {
+            if !cjk && not_a_label(line, g.start(), g.end()) {
                 continue;
             }
             if excluded_label(g.as_str(), &line[..g.start()]) {
@@ -356,7 +361,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             {
                 continue;
             }
-            if need_strong && !found.as_ref().is_some_and(|(_, v)| strong(v)) {
+            // (A key's value is one word close to it: "the key for the share is X", not
+            // "change from "quic key" to "quicv2 key"" or a listing's fifth column.)
+            if need_strong
+                && !found.as_ref().is_some_and(|(at, v)| {
+                    strong(v)
+                        && !v.contains(char::is_whitespace)
+                        && line[g.end()..*at].split_whitespace().count() <= 5
+                })
+            {
                 continue;
             }
             // A "key" at the end of a name (`~/.ssh/contabo_key user@host`) is a file's or

@@ -98,7 +98,7 @@ fn rules() -> &'static [Rule] {
 fn env_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?:^|[^\w.])(?:export\s+)?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*)(\s*=\s*|:\s+)["']?([^\s"'#<]+)"#)
+        Regex::new(r#"(?:^|[^\w.])(?:export\s+)?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*)([ \t]*=[ \t]*|:[ \t]+)["']?([^\s"'#<]+)"#)
             .expect("built-in pattern")
     })
 }
@@ -432,6 +432,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     }
     for c in env_re().captures_iter(text) {
         let (name, v) = (&c[1], &c[3]);
+        // C's `case RXGK_BAD_TOKEN:` labels a branch.
+        let at = c.get(1).map_or(0, |m| m.start());
+        if text[..at].ends_with("case ") {
+            continue;
+        }
         let password = ["PASSWORD", "PASSWD", "PASS", "PWD"]
             .iter()
             .any(|p| name.contains(p));
@@ -444,7 +449,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         // A token or a secret is often hex (`TWILIO_AUTH_TOKEN=9f3a...`, 32 digits): only a
         // password that looks like a hash is taken for one.
         let hex_token = !password && v.len() >= 16 && v.chars().all(|c| c.is_ascii_hexdigit());
+        // A number (`SPF_PASS=-0.001`, a C enum's `= 0x0b`) is a setting, not a secret.
+        let v = v.trim_end_matches([',', ';', ']', ')']);
+        let number = v
+            .strip_prefix("0x")
+            .is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
+            || (v.contains(['.', '-'])
+                && v.chars().all(|c| c.is_ascii_digit() || ".-,".contains(c)));
         if values::placeholder(v)
+            || number
             || (values::hash_like(v) && !hex_token)
             || v.chars().count() < shortest
             || setting_about_a_secret(name, v)

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::code::{code_expression, is_variable};
 use super::words::{PLACEHOLDERS, STOPWORDS};
 
 fn lower_trim(v: &str) -> String {
@@ -21,6 +22,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         .strip_prefix('\\')
         .filter(|r| r.starts_with('$'))
         .unwrap_or(v);
+    // (A value quoted from C keeps its escape: `--password=pass\n`.)
+    let v = v.strip_suffix("\\n").unwrap_or(v);
     let l = lower_trim(v);
     if l.chars().count() < 3 {
         return true;
@@ -258,102 +261,6 @@ fn length_of_one(l: &str) -> bool {
         .contains(&unit)
 }
 
-/// What code puts where a value would be: a call (`input("..")`, `Set(md5(..))`, not
-/// "master(Xy7q2)"), a dotted
-/// name (`var.admin_password`, `secrets.password`), a template (`{$password}`, `{PW}`), a
-/// format (`%s`), a constant's name (`NEW_SECRET_KEY`), a request field (`$_POST['pw']`).
-fn code_expression(v: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let re = R.get_or_init(|| {
-        Regex::new(r#"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((?:["'`)$]|[A-Za-z_$][\w$]*[(.,]|[A-Za-z_]*\)$)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|\{|[.+ ]*\$(?:_|this\b|[A-Za-z_]\w*\[)|%[-0-9.]*[a-z](?:\\n)?$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)"#)
-            .expect("built-in pattern")
-    });
-    // A PowerShell cmdlet: `$Password = ConvertTo-SecureString ...`, `Read-Host`.
-    if powershell_cmdlet(v) {
-        return true;
-    }
-    // Code around it: `" . exibirSenha($senha) . "`.
-    let t = v.trim_matches(['.', '+', ' ']);
-    // A dotted value with a digit, capitalised words or two plain words is a password's shape.
-    let shaped = (t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
-        || capitalised_words(t)
-        || two_plain_words(t);
-    (t.len() < v.len() && is_variable(t)) || (re.is_match(t) && !shaped)
-}
-
-/// "tree.xie", "anna.berg": two lower-case words joined by a dot, neither of which names
-/// what code keeps ("config.pass", "form.pw", "env.secret", "req.body"): a password's shape.
-fn two_plain_words(t: &str) -> bool {
-    let Some((a, b)) = t.split_once('.') else {
-        return false;
-    };
-    let plain = |w: &str| {
-        (2..=12).contains(&w.len())
-            && w.chars().all(|c| c.is_ascii_lowercase())
-            && ![
-                "pass", "pw", "pwd", "secret", "key", "token", "cred", "conf", "cfg", "env",
-                "setting", "var", "process", "os", "self", "this", "arg", "opt", "param", "form",
-                "req", "request", "body", "data", "user", "input", "value", "prop", "state", "ctx",
-                "context", "app", "db", "auth", "login", "account", "admin", "root", "field",
-                "get", "set", "new", "old", "current", "default", "item", "obj", "model", "entity",
-                "row", "record", "payload", "json", "yaml", "config", "options", "global", "mail",
-                "smtp", "imap", "server", "host", "site", "service", "client", "conn", "session",
-                "store", "vault", "ldap", "sql", "redis", "mongo", "api", "http",
-            ]
-            .iter()
-            .any(|k| w.starts_with(k) || w.ends_with(k))
-    };
-    plain(a) && plain(b)
-}
-
-/// `ConvertTo-SecureString`, `Read-Host`, `Get-Credential`: a verb PowerShell knows, a dash,
-/// a capitalised noun.
-fn powershell_cmdlet(v: &str) -> bool {
-    v.split_once('-').is_some_and(|(verb, noun)| {
-        [
-            "Get",
-            "Set",
-            "New",
-            "Read",
-            "ConvertTo",
-            "ConvertFrom",
-            "Import",
-            "Export",
-            "Invoke",
-            "Add",
-            "Remove",
-            "Out",
-            "Write",
-            "Select",
-            "Test",
-            "Start",
-            "Stop",
-        ]
-        .contains(&verb)
-            && noun.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && noun.chars().all(|c| c.is_ascii_alphanumeric())
-    })
-}
-
-/// "Akuh.Net", "Blue.Harbour": capitalised words with dots, a password's shape rather than a
-/// dotted name from code (`Settings.DbPassword` names what it holds).
-fn capitalised_words(t: &str) -> bool {
-    let parts: Vec<&str> = t.split('.').collect();
-    parts.len() > 1
-        && parts.iter().all(|p| {
-            p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-                && p.chars().skip(1).all(|c| c.is_ascii_lowercase())
-        })
-        && !parts.iter().any(|p| {
-            let l = p.to_ascii_lowercase();
-            [
-                "pass", "pwd", "secret", "key", "token", "cred", "config", "setting", "env",
-            ]
-            .iter()
-            .any(|w| l.contains(w))
-        })
-}
-
 /// A value that names what it stands for: "root_password", "the selected ftp password",
 /// "app-specific-password" (a password word and no digit).
 fn names_itself(l: &str) -> bool {
@@ -378,16 +285,6 @@ fn names_itself(l: &str) -> bool {
                 apart(l[..i].chars().next_back()) && apart(l[i + w.len()..].chars().next())
             })
         })
-}
-
-/// A shell, batch or template variable: `$SSHPASS`, `%PASSWORD%`, `$env:PW`.
-fn is_variable(v: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"^(?:\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_]+)$")
-            .expect("built-in pattern")
-    })
-    .is_match(v.trim_matches(|c: char| "\"'`".contains(c)))
 }
 
 /// Whether `v` is a password hash or digest as logs and databases show them.
@@ -419,6 +316,36 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
         return false;
     }
     if v.ends_with(':') || v.ends_with("://") {
+        return false;
+    }
+    // Alternatives ("WPA(2|3)-Enterprise") and a list of settings ("x;0;ver=0x2;host=y").
+    if v.contains('(') && v.contains('|')
+        || v.split(';')
+            .skip(1)
+            .any(|f| f.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+    {
+        return false;
+    }
+    // A release ("5.10-stable", "6.1.2"): what a patch is applied to.
+    if v.starts_with(|c: char| c.is_ascii_digit())
+        && v.split('-')
+            .next()
+            .is_some_and(|n| n.contains('.') && n.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        && v.split('-')
+            .skip(1)
+            .all(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+    {
+        return false;
+    }
+    // Another setting (`sec=ntlmssp`, `ver=0x2;host=...`): the value of a list, not this one.
+    if v.split_once('=').is_some_and(|(k, r)| {
+        !r.is_empty()
+            && !r.starts_with('=')
+            && k.len() >= 2
+            && k.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_.-".contains(c))
+            && k.starts_with(|c: char| c.is_ascii_lowercase())
+    }) {
         return false;
     }
     // A hex literal: a key ID ("the key 0x1F10171BFB881B1C"), an address, a constant.

@@ -62,6 +62,8 @@ pub(super) const STOP_VERBS: &[&str] = &[
     "require", "muss", "soll", "sollte", "kann", "doit", "peut", "debe", "puede", "deve", "può",
     "moet", "kan", "expires", "expired", "changed", "reset", "forgot", "forgotten", "contains",
     "contain",
+    // A clause of its own: "change the password when the session is disconnected".
+    "when", "while", "whenever", "if", "because", "since", "until", "unless", "where",
 ];
 
 /// Values that stand in for a password in documentation, forms and logs.

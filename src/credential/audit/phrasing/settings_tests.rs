@@ -160,3 +160,68 @@ fn wifi_keys_examples_and_numbered_stand_ins() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+/// What a developer's mailbox holds: patches, logs and terminal output with password words in
+/// code (our own lines, shaped after a kernel list's mail).
+#[test]
+fn code_and_terminal_output_in_developer_mail() {
+    for (t, v) in [
+        (
+            "mount -t cifs //10.1.2.3/share /mnt -o user=tester,password=tidewater9,vers=3.1.1",
+            "tidewater9",
+        ),
+        (
+            "MOUNT_OPTIONS -- -ousername=qa,pass=Harbor#41,noperm",
+            "Harbor#41",
+        ),
+        ("vpn user mk, pass Vpn#Mk2031", "Vpn#Mk2031"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "\tsess->password = kstrdup(opts->password, GFP_KERNEL);",
+        "\topts->password = kzalloc(len + 1, GFP_KERNEL);",
+        "\tctx->password[i] = buf[j];",
+        "\tchar *pass = b64_decode(pw_b64, &len);",
+        "\tparsed_password = g_strdup(optarg);",
+        "#define STATUS_BAD_PASSWORD\tcpu_to_le32(0xC000006A)",
+        "#define STATUS_BAD_PASSWORD cpu_to_le32(0xC000006A)",
+        "#define USER_FLAG_BAD_PASSWORD\tBIT(3)",
+        "\t.set_cache_key = smb_set_cache_key,",
+        "\tkey.port = addr->sin_port;",
+        "\tlen += sizeof(key.ipv4);",
+        "\tu32 peer_key = le32_to_cpu(desc[0].token);",
+        "\tEM(cache_access_pin,\t\"PIN   cache \")\t\\",
+        "\tfsparam_string(\"pass\", Opt_pass),",
+        "\t{\"password\", required_argument, NULL, 'p' },",
+        "\tfprintf(stderr, \"\\t-p | --password=pass\\n\");",
+        "\tpr_err(\"No password was provided\\n\");",
+        "\tdbg(\"Bad len for password search (len=%zd)\\n\",",
+        "\tTP_printk(\"sid=0x%llx lease_key=0x%llx%llx\", a, b, c)",
+        "\tERROR_INVALID_TOKEN\t\t= 0x0b,",
+        "\tcase BAD_TOKEN:\t\treturn -EKEYREJECTED;",
+        "X-Spam-Status: SPF_HELO_NONE=0.001, SPF_PASS=-0.001]",
+        "fs: Pass a flag to ->write_begin() to say there is no space",
+        "cifs: Pass unswapped size into set_file_size()",
+        "This now makes the series pass generic/257.",
+        "Don't pass back the cleanup mode",
+        "remount to change the password when the session is gone.",
+        "Trying without password and without sec=krb5 gives the same",
+        "mount -t cifs //srv/share /mnt -o username=root,password=PASSWORD,noperm",
+        "password=arg|pass=arg",
+        "cifs.upcall: key description: cifs.spnego;0;0;3901;ver=0x2;host=srv",
+        "Username/Password based WPA(2|3)-Enterprise networks",
+        "key updates change from \"quic key\" to \"quicv2 key\"",
+        "[key] ---lswrv      0 65534   \\_ keyring: _uid.0",
+        "smbclient //127.0.0.1/share -Uuser%password -mSMB3",
+        "\t-\t\t\tntlmv2  Use NTLMv2 password hashing",
+        "ssh -i ~/.ssh/lab_key admin@192.0.2.9",
+        "setacl -S \"ACL:Administrator:ALLOWED/0x0/FULL\" file",
+        "logon     cifs:d:testdomain",
+        "MOUNT_OPTIONS -- -o acl,user_xattr /dev/sdb4 /fs/scratch",
+        "1.  When password2 is set in the credential file, mount.cifs uses it",
+        "which is applied to 5.10-stable, not to the password code",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}

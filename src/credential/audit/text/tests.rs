@@ -296,3 +296,30 @@ fn two_factor_seeds() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn constants_enums_and_scores_in_code_are_no_secrets() {
+    for t in [
+        "\tERROR_INVALID_TOKEN\t\t= 0x0b,",
+        "\tFRAME_NEW_TOKEN = 0x07,",
+        "\tcase BAD_TOKEN:\n\t\treturn -EKEYREJECTED;",
+        "X-Spam-Status: No, score=-0.1 tests=SPF_HELO_NONE=0.001, SPF_PASS=-0.001]",
+        "SPF_PASS=-0.001",
+    ] {
+        assert!(
+            scan(t).is_empty(),
+            "{t}: {:?}",
+            scan(t)
+                .iter()
+                .map(|h| h.value.to_string())
+                .collect::<Vec<_>>()
+        );
+    }
+    assert_eq!(
+        scan("export SMTP_PASS=Tq7!mzW2x")
+            .into_iter()
+            .map(|h| h.value.to_string())
+            .collect::<Vec<_>>(),
+        vec!["Tq7!mzW2x"]
+    );
+}

@@ -1,0 +1,245 @@
+//! Code where a password would be: what code writes in a value's place (calls, members,
+//! formats, constants, variables) and the words around a password word that make it part of
+//! code rather than a label (`key.ipv4_addr`, `fscache_access_cache_pin,`, `->write_begin()`).
+//! Developers' mail is full of both: patches, logs and terminal output.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::labels::separator_re;
+use super::values::strong;
+
+/// What code puts where a value would be: a call (`input("..")`, `Set(md5(..))`, not
+/// "master(Xy7q2)"), a dotted
+/// name (`var.admin_password`, `secrets.password`), a template (`{$password}`, `{PW}`), a
+/// format (`%s`), a constant's name (`NEW_SECRET_KEY`), a request field (`$_POST['pw']`).
+pub(super) fn code_expression(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r#"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((?:["'`)$(]|[A-Za-z_$][\w$]*(?:[(.,\[+*/-]|->)|[A-Za-z_]*\)$|[a-z_][a-z0-9]*_[a-z0-9_]*\)$)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|\{|[.+ ]*\$(?:_|this\b|[A-Za-z_]\w*\[)|%[-0-9.]*[a-z](?:\\n)?$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)"#)
+            .expect("built-in pattern")
+    });
+    // A PowerShell cmdlet: `$Password = ConvertTo-SecureString ...`, `Read-Host`.
+    if powershell_cmdlet(v) {
+        return true;
+    }
+    // Code around it: `" . exibirSenha($senha) . "`; a statement's end (`kstrdup(x);`).
+    let t = v.trim_matches(['.', '+', ' ']);
+    let t = if t.contains('(') || t.starts_with('%') {
+        t.trim_end_matches([';', ','])
+    } else {
+        t
+    };
+    // C's members and addresses (`ses->server`, `&lease_key`), a format with a length
+    // modifier (`0x%llx`), a call on a literal (`cpu_to_le32(0xC000006A)`, `BIT(1)`).
+    static C: OnceLock<Regex> = OnceLock::new();
+    let c = C.get_or_init(|| {
+        Regex::new(r#"^(?:[A-Za-z_][\w.]*->[A-Za-z_]|&[A-Za-z_]\w*(?:->|\.|\[|$)|(?:0x)?(?:%[-0-9.]*[lhzjt]*[A-Za-z]{1,3})+(?:[)"']|\\n)*$|[A-Za-z_]\w*\*?\(\)|[A-Za-z_]\w*\[[\w+-]*\]?;?$|[A-Za-z_]\w*\((?:0x[0-9A-Fa-f]+|\d+|[A-Z_][A-Z0-9_]*)\)?$)"#)
+            .expect("built-in pattern")
+    });
+    // (The value may have lost its call's closing parenthesis: `g_strdup(optarg`.)
+    let closed = if t.contains('(') && !t.contains(')') {
+        std::borrow::Cow::Owned(format!("{t})"))
+    } else {
+        std::borrow::Cow::Borrowed(t)
+    };
+    let t = closed.as_ref();
+    if c.is_match(t) {
+        return true;
+    }
+    // A dotted value with a digit, capitalised words or two plain words is a password's shape.
+    let shaped = (t.contains('.') && !t.contains('(') && t.chars().any(|c| c.is_ascii_digit()))
+        || capitalised_words(t)
+        || two_plain_words(t);
+    (t.len() < v.len() && is_variable(t)) || (re.is_match(t) && !shaped)
+}
+
+/// "tree.xie", "anna.berg": two lower-case words joined by a dot, neither of which names
+/// what code keeps ("config.pass", "form.pw", "env.secret", "req.body"): a password's shape.
+pub(super) fn two_plain_words(t: &str) -> bool {
+    let Some((a, b)) = t.split_once('.') else {
+        return false;
+    };
+    let plain = |w: &str| {
+        (2..=12).contains(&w.len())
+            && w.chars().all(|c| c.is_ascii_lowercase())
+            && ![
+                "pass", "pw", "pwd", "secret", "key", "token", "cred", "conf", "cfg", "env",
+                "setting", "var", "process", "os", "self", "this", "arg", "opt", "param", "form",
+                "req", "request", "body", "data", "user", "input", "value", "prop", "state", "ctx",
+                "context", "app", "db", "auth", "login", "account", "admin", "root", "field",
+                "get", "set", "new", "old", "current", "default", "item", "obj", "model", "entity",
+                "row", "record", "payload", "json", "yaml", "config", "options", "global", "mail",
+                "smtp", "imap", "server", "host", "site", "service", "client", "conn", "session",
+                "store", "vault", "ldap", "sql", "redis", "mongo", "api", "http",
+            ]
+            .iter()
+            .any(|k| w.starts_with(k) || w.ends_with(k))
+    };
+    plain(a) && plain(b)
+}
+
+/// `ConvertTo-SecureString`, `Read-Host`, `Get-Credential`: a verb PowerShell knows, a dash,
+/// a capitalised noun.
+pub(super) fn powershell_cmdlet(v: &str) -> bool {
+    v.split_once('-').is_some_and(|(verb, noun)| {
+        [
+            "Get",
+            "Set",
+            "New",
+            "Read",
+            "ConvertTo",
+            "ConvertFrom",
+            "Import",
+            "Export",
+            "Invoke",
+            "Add",
+            "Remove",
+            "Out",
+            "Write",
+            "Select",
+            "Test",
+            "Start",
+            "Stop",
+        ]
+        .contains(&verb)
+            && noun.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && noun.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// "Akuh.Net", "Blue.Harbour": capitalised words with dots, a password's shape rather than a
+/// dotted name from code (`Settings.DbPassword` names what it holds).
+pub(super) fn capitalised_words(t: &str) -> bool {
+    let parts: Vec<&str> = t.split('.').collect();
+    parts.len() > 1
+        && parts.iter().all(|p| {
+            p.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && p.chars().skip(1).all(|c| c.is_ascii_lowercase())
+        })
+        && !parts.iter().any(|p| {
+            let l = p.to_ascii_lowercase();
+            [
+                "pass", "pwd", "secret", "key", "token", "cred", "config", "setting", "env",
+            ]
+            .iter()
+            .any(|w| l.contains(w))
+        })
+}
+
+/// A shell, batch or template variable: `$SSHPASS`, `%PASSWORD%`, `$env:PW`.
+pub(super) fn is_variable(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"^(?:\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_]+)$")
+            .expect("built-in pattern")
+    })
+    .is_match(v.trim_matches(|c: char| "\"'`".contains(c)))
+}
+
+/// Whether the password word at `line[start..end]` is part of something else: a kebab-case
+/// name (`complete-reset-pw-header-v2`), a member (`key.ipv4_addr`, `key->payload`), a
+/// constant or enum passed on (`fscache_access_cache_pin,`), a setting's value
+/// (`password=pass,noperm`), or the verb "pass" ("Pass a flag to", "Don't pass back").
+pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
+    let (before, after) = (&line[..start], &line[end..]);
+    let word = &line[start..end];
+    let kebab = before.ends_with('-')
+        && after.starts_with('-')
+        && after[1..].starts_with(|c: char| c.is_alphanumeric());
+    let member = (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_alphabetic()))
+        || arrow_call().is_match(after);
+    let passed_on = before.ends_with('_') && after.starts_with(',');
+    let a_value = before.ends_with('=')
+        && (after.is_empty() || after.starts_with([',', ';', ' ', ')', '\'', '"']));
+    let subject = before
+        .split_whitespace()
+        .next_back()
+        .map(|w| w.to_ascii_lowercase())
+        .is_some_and(|w| {
+            [
+                "who", "you", "we", "they", "to", "not", "don't", "i", "will", "can", "should",
+                "must", "and", "then", "tests",
+            ]
+            .contains(&w.as_str())
+        });
+    let verb = word.eq_ignore_ascii_case("pass")
+        && (subject
+            || [
+                " a ",
+                " an ",
+                " the ",
+                " back ",
+                " it ",
+                " in ",
+                " on ",
+                " through ",
+                " along ",
+                " down ",
+                " over ",
+                " this ",
+                " that ",
+                " them ",
+                " to ",
+            ]
+            .iter()
+            .any(|w| after.to_ascii_lowercase().starts_with(w)));
+    // "cifs: Pass unbyteswapped eof value": an imperative.
+    let imperative = word == "Pass"
+        && after
+            .strip_prefix(' ')
+            .and_then(|a| a.split_whitespace().next())
+            .is_some_and(|w| w.chars().all(|c| c.is_ascii_lowercase()));
+    // "tests pass generic/257": a lower-case "pass" with no separator after it is the verb,
+    // unless it is someone's ("the pass", "admin pass") or a strong value follows ("user mk,
+    // pass Vpn#Mk2026").
+    let owner = before
+        .split_whitespace()
+        .next_back()
+        .map(|w| w.to_ascii_lowercase())
+        .is_some_and(|w| {
+            [
+                "the", "my", "your", "our", "his", "her", "their", "admin", "root", "wifi", "new",
+                "temp", "db", "user", "login", "ftp", "vpn", "mail", "email",
+            ]
+            .contains(&w.as_str())
+        });
+    let next = after.split_whitespace().next().unwrap_or("");
+    let bare_verb = word == "pass"
+        && !owner
+        && (next.contains('/') || !strong(next))
+        && !before.trim_end().is_empty()
+        && !separator_re().is_match(after.trim_start_matches([' ', '\t']))
+        && !after.trim_start().starts_with(['"', '\'', '`']);
+    kebab || member || passed_on || a_value || verb || imperative || bare_verb
+}
+
+/// An identifier with an underscore that ends a statement or an argument list: code's name
+/// for something, not a literal (`smb2_set_lease_key,`, `Opt_pass),`).
+pub(super) fn code_name_ends_statement(v: &str, rest: &str) -> bool {
+    let tail = rest.trim_start().get(v.len()..).unwrap_or("").trim_end();
+    v.contains('_')
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !tail.is_empty()
+        && tail.chars().all(|c| ",;)".contains(c))
+}
+
+/// C's arrow to a member: `->prepare_write()`, `->server;`.
+pub(super) fn arrow_call() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"^->[A-Za-z_]\w*(?:\(|->|\.|;|,|\)|\[|$)").expect("built-in pattern")
+    })
+}
+
+/// A value in a list of options ends at the next option: `password=redhat,noperm,vers=3.0`
+/// gives "redhat".
+pub(super) fn first_option(v: String) -> String {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let next = R.get_or_init(|| Regex::new(r"[,|][a-z_]{2,}(?:=|,|$)").expect("built-in pattern"));
+    match next.find(&v) {
+        Some(m) => v[..m.start()].to_string(),
+        None => v,
+    }
+}
