@@ -361,10 +361,10 @@ fn compose_prefix(line: &str) -> &str {
 
 /// A file's name: a lower-case extension of two to four letters after a dot
 /// ("e2e-p256-1-prt.asc", "backup-2031.tar").
-fn file_name(t: &str) -> bool {
+pub(super) fn file_name(t: &str) -> bool {
     t.rsplit_once('.').is_some_and(|(stem, ext)| {
         !stem.is_empty()
-            && (2..=4).contains(&ext.len())
+            && ((2..=4).contains(&ext.len()) || ["c", "h", "v", "s", "o"].contains(&ext))
             && ext.chars().all(|c| c.is_ascii_lowercase())
     })
 }

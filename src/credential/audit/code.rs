@@ -148,71 +148,96 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let kebab = before.ends_with('-')
         && after.starts_with('-')
         && after[1..].starts_with(|c: char| c.is_alphanumeric());
+    // A longer name: "pw-bot:", "password-store".
+    let compound =
+        after.starts_with('-') && after[1..].starts_with(|c: char| c.is_ascii_lowercase());
     let member = (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_alphabetic()))
         || arrow_call().is_match(after);
-    let passed_on = before.ends_with('_') && after.starts_with(',');
+    // An argument: `EM(cache_access_pin, ...)`, `DR(key, constant)`.
+    let passed_on = before.ends_with(['_', '(']) && after.starts_with(',');
     let a_value = before.ends_with('=')
         && (after.is_empty() || after.starts_with([',', ';', ' ', ')', '\'', '"']));
-    let subject = before
+    // A file: "/etc/passwd", "~/.pgpass".
+    let path = before
+        .rsplit(char::is_whitespace)
+        .next()
+        .is_some_and(|t| t.starts_with(['/', '~']) && t.ends_with(['/', '.']));
+    kebab
+        || compound
+        || member
+        || passed_on
+        || a_value
+        || path
+        || (word.eq_ignore_ascii_case("pass") && pass_is_a_verb(line, before, word, after))
+}
+
+/// Whether "pass" is the verb or a test's result: "Pass a flag to", "Don't pass back", "we now
+/// pass v9fs_fid_readpage", "cifs: Pass unbyteswapped eof", "pass:9 fail:0", "... : PASS".
+fn pass_is_a_verb(line: &str, before: &str, word: &str, after: &str) -> bool {
+    let last = before
         .split_whitespace()
         .next_back()
         .map(|w| w.to_ascii_lowercase())
-        .is_some_and(|w| {
-            [
-                "who", "you", "we", "they", "to", "not", "don't", "i", "will", "can", "should",
-                "must", "and", "then", "tests",
-            ]
-            .contains(&w.as_str())
-        });
-    let verb = word.eq_ignore_ascii_case("pass")
-        && (subject
-            || [
-                " a ",
-                " an ",
-                " the ",
-                " back ",
-                " it ",
-                " in ",
-                " on ",
-                " through ",
-                " along ",
-                " down ",
-                " over ",
-                " this ",
-                " that ",
-                " them ",
-                " to ",
-            ]
-            .iter()
-            .any(|w| after.to_ascii_lowercase().starts_with(w)));
-    // "cifs: Pass unbyteswapped eof value": an imperative.
-    let imperative = word == "Pass"
-        && after
-            .strip_prefix(' ')
-            .and_then(|a| a.split_whitespace().next())
-            .is_some_and(|w| w.chars().all(|c| c.is_ascii_lowercase()));
+        .unwrap_or_default();
+    let subject = [
+        "who", "you", "we", "they", "to", "not", "don't", "i", "will", "can", "should", "must",
+        "and", "then", "tests", "so", "just", "also", "always", "now", "that", "which", "could",
+        "would", "simply", "only", "please", "may", "might", "did", "does", "do", "doesn't",
+        "didn't", "won't", "cannot", "can't", "shall",
+    ]
+    .contains(&last.as_str());
+    let object = [
+        " a ",
+        " an ",
+        " the ",
+        " back ",
+        " it ",
+        " in ",
+        " on ",
+        " through ",
+        " along ",
+        " down ",
+        " over ",
+        " this ",
+        " that ",
+        " them ",
+        " to ",
+    ]
+    .iter()
+    .any(|w| after.to_ascii_lowercase().starts_with(w));
+    // At the start of a sentence or a patch's subject, followed by a word or a constant.
+    let start = before.trim_end().is_empty() || before.trim_end().ends_with([':', '.', '(']);
+    let next = after.split_whitespace().next().unwrap_or("");
+    let bare = next.trim_matches(['"', '\'', '`']);
+    let imperative = start
+        && after.starts_with(' ')
+        && bare.starts_with(|c: char| c.is_alphanumeric())
+        && !separator_re().is_match(after.trim_start())
+        && (!bare
+            .chars()
+            .any(|c| c.is_ascii_uppercase() || "!@#$%&*".contains(c))
+            || next.contains('_') && next.chars().all(|c| c.is_ascii_uppercase() || c == '_'));
+    // A test's result: counts beside "fail" and "skip", or "PASS" ending the line.
+    let l = line.to_ascii_lowercase();
+    let result = ["fail:", "fail=", "failed:", "skip:", "skip=", "elapsed"]
+        .iter()
+        .any(|w| l.contains(w))
+        || word == "PASS" && after.trim().is_empty();
     // "tests pass generic/257": a lower-case "pass" with no separator after it is the verb,
     // unless it is someone's ("the pass", "admin pass") or a strong value follows ("user mk,
     // pass Vpn#Mk2026").
-    let owner = before
-        .split_whitespace()
-        .next_back()
-        .map(|w| w.to_ascii_lowercase())
-        .is_some_and(|w| {
-            [
-                "the", "my", "your", "our", "his", "her", "their", "admin", "root", "wifi", "new",
-                "temp", "db", "user", "login", "ftp", "vpn", "mail", "email",
-            ]
-            .contains(&w.as_str())
-        });
-    let next = after.split_whitespace().next().unwrap_or("");
+    let owner = [
+        "the", "my", "your", "our", "his", "her", "their", "admin", "root", "wifi", "new", "temp",
+        "db", "user", "login", "ftp", "vpn", "mail", "email",
+    ]
+    .contains(&last.as_str());
     let bare_verb = word == "pass"
         && !owner
         && (next.contains('/') || !strong(next))
         && !before.trim_end().is_empty()
         && !separator_re().is_match(after.trim_start_matches([' ', '\t']))
         && !after.trim_start().starts_with(['"', '\'', '`']);
-    kebab || member || passed_on || a_value || verb || imperative || bare_verb
+    subject || object || imperative || result || bare_verb
 }
 
 /// An identifier with an underscore that ends a statement or an argument list: code's name
@@ -242,4 +267,23 @@ pub(super) fn first_option(v: String) -> String {
         Some(m) => v[..m.start()].to_string(),
         None => v,
     }
+}
+
+/// A name from code: lower case, digits and underscores, with an underscore.
+pub(super) fn snake_name(v: &str) -> bool {
+    let v = v.trim_matches(|c: char| !c.is_alphanumeric() && c != '_');
+    v.contains('_')
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// Python's `pass` under `except:`, the `i`th of `lines`: a statement, not a label.
+pub(super) fn python_pass(lines: &[&str], i: usize) -> bool {
+    lines[i].trim() == "pass"
+        && lines[i].starts_with(char::is_whitespace)
+        && lines[..i]
+            .iter()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .is_some_and(|l| l.trim_end().ends_with(':'))
 }

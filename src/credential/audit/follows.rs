@@ -404,6 +404,14 @@ pub(super) fn value_after(
         if arrow_call().is_match(trimmed) {
             return None;
         }
+        // A shell's pipe is no table's bar: `echo 'PASSWORD' | kinit`.
+        if sep_len.is_some()
+            && trimmed.starts_with('|')
+            && line.matches('|').count() < 2
+            && line[..at].trim_end().contains(char::is_whitespace)
+        {
+            return None;
+        }
         if let Some(len) = sep_len {
             // "is", "lautet", "est": a verb, after which an ordinary word is no password.
             // ("is :" is a label's colon: what follows is the value.)
@@ -530,6 +538,7 @@ pub(super) fn value_after(
                 let word = ordinary_word(&v) && (!clause_end || predicate_word(&v));
                 if !quoted
                     && !word
+                    && !v.starts_with('/')
                     && plausible(&v, false, false)
                     && !names_a_variable(&v)
                     && !ABOUT.contains(&v.to_lowercase().as_str())

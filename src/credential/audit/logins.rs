@@ -3,6 +3,7 @@
 //! "jdoe@example.org : X", and a login table in code (`'jdoe@example.org': 'X'` under a comment
 //! about credentials). Split from phrasing, which asks each line that passed its trigger.
 
+use super::around::file_name;
 use super::labels::{
     address_colon_re, admin_slash_re, id_pw_re, label_re, log_in_as_re, quoted_pair_re,
 };
@@ -101,6 +102,23 @@ pub(super) fn user_and_value(
         // have one after it too).
         if mixed_enough
             && (v.contains('/') || line[..at].ends_with('/') && line[..at - 1].ends_with(' '))
+        {
+            continue;
+        }
+        // Two files side by side: "inside block_ctrl_impl.cpp / block_ctrl.hpp".
+        let account = line[..at]
+            .trim_end_matches([' ', '/'])
+            .rsplit(char::is_whitespace)
+            .next()
+            .unwrap_or("");
+        // (Nor is a constant: "NSFS_FILE_HANDLE_SIZE_LATEST / sizeof(u32)".)
+        let constant = account.contains('_')
+            && account
+                .trim_start_matches('(')
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+        if mixed_enough
+            && (constant || !account.contains('@') && file_name(account) || file_name(&v))
         {
             continue;
         }

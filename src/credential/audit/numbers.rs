@@ -72,7 +72,7 @@ fn card_context() -> &'static Regex {
 fn ssn_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:ssn|ss#|ss\s#|ssn#|social\s+security|soc\.?\s*sec\.?|social\s+sec\.?|tax\s*payer|tin|sozialversicherungs\w*|w-?2|w-?4|i-?9)")
+        Regex::new(r"(?i)(?-u:\b)(?:ssn|ss#|ss\s#|ssn#|social\s+security|soc\.?\s*sec\.?|social\s+sec\.?|tax\s*payer|tin|sozialversicherungs\w*|w-?2|w-?4|i-?9)(?-u:\b)")
             .expect("built-in pattern")
     })
 }
@@ -405,6 +405,9 @@ mod tests {
             kinds("call 555-12-3456 tomorrow").is_empty(),
             "no SSN context"
         );
+        // A test suite's "TINFO" is no taxpayer number's "TIN".
+        assert!(kinds("rpc_test 1 TINFO: rmtcall 10.0.0.2 536875000 failed").is_empty());
+        assert_eq!(kinds("TIN 123-45-6789"), ["ssn"]);
         assert!(kinds("SSN: 000-12-3456").is_empty());
         assert!(
             kinds("IBAN: DE89 3704 0044 0532 0130 01").is_empty(),

@@ -18,7 +18,7 @@ use super::around::{
     announced_value, as_password, describes_password, listed_pairs, next_lines, paired_value,
     strong_near, tried_value, under_user_line,
 };
-use super::code::not_a_label;
+use super::code::{not_a_label, python_pass, snake_name};
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
 use super::follows::{excluded_label, names_user_field, one_time, value_after};
 use super::given::given_values;
@@ -220,7 +220,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     // "credential file, ...", "credential management and ...": a noun.
                     && ![
                         "file", "files", "management", "manager", "store", "helper", "cache",
-                        "storage", "provider", "type", "types", "handling", "support",
+                        "storage", "provider", "type", "types", "handling", "support", "caches",
                     ]
                     .contains(&u.to_lowercase().as_str())
                     // "log in with login "jdoe.x"", "with username X": the word names the
@@ -344,7 +344,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-');
             let after_quote = before.ends_with(['"', '\'', '`', '[']);
             let after_tag = before.ends_with('<');
-            if !need_strong {
+            let pin_word = g.as_str().to_lowercase().starts_with("pin");
+            if !need_strong && !pin_word {
                 label_at.get_or_insert((g.start(), g.end()));
             }
             let found = value_after(line, g.end(), after_quote, after_tag);
@@ -365,9 +366,36 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             // "change from "quic key" to "quicv2 key"" or a listing's fifth column.)
             if need_strong
                 && !found.as_ref().is_some_and(|(at, v)| {
+                    let between = &line[g.end()..*at];
+                    let set = between.contains([':', '=']) || between.contains(" is ");
                     strong(v)
                         && !v.contains(char::is_whitespace)
-                        && line[g.end()..*at].split_whitespace().count() <= 5
+                        && !v.contains(':')
+                        && between.split_whitespace().count() <= 5
+                        // (Code's names: `<key>lo_offset</key>`, "key x3xx_pwr_rx1".)
+                        && !snake_name(v)
+                        // ("Using controller key 'E31XRadio'": a name; a key given without a
+                        // separator has a sign in it.)
+                        && (set
+                            || v.trim_matches(['\'', '"', '`'])
+                                .chars()
+                                .any(|c| !c.is_alphanumeric()))
+                })
+            {
+                continue;
+            }
+            // A PIN is digits, or a strong value set right after the word ("PIN:Xy7#q"):
+            // "pin diameter = 2.5mm", "Pin=-34.99dBm", "GPIO pin B205" are electronics.
+            if pin_word
+                && !found.as_ref().is_some_and(|(at, v)| {
+                    v.chars().all(|c| c.is_ascii_digit())
+                        || strong(v)
+                            && line[g.end()..*at]
+                                .trim()
+                                .trim_matches(['"', '\''])
+                                .chars()
+                                .all(|c| ":=".contains(c))
+                            && !line[g.end()..*at].trim().is_empty()
                 })
             {
                 continue;
@@ -424,10 +452,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        if label_only(line)
-            || label_ends_line(line)
-            || wifi_key_only(line)
-            || label_then_colon(line)
+        if !python_pass(&lines, i)
+            && (label_only(line)
+                || label_ends_line(line)
+                || wifi_key_only(line)
+                || label_then_colon(line))
         {
             // The value on the next non-empty line, unless the line above is another field's
             // bare name: then both are a table's header row laid out one cell per line

@@ -326,6 +326,32 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     {
         return false;
     }
+    // A line of /etc/passwd or a MAC or IPv6 address: fields between colons.
+    if v.matches(':').count() >= 3 {
+        return false;
+    }
+    // A protocol's version: "NFSv4.1", "SMBv3", "TLSv1.2".
+    if v.split_once('v').is_some_and(|(p, n)| {
+        p.len() >= 2
+            && p.chars().all(|c| c.is_ascii_uppercase())
+            && !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_digit() || c == '.')
+    }) {
+        return false;
+    }
+    // A measurement or a formula: "-34.99dBm", "-174+ENR", "2.5mm".
+    let signed = v.starts_with(['-', '+']) && v[1..].starts_with(|c: char| c.is_ascii_digit());
+    let decimal_unit = v.split_once('.').is_some_and(|(a, b)| {
+        !a.is_empty()
+            && a.chars().all(|c| c.is_ascii_digit())
+            && b.starts_with(|c: char| c.is_ascii_digit())
+            && b.trim_start_matches(|c: char| c.is_ascii_digit())
+                .chars()
+                .all(|c| c.is_alphabetic() || c == '%')
+    });
+    if signed || decimal_unit {
+        return false;
+    }
     // A release ("5.10-stable", "6.1.2"): what a patch is applied to.
     if v.starts_with(|c: char| c.is_ascii_digit())
         && v.split('-')

@@ -175,6 +175,8 @@ fn code_and_terminal_output_in_developer_mail() {
             "Harbor#41",
         ),
         ("vpn user mk, pass Vpn#Mk2031", "Vpn#Mk2031"),
+        ("PIN:Qx7#Lm2q", "Qx7#Lm2q"),
+        ("Login failed, the pass is Harbor#88", "Harbor#88"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -221,6 +223,30 @@ fn code_and_terminal_output_in_developer_mail() {
         "MOUNT_OPTIONS -- -o acl,user_xattr /dev/sdb4 /fs/scratch",
         "1.  When password2 is set in the credential file, mount.cifs uses it",
         "which is applied to 5.10-stable, not to the password code",
+        // Test output, hardware and more code (after two other lists' first run).
+        "  # key derivation: pass:9 fail:0 skip:0 total:9",
+        "total: 1200, pass: 1020, fail: 22, skip: 161",
+        "OPEN7   st_open.testBadOwner                    : PASS",
+        "Pass IOCB_NOWAIT to ->update_time and return -EAGAIN",
+        "nfs: Pass \"privileged\" value to init_sequence()",
+        "so pass 'timeo' and 'retrans' to mount_fs() instead",
+        "we now pass v9fs_fid_readpage.",
+        "hostfs: pass 64-bit timestamps to user space",
+        "\t\techo 'PASSWORD' | kinit -l 10h",
+        "no need for Kerberos or messing with passwd/group entries",
+        "pw-bot: changes-requested",
+        "reduced down to these lines in /etc/passwd:\nsys:x:3:3:sys:/dev:/usr/sbin/nologin",
+        " *\tDR(key, constant) = k-truncate(E(Key, constant))",
+        "nfsd: key NFSv4.1 connections by client id",
+        "I should see Pin=-34.99dBm at the input",
+        "the outer shell is 5.5mm, pin diameter = 2.1mm",
+        "accessing the GPIO pin in B205mini-i board",
+        "\t\t<key>lo_offset_2</key>",
+        "Using controller key 'E31XRadio' and block name 'Radio'",
+        "Attempting to set power for key x3xx_pwr_rx_rx1, but no cal data",
+        "        except:\n            pass\n        self.top_layout = Qt.QVBoxLayout()",
+        "the GPS function inside block_ctrl_impl.cpp / block_impl.cc as well",
+        "#define FID_SIZE_U32 (FILE_HANDLE_SIZE_LATEST / sizeof(u32))",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
