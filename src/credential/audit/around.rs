@@ -78,6 +78,30 @@ pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
         " as ", " als ", " comme ", " como ", " come ", " is ", " was ", " ist ", " est ",
     ] {
         for (i, _) in lc.match_indices(w) {
+            // The value just before: quoted, or one strong word. (Looked at first: most " is "
+            // have neither before them.)
+            let before = line[..i].trim_end();
+            let (v, quoted) = match before.chars().next_back() {
+                Some(q @ ('"' | '\'' | '`' | '”')) => {
+                    let open = if q == '”' { '“' } else { q };
+                    let body = &before[..before.len() - q.len_utf8()];
+                    let Some(start) = body.rfind(open) else {
+                        continue;
+                    };
+                    (&body[start + open.len_utf8()..], true)
+                }
+                _ => (
+                    before.rsplit(char::is_whitespace).next().unwrap_or(""),
+                    false,
+                ),
+            };
+            let n = v.chars().count();
+            if !(4..=64).contains(&n)
+                || v.contains(char::is_whitespace)
+                || !(quoted || n >= 6 && v.chars().any(|c| c.is_ascii_digit()))
+            {
+                continue;
+            }
             let mut rest = &line[i + w.len()..];
             let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
             if [
@@ -111,32 +135,12 @@ pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
             if ABOUT.contains(&next.as_str()) {
                 continue;
             }
-            // The value just before: quoted, or one strong word.
-            let before = line[..i].trim_end();
-            let (v, quoted) = match before.chars().next_back() {
-                Some(q @ ('"' | '\'' | '`' | '”')) => {
-                    let open = if q == '”' { '“' } else { q };
-                    let body = &before[..before.len() - q.len_utf8()];
-                    let start = body.rfind(open)?;
-                    (&body[start + open.len_utf8()..], true)
-                }
-                _ => (
-                    before.rsplit(char::is_whitespace).next().unwrap_or(""),
-                    false,
-                ),
-            };
-            let n = v.chars().count();
             // A setting's name the line talks about: "If I set `:enablepass` ... does that use
             // the string "enablepass" as password".
             let a_name = [':', '`', '$', '.']
                 .iter()
                 .any(|p| line.contains(&format!("{p}{v}")));
-            if (4..=64).contains(&n)
-                && !a_name
-                && !v.contains(char::is_whitespace)
-                && plausible(v, true, true)
-                && (quoted || (n >= 6 && strong(v)))
-            {
+            if !a_name && plausible(v, true, true) && (quoted || strong(v)) {
                 return Some((rest[..g.end()].to_string(), v.to_string()));
             }
         }
@@ -291,12 +295,14 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
     let prefix = compose_prefix(raw);
     let line = content(&raw[prefix.len()..]);
     // People announce it too: "You can find the following password that worked in ...".
-    let following = label_re().find_iter(line).any(|m| {
-        line[..m.start()]
-            .trim_end()
-            .to_lowercase()
-            .ends_with("following")
-    });
+    let following = line.ends_with(['.', '…'])
+        && line.contains("ollowing")
+        && label_re().find_iter(line).any(|m| {
+            line[..m.start()]
+                .trim_end()
+                .to_lowercase()
+                .ends_with("following")
+        });
     if !(line.ends_with([':', '：']) || following && line.ends_with(['.', '…'])) || line.len() > 240
     {
         return None;

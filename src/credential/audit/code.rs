@@ -45,7 +45,8 @@ pub(super) fn code_expression(v: &str) -> bool {
         std::borrow::Cow::Borrowed(t)
     };
     let t = closed.as_ref();
-    if c.is_match(t) {
+    // (Most values have none of the signs these shapes need: no look for them.)
+    if t.contains(['-', '&', '%', '(', '[']) && c.is_match(t) {
         return true;
     }
     // A dotted value with a digit, capitalised words or two plain words is a password's shape.
@@ -152,7 +153,7 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let compound =
         after.starts_with('-') && after[1..].starts_with(|c: char| c.is_ascii_lowercase());
     let member = (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_alphabetic()))
-        || arrow_call().is_match(after);
+        || after.starts_with("->") && arrow_call().is_match(after);
     // An argument: `EM(cache_access_pin, ...)`, `DR(key, constant)`.
     let passed_on = before.ends_with(['_', '(']) && after.starts_with(',');
     let a_value = before.ends_with('=')
@@ -263,6 +264,9 @@ pub(super) fn arrow_call() -> &'static Regex {
 pub(super) fn first_option(v: String) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
     let next = R.get_or_init(|| Regex::new(r"[,|][a-z_]{2,}(?:=|,|$)").expect("built-in pattern"));
+    if !v.contains([',', '|']) {
+        return v;
+    }
     match next.find(&v) {
         Some(m) => v[..m.start()].to_string(),
         None => v,

@@ -401,7 +401,7 @@ pub(super) fn value_after(
             return None;
         }
         // C's arrow (`->prepare_write()`) is no separator.
-        if arrow_call().is_match(trimmed) {
+        if trimmed.starts_with("->") && arrow_call().is_match(trimmed) {
             return None;
         }
         // A shell's pipe is no table's bar: `echo 'PASSWORD' | kinit`.

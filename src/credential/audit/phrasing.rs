@@ -344,7 +344,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .trim_end_matches(|c: char| c.is_alphanumeric() || c == '_' || c == '-');
             let after_quote = before.ends_with(['"', '\'', '`', '[']);
             let after_tag = before.ends_with('<');
-            let pin_word = g.as_str().to_lowercase().starts_with("pin");
+            let pin_word = g
+                .as_str()
+                .get(..3)
+                .is_some_and(|p| p.eq_ignore_ascii_case("pin"));
             if !need_strong && !pin_word {
                 label_at.get_or_insert((g.start(), g.end()));
             }
