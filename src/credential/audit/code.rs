@@ -158,6 +158,9 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let passed_on = before.ends_with(['_', '(']) && after.starts_with(',');
     let a_value = before.ends_with('=')
         && (after.is_empty() || after.starts_with([',', ';', ' ', ')', '\'', '"']));
+    // The shell's `pwd` in a command substitution: "$cwd = `pwd 2>/dev/null`", "$(pwd)".
+    let shell_pwd =
+        word.eq_ignore_ascii_case("pwd") && (before.ends_with('`') || before.ends_with("$("));
     // A file: "/etc/passwd", "~/.pgpass".
     let path = before
         .rsplit(char::is_whitespace)
@@ -169,6 +172,7 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         || passed_on
         || a_value
         || path
+        || shell_pwd
         || (word.eq_ignore_ascii_case("pass") && pass_is_a_verb(line, before, word, after))
 }
 
@@ -255,7 +259,8 @@ pub(super) fn code_name_ends_statement(v: &str, rest: &str) -> bool {
 pub(super) fn arrow_call() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"^->[A-Za-z_]\w*(?:\(|->|\.|;|,|\)|\[|$)").expect("built-in pattern")
+        Regex::new(r"^->[A-Za-z_]\w*(?:\(|->|\.|;|,|\)|\[|$|\s*(?:[!=<>]=?|&&|\|\||[+*/-])\s)")
+            .expect("built-in pattern")
     })
 }
 
