@@ -73,6 +73,10 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
 /// after "as" (and an article) must be a password word, and not one about passwords in
 /// general ("as password manager").
 pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
+    // The value is quoted or strong (with a digit): most lines have neither.
+    if !line.contains(['"', '\'', '`', '”']) && !line.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
     // ("'X' is the password" gives it the same way, before the word.)
     for w in [
         " as ", " als ", " comme ", " como ", " come ", " is ", " was ", " ist ", " est ",
