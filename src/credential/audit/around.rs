@@ -13,14 +13,9 @@ use super::labels::{content, copy_button, label_re};
 use super::values::{hash_like, plausible, read_value, strong};
 use super::words::ABOUT;
 
-/// A name from code or configuration: `ph7_settings`, `db_host2`.
-fn snake_case(t: &str) -> bool {
-    t.contains('_')
-        && t.split('_').all(|p| {
-            !p.is_empty()
-                && p.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
+/// A name from code or configuration: `ph7_settings`, `db_host2`, `SMB2_set_eof()`.
+fn code_name(t: &str) -> bool {
+    t.contains('_') && t.chars().all(|c| c.is_alphanumeric() || "_()".contains(c))
 }
 
 /// A strong value within six words of the password word at `at`: no version, ticket,
@@ -51,9 +46,7 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
                 && !t.contains([
                     '=', '/', '@', '\\', '<', '>', '$', '%', '[', ']', '(', ')', '{', '}', ':', ';',
                 ])
-                && !snake_case(t)
-                // Code's names with a call or an underscore (`SMB2_set_eof()`).
-                && !(t.contains('_') && t.chars().all(|c| c.is_alphanumeric() || "_()".contains(c)))
+                && !code_name(t)
                 && !file_name(t)
                 && !t.to_lowercase().contains("pass")
                 // A name with the password word as a part (`reset-pw-header-v2`).
