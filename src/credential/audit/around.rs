@@ -9,9 +9,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::labels::{content, copy_button, label_re};
+use super::labels::{content, copy_button, example_before, label_re};
 use super::values::{hash_like, plausible, read_value, strong};
-use super::words::ABOUT;
+use super::words::{ABOUT, ACTIONS};
 
 /// A name from code or configuration: `ph7_settings`, `db_host2`, `SMB2_set_eof()`.
 fn code_name(t: &str) -> bool {
@@ -300,7 +300,9 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
                 .to_lowercase()
                 .ends_with("following")
         });
-    if !(line.ends_with([':', '：']) || following && line.ends_with(['.', '…'])) || line.len() > 240
+    if !(line.ends_with([':', '：']) || following && line.ends_with(['.', '…']))
+        || line.len() > 240
+        || example_before(line)
     {
         return None;
     }
@@ -313,9 +315,16 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
         .unwrap_or("");
     if between.split_whitespace().count() > 8 && !following
         || ABOUT.contains(&first)
-        || ["hash", "md5", "sha", "digest", "length", "policy"]
-            .iter()
-            .any(|w| line.to_lowercase().contains(w))
+        || line
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| {
+                ["hash", "md5", "digest", "length", "policy"]
+                    .iter()
+                    .any(|p| w.starts_with(p))
+                    // ("sha1", "sha256": not "shared".)
+                    || w.strip_prefix("sha").is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+            })
     {
         return None;
     }
@@ -469,4 +478,72 @@ pub(super) fn listed_pairs(lines: &[&str], i: usize) -> Vec<String> {
             (v.chars().count() >= 4 && plausible(&v, true, false) && !hash_like(&v)).then_some(v)
         })
         .collect()
+}
+
+/// Whether a line whose password word stands at `line[at..end]` says no password is near it:
+/// it is about passwords in general ("password policy"), says there is none ("sample key (no
+/// passphrase)"), judges one ("Is "Summer2026!" a good password?"), gives an example, or makes
+/// the password an action's object ("to reset the admin password", "forgot my password").
+pub(super) fn no_value_near(line: &str, at: usize, end: usize) -> bool {
+    // (A line about passwords in general has none to look for: "password policy".)
+    let about = line[end..]
+        .split(|c: char| c.is_whitespace() || ":=|".contains(c))
+        .find(|w| !w.is_empty())
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .is_some_and(|w| ABOUT.contains(&w.as_str()));
+    // Nor a line where the password is the object of an action ("to reset the admin
+    // password", "forgot my password").
+    // Nor one that says there is none ("sample key (no passphrase)").
+    let none = line[..at]
+        .split_whitespace()
+        .next_back()
+        .map(|w| w.trim_start_matches('(').to_lowercase())
+        .is_some_and(|w| {
+            [
+                "no", "without", "kein", "keine", "ohne", "sans", "sin", "senza", "geen", "zonder",
+            ]
+            .contains(&w.as_str())
+        });
+    // Nor one that judges a password ("Is "Summer2026!" a good password?").
+    let judged = line[..at]
+        .split_whitespace()
+        .next_back()
+        .map(|w| w.to_lowercase())
+        .is_some_and(|w| {
+            [
+                "good",
+                "strong",
+                "weak",
+                "bad",
+                "secure",
+                "safe",
+                "great",
+                "decent",
+                "solid",
+                "terrible",
+                "gutes",
+                "sicheres",
+                "schwaches",
+                "bon",
+                "fort",
+                "buena",
+                "segura",
+                "buona",
+                "goed",
+                "sterk",
+            ]
+            .contains(&w.as_str())
+        });
+    let acted_on = none
+        || judged
+        || example_before(&line[..at])
+        || line[..at]
+            .split_whitespace()
+            .rev()
+            .take(3)
+            .any(|w| ACTIONS.iter().any(|a| w.to_lowercase().starts_with(a)));
+    about || acted_on
 }

@@ -117,3 +117,25 @@ pub(super) fn net_use(line: &str) -> Option<(String, String)> {
         pw.trim_matches(['"', '\'']).to_string(),
     ))
 }
+
+/// The passwords of PostgreSQL's password file as people paste it (`cat ~/.pgpass`, "my
+/// .pgpass line is ..."): `host:port:database:user:password`, a port's number (or `*`) in the
+/// second field.
+pub(super) fn pgpass_values(text: &str) -> Vec<(String, String)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"^[A-Za-z0-9_.*-]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(\S+)$")
+            .expect("built-in pattern")
+    });
+    // (Four colons in a row of fields: most mail has no such line.)
+    text.lines()
+        .filter(|l| l.matches(':').count() == 4)
+        .filter_map(|l| {
+            let l = l.trim().trim_matches('`');
+            let c = re.captures(l)?;
+            let v = c.get(1)?.as_str();
+            let at = c.get(1)?.start();
+            Some((l[..at].to_string(), v.to_string()))
+        })
+        .collect()
+}

@@ -268,6 +268,10 @@ fn quoted_list_follows(s: &str) -> bool {
             let mut c = rest.chars();
             c.next().is_some_and(|q| "\"'`“„«".contains(q))
                 && c.next().is_some_and(char::is_alphanumeric)
+                // (JSON's next key is no item of a list: `"password":"X","database":"y"`.)
+                && !rest[1..]
+                    .find(['"', '\''])
+                    .is_some_and(|e| rest[1 + e + 1..].trim_start().starts_with(':'))
         })
 }
 

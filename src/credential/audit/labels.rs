@@ -164,6 +164,19 @@ pub(super) fn address_colon_re() -> &'static Regex {
     })
 }
 
+/// An address glued to its value by a colon ("qa-admin@contoso-test.com:Qa!Tenant2026"), as
+/// credential lists and combo files write them; `user@host:path` is scp's, so callers ask for
+/// a login word on the line and a strong value without a slash.
+pub(super) fn address_glued_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?:^|[\s(`'\x22])[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z]:([^\s/:])",
+        )
+        .expect("built-in pattern")
+    })
+}
+
 /// A name in code with a password word inside it, given a quoted literal: `const SenhaCerta =
 /// "X"`, `adminPassword: 'X'` (names that describe the password are left out).
 pub(super) fn camel_assign_re() -> &'static Regex {
@@ -297,6 +310,13 @@ pub(super) fn example_before(before: &str) -> bool {
         "ad esempio",
         "per esempio",
         "bijvoorbeeld",
+        // "An example of a valid password would be:".
+        "an example",
+        "ein beispiel",
+        "un exemple",
+        "un ejemplo",
+        "un esempio",
+        "een voorbeeld",
     ]
     .iter()
     .any(|w| sentence.contains(w))

@@ -5,7 +5,8 @@
 
 use super::around::file_name;
 use super::labels::{
-    address_colon_re, admin_slash_re, id_pw_re, label_re, log_in_as_re, quoted_pair_re,
+    address_colon_re, address_glued_re, admin_slash_re, id_pw_re, label_re, log_in_as_re,
+    quoted_pair_re,
 };
 use super::values::{plausible, read_value, strong};
 
@@ -68,6 +69,20 @@ pub(super) fn user_and_value(
         .contains('@')
         .then(|| address_colon_re().captures(line))
         .flatten();
+    // "creds for the test tenant: qa@example.org:X": glued, on a line about logging in.
+    let address_glued = (line.contains('@')
+        && ["cred", "login", "log in", "account", "zugang", "user"]
+            .iter()
+            .any(|w| lc.contains(w))
+        || label_re().is_match(line))
+    .then(|| address_glued_re().captures(line))
+    .flatten()
+    .and_then(|c| c.get(1))
+    .map(|m| m.start())
+    .filter(|&at| {
+        let v = line[at..].split_whitespace().next().unwrap_or("");
+        !v.contains(['/', '@']) && strong(v.trim_end_matches(['.', ',', ';', ')']))
+    });
     // `'jdoe@example.org': 'X',` in a map under a comment about credentials or passwords:
     // an entry of a login table in code, whatever its value looks like.
     let map_entry = address_colon.as_ref().is_some_and(|c| {
@@ -86,6 +101,7 @@ pub(super) fn user_and_value(
         (admin_slash, false, true),
         (start(quoted_pair), true, false),
         (start(address_colon), map_entry, false),
+        (address_glued, false, false),
     ] {
         let Some(at) = at else {
             continue;
@@ -133,5 +149,29 @@ pub(super) fn user_and_value(
             out.push((line[..at].trim_end().to_string(), v));
         }
     }
+    // An answer to a question about a password: "what's the jira pw again?" / "ben:
+    // svc-jira / X" (a name, a slash between spaces and a strong value ending the line).
+    if line.contains('?') {
+        if let Some(v) = answer_below(&lines[i + 1..]) {
+            out.push((line.trim_end().to_string(), v));
+        }
+    }
     out
+}
+
+/// The strong value of "NAME / X" on the first line that has words in `below`.
+fn answer_below(below: &[&str]) -> Option<String> {
+    let next = below.iter().find(|l| !l.trim().is_empty())?.trim_end();
+    let (name, v) = next.rsplit_once(" / ")?;
+    let name = name.rsplit(char::is_whitespace).next()?;
+    let ok = name.len() >= 2
+        && name.chars().any(char::is_alphabetic)
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._@-\\".contains(c))
+        && !v.contains(char::is_whitespace)
+        && !v.contains('/')
+        && strong(v)
+        && plausible(v, false, false);
+    ok.then(|| v.to_string())
 }

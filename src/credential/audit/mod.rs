@@ -14,6 +14,7 @@
 
 mod around;
 mod code;
+mod codes;
 mod commands;
 mod context;
 mod documents;
@@ -28,6 +29,7 @@ mod outlook;
 mod phrasing;
 mod powerpoint;
 mod ruleset;
+mod tables;
 mod text;
 mod tnef;
 mod tools;

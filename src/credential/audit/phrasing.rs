@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::around::{
-    announced_value, as_password, describes_password, listed_pairs, next_lines, paired_value,
-    strong_near, tried_value, under_user_line,
+    announced_value, as_password, describes_password, listed_pairs, next_lines, no_value_near,
+    paired_value, strong_near, tried_value, under_user_line,
 };
 use super::code::{not_a_label, python_pass, snake_name};
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
@@ -28,7 +28,7 @@ use super::labels::{
 };
 use super::logins;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
-use super::words::{ABOUT, ACTIONS, LABELS, PREFIXES, STOPWORDS};
+use super::words::{LABELS, PREFIXES, STOPWORDS};
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,6 +365,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             {
                 continue;
             }
+            // What a password would or could be is a thought, not a setting: "the password
+            // that would be set in that case would be 'hello'". Only a strong value counts.
+            if found.as_ref().is_some_and(|(at, v)| {
+                let between = line[g.end()..*at].to_lowercase();
+                (between.contains("would") || between.contains("could")) && !strong(v)
+            }) {
+                continue;
+            }
             // (A key's value is one word close to it: "the key for the share is X", not
             // "change from "quic key" to "quicv2 key"" or a listing's fifth column.)
             if need_strong
@@ -486,7 +494,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     // one cell per line ("Passwort" / "admin" / "password" / "admin").
                     let account = ["admin", "administrator", "root", "guest", "user"]
                         .contains(&v.to_lowercase().as_str());
-                    if single && !account && !label_only(next) && plausible(&v, quoted, continues) {
+                    if single
+                        && !account
+                        && !label_only(next)
+                        && !example_before(line)
+                        && plausible(&v, quoted, continues)
+                    {
                         push(here(line.to_string(), v, "next-line"));
                     }
                 }
@@ -513,37 +526,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // (A strong value has a digit: most lines have none and need no look.)
         let digit = || line.bytes().any(|b| b.is_ascii_digit());
         if let (Some((at, end)), true, true) = (label_at, given.get() == given_before, digit()) {
-            // (A line about passwords in general has none to look for: "password policy".)
-            let about = line[end..]
-                .split(|c: char| c.is_whitespace() || ":=|".contains(c))
-                .find(|w| !w.is_empty())
-                .map(|w| {
-                    w.trim_matches(|c: char| !c.is_alphanumeric())
-                        .to_lowercase()
-                })
-                .is_some_and(|w| ABOUT.contains(&w.as_str()));
-            // Nor a line where the password is the object of an action ("to reset the admin
-            // password", "forgot my password").
-            // Nor one that says there is none ("sample key (no passphrase)").
-            let none = line[..at]
-                .split_whitespace()
-                .next_back()
-                .map(|w| w.trim_start_matches('(').to_lowercase())
-                .is_some_and(|w| {
-                    [
-                        "no", "without", "kein", "keine", "ohne", "sans", "sin", "senza", "geen",
-                        "zonder",
-                    ]
-                    .contains(&w.as_str())
-                });
-            let acted_on = none
-                || example_before(&line[..at])
-                || line[..at]
-                    .split_whitespace()
-                    .rev()
-                    .take(3)
-                    .any(|w| ACTIONS.iter().any(|a| w.to_lowercase().starts_with(a)));
-            if let Some(v) = (!about && !acted_on)
+            if let Some(v) = (!no_value_near(line, at, end))
                 .then(|| strong_near(line, at))
                 .flatten()
             {

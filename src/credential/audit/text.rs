@@ -11,7 +11,8 @@ use zeroize::Zeroizing;
 
 use super::context::{example_host, meeting_code, meeting_text, public_host, template_text};
 use super::ruleset::RuleSet;
-use super::{numbers, phrasing, values};
+use super::tables::tables;
+use super::{codes, commands, numbers, phrasing, values};
 
 /// One secret found in a text.
 #[derive(Debug, Clone)]
@@ -52,7 +53,7 @@ fn rules() -> &'static [Rule] {
             r("token", "github-token", r"(?-u:\b)(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})", 0),
             r("token", "gitlab-token", r"(?-u:\b)glpat-[A-Za-z0-9_\-]{20,}(?-u:\b)", 0),
             r("token", "slack-token", r"(?-u:\b)xox[abposr]-[A-Za-z0-9-]{10,}(?-u:\b)|https://hooks\.slack\.com/services/T[A-Za-z0-9/]+", 0),
-            r("token", "stripe-key", r"(?-u:\b)[sr]k_live_[0-9a-zA-Z]{20,}(?-u:\b)", 0),
+            r("token", "stripe-key", r"(?-u:\b)[sr]k_(?:live|test)_[0-9a-zA-Z]{20,}(?-u:\b)", 0),
             r("token", "google-api-key", r"(?-u:\b)A[Il1]za[0-9A-Za-z_\-|]{35}(?-u:\b)", 0),
             r("token", "openai-key", r"(?-u:\b)sk-(?:proj-)?[A-Za-z0-9_\-]{32,}(?-u:\b)", 0),
             r("token", "sendgrid-key", r"(?-u:\b)SG\.[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}(?-u:\b)", 0),
@@ -202,97 +203,6 @@ fn token_shaped(v: &str) -> bool {
     v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
         && !values::placeholder(v)
-}
-
-/// Password columns of tables: a header cell names the column, the rows below hold the values.
-/// Rows are lines whose cells are separated by `|` or tabs (HTML and document tables, CSV files
-/// and spreadsheets arrive here in that form).
-fn tables(text: &str) -> Vec<phrasing::Found> {
-    let mut out = Vec::new();
-    let rows: Vec<Vec<&str>> = text
-        .lines()
-        .map(|l| {
-            if l.contains('|') || l.contains('\t') {
-                let cells: Vec<&str> = l.split(['|', '\t']).map(str::trim).collect();
-                let a = usize::from(cells.first().is_some_and(|c| c.is_empty()));
-                let b = cells.len()
-                    - usize::from(cells.len() > a && cells.last().is_some_and(|c| c.is_empty()));
-                cells[a..b.max(a)].to_vec()
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-    let mut i = 0;
-    while i < rows.len() {
-        let header = &rows[i];
-        let col = (header.len() >= 2)
-            .then(|| header.iter().position(|c| phrasing::is_password_header(c)))
-            .flatten();
-        let Some(col) = col else {
-            i += 1;
-            continue;
-        };
-        let lower: Vec<String> = header.iter().map(|c| c.to_lowercase()).collect();
-        let user = lower.iter().any(|c| {
-            [
-                "user",
-                "username",
-                "user name",
-                "login",
-                "benutzer",
-                "benutzername",
-                "utilisateur",
-                "identifiant",
-                "usuario",
-                "utente",
-                "gebruiker",
-                "gebruikersnaam",
-                "account",
-                "e-mail",
-                "email",
-            ]
-            .contains(&c.as_str())
-        });
-        let host = lower.iter().any(|c| {
-            [
-                "host", "hostname", "server", "ip", "address", "url", "adresse", "serveur",
-                "servidor", "system", "site", "website",
-            ]
-            .contains(&c.as_str())
-        });
-        let mut j = i + 1;
-        // Markdown's separator row.
-        if rows
-            .get(j)
-            .is_some_and(|r| r.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch))))
-        {
-            j += 1;
-        }
-        while let Some(row) = rows.get(j) {
-            if row.len() < 2 {
-                break;
-            }
-            if let Some(v) = row.get(col) {
-                let v = v.trim_matches(['`', '"', '\'']);
-                if values::plausible(v, false, false)
-                    && !phrasing::is_password_header(v)
-                    && !v.contains(' ')
-                {
-                    out.push(phrasing::Found {
-                        label: format!("{} column", header[col]),
-                        value: v.to_string(),
-                        how: "table",
-                        user,
-                        host,
-                    });
-                }
-            }
-            j += 1;
-        }
-        i = j;
-    }
-    out
 }
 
 /// An SMTP `AUTH LOGIN` as people paste it from a session log: the server's
@@ -518,8 +428,26 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         }
     }
     let plain = without_bold(text);
+    // JSON inside a JSON string, as programs log a request: `\"password\":\"X\"`.
+    let plain: std::borrow::Cow<'_, str> = if plain.contains("\\\"") {
+        plain.replace("\\\"", "\"").into()
+    } else {
+        plain
+    };
     let mut passwords = phrasing::find(&plain);
     passwords.extend(tables(&plain));
+    passwords.extend(codes::find(&plain));
+    for (label, value) in commands::pgpass_values(&plain) {
+        if values::plausible(&value, false, false) {
+            passwords.push(phrasing::Found {
+                label,
+                value,
+                how: "login",
+                user: true,
+                host: true,
+            });
+        }
+    }
     if !passwords.is_empty() {
         let (user, host) = names_user_and_host(text);
         // A text that shows connection settings as a template ("Server=myServerAddress; User

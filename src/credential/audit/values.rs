@@ -65,6 +65,16 @@ pub(super) fn placeholder(v: &str) -> bool {
         || v.starts_with("getenv")
         || v.starts_with("${{")
         || l.starts_with("your")
+        // "xxxpw", "xxx-secret": a stand-in that starts with crosses.
+        || l.starts_with("xxx")
+        // What to put there: "enter key", "insert password", "put your token here".
+        || ["enter ", "insert ", "put "].iter().any(|w| l.starts_with(w))
+        // "account-token", "api-secret": a word naming what goes there, then its kind.
+        || l.rsplit_once(['-', '_']).is_some_and(|(a, w)| {
+            ["token", "secret", "key", "password"].contains(&w)
+                && (2..=12).contains(&a.len())
+                && a.chars().all(|c| c.is_ascii_lowercase())
+        })
         || (l.ends_with("here")
             && ["pass", "pw", "secret", "key"]
                 .iter()
@@ -292,7 +302,7 @@ pub(super) fn hash_like(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
         Regex::new(
-            r"(?i)^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|\$(?:1|2[abxy]?|5|6|y|7|gy|argon2\w*|pbkdf2[\w-]*|scrypt|sha\d*|apr1|md5)\$\S+|\{(?:ssha|sha|smd5|md5|crypt|ssha256|ssha512|pbkdf2[\w-]*|bcrypt|argon2)\}\S+|(?:pbkdf2_sha\d+|bcrypt_sha256|bcrypt|argon2|sha1|md5|scrypt)\$\S+|\*[0-9a-f]{40}|sha(?:1|256|512)[:=]\S+)$",
+            r"(?i)^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|\$(?:\d|2[abxy]|y|gy|argon2\w*|pbkdf2[\w-]*|scrypt|sha\d*|apr1|md5)\$\S+|\{(?:ssha|sha|smd5|md5|crypt|ssha256|ssha512|pbkdf2[\w-]*|bcrypt|argon2)\}\S+|(?:pbkdf2_sha\d+|bcrypt_sha256|bcrypt|argon2|sha1|md5|scrypt)\$\S+|\*[0-9a-f]{40}|sha(?:1|256|512)[:=]\S+)$",
         )
         .expect("built-in pattern")
     });

@@ -29,3 +29,43 @@ fn changed_to_a_value_in_several_languages() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn answers_lists_and_examples() {
+    for (t, v) in [
+        // A question about a password, the answer on the next line of a chat.
+        (
+            "[09:12] kim: what's the backup pw again?\n[09:13] lou: svc-backup / Bk7!uLm2q",
+            "Bk7!uLm2q",
+        ),
+        // An address glued to its value on a line about logging in.
+        (
+            "creds for the demo tenant: ops@tenant.example:Ten4nt!Ops",
+            "Ten4nt!Ops",
+        ),
+        // A label whose words hold "sha" without being about hashes.
+        (
+            "Password for the shared folder:\n\nFold3r#Lynx-2231",
+            "Fold3r#Lynx-2231",
+        ),
+        // JSON in JSON's next key is no list of examples.
+        (
+            "{\"user\":\"app\",\"password\":\"48213377\",\"db\":\"x\"}",
+            "48213377",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "An example of a strong password would be:\nBlue7Horse",
+        "if I had for example this: a$b, the password that would be set would be 'hello'",
+        "curl https://api.example/v1 -u 'account-SID:account-token'",
+        "poll mail.example.org user \"ann@example.org\" password \"xxxpw\"",
+        "psk=\"enter key\"",
+        "menu passwd $4$AbCdEf12$Zm9vYmFyYmF6cXV4MTIzNDU2Nzg$ kernel linux",
+        "Is \"Winter2027!\" a good password? No, a season and a year are guessed first.",
+        "git clone git@git.example.org:team/login-service.git",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}

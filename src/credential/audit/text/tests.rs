@@ -323,3 +323,42 @@ fn constants_enums_and_scores_in_code_are_no_secrets() {
         vec!["Tq7!mzW2x"]
     );
 }
+
+#[test]
+fn pgpass_lines_html_tables_and_lock_codes() {
+    let found = |t: &str| {
+        scan(t)
+            .into_iter()
+            .map(|h| h.value.to_string())
+            .collect::<Vec<_>>()
+    };
+    for (t, v) in [
+        (
+            "my .pgpass line:\n`db1.example:5432:shop:app:Pg!pass77`",
+            "Pg!pass77",
+        ),
+        (
+            "Account Login Password\nWiki kmeyer Wk7!meyer2",
+            "Wk7!meyer2",
+        ),
+        ("Alarm code: 4826, the garage opens with the same.", "4826"),
+        (
+            "the code for the key safe by the back door is 9-1-7-3.",
+            "9-1-7-3",
+        ),
+        (
+            "staging: sk_test_4Qx7LmP2rT9vW3yZ8aB6cD1eF5gH0jK2",
+            "sk_test_4Qx7LmP2rT9vW3yZ8aB6cD1eF5gH0jK2",
+        ),
+    ] {
+        assert!(found(t).contains(&v.to_string()), "{t}: {:?}", found(t));
+    }
+    for t in [
+        "db1.example:5432:shop:app:password",
+        "at 10:42:11 the job ran on node:3:4:5",
+        "Name Role Password\nthe reset went fine",
+        "The door code changes at 18:00.",
+    ] {
+        assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+    }
+}

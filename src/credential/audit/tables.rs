@@ -1,0 +1,152 @@
+//! Password columns of tables as mail carries them: a header cell names the column and the
+//! rows below hold the values. Cells are split by `|` or tabs (HTML and document tables, CSV
+//! files and spreadsheets arrive in that form), or by spaces when an HTML body collapsed the
+//! tabs of a pasted table and the header is field names only.
+
+use super::{phrasing, values};
+
+/// Password columns of tables: a header cell names the column, the rows below hold the values.
+/// Rows are lines whose cells are separated by `|` or tabs (HTML and document tables, CSV files
+/// and spreadsheets arrive here in that form).
+pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
+    let mut out = Vec::new();
+    // A table whose tabs an HTML body made spaces: a header of field names only ("Account
+    // Username Password"), then rows of as many words.
+    let mut spaced = 0;
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| {
+            if l.contains('|') || l.contains('\t') {
+                spaced = 0;
+                let cells: Vec<&str> = l.split(['|', '\t']).map(str::trim).collect();
+                let a = usize::from(cells.first().is_some_and(|c| c.is_empty()));
+                let b = cells.len()
+                    - usize::from(cells.len() > a && cells.last().is_some_and(|c| c.is_empty()));
+                cells[a..b.max(a)].to_vec()
+            } else {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                if (2..=6).contains(&words.len())
+                    && words.iter().all(|w| field_name(w))
+                    && words.iter().any(|w| phrasing::is_password_header(w))
+                {
+                    spaced = words.len();
+                    words
+                } else if spaced > 0 && words.len() == spaced {
+                    words
+                } else {
+                    spaced = 0;
+                    Vec::new()
+                }
+            }
+        })
+        .collect();
+    let mut i = 0;
+    while i < rows.len() {
+        let header = &rows[i];
+        let col = (header.len() >= 2)
+            .then(|| header.iter().position(|c| phrasing::is_password_header(c)))
+            .flatten();
+        let Some(col) = col else {
+            i += 1;
+            continue;
+        };
+        let lower: Vec<String> = header.iter().map(|c| c.to_lowercase()).collect();
+        let user = lower.iter().any(|c| {
+            [
+                "user",
+                "username",
+                "user name",
+                "login",
+                "benutzer",
+                "benutzername",
+                "utilisateur",
+                "identifiant",
+                "usuario",
+                "utente",
+                "gebruiker",
+                "gebruikersnaam",
+                "account",
+                "e-mail",
+                "email",
+            ]
+            .contains(&c.as_str())
+        });
+        let host = lower.iter().any(|c| {
+            [
+                "host", "hostname", "server", "ip", "address", "url", "adresse", "serveur",
+                "servidor", "system", "site", "website",
+            ]
+            .contains(&c.as_str())
+        });
+        let mut j = i + 1;
+        // Markdown's separator row.
+        if rows
+            .get(j)
+            .is_some_and(|r| r.iter().all(|c| c.chars().all(|ch| "-: ".contains(ch))))
+        {
+            j += 1;
+        }
+        while let Some(row) = rows.get(j) {
+            if row.len() < 2 {
+                break;
+            }
+            if let Some(v) = row.get(col) {
+                let v = v.trim_matches(['`', '"', '\'']);
+                if values::plausible(v, false, false)
+                    && !phrasing::is_password_header(v)
+                    && !v.contains(' ')
+                {
+                    out.push(phrasing::Found {
+                        label: format!("{} column", header[col]),
+                        value: v.to_string(),
+                        how: "table",
+                        user,
+                        host,
+                    });
+                }
+            }
+            j += 1;
+        }
+        i = j;
+    }
+    out
+}
+
+/// A column's name in a table of accounts.
+fn field_name(w: &str) -> bool {
+    phrasing::is_password_header(w)
+        || [
+            "account",
+            "accounts",
+            "user",
+            "username",
+            "login",
+            "benutzer",
+            "benutzername",
+            "utilisateur",
+            "identifiant",
+            "usuario",
+            "utente",
+            "gebruiker",
+            "email",
+            "e-mail",
+            "host",
+            "hostname",
+            "server",
+            "ip",
+            "url",
+            "system",
+            "service",
+            "site",
+            "website",
+            "name",
+            "role",
+            "app",
+            "application",
+            "konto",
+            "dienst",
+            "compte",
+            "cuenta",
+        ]
+        .contains(&w.to_lowercase().trim_end_matches(':'))
+}
