@@ -150,7 +150,7 @@ pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
 pub(super) fn under_user_line(before: &[&str]) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?:user(?:\s*name)?|login|benutzer(?:name)?|e-?mail|usuario|utilisateur|identifiant|account|id)\s*[:=]\s*\S")
+        Regex::new(r"(?i)^(?:user(?:\s*name)?|login|benutzer(?:name)?|e-?mail|usuario|utilisateur|identifiant|account|id)\s*(?:[:=]|\s-|-\s)\s*\S")
             .expect("built-in pattern")
     });
     before

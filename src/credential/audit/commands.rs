@@ -127,9 +127,22 @@ pub(super) fn pgpass_values(text: &str) -> Vec<(String, String)> {
         Regex::new(r"^[A-Za-z0-9_.*-]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(\S+)$")
             .expect("built-in pattern")
     });
-    // (Four colons in a row of fields: most mail has no such line.)
-    text.lines()
-        .filter(|l| l.matches(':').count() == 4)
+    // (A port between colons is rare in mail: only the lines that have one are read.)
+    static PORT: OnceLock<Regex> = OnceLock::new();
+    let port =
+        PORT.get_or_init(|| Regex::new(r":(?:\d{1,5}|\*):[^:\s]+:").expect("built-in pattern"));
+    let mut seen = usize::MAX;
+    port.find_iter(text)
+        .filter_map(|m| {
+            let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[m.end()..]
+                .find('\n')
+                .map_or(text.len(), |i| m.end() + i);
+            (start != seen).then(|| {
+                seen = start;
+                &text[start..end]
+            })
+        })
         .filter_map(|l| {
             let l = l.trim().trim_matches('`');
             let c = re.captures(l)?;

@@ -142,13 +142,14 @@ pub(super) fn admin_slash_re() -> &'static Regex {
     })
 }
 
-/// A quoted user and a quoted password with a slash between, as for a site's basic
-/// authentication: "protected by htpasswd 'creative'/'commons'".
+/// A quoted user and a quoted password with a slash or "and" between, as for a site's basic
+/// authentication: "protected by htpasswd 'creative'/'commons'", "these credentials should
+/// work now `guest@example.com` and `guestpass`".
 pub(super) fn quoted_pair_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(
-            r#"(?:^|[\s(:=])['"`][A-Za-z0-9_.@+-]{2,40}['"`]\s*/\s*(['"`][^'"`\s]{3,60}['"`])"#,
+            r#"(?:^|[\s(:=])['"`][A-Za-z0-9_.@+-]{2,40}['"`]\s*(?:/|\s(?:and|und|et|y|e|en)\s)\s*(['"`][^'"`\s]{3,60}['"`])"#,
         )
         .expect("built-in pattern")
     })

@@ -8,6 +8,10 @@ use super::labels::{
     address_colon_re, address_glued_re, admin_slash_re, id_pw_re, label_re, log_in_as_re,
     quoted_pair_re,
 };
+use std::sync::OnceLock;
+
+use regex::Regex;
+
 use super::values::{plausible, read_value, strong};
 
 /// The (label, value) pairs of `line`, the `i`th of `lines`; `lc` is the line in ASCII lower
@@ -56,14 +60,21 @@ pub(super) fn user_and_value(
         }
     });
     // "htpasswd 'creative'/'commons'": a quoted user and password on a line about logging in.
-    let quoted_pair = (line.contains('/')
+    // (With "and" between, the line must be about logging in: "pass 'timeo' and 'retrans'"
+    // names two options.)
+    let slash = line.contains('/')
         && [
             "pass", "auth", "login", "cred", "user", "benutzer", "account",
         ]
         .iter()
-        .any(|w| lc.contains(w)))
-    .then(|| quoted_pair_re().captures(line))
-    .flatten();
+        .any(|w| lc.contains(w));
+    let and = (line.contains(" and ") || line.contains(" und "))
+        && ["login", "log in", "cred", "account", "zugang"]
+            .iter()
+            .any(|w| lc.contains(w));
+    let quoted_pair = (slash || and)
+        .then(|| quoted_pair_re().captures(line))
+        .flatten();
     // "jdoe@example.org : X": an address and a strong value.
     let address_colon = line
         .contains('@')
@@ -149,6 +160,13 @@ pub(super) fn user_and_value(
             out.push((line[..at].trim_end().to_string(), v));
         }
     }
+    // "credentials for the demo site:" / "test@example.org" / "X": a login's label, then
+    // the account and its password alone on the next two lines.
+    if line.ends_with(':') {
+        if let Some(v) = login_block_below(line, &lines[i + 1..]) {
+            out.push((line.to_string(), v));
+        }
+    }
     // An answer to a question about a password: "what's the jira pw again?" / "ben:
     // svc-jira / X" (a name, a slash between spaces and a strong value ending the line).
     if line.contains('?') {
@@ -174,4 +192,33 @@ fn answer_below(below: &[&str]) -> Option<String> {
         && strong(v)
         && plausible(v, false, false);
     ok.then(|| v.to_string())
+}
+
+/// The value of a login given as a block: `line` names credentials and ends with a colon, the
+/// next line is one account (a name or an address), the one after it one plausible value.
+fn login_block_below(line: &str, below: &[&str]) -> Option<String> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)(?:^|[^\p{L}])(?:credentials?|creds|login(?:\s+(?:details|data|info))?|log-?in\s+details|zugangsdaten|anmeldedaten|identifiants|credenciales|credenziali|inloggegevens)(?:\s+[^:]{0,40})?:$")
+            .expect("built-in pattern")
+    });
+    if line.len() > 80 || !re.is_match(line) {
+        return None;
+    }
+    let mut next = below
+        .iter()
+        .take(4)
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty());
+    let (account, value) = (next.next()?, next.next()?);
+    let single = |l: &str| !l.contains(char::is_whitespace) && !l.ends_with(':');
+    let account_like = account.len() <= 64
+        && account
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._@+-\\".contains(c));
+    if !(single(account) && single(value) && account_like) || value.contains('@') {
+        return None;
+    }
+    let (v, quoted, _) = read_value(value)?;
+    plausible(&v, quoted, false).then_some(v)
 }

@@ -360,7 +360,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         && !line[*at..].trim_start().starts_with(['"', '\'', '`'])
                 })
                 && !(g.start() == 0
-                    && line[g.end()..].trim_start().starts_with(':')
+                    && line[g.end()..].trim_start().starts_with([':', '-'])
                     && under_user_line(&lines[..i]))
             {
                 continue;

@@ -24,6 +24,18 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
                     - usize::from(cells.len() > a && cells.last().is_some_and(|c| c.is_empty()));
                 cells[a..b.max(a)].to_vec()
             } else {
+                if spaced > 0 {
+                    let words: Vec<&str> = l.split_whitespace().collect();
+                    if words.len() == spaced {
+                        return words;
+                    }
+                }
+                spaced = 0;
+                // (Most lines start with no column's name: one look at the first word.)
+                let first = l.split_whitespace().next().unwrap_or("");
+                if l.len() > 100 || !first_field(first) {
+                    return Vec::new();
+                }
                 let words: Vec<&str> = l.split_whitespace().collect();
                 if (2..=6).contains(&words.len())
                     && words.iter().all(|w| field_name(w))
@@ -31,10 +43,7 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
                 {
                     spaced = words.len();
                     words
-                } else if spaced > 0 && words.len() == spaced {
-                    words
                 } else {
-                    spaced = 0;
                     Vec::new()
                 }
             }
@@ -112,41 +121,69 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
     out
 }
 
+/// What the first column of a table of accounts is called (a password column may come first).
+const FIELDS: &[&str] = &[
+    "account",
+    "accounts",
+    "user",
+    "username",
+    "login",
+    "benutzer",
+    "benutzername",
+    "utilisateur",
+    "identifiant",
+    "usuario",
+    "utente",
+    "gebruiker",
+    "email",
+    "e-mail",
+    "host",
+    "hostname",
+    "server",
+    "ip",
+    "url",
+    "system",
+    "service",
+    "site",
+    "website",
+    "name",
+    "role",
+    "app",
+    "application",
+    "konto",
+    "dienst",
+    "compte",
+    "cuenta",
+    "password",
+    "passwort",
+    "kennwort",
+    "pw",
+    "pwd",
+    "pass",
+    "passcode",
+    "pin",
+    "contraseña",
+    "wachtwoord",
+    "senha",
+    "passphrase",
+];
+
+/// Whether `w` is one of FIELDS, asked of every line's first word: lower-cased into a small
+/// buffer (most words are too long or too short to be asked at all).
+fn first_field(w: &str) -> bool {
+    if !(2..=12).contains(&w.len()) {
+        return false;
+    }
+    let mut buf = [0u8; 12];
+    for (b, c) in buf.iter_mut().zip(w.bytes()) {
+        *b = c.to_ascii_lowercase();
+    }
+    let low = &buf[..w.len()];
+    FIELDS.iter().any(|f| f.as_bytes() == low)
+}
+
 /// A column's name in a table of accounts.
 fn field_name(w: &str) -> bool {
-    phrasing::is_password_header(w)
-        || [
-            "account",
-            "accounts",
-            "user",
-            "username",
-            "login",
-            "benutzer",
-            "benutzername",
-            "utilisateur",
-            "identifiant",
-            "usuario",
-            "utente",
-            "gebruiker",
-            "email",
-            "e-mail",
-            "host",
-            "hostname",
-            "server",
-            "ip",
-            "url",
-            "system",
-            "service",
-            "site",
-            "website",
-            "name",
-            "role",
-            "app",
-            "application",
-            "konto",
-            "dienst",
-            "compte",
-            "cuenta",
-        ]
-        .contains(&w.to_lowercase().trim_end_matches(':'))
+    let w = w.trim_end_matches(':');
+    FIELDS.iter().any(|f| w.eq_ignore_ascii_case(f)) || phrasing::is_password_header(w)
 }

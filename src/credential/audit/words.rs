@@ -124,6 +124,9 @@ pub(super) const STOPWORDS: &[&str] = &[
 /// Adjectives that tell what a password is like, without the endings `predicate_word` knows.
 #[rustfmt::skip]
 pub(super) const PREDICATES: &[&str] = &[
+    // What was wrong: "not hashing the password, so that was the issue".
+    "issue", "issues", "problem", "problems", "culprit", "cause", "reason", "bug", "fix",
+    "solution", "trick", "mistake", "error",
     "right", "wrong", "fine", "weak", "strong", "long", "short", "easy", "hard", "simple",
     "complex", "unique", "secret", "null", "none", "gone", "broken", "stale", "obsolete",
     "correct", "incorrect", "invalid", "valid", "expired", "public", "private", "common",

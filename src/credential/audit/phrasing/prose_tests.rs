@@ -48,6 +48,13 @@ fn answers_lists_and_examples() {
             "Password for the shared folder:\n\nFold3r#Lynx-2231",
             "Fold3r#Lynx-2231",
         ),
+        // Demo accounts as replies give them.
+        ("Login for the demo:\nkim@demo.example\n839201", "839201"),
+        ("Id- kim@demo.example\nPass - walrus", "walrus"),
+        (
+            "these credentials work now `kim@demo.example` and `walrusbeach`",
+            "walrusbeach",
+        ),
         // JSON in JSON's next key is no list of examples.
         (
             "{\"user\":\"app\",\"password\":\"48213377\",\"db\":\"x\"}",
@@ -65,6 +72,8 @@ fn answers_lists_and_examples() {
         "menu passwd $4$AbCdEf12$Zm9vYmFyYmF6cXV4MTIzNDU2Nzg$ kernel linux",
         "Is \"Winter2027!\" a good password? No, a season and a year are guessed first.",
         "git clone git@git.example.org:team/login-service.git",
+        "Login details:\nUser: kim\nthanks, that worked",
+        "the credentials \"user\" and \"pass\" are the form's fields",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
