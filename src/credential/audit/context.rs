@@ -1,7 +1,7 @@
 //! What the text around a value says about it: whether a link's host is a real server's or
 //! documentation's, whether the text is a template of connection settings, whether it is a
-//! meeting invitation and a password its passcode. The rules in `text.rs` ask these before
-//! they report a value.
+//! meeting invitation and a password its passcode, whether a password word names a one-time
+//! password. The rules in `text.rs` and `phrasing.rs` ask these before they report a value.
 
 use std::sync::OnceLock;
 
@@ -102,4 +102,46 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
                         .expect("built-in pattern")
                 })
                 .is_match(label)
+}
+
+/// Whether the password word names a one-time password, as services mail them for a login or
+/// a payment: "Your one-time password is 483920", "Einmalpasswort", "mot de passe à usage
+/// unique", "contraseña de un solo uso", "password monouso", "eenmalig wachtwoord", "一次性密码".
+/// It has expired by the time an audit reads it: nothing to rotate, like a reset link.
+/// `upto` is the line up to the end of the password word, `after` what follows it.
+pub(super) fn one_time(upto: &str, after: &str) -> bool {
+    let b = upto.to_lowercase();
+    let near = b
+        .char_indices()
+        .rev()
+        .nth(29)
+        .map_or(b.as_str(), |(j, _)| &b[j..]);
+    let a = after.trim_start().to_lowercase();
+    [
+        "one-time",
+        "one time",
+        "onetime",
+        "single-use",
+        "single use",
+        "einmal",
+        "otp",
+        "totp",
+        "eenmalig",
+        "一次性",
+        "ワンタイム",
+        "动态",
+        "動態",
+    ]
+    .iter()
+    .any(|w| near.contains(w))
+        || [
+            "à usage unique",
+            "a usage unique",
+            "de un solo uso",
+            "de uso único",
+            "monouso",
+            "usa e getta",
+        ]
+        .iter()
+        .any(|w| a.starts_with(w))
 }

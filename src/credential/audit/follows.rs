@@ -71,48 +71,6 @@ pub(super) fn excluded_label(label: &str, before: &str) -> bool {
             .contains(&prev.as_str()))
 }
 
-/// Whether the password word names a one-time password, as services mail them for a login or
-/// a payment: "Your one-time password is 483920", "Einmalpasswort", "mot de passe à usage
-/// unique", "contraseña de un solo uso", "password monouso", "eenmalig wachtwoord", "一次性密码".
-/// It has expired by the time an audit reads it: nothing to rotate, like a reset link.
-/// `upto` is the line up to the end of the password word, `after` what follows it.
-pub(super) fn one_time(upto: &str, after: &str) -> bool {
-    let b = upto.to_lowercase();
-    let near = b
-        .char_indices()
-        .rev()
-        .nth(29)
-        .map_or(b.as_str(), |(j, _)| &b[j..]);
-    let a = after.trim_start().to_lowercase();
-    [
-        "one-time",
-        "one time",
-        "onetime",
-        "single-use",
-        "single use",
-        "einmal",
-        "otp",
-        "totp",
-        "eenmalig",
-        "一次性",
-        "ワンタイム",
-        "动态",
-        "動態",
-    ]
-    .iter()
-    .any(|w| near.contains(w))
-        || [
-            "à usage unique",
-            "a usage unique",
-            "de un solo uso",
-            "de uso único",
-            "monouso",
-            "usa e getta",
-        ]
-        .iter()
-        .any(|w| a.starts_with(w))
-}
-
 /// Whether the password word just before `at` is a PIN or passcode (digits are its values).
 pub(super) fn label_is_pin(before: &str) -> bool {
     let w = before
@@ -265,13 +223,15 @@ fn quoted_list_follows(s: &str) -> bool {
         .find(close)
         .map(|i| s[open.len_utf8() + i + close.len_utf8()..].trim_start_matches([',', ' ']))
         .is_some_and(|rest| {
-            let mut c = rest.chars();
-            c.next().is_some_and(|q| "\"'`“„«".contains(q))
-                && c.next().is_some_and(char::is_alphanumeric)
-                // (JSON's next key is no item of a list: `"password":"X","database":"y"`.)
-                && !rest[1..]
-                    .find(['"', '\''])
-                    .is_some_and(|e| rest[1 + e + 1..].trim_start().starts_with(':'))
+            let Some(q) = rest.chars().next().filter(|q| "\"'`“„«".contains(*q)) else {
+                return false;
+            };
+            let item = &rest[q.len_utf8()..];
+            // (JSON's next key is none: `"password":"X","db":"y"`.)
+            let key = item
+                .find(['"', '\''])
+                .is_some_and(|e| item[e + 1..].trim_start().starts_with(':'));
+            item.starts_with(char::is_alphanumeric) && !key
         })
 }
 

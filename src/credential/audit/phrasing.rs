@@ -20,7 +20,8 @@ use super::around::{
 };
 use super::code::{not_a_label, python_pass, snake_name};
 use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
-use super::follows::{excluded_label, names_user_field, one_time, value_after};
+use super::context::one_time;
+use super::follows::{excluded_label, names_user_field, value_after};
 use super::given::given_values;
 use super::labels::{
     bare_field_name, camel_assign_re, content, example_before, label_ends_line, label_only,

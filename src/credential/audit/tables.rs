@@ -60,33 +60,8 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
             continue;
         };
         let lower: Vec<String> = header.iter().map(|c| c.to_lowercase()).collect();
-        let user = lower.iter().any(|c| {
-            [
-                "user",
-                "username",
-                "user name",
-                "login",
-                "benutzer",
-                "benutzername",
-                "utilisateur",
-                "identifiant",
-                "usuario",
-                "utente",
-                "gebruiker",
-                "gebruikersnaam",
-                "account",
-                "e-mail",
-                "email",
-            ]
-            .contains(&c.as_str())
-        });
-        let host = lower.iter().any(|c| {
-            [
-                "host", "hostname", "server", "ip", "address", "url", "adresse", "serveur",
-                "servidor", "system", "site", "website",
-            ]
-            .contains(&c.as_str())
-        });
+        let user = lower.iter().any(|c| USER_COLUMNS.contains(&c.as_str()));
+        let host = lower.iter().any(|c| HOST_COLUMNS.contains(&c.as_str()));
         let mut j = i + 1;
         // Markdown's separator row.
         if rows
@@ -121,12 +96,11 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
     out
 }
 
-/// What the first column of a table of accounts is called (a password column may come first).
-const FIELDS: &[&str] = &[
-    "account",
-    "accounts",
+/// The names of a column that holds accounts.
+const USER_COLUMNS: &[&str] = &[
     "user",
     "username",
+    "user name",
     "login",
     "benutzer",
     "benutzername",
@@ -135,17 +109,22 @@ const FIELDS: &[&str] = &[
     "usuario",
     "utente",
     "gebruiker",
-    "email",
+    "gebruikersnaam",
+    "account",
     "e-mail",
-    "host",
-    "hostname",
-    "server",
-    "ip",
-    "url",
-    "system",
+    "email",
+];
+
+/// The names of a column that holds hosts.
+const HOST_COLUMNS: &[&str] = &[
+    "host", "hostname", "server", "ip", "address", "url", "adresse", "serveur", "servidor",
+    "system", "site", "website",
+];
+
+/// The other names a table of accounts gives its columns (a password column may come first).
+const OTHER_COLUMNS: &[&str] = &[
+    "accounts",
     "service",
-    "site",
-    "website",
     "name",
     "role",
     "app",
@@ -168,8 +147,15 @@ const FIELDS: &[&str] = &[
     "passphrase",
 ];
 
-/// Whether `w` is one of FIELDS, asked of every line's first word: lower-cased into a small
-/// buffer (most words are too long or too short to be asked at all).
+/// Whether `low`, in lower case, names a column of a table of accounts.
+fn known_column(low: &[u8]) -> bool {
+    [USER_COLUMNS, HOST_COLUMNS, OTHER_COLUMNS]
+        .iter()
+        .any(|list| list.iter().any(|f| f.as_bytes() == low))
+}
+
+/// Whether `w` names a known column, asked of every line's first word: lower-cased into a
+/// small buffer (most words are too long or too short to be asked at all).
 fn first_field(w: &str) -> bool {
     if !(2..=12).contains(&w.len()) {
         return false;
@@ -178,12 +164,11 @@ fn first_field(w: &str) -> bool {
     for (b, c) in buf.iter_mut().zip(w.bytes()) {
         *b = c.to_ascii_lowercase();
     }
-    let low = &buf[..w.len()];
-    FIELDS.iter().any(|f| f.as_bytes() == low)
+    known_column(&buf[..w.len()])
 }
 
 /// A column's name in a table of accounts.
 fn field_name(w: &str) -> bool {
     let w = w.trim_end_matches(':');
-    FIELDS.iter().any(|f| w.eq_ignore_ascii_case(f)) || phrasing::is_password_header(w)
+    known_column(w.to_lowercase().as_bytes()) || phrasing::is_password_header(w)
 }
