@@ -68,10 +68,12 @@ pub(super) fn user_and_value(
         ]
         .iter()
         .any(|w| lc.contains(w));
+    // (The login word comes before the items: "'uid' and 'creduid'" names two options.)
+    let before_items = &lc[..lc.find(['\'', '"', '`']).unwrap_or(lc.len())];
     let and = (line.contains(" and ") || line.contains(" und "))
         && ["login", "log in", "cred", "account", "zugang"]
             .iter()
-            .any(|w| lc.contains(w));
+            .any(|w| before_items.contains(w));
     let quoted_pair = (slash || and)
         .then(|| quoted_pair_re().captures(line))
         .flatten();

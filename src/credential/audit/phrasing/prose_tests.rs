@@ -74,6 +74,7 @@ fn answers_lists_and_examples() {
         "git clone git@git.example.org:team/login-service.git",
         "Login details:\nUser: kim\nthanks, that worked",
         "the credentials \"user\" and \"pass\" are the form's fields",
+        "Use numeric comparisons for 'uid' and 'creduid' matching.",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
