@@ -14,16 +14,18 @@ use super::phrasing::Found;
 /// What a code opens, in the languages the audit reads.
 const LOCKS: &str = r"alarm|burglar alarm|door|front door|back door|gate|garage|lock ?box|key ?safe|key ?box|safe|padlock|keypad|entry|disarm|t[üu]r|haust[üu]r|tor|alarmanlage|schl[üu]sseltresor|schl[üu]sselbox|tresor|porte|portail|alarme|bo[iî]te [àa] cl[ée]s|puerta|alarma|portone|cancello|allarme|deur|poort|sleutelkluis";
 
+/// The lock named first, then its code: "Alarm code: 2580", "Türcode 4711".
 fn label_first_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         Regex::new(&format!(
-            r"(?i)(?:^|[^\p{{L}}])(?:(?:{LOCKS})[ -]?(?:code|pin|combination|combo|kombination|zahlenkombination)|t[üu]rcode|torcode|alarmcode|digicode|code (?:de la |du |de l'|d')(?:porte|portail|alarme|bo[iî]te)|c[óo]digo de (?:la )?(?:puerta|alarma)|codice (?:del |dell')?(?:portone|cancello|allarme)|deurcode|alarmcode)(?:\s+(?:for|to|of|für|zum|zur|pour|para|per|van|voor)\s+[^:=\d]{{0,40}}?)?\s*(?:is|are|:|=|-|–|lautet|ist|est|es|è|is:|\s)\s*:?\s*(\d(?:[ -]?[\d#*]){{2,9}})(?:[^\d]|$)"
+            r"(?i)(?:^|[^\p{{L}}])(?:(?:{LOCKS})[ -]?(?:code|pin|combination|combo|kombination|zahlenkombination)|t[üu]rcode|torcode|alarmcode|digicode|code (?:de la |du |de l'|d')(?:porte|portail|alarme|bo[iî]te)|c[óo]digo de (?:la )?(?:puerta|alarma)|codice (?:del |dell')?(?:portone|cancello|allarme)|deurcode)(?:\s+(?:for|to|of|für|zum|zur|pour|para|per|van|voor)\s+[^:=\d]{{0,40}}?)?\s*(?:is|are|:|=|-|–|lautet|ist|est|es|è|is:|\s)\s*:?\s*(\d(?:[ -]?[\d#*]){{2,9}})(?:[^\d]|$)"
         ))
         .expect("built-in pattern")
     })
 }
 
+/// The code named first, then what it opens: "the code for the lockbox ... is 7-3-9-1".
 fn lock_after_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
