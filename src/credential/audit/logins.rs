@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::values::{plausible, read_value, strong};
+use super::words::{PREDICATES, STOPWORDS};
 
 /// The (label, value) pairs of `line`, the `i`th of `lines`; `lc` is the line in ASCII lower
 /// case.
@@ -162,6 +163,13 @@ pub(super) fn user_and_value(
             out.push((line[..at].trim_end().to_string(), v));
         }
     }
+    // "mit der Emailadresse (a@bc.de) und dem Passwort (qwe) anmelden": the account and its
+    // password each in brackets after its word.
+    if line.contains('(') {
+        if let Some((at, v)) = bracketed_pair(line, lc) {
+            out.push((line[..at].trim_end().to_string(), v));
+        }
+    }
     // "credentials for the demo site:" / "test@example.org" / "X": a login's label, then
     // the account and its password alone on the next two lines.
     if line.ends_with(':') {
@@ -177,6 +185,55 @@ pub(super) fn user_and_value(
         }
     }
     out
+}
+
+/// The password of "user (X) and password (Y)" on a line about logging in, the account an
+/// address or the line's verb one of logging in; Y one token that is no word of a sentence
+/// ("password (optional)", "password (twice)").
+fn bracketed_pair(line: &str, lc: &str) -> Option<(usize, String)> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r"(?i)\(([^\s()]{2,64})\)[^()]{0,60}?(?:password|passwort|passwd|kennwort|mot de passe|contraseña|wachtwoord|parola)\s*\(([^\s()]{3,64})\)")
+            .expect("built-in pattern")
+    });
+    let c = re.captures(line)?;
+    let (account, v, at) = (&c[1], &c[2], c.get(2)?.start() - 1);
+    let login = [
+        "log in",
+        "login",
+        "sign in",
+        "anmeld",
+        "einlog",
+        "connect",
+        "zugang",
+        "access",
+        "connexion",
+        "acceder",
+        "acceso",
+        "inlog",
+        "accedi",
+    ]
+    .iter()
+    .any(|w| lc.contains(w));
+    let lv = v.to_lowercase();
+    let word = STOPWORDS.contains(&lv.as_str())
+        || PREDICATES.contains(&lv.as_str())
+        || [
+            "again",
+            "twice",
+            "confirm",
+            "repeat",
+            "hashed",
+            "plain",
+            "plaintext",
+        ]
+        .contains(&lv.as_str());
+    // (Three letters or digits will do here: "Passwort (qwe)".)
+    let short = v.chars().count() == 3
+        && v.chars().all(char::is_alphanumeric)
+        && !super::values::placeholder(v);
+    ((account.contains('@') || login) && !word && (short || plausible(v, true, false)))
+        .then(|| (at, v.to_string()))
 }
 
 /// The strong value of "NAME / X" on the first line that has words in `below`.

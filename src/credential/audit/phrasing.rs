@@ -88,8 +88,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
     }
     // How many values the rules gave (for the last look at a line they gave none).
     let given = std::cell::Cell::new(0usize);
-    let mut push = |f: Found| {
+    let mut push = |mut f: Found| {
         given.set(given.get() + 1);
+        // A value in brackets is the value inside them: "the password (Hx7!kq2m)".
+        if f.value.len() > 2 && f.value.starts_with('(') && f.value.ends_with(')') {
+            f.value = f.value[1..f.value.len() - 1].to_string();
+        }
         if !out.iter().any(|g| g.value == f.value) {
             out.push(f);
         }

@@ -66,7 +66,8 @@ fn rules() -> &'static [Rule] {
             r("token", "vault-token", r"(?-u:\b)hv[sb]\.[A-Za-z0-9_-]{24,}", 0),
             r("token", "anthropic-key", r"(?-u:\b)sk-ant-[A-Za-z0-9_-]{32,}", 0),
             r("token", "jwt", r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
-            r("token", "bearer", r"(?i)(?-u:\b)authorization:\s*bearer\s+([A-Za-z0-9._~+/=-]{16,})", 1),
+            // In a header line, or a header in code: `"Authorization": "Bearer X"`.
+            r("token", "bearer", r#"(?i)(?-u:\b)authorization["']?\s*(?::|=>?)\s*["']?(?:bearer|token)\s+([A-Za-z0-9._~+/=-]{16,})"#, 1),
             r(
                 "token",
                 "labelled",
@@ -90,9 +91,20 @@ fn rules() -> &'static [Rule] {
             r("password", "redis-auth", r#"(?m)(?:^|[\s>"])AUTH"?[ \t]*(?:\r?\n[ \t]*)?"([^"\s<]{6,})""#, 1),
             r("password", "redis-auth", r#"(?m)>[ \t]*AUTH[ \t]+([^\s<"]{6,})[ \t]*$"#, 1),
             r("password", "requirepass", r#"(?i)(?:^|\s)-{0,2}requirepass[ \t]+["']?([^\s"'<]{4,})"#, 1),
+            // A value alone on its line with a comment naming it: `Xk29!fq0  # password` (a
+            // commented settings file, the value before its name).
+            r("password", "comment-label", r"(?mi)^[ \t]*([^\s#;/]{6,64})[ \t]+(?:#|//|;)[ \t]*(?:[a-z]+[ \t]+)?(?:password|passwort|passwd|pwd|pw|secret|passphrase|psk|kennwort)[ \t]*\r?$", 1),
             r("credential-block", "connection-string", r"(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
         ]
     })
+}
+
+/// Letters and digits, eight or more, that could be a password ("23klafs903284").
+fn mixed(v: &str) -> bool {
+    v.chars().count() >= 8
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(char::is_alphabetic)
+        && values::plausible(v, false, false)
 }
 
 /// Names of `.env` variables that hold a password or a token.
@@ -302,6 +314,7 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                     && !weak_to_real
                 || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
+                || (rule.detail == "comment-label" && !values::strong(secret) && !mixed(secret))
                 // (Base32 has the digits 2 to 7: "this text here that" is no seed.)
                 || (rule.detail == "otp-seed" && !secret.contains(['2', '3', '4', '5', '6', '7']))
                 || (rule.detail == "labelled" && in_link_query(text, c.get(0)))

@@ -91,6 +91,7 @@ pub(super) fn placeholder(v: &str) -> bool {
         || ["example", "not-a-real", "notareal", "fake", "dummy", "placeholder", "redacted"]
             .iter()
             .any(|w| l.contains(w))
+            && !word_at_digits(&l)
         || WELL_KNOWN_SAMPLES.iter().any(|w| v.contains(w))
         || PLACEHOLDERS.contains(&l.as_str())
         || (stand_in_with_digits(&l) && !v.chars().any(|c| c.is_uppercase()))
@@ -113,6 +114,17 @@ const WELL_KNOWN_SAMPLES: &[&str] = &[
     "JBSWY3DPEHPK3PXP",
 ];
 
+/// "dummy@123", "demo#2024": a word joined to digits by `@` or `#`, the shape test and demo
+/// accounts' real passwords take.
+fn word_at_digits(l: &str) -> bool {
+    l.split_once(['@', '#']).is_some_and(|(w, d)| {
+        w.len() >= 3
+            && w.chars().all(|c| c.is_ascii_lowercase())
+            && d.len() >= 2
+            && d.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
 /// "changeme1", "yourpassword2": a stand-in with a number added. A real password that
 /// happens to be weak ("admin123", "Password1", "demo123") is a password, and so is a stand-in
 /// someone made into one ("ChangeMe123!", a default that works).
@@ -130,9 +142,15 @@ fn stand_in_with_digits(l: &str) -> bool {
 fn stand_in_name(l: &str, original: &str) -> bool {
     // "my" or "your", a word saying which, and a password word: "mymailpassword",
     // "my_db_pass", "yoursecretpassword".
-    let owned = ["my", "your"].iter().any(|p| {
-        l.strip_prefix(p).is_some_and(|r| {
-            ["password", "passwd", "pass", "pwd", "secret", "psk"]
+    // (And in other languages: "mon-mdp", "mein_passwort".)
+    let owned = ["my", "your", "mon", "votre", "mein", "dein", "mi"]
+        .iter()
+        .any(|p| {
+            l.strip_prefix(p).is_some_and(|r| {
+                [
+                    "password", "passwd", "pass", "pwd", "secret", "psk", "mdp", "passwort",
+                    "kennwort",
+                ]
                 .iter()
                 .any(|w| {
                     r.strip_suffix(w).is_some_and(|m| {
@@ -142,8 +160,8 @@ fn stand_in_name(l: &str, original: &str) -> bool {
                                 .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
                     })
                 })
-        })
-    });
+            })
+        });
     // "dev_pwd", "prod_password", "db_pass": which environment's or store's password, in
     // snake case ("cactus_pass", a project's name and "pass", is a password people set); and
     // "abcpassword", "xyzpass", "foopassword": a made-up name's.

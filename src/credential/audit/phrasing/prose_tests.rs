@@ -79,3 +79,30 @@ fn answers_lists_and_examples() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn bracketed_logins_and_stand_in_shapes() {
+    for (t, v) in [
+        // The account and its password each in brackets after its word.
+        (
+            "Man meldet sich mit der Adresse (kim@demo.example) und dem Passwort (zub) an.",
+            "zub",
+        ),
+        (
+            "log in with the user (kim) and the password (Hx7!kq2m)",
+            "Hx7!kq2m",
+        ),
+        // A stand-in word made into a real password with a sign and digits.
+        ("Username: kim@demo\nPassword: dummy@482", "dummy@482"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "Log in with the user (admin) and the password (optional).",
+        "Please log in (see the wiki) with your password (the usual one).",
+        "$config['smtp_pass'] = 'mon-mdp';",
+        "password: dummy_password1",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}

@@ -350,6 +350,15 @@ fn pgpass_lines_html_tables_and_lock_codes() {
             "staging: sk_test_4Qx7LmP2rT9vW3yZ8aB6cD1eF5gH0jK2",
             "sk_test_4Qx7LmP2rT9vW3yZ8aB6cD1eF5gH0jK2",
         ),
+        // A header given in code, and a value before the comment that names it.
+        (
+            "headers = {\"Authorization\": \"Bearer q8r2mxv0c4kz7tpw1n5hs3jd\"}",
+            "q8r2mxv0c4kz7tpw1n5hs3jd",
+        ),
+        (
+            "vpn.example.org  # gateway\n7rm29qtc04x  # IPsec secret",
+            "7rm29qtc04x",
+        ),
     ] {
         assert!(found(t).contains(&v.to_string()), "{t}: {:?}", found(t));
     }
@@ -358,6 +367,8 @@ fn pgpass_lines_html_tables_and_lock_codes() {
         "at 10:42:11 the job ran on node:3:4:5",
         "Name Role Password\nthe reset went fine",
         "The door code changes at 18:00.",
+        "headers = {\"Authorization\": \"Bearer YOUR_ACCESS_TOKEN\"}",
+        "$PASSWORD  # password\nchangeme  # password",
     ] {
         assert!(found(t).is_empty(), "{t}: {:?}", found(t));
     }
