@@ -321,4 +321,18 @@ pub(super) fn example_before(before: &str) -> bool {
     ]
     .iter()
     .any(|w| sentence.contains(w))
+        || said_if(&sentence)
+}
+
+/// "If the onboarding mail says "your password is X", …": what a mail would say, in a
+/// condition not yet closed by a comma.
+fn said_if(sentence: &str) -> bool {
+    sentence.match_indices("if ").any(|(k, _)| {
+        let rest = &sentence[k..];
+        !sentence[..k].ends_with(|c: char| c.is_alphabetic())
+            && !rest.contains([',', '.', ';'])
+            && [" says", " said", " reads", " shows", " tells"]
+                .iter()
+                .any(|w| rest.contains(w))
+    })
 }

@@ -4,6 +4,7 @@
 //! about credentials). Split from phrasing, which asks each line that passed its trigger.
 
 use super::around::file_name;
+use super::context::public_host;
 use super::labels::{
     address_colon_re, address_glued_re, admin_slash_re, id_pw_re, label_re, log_in_as_re,
     quoted_pair_re,
@@ -170,6 +171,13 @@ pub(super) fn user_and_value(
             out.push((line[..at].trim_end().to_string(), v));
         }
     }
+    // "Demo Account: dev@shop.example.net / testing": a demo's weak word, given for a real
+    // account.
+    if lc.contains("test") || lc.contains("demo") {
+        if let Some((at, v)) = weak_demo_value(&lines[..i], line, lc) {
+            out.push((line[..at].trim_end().to_string(), v));
+        }
+    }
     // "credentials for the demo site:" / "test@example.org" / "X": a login's label, then
     // the account and its password alone on the next two lines.
     if line.ends_with(':') {
@@ -234,6 +242,67 @@ fn bracketed_pair(line: &str, lc: &str) -> Option<(usize, String)> {
         && !super::values::placeholder(v);
     ((account.contains('@') || login) && !word && (short || plausible(v, true, false)))
         .then(|| (at, v.to_string()))
+}
+
+/// Whether `address` names a real account: an address at a public host whose name is no
+/// stand-in ("test@test.com", "demo@demo.com", "user@domain.com" are not).
+fn concrete_address(address: &str) -> bool {
+    let Some((local, host)) = address.split_once('@') else {
+        return false;
+    };
+    let first = host.split('.').next().unwrap_or("").to_lowercase();
+    !local.is_empty()
+        && public_host(address)
+        && ![
+            "test", "testing", "demo", "example", "domain", "email", "mail", "company", "acme",
+            "foo", "bar", "site", "mysite", "yoursite", "sample", "user", "gmail", "yahoo",
+            "hotmail", "outlook",
+        ]
+        .contains(&first.as_str())
+}
+
+/// The weak word ("test", "testing", "demo") that a demo's real account has for password:
+/// "Demo Account: dev@shop.example.net / testing" on a line about an account, or
+/// "password: testing" under "username: dev@shop.example.net".
+fn weak_demo_value(above: &[&str], line: &str, lc: &str) -> Option<(usize, String)> {
+    const WEAK: &[&str] = &["test", "testing", "demo"];
+    let address_in = |s: &str| {
+        s.split(|c: char| c.is_whitespace() || "()<>,;'\"`".contains(c))
+            .map(|w| w.trim_end_matches(['.', ':']))
+            .find(|w| w.contains('@'))
+            .is_some_and(concrete_address)
+    };
+    // "ADDRESS / WEAK" ends the line, which names an account.
+    if let Some((head, v)) = line.trim_end().rsplit_once(" / ") {
+        let account_word = ["account", "login", "cred", "demo", "user"]
+            .iter()
+            .any(|w| lc[..head.len()].contains(w));
+        if account_word
+            && WEAK.contains(&v.trim().to_lowercase().as_str())
+            && head.split_whitespace().last().is_some_and(address_in)
+        {
+            return Some((head.len() + 3, v.trim().to_string()));
+        }
+    }
+    // "password: WEAK" under a user's line that gives a real account.
+    let (label, v) = line.trim().split_once(':')?;
+    let label = label.trim().to_lowercase();
+    let v = v.trim();
+    let user_above = above
+        .iter()
+        .rev()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .and_then(|l| l.split_once(':'))
+        .is_some_and(|(k, a)| {
+            let k = k.trim().to_lowercase();
+            ["username", "user", "email", "e-mail", "login"].contains(&k.as_str())
+                && address_in(a.trim())
+        });
+    (["password", "pass", "pw", "pwd"].contains(&label.as_str())
+        && WEAK.contains(&v.to_lowercase().as_str())
+        && user_above)
+        .then(|| (line.len() - line.trim_start().len() + line.trim().len() - v.len(), v.to_string()))
 }
 
 /// The strong value of "NAME / X" on the first line that has words in `below`.

@@ -94,6 +94,9 @@ fn bracketed_logins_and_stand_in_shapes() {
         ),
         // A stand-in word made into a real password with a sign and digits.
         ("Username: kim@demo\nPassword: dummy@482", "dummy@482"),
+        // A demo's weak word given for a real account.
+        ("Demo account: qa@shop-demo.net / testing", "testing"),
+        ("username: qa@shop-demo.net\npassword: demo", "demo"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -102,6 +105,9 @@ fn bracketed_logins_and_stand_in_shapes() {
         "Please log in (see the wiki) with your password (the usual one).",
         "$config['smtp_pass'] = 'mon-mdp';",
         "password: dummy_password1",
+        "Demo account: demo@demo.com / demo",
+        "username: kim@example.com\npassword: test",
+        "If the welcome mail says \"your password is Spring2031!\", most people keep it.",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
