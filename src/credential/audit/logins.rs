@@ -302,7 +302,12 @@ fn weak_demo_value(above: &[&str], line: &str, lc: &str) -> Option<(usize, Strin
     (["password", "pass", "pw", "pwd"].contains(&label.as_str())
         && WEAK.contains(&v.to_lowercase().as_str())
         && user_above)
-        .then(|| (line.len() - line.trim_start().len() + line.trim().len() - v.len(), v.to_string()))
+        .then(|| {
+            (
+                line.len() - line.trim_start().len() + line.trim().len() - v.len(),
+                v.to_string(),
+            )
+        })
 }
 
 /// The strong value of "NAME / X" on the first line that has words in `below`.

@@ -26,6 +26,7 @@ mod message;
 mod numbers;
 mod office;
 mod outlook;
+mod passphrase;
 mod phrasing;
 mod powerpoint;
 mod ruleset;

@@ -28,6 +28,7 @@ use super::labels::{
     label_re, label_then_colon, trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::logins;
+use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
 use super::words::{LABELS, PREFIXES, STOPWORDS};
 
@@ -273,6 +274,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // "not accepting 'X' as password", "enter X as the password".
         if let Some((label, v)) = as_password(line, &lc) {
             push(here(label, v, "phrase"));
+        }
+        // A passphrase of plain words: "Passphrase: lantern orchid velvet quarry".
+        if lc.contains("phrase") || lc.contains("satz") {
+            if let Some((at, v)) = passphrase::find(line) {
+                push(here(line[..at].trim_end().to_string(), v, "phrase"));
+            }
         }
         // A user and its value on one line: "log in as X with Y", "admin / X", "'jdoe@example.org': 'X'".
         for (label, v) in logins::user_and_value(&lines, i, line, &lc) {
