@@ -44,6 +44,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             .iter()
             .any(|w| l.contains(w))
     };
+    if !sign(text) {
+        return Vec::new();
+    }
     text.lines()
         .filter(|l| sign(l))
         .filter_map(|l| lock_code(l, &l.to_lowercase()))

@@ -216,7 +216,8 @@ pub(super) fn wifi_key_re() -> &'static Regex {
 pub(super) fn content(line: &str) -> &str {
     // Binary read as text (a mislabelled part) says nothing; nor does a line of base64 as
     // armour and MIME wrap it (64 and 76 characters): "Psk/ZQ1n..." is no label.
-    if line.contains(['\u{fffd}', '\0'])
+    if line.contains('\u{fffd}')
+        || line.as_bytes().contains(&0)
         || (line.len() >= 60
             && line
                 .bytes()

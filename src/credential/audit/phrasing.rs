@@ -100,6 +100,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
     };
     for (i, raw) in lines.iter().enumerate() {
+        // (A line the quick look did not touch counts only when a quote mark, a bullet or an
+        // indent goes before it: the rest need not be read.)
+        if !touched[i]
+            && !raw
+                .starts_with(|c: char| c.is_whitespace() || ">*•·-–#".contains(c) || !c.is_ascii())
+        {
+            continue;
+        }
         let line = content(raw);
         if line.is_empty() {
             continue;
@@ -202,9 +210,16 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             "cuenta", "user", "u/p", "benutzer", "connect", "anmelden", "sesi", "accedi",
         ];
         // The first login word ("the following login credentials "jdoe" and "X"").
-        let login = login_words
-            .iter()
-            .any(|w| lc.contains(w))
+        // (A value after a space alone must be strong, and so have a digit; any other needs a
+        // sign or a joining word between user and value: a line with neither gives none.)
+        let joined = || {
+            line.bytes()
+                .any(|b| b.is_ascii_digit() || b"/:,".contains(&b))
+                || lc
+                    .split_whitespace()
+                    .any(|w| ["and", "und", "et", "y", "e", "en"].contains(&w))
+        };
+        let login = (joined() && login_words.iter().any(|w| lc.contains(w)))
             .then(|| login_re().captures(line))
             .flatten();
         if let Some(c) = login {
