@@ -347,6 +347,10 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     if v.ends_with(':') || v.ends_with("://") {
         return false;
     }
+    // The gap between two quoted items ("password=" and "domain="): spaces at both ends.
+    if quoted && v.starts_with(char::is_whitespace) && v.ends_with(char::is_whitespace) {
+        return false;
+    }
     // Alternatives ("WPA(2|3)-Enterprise") and a list of settings ("x;0;ver=0x2;host=y").
     if v.contains('(') && v.contains('|')
         || v.split(';')
