@@ -106,6 +106,7 @@ fn bracketed_logins_and_stand_in_shapes() {
         "$config['smtp_pass'] = 'mon-mdp';",
         "password: dummy_password1",
         "Demo account: demo@demo.com / demo",
+        "- changed only AP password -> working",
         "Use the discrete \"password=\" and \"domain=\" options instead.",
         "username: kim@example.com\npassword: test",
         "If the welcome mail says \"your password is Spring2031!\", most people keep it.",
