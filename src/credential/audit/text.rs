@@ -65,6 +65,8 @@ fn rules() -> &'static [Rule] {
             r("token", "pypi-token", r"(?-u:\b)pypi-AgE[A-Za-z0-9_-]{50,}", 0),
             r("token", "vault-token", r"(?-u:\b)hv[sb]\.[A-Za-z0-9_-]{24,}", 0),
             r("token", "anthropic-key", r"(?-u:\b)sk-ant-[A-Za-z0-9_-]{32,}", 0),
+            r("token", "telegram-bot-token", r"(?-u:\b)[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?-u:\b)", 0),
+            r("token", "discord-webhook", r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}", 0),
             r("token", "jwt", r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
             // In a header line, or a header in code: `"Authorization": "Bearer X"`.
             r("token", "bearer", r#"(?i)(?-u:\b)authorization["']?\s*(?::|=>?)\s*["']?(?:bearer|token)\s+([A-Za-z0-9._~+/=-]{16,})"#, 1),
@@ -74,6 +76,9 @@ fn rules() -> &'static [Rule] {
                 r#"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?([A-Za-z0-9_\-./+=]{16,200})"#,
                 1,
             ),
+            // A token after its name with only a space between: "twilio auth token 8f3e...".
+            // (Letters, digits, `_` and `-` only, 24 or more: no path, no sentence.)
+            r("token", "labelled", r"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|bot[ _-]?token)[ \t]+([A-Za-z0-9_\-]{24,200})(?:[\s.,;]|$)", 1),
             // A long random value after "token" or "key": mixed case and digits.
             r("token", "labelled", r#"(?i)(?-u:\b)(?:token|key|secret)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
             // A long hex value after "secret": an application's signing secret

@@ -359,6 +359,16 @@ fn pgpass_lines_html_tables_and_lock_codes() {
             "vpn.example.org  # gateway\n7rm29qtc04x  # IPsec secret",
             "7rm29qtc04x",
         ),
+        // A chat bot's token, a chat webhook, a token after its name and a space.
+        (
+            "bot = Bot('6123450987:AAFq7Lm2Pz9Xw4Kc8Rt1Yb5Nd3Vh6Gj0Qse')",
+            "6123450987:AAFq7Lm2Pz9Xw4Kc8Rt1Yb5Nd3Vh6Gj0Qse",
+        ),
+        (
+            "posts to https://discord.com/api/webhooks/1123456789012345678/q8W2e4R6t8Y0u2I4o6P8a0S2d4F6g8H0j2K4l6Z8x0C2v4B6n8M0q2W4e6R8t0Y2u4",
+            "https://discord.com/api/webhooks/1123456789012345678/q8W2e4R6t8Y0u2I4o6P8a0S2d4F6g8H0j2K4l6Z8x0C2v4B6n8M0q2W4e6R8t0Y2u4",
+        ),
+        ("the auth token 3c9e1a7b5d2f8e4a6c0b9d1f3e5a7c2b for it", "3c9e1a7b5d2f8e4a6c0b9d1f3e5a7c2b"),
     ] {
         assert!(found(t).contains(&v.to_string()), "{t}: {:?}", found(t));
     }
@@ -369,6 +379,7 @@ fn pgpass_lines_html_tables_and_lock_codes() {
         "The door code changes at 18:00.",
         "headers = {\"Authorization\": \"Bearer YOUR_ACCESS_TOKEN\"}",
         "$PASSWORD  # password\nchangeme  # password",
+        "rotate the api key /etc/keys/api-2024-07-01.key and the access token generator",
     ] {
         assert!(found(t).is_empty(), "{t}: {:?}", found(t));
     }
