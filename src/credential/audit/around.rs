@@ -2,7 +2,8 @@
 //! user's line above "pass:", the next lines past a pasted chat answer's buttons, the end of a
 //! name in code that describes a password, the last look for a strong value a few words from
 //! a password word, a value tried at a login, a program's announced password, a setting's
-//! name and value in two fields, and accounts listed under "(username/pw)". Kept apart from
+//! name and value in two fields, accounts listed under "(username/pw)", and the value a reply
+//! gives "in your case" after a setting's name. Kept apart from
 //! `phrasing`, which decides when each look is taken.
 
 use std::sync::OnceLock;
@@ -58,6 +59,34 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
                 && !t.starts_with('-')
         })
         .map(str::to_string)
+}
+
+/// The value a reply gives for the reader's own case after a setting's name:
+/// "password: INITIAL_ADMIN_PASSWORD - in your case 123", "(in deinem Fall: X)".
+pub(super) fn in_your_case(line: &str, lc: &str) -> Option<(usize, String)> {
+    let at = [
+        "in your case",
+        "in this case",
+        "in deinem fall",
+        "in ihrem fall",
+        "dans votre cas",
+        "en tu caso",
+        "nel tuo caso",
+    ]
+    .iter()
+    .find_map(|w| lc.find(w).map(|k| k + w.len()))?;
+    let rest = line[at..].trim_start_matches([' ', ':', ',']);
+    let rest = ["it's ", "it is ", "is ", "ist ", "c'est ", "es "]
+        .iter()
+        .find_map(|w| rest.strip_prefix(w))
+        .unwrap_or(rest);
+    let (v, quoted, continues) = read_value(rest)?;
+    let v = v.trim_end_matches([')', '.', ',']).to_string();
+    // (Three letters or digits will do: "in your case 123".)
+    let short = v.chars().count() == 3
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().all(char::is_alphanumeric);
+    (short || plausible(&v, quoted, continues)).then(|| (line.len() - rest.len(), v))
 }
 
 /// A value given "as password": "not accepting 'X' as password", "use "X" as the password",

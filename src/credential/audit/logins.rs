@@ -1,7 +1,9 @@
 //! Logins given on one line, a user and its value side by side: "log in as X with Y",
 //! "ID PW master X", "admin / X", "Admin: admin@example.com / X", "htpasswd 'u'/'X'",
 //! "jdoe@example.org : X", and a login table in code (`'jdoe@example.org': 'X'` under a comment
-//! about credentials). Split from phrasing, which asks each line that passed its trigger.
+//! about credentials), a user and its value after a login word ("log in with jdoe / X"), the
+//! account and password each in brackets, a demo's weak word for a real account. Split from
+//! phrasing, which asks each line that passed its trigger.
 
 use super::around::file_name;
 use super::context::public_host;
@@ -13,6 +15,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::commands::login_re;
+use super::follows::names_user_field;
 use super::values::{plausible, read_value, strong};
 use super::words::{PREDICATES, STOPWORDS};
 
@@ -354,4 +358,51 @@ fn login_block_below(line: &str, below: &[&str]) -> Option<String> {
     }
     let (v, quoted, _) = read_value(value)?;
     plausible(&v, quoted, false).then_some(v)
+}
+
+/// A user and its value after a login word on one line ("log in with jdoe / X", "the following
+/// login credentials "jdoe" and "X"", "account: jdoe X" with a strong X): (label, value).
+pub(super) fn login_word_value(line: &str, lc: &str) -> Option<(String, String)> {
+    const LOGIN_WORDS: &[&str] = &[
+        "log", "cred", "zugang", "anmelde", "identif", "inlogg", "account", "konto", "compte",
+        "cuenta", "user", "u/p", "benutzer", "connect", "anmelden", "sesi", "accedi",
+    ];
+    // (A value after a space alone must be strong, and so have a digit; any other needs a
+    // sign or a joining word between user and value: a line with neither gives none.)
+    let joined = line
+        .bytes()
+        .any(|b| b.is_ascii_digit() || b"/:,".contains(&b))
+        || lc
+            .split_whitespace()
+            .any(|w| ["and", "und", "et", "y", "e", "en"].contains(&w));
+    if !joined || !LOGIN_WORDS.iter().any(|w| lc.contains(w)) {
+        return None;
+    }
+    let c = login_re().captures(line)?;
+    let m = c.get(0)?;
+    let (v, quoted, continues) = read_value(&line[m.end()..])?;
+    let u = c.get(1).map(|m| m.as_str()).unwrap_or("");
+    // Only a space between user and value, or "account": a strong value only.
+    let loose = c.get(2).is_some()
+        || ["account", "konto", "compte", "cuenta"]
+            .iter()
+            .any(|w| m.as_str().to_lowercase().contains(w));
+    let lu = u.to_lowercase();
+    // (A third field is no password: keyctl's "logon cifs:d:testuser".)
+    let ok = plausible(&v, quoted, continues)
+        && (quoted || !v.contains(':'))
+        && (!loose || strong(&v))
+        && u.chars().count() <= 64
+        && !STOPWORDS.contains(&lu.as_str())
+        && !u.chars().all(|c| c.is_ascii_digit())
+        // "credential file, ...", "credential management and ...": a noun.
+        && ![
+            "file", "files", "management", "manager", "store", "helper", "cache", "storage",
+            "provider", "type", "types", "handling", "support", "caches",
+        ]
+        .contains(&lu.as_str())
+        // "log in with login "jdoe.x"", "with username X": the word names the field, and the
+        // value after a space is the account's name.
+        && !(c.get(2).is_some() && names_user_field(u));
+    ok.then(|| (m.as_str().trim().to_string(), v))
 }

@@ -15,13 +15,13 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::around::{
-    announced_value, as_password, describes_password, listed_pairs, next_lines, no_value_near,
-    paired_value, strong_near, tried_value, under_user_line,
+    announced_value, as_password, describes_password, in_your_case, listed_pairs, next_lines,
+    no_value_near, paired_value, strong_near, tried_value, under_user_line,
 };
 use super::code::{not_a_label, python_pass, snake_name};
-use super::commands::{command_rules, login_re, net_use, user_host, user_p_re};
+use super::commands::{command_rules, net_use, user_host, user_p_re};
 use super::context::one_time;
-use super::follows::{excluded_label, names_user_field, value_after};
+use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::labels::{
     bare_field_name, camel_assign_re, content, example_before, label_ends_line, label_only,
@@ -30,7 +30,7 @@ use super::labels::{
 use super::logins;
 use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
-use super::words::{LABELS, PREFIXES, STOPWORDS};
+use super::words::{LABELS, PREFIXES};
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,58 +205,15 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        let login_words = [
-            "log", "cred", "zugang", "anmelde", "identif", "inlogg", "account", "konto", "compte",
-            "cuenta", "user", "u/p", "benutzer", "connect", "anmelden", "sesi", "accedi",
-        ];
-        // The first login word ("the following login credentials "jdoe" and "X"").
-        // (A value after a space alone must be strong, and so have a digit; any other needs a
-        // sign or a joining word between user and value: a line with neither gives none.)
-        let joined = || {
-            line.bytes()
-                .any(|b| b.is_ascii_digit() || b"/:,".contains(&b))
-                || lc
-                    .split_whitespace()
-                    .any(|w| ["and", "und", "et", "y", "e", "en"].contains(&w))
-        };
-        let login = (joined() && login_words.iter().any(|w| lc.contains(w)))
-            .then(|| login_re().captures(line))
-            .flatten();
-        if let Some(c) = login {
-            let m = c.get(0).expect("whole match");
-            if let Some((v, quoted, continues)) = read_value(&line[m.end()..]) {
-                let u = c.get(1).map(|m| m.as_str()).unwrap_or("");
-                // Only a space between user and value, or "account": a strong value only.
-                let loose = c.get(2).is_some()
-                    || ["account", "konto", "compte", "cuenta"]
-                        .iter()
-                        .any(|w| m.as_str().to_lowercase().contains(w));
-                // (A third field is no password: keyctl's "logon cifs:d:testuser".)
-                if plausible(&v, quoted, continues)
-                    && (quoted || !v.contains(':'))
-                    && (!loose || strong(&v))
-                    && u.chars().count() <= 64
-                    && !STOPWORDS.contains(&u.to_lowercase().as_str())
-                    && !u.chars().all(|c| c.is_ascii_digit())
-                    // "credential file, ...", "credential management and ...": a noun.
-                    && ![
-                        "file", "files", "management", "manager", "store", "helper", "cache",
-                        "storage", "provider", "type", "types", "handling", "support", "caches",
-                    ]
-                    .contains(&u.to_lowercase().as_str())
-                    // "log in with login "jdoe.x"", "with username X": the word names the
-                    // field, and the value after a space is the account's name.
-                    && !(c.get(2).is_some() && names_user_field(u))
-                {
-                    push(Found {
-                        label: m.as_str().trim().to_string(),
-                        value: v,
-                        how: "login",
-                        user: true,
-                        host: user_host().1,
-                    });
-                }
-            }
+        // "log in with jdoe / X", "credentials: jdoe and X".
+        if let Some((label, v)) = logins::login_word_value(line, &lc) {
+            push(Found {
+                label,
+                value: v,
+                how: "login",
+                user: true,
+                host: user_host().1,
+            });
         }
         // `const SenhaCerta = "X"`: a name in code holding a password, given a literal.
         let literal = line.contains(['"', '\'', '`']) && line.contains(['=', ':']);
@@ -488,6 +445,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         });
                     }
                 }
+            }
+        }
+        // A setting's name, then the reader's own value: "password: ADMIN_PASSWORD - in your
+        // case 123".
+        if lc.contains(" case") || lc.contains(" fall") || lc.contains(" cas") {
+            if let Some((at, v)) = label_at.and_then(|_| in_your_case(line, &lc)) {
+                push(here(last_chars(line[..at].trim_end()), v, "phrase"));
             }
         }
         if !python_pass(&lines, i)

@@ -97,6 +97,8 @@ fn bracketed_logins_and_stand_in_shapes() {
         // A demo's weak word given for a real account.
         ("Demo account: qa@shop-demo.net / testing", "testing"),
         ("username: qa@shop-demo.net\npassword: demo", "demo"),
+        // A setting's name, then the reader's own value.
+        ("password: ADMIN_INITIAL_PASSWORD - in your case 731", "731"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -107,6 +109,7 @@ fn bracketed_logins_and_stand_in_shapes() {
         "password: dummy_password1",
         "Demo account: demo@demo.com / demo",
         "- changed only AP password -> working",
+        "the password is reset in this case by the admin",
         "Use the discrete \"password=\" and \"domain=\" options instead.",
         "username: kim@example.com\npassword: test",
         "If the welcome mail says \"your password is Spring2031!\", most people keep it.",
