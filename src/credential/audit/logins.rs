@@ -191,12 +191,39 @@ pub(super) fn user_and_value(
     }
     // An answer to a question about a password: "what's the jira pw again?" / "ben:
     // svc-jira / X" (a name, a slash between spaces and a strong value ending the line).
-    if line.contains('?') {
+    if line.contains(['?', '？']) {
         if let Some(v) = answer_below(&lines[i + 1..]) {
+            out.push((line.trim_end().to_string(), v));
+        } else if let Some(v) = label_re()
+            .is_match(line)
+            .then(|| lone_answer_below(&lines[i + 1..]))
+            .flatten()
+        {
             out.push((line.trim_end().to_string(), v));
         }
     }
     out
+}
+
+/// A chat's answer to a question about a password: one value of letters and digits alone on
+/// one of the next three short lines ("what's the demo's password?" / "tried admin/1234" /
+/// "admin123").
+fn lone_answer_below(below: &[&str]) -> Option<String> {
+    below
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .take_while(|l| l.chars().count() <= 40)
+        .find(|l| {
+            !l.contains(char::is_whitespace)
+                && (6..=40).contains(&l.chars().count())
+                && l.chars().any(|c| c.is_ascii_digit())
+                && l.chars().any(|c| c.is_ascii_alphabetic())
+                && !l.contains(['/', ':', '@', '.'])
+                && plausible(l, false, false)
+        })
+        .map(|l| l.to_string())
 }
 
 /// The password of "user (X) and password (Y)" on a line about logging in, the account an

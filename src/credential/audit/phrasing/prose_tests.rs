@@ -99,6 +99,11 @@ fn bracketed_logins_and_stand_in_shapes() {
         ("username: qa@shop-demo.net\npassword: demo", "demo"),
         // A setting's name, then the reader's own value.
         ("password: ADMIN_INITIAL_PASSWORD - in your case 731", "731"),
+        // A chat's answer alone on a line below a question about a password.
+        (
+            "what's the password of the demo?\ntried admin/1234, no luck\ndemo4711",
+            "demo4711",
+        ),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -110,6 +115,8 @@ fn bracketed_logins_and_stand_in_shapes() {
         "Demo account: demo@demo.com / demo",
         "- changed only AP password -> working",
         "the password is reset in this case by the admin",
+        "Did you reset the password?\nyes, ticket 4711\nthanks",
+        "which password manager do you use?\nKeePassXC\nv2.7.9",
         "Use the discrete \"password=\" and \"domain=\" options instead.",
         "username: kim@example.com\npassword: test",
         "If the welcome mail says \"your password is Spring2031!\", most people keep it.",
