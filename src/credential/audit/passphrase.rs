@@ -82,7 +82,8 @@ const ADVICE: &[&str] = &[
 pub(super) fn find(line: &str) -> Option<(usize, String)> {
     let c = passphrase_re().captures(line)?;
     let m = c.get(1)?;
-    let words: Vec<&str> = m.as_str().split([' ', '-']).collect();
+    let lower = m.as_str().to_lowercase();
+    let words: Vec<&str> = lower.split([' ', '-']).collect();
     let ordinary = |w: &str| {
         STOPWORDS.contains(&w)
             || STOP_VERBS.contains(&w)
@@ -138,6 +139,7 @@ mod tests {
             "Passphrase: see the wiki",
             "Your passphrase should be four or more words",
             "passphrase: lantern",
+            "Passphrase: Use At Least Four Words",
             "the passphrase is correct but the key expired",
         ] {
             assert_eq!(find(t), None, "{t}");
