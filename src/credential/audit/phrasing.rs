@@ -134,6 +134,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             user: user_host().0,
             host: user_host().1,
         };
+        // A user and its value given together.
+        let login_found = |label: String, value: String| Found {
+            label,
+            value,
+            how: "login",
+            user: true,
+            host: user_host().1,
+        };
         // Cheap looks first: most lines that pass the trigger have none of these.
         let lc = line.to_ascii_lowercase();
         // Every command line rule has an option, an assignment or a path (or is SQL's
@@ -195,25 +203,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             let m = c.get(1).expect("value");
             if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
                 if plausible(&v, quoted, continues) {
-                    push(Found {
-                        label: line[..m.start()].trim().to_string(),
-                        value: v,
-                        how: "login",
-                        user: true,
-                        host: user_host().1,
-                    });
+                    push(login_found(line[..m.start()].trim().to_string(), v));
                 }
             }
         }
         // "log in with jdoe / X", "credentials: jdoe and X".
         if let Some((label, v)) = logins::login_word_value(line, &lc) {
-            push(Found {
-                label,
-                value: v,
-                how: "login",
-                user: true,
-                host: user_host().1,
-            });
+            push(login_found(label, v));
         }
         // `const SenhaCerta = "X"`: a name in code holding a password, given a literal.
         let literal = line.contains(['"', '\'', '`']) && line.contains(['=', ':']);
@@ -255,13 +251,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // A user and its value on one line: "log in as X with Y", "admin / X", "'jdoe@example.org': 'X'".
         for (label, v) in logins::user_and_value(&lines, i, line, &lc) {
-            push(Found {
-                label,
-                value: v,
-                how: "login",
-                user: true,
-                host: user_host().1,
-            });
+            push(login_found(label, v));
         }
         // On a line about a wireless network, its "key" is its password.
         // Elsewhere a "key" counts only with a strong value ("the key for the share is X").
