@@ -177,10 +177,13 @@ fn basic_auth_re() -> &'static Regex {
 /// Masks a secret: its first two characters and its length.
 pub fn mask(secret: &str) -> String {
     let n = secret.chars().count();
-    let head: String = secret.chars().take(2).collect();
+    // At most a quarter of the value shows, and never more than two characters: a short
+    // password ("qwe", "1234") shows none or one.
+    let shown = (n / 4).min(2);
+    let head: String = secret.chars().take(shown).collect();
     format!(
         "{head}{} ({n} chars)",
-        "*".repeat(n.saturating_sub(2).min(8))
+        "*".repeat(n.saturating_sub(shown).min(8))
     )
 }
 

@@ -384,3 +384,10 @@ fn pgpass_lines_html_tables_and_lock_codes() {
         assert!(found(t).is_empty(), "{t}: {:?}", found(t));
     }
 }
+
+#[test]
+fn a_mask_shows_at_most_a_quarter_of_the_value() {
+    assert_eq!(mask("qwe"), "*** (3 chars)");
+    assert_eq!(mask("1234"), "1*** (4 chars)");
+    assert_eq!(mask("Wq7!kd92LmZx"), "Wq******** (12 chars)");
+}
