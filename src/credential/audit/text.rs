@@ -10,6 +10,7 @@ use regex::Regex;
 use zeroize::Zeroizing;
 
 use super::context::{example_host, meeting_code, meeting_text, public_host, template_text};
+use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
 use super::{codes, commands, numbers, phrasing, values};
@@ -99,6 +100,12 @@ fn rules() -> &'static [Rule] {
             // A value alone on its line with a comment naming it: `Xk29!fq0  # password` (a
             // commented settings file, the value before its name).
             r("password", "comment-label", r"(?mi)^[ \t]*([^\s#;/]{6,64})[ \t]+(?:#|//|;)[ \t]*(?:[a-z]+[ \t]+)?(?:password|passwort|passwd|pwd|pw|secret|passphrase|psk|kennwort)[ \t]*\r?$", 1),
+            // A `.netrc` entry: "machine HOST login USER password X", on one line or
+            // spread over several.
+            r("password", "netrc", r"(?m)^[ \t]*(?:machine[ \t]+(\S+)|default)(?:[ \t]+(?:login|account)[ \t]+\S+)*[ \t]+password[ \t]+(\S+)", 2),
+            r("password", "netrc", r"(?m)^[ \t]*machine[ \t]+(\S+)[ \t]*\r?\n(?:[ \t]*(?:login|account)[ \t]+\S+[ \t]*\r?\n){0,2}[ \t]*password[ \t]+(\S+)", 2),
+            // A Wi-Fi network shared as a QR code's text: `WIFI:S:home;T:WPA;P:X;;`.
+            r("password", "wifi-qr", r"(?-u:\b)WIFI:(?:[A-Za-z]{1,3}:(?:[^;\\\s]|\\.)*;)*?P:((?:[^;\\\s]|\\.){4,63});", 1),
             r("credential-block", "connection-string", r"(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
         ]
     })
@@ -219,6 +226,21 @@ fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
     word.contains("://") && word.contains('?') && before.ends_with(['?', '&', ';'])
 }
 
+/// A `.netrc` entry from documentation: its machine is an example's, or its password repeats
+/// its login.
+fn netrc_sample(whole: &str, machine: Option<regex::Match<'_>>, secret: &str) -> bool {
+    let sample_host = machine.is_some_and(|m| {
+        let host = m.as_str().to_lowercase();
+        host.split('.')
+            .any(|l| l == "example" || l.starts_with("example"))
+            || host.ends_with(".invalid")
+            || host.ends_with(".test")
+    });
+    let words: Vec<&str> = whole.split_whitespace().collect();
+    let login = words.windows(2).find(|w| w[0] == "login").map(|w| w[1]);
+    sample_host || login == Some(secret)
+}
+
 fn token_shaped(v: &str) -> bool {
     v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
@@ -314,8 +336,14 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             let weak_to_real = rule.detail == "connection-string"
                 && ["test", "testing", "demo", "default"].contains(&secret.to_lowercase().as_str())
                 && public_host(whole);
-            // A link to `example1.com` is an illustration, whatever its password.
-            let illustration = rule.detail == "connection-string" && example_host(whole);
+            // A link to `example1.com` is an illustration, whatever its password; so is a
+            // `.netrc` for `example.com`, or one whose password is its login ("login foouser
+            // password foouser").
+            let illustration = (rule.detail == "connection-string" && example_host(whole))
+                || (rule.detail == "netrc" && netrc_sample(whole, c.get(1), secret))
+                // ("For example: WIFI:S:STARBUCKS;T:WPA;P:PASSWORD123;;")
+                || (["netrc", "wifi-qr"].contains(&rule.detail)
+                    && c.get(0).is_some_and(|m| example_before(&text[..m.start()])));
             if illustration
                 || (rule.group != 0 || rule.kind == "token")
                     && values::placeholder(secret)

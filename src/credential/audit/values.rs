@@ -205,7 +205,7 @@ fn stand_in_name(l: &str, original: &str) -> bool {
                             "database", "db", "user", "admin", "root", "smtp", "mail", "email",
                             "app", "api", "service", "server", "ftp", "sql", "mysql", "postgres",
                             "redis", "account", "login", "new", "old", "current", "confirm",
-                            "default", "the",
+                            "default", "the", "test", "my", "your", "some", "sample",
                         ]
                         .contains(&h.to_lowercase().as_str())
                     })
@@ -528,7 +528,12 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
     for sep in [';', '&', ','] {
         if let Some(i) = v.find(sep) {
             let rest = &v[i + 1..];
+            // (Or an ellipsis: "?user=fred&password=secret&...".)
             if rest.is_empty()
+                || rest
+                    .trim_end_matches(|c: char| ")]}\"'`»”’".contains(c))
+                    .chars()
+                    .all(|c| c == '.' || c == '…')
                 || rest.find('=').is_some_and(|j| {
                     j > 0
                         && rest[..j]

@@ -391,3 +391,43 @@ fn a_mask_shows_at_most_a_quarter_of_the_value() {
     assert_eq!(mask("1234"), "1*** (4 chars)");
     assert_eq!(mask("Wq7!kd92LmZx"), "Wq******** (12 chars)");
 }
+
+#[test]
+fn netrc_entries_and_wifi_codes() {
+    // Our own values, in the shapes curl's and zxing's users paste.
+    for (t, detail) in [
+        ("machine ci.corp.net login deploy password Tq8vNw2xLp", "netrc"),
+        ("machine 10.0.4.2 password k3ll0gg5x", "netrc"),
+        (
+            "machine files.corp.net\n  login backup\n  password r7Yq2mPzw",
+            "netrc",
+        ),
+        ("WIFI:S:office-5G;T:WPA;P:moss7harbor41;;", "wifi-qr"),
+        ("WIFI:T:WPA;S:Lab;P:zq8Wk2rPx;H:false;", "wifi-qr"),
+    ] {
+        let f = scan(t);
+        assert!(f.iter().any(|h| h.detail == detail), "{t}: {f:?}");
+    }
+    for t in [
+        "machine example.com password 123456",
+        "default login my_user password my_password",
+        "machine host.invalid\nlogin professor\npassword joshua",
+        "machine files.corp.net\nlogin backupuser\npassword backupuser",
+        "WIFI:S:<ssid>;T:<WPA|WEP|>;P:<password>;;",
+        "For example:\nWIFI:S:CAFE;T:WPA;P:Password2024;;",
+        "WIFI:S:{{Network SSID}};T:WPA;P:{{PASSCODE}};;",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
+
+#[test]
+fn stand_ins_in_links_stay_clean() {
+    for t in [
+        "mongodb://testUser:testPass@localhost",
+        "The format is `jdbc:postgresql://host/database?user=fred&password=secret&...`",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    assert!(!scan("mongodb://report:Zk4rWq9x@db.corp.net/logs").is_empty());
+}
