@@ -89,7 +89,17 @@ pub(super) fn given_values(text: &str, lines: &[&str]) -> Vec<(String, String)> 
                 .rsplit(['，', '。', ',', '；', ';', '！', '？'])
                 .next()
                 .unwrap_or("");
-            if !(clause.contains("密码") || clause.contains("密碼")) {
+            // Or an account set to a value, with the password named later in the sentence:
+            // "admin我已经设置成123456了，怎么还是报用户名或密码错误呢".
+            let sentence = text[m.end()..]
+                .split(['。', '\n', '？', '！'])
+                .next()
+                .unwrap_or("");
+            let account = ["admin", "root", "管理员", "账号", "帐号", "用户"]
+                .iter()
+                .any(|w| clause.contains(w))
+                && (sentence.contains("密码") || sentence.contains("密碼"));
+            if !(clause.contains("密码") || clause.contains("密碼") || account) {
                 continue;
             }
             if let Some((v, _, _)) = read_value(&text[m.end()..]) {

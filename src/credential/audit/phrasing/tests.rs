@@ -552,10 +552,16 @@ fn chinese_set_to() {
         values("把密码修改为 Xy7kq2Lm 后就可以登录了"),
         vec!["Xy7kq2Lm"]
     );
+    // An account set to a value, the password named after it in the same sentence.
+    assert_eq!(
+        values("root我已经改成 q8w7e6r5 了，还是提示用户名或密码错误"),
+        vec!["q8w7e6r5"]
+    );
     for t in [
         "密码设置成功，请重新登录",
         "我把密码改成了新的",
         "端口设置成8080，密码不变",
+        "用户权限设置成只读。密码另行通知",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }

@@ -396,7 +396,10 @@ fn a_mask_shows_at_most_a_quarter_of_the_value() {
 fn netrc_entries_and_wifi_codes() {
     // Our own values, in the shapes curl's and zxing's users paste.
     for (t, detail) in [
-        ("machine ci.corp.net login deploy password Tq8vNw2xLp", "netrc"),
+        (
+            "machine ci.corp.net login deploy password Tq8vNw2xLp",
+            "netrc",
+        ),
         ("machine 10.0.4.2 password k3ll0gg5x", "netrc"),
         (
             "machine files.corp.net\n  login backup\n  password r7Yq2mPzw",
