@@ -95,6 +95,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         if f.value.len() > 2 && f.value.starts_with('(') && f.value.ends_with(')') {
             f.value = f.value[1..f.value.len() - 1].to_string();
         }
+        // So is a value in quotes: `password "X"`.
+        for q in ['"', '\''] {
+            if f.value.len() > 2 && f.value.starts_with(q) && f.value.ends_with(q) {
+                f.value = f.value[1..f.value.len() - 1].to_string();
+            }
+        }
         if !out.iter().any(|g| g.value == f.value) {
             out.push(f);
         }

@@ -226,6 +226,25 @@ fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
     word.contains("://") && word.contains('?') && before.ends_with(['?', '&', ';'])
 }
 
+/// "password1" beside "user1", "password3-1" beside "user3-1": a sample numbered with its
+/// user, as documentation lists several accounts.
+fn numbered_sample(text: &str, value: &str) -> bool {
+    let l = value.trim_matches(['"', '\'']).to_ascii_lowercase();
+    let Some(n) = ["password", "passwd", "pass", "pw"]
+        .iter()
+        .find_map(|w| l.strip_prefix(w))
+    else {
+        return false;
+    };
+    !n.is_empty()
+        && n.starts_with(|c: char| c.is_ascii_digit())
+        && n.chars().all(|c| c.is_ascii_digit() || c == '-')
+        && text
+            .to_ascii_lowercase()
+            .match_indices(&format!("user{n}"))
+            .any(|(i, _)| !text[i + 4 + n.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
 /// A `.netrc` entry from documentation: its machine is an example's, or its password repeats
 /// its login.
 fn netrc_sample(whole: &str, machine: Option<regex::Match<'_>>, secret: &str) -> bool {
@@ -507,7 +526,7 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             if template && !values::strong(&f.value) {
                 continue;
             }
-            if meeting_code(&f.label, meeting) {
+            if meeting_code(&f.label, meeting) || numbered_sample(text, &f.value) {
                 continue;
             }
             let block = (f.user || user) && (f.host || host);

@@ -434,3 +434,11 @@ fn stand_ins_in_links_stay_clean() {
     }
     assert!(!scan("mongodb://report:Zk4rWq9x@db.corp.net/logs").is_empty());
 }
+
+#[test]
+fn samples_numbered_with_their_users() {
+    let t = "poll server1 proto imap user \"user1\" password \"password1\"\n  user user3-1 password \"password3-1\"";
+    assert!(scan(t).is_empty(), "{:?}", scan(t));
+    // A weak password with a number is still one when no user carries the number.
+    assert!(!scan("user: jdoe\npassword: Password1").is_empty());
+}
