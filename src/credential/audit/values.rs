@@ -148,7 +148,7 @@ fn stand_in_name(l: &str, original: &str) -> bool {
         .any(|p| {
             l.strip_prefix(p).is_some_and(|r| {
                 [
-                    "password", "passwd", "pass", "pwd", "secret", "psk", "mdp", "passwort",
+                    "password", "passwd", "pass", "pwd", "pw", "secret", "psk", "mdp", "passwort",
                     "kennwort",
                 ]
                 .iter()

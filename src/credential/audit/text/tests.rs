@@ -428,6 +428,7 @@ fn netrc_entries_and_wifi_codes() {
 fn stand_ins_in_links_stay_clean() {
     for t in [
         "mongodb://testUser:testPass@localhost",
+        "`sshpass -p myIloPw ssh myIloUsr@MyIloIp 'fan p 3 max 255'`",
         "The format is `jdbc:postgresql://host/database?user=fred&password=secret&...`",
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
