@@ -232,7 +232,7 @@ fn credential_send_keeps_its_encrypted_copy_in_sent() {
 
 const LEAK: &str =
     "Hi Alice,\r\n\r\nserver is db1.example.org, login: admin / Wq7!kd92LmZx\r\n\r\nTom";
-const CARD: &str = "Card for the hotel: 4111 1111 1111 1111, exp 09/28.";
+const CARD: &str = "Card for the hotel: 4290 8100 3390 7570, exp 09/28.";
 const CLEAN: &str = "Your password must have 12 characters; the reset link is below.";
 
 /// The incident: a contractor's leak in Alice's INBOX, forwarded from her Sent folder to Bob,
@@ -358,7 +358,7 @@ fn audit_over_two_accounts_follows_the_trail_and_purges_exactly_the_leaks() {
     let summary = lines.iter().find(|l| l["type"] == "summary").unwrap();
     assert_eq!(summary["leaks"].as_array().unwrap().len(), 2);
     let all = lines.iter().map(Value::to_string).collect::<String>() + &err;
-    assert!(!all.contains("Wq7!kd92LmZx") && !all.contains("4111 1111 1111 1111"));
+    assert!(!all.contains("Wq7!kd92LmZx") && !all.contains("4290 8100 3390 7570"));
 
     // A dry run changes nothing.
     let (_, _, err) = audit_imap(&sb, &["--purge", "--dry-run"]);
@@ -394,7 +394,7 @@ fn audit_over_two_accounts_follows_the_trail_and_purges_exactly_the_leaks() {
     let report = std::fs::read_to_string(reports[0].as_ref().unwrap().path()).unwrap();
     assert_eq!(report.lines().count(), 4, "{report}");
     assert!(report.contains("<leak@contractor.example>") && report.contains("\"kind\""));
-    assert!(!report.contains("Wq7!kd92LmZx") && !report.contains("4111"));
+    assert!(!report.contains("Wq7!kd92LmZx") && !report.contains("4290 8100"));
 
     // A second audit finds nothing outside Quarantine.
     let (code, lines, _) = audit_imap(&sb, &[]);

@@ -90,7 +90,7 @@ const TABLES: &[(Option<&str>, &str)] = &[
     (Some("credential-block"), "Host,Username,Password\nweb01.contoso.local,admin,W3b!Admin25\ndb01.contoso.local,sa,Db#Admin2025\n"),
     (Some("password"), "Service,Account,Password,Notes\nWiFi Guest,guest,Guest#2026x,lobby\nPrinter,admin,Pr1nt3r!99,2nd floor\n"),
     (Some("credential-block"), "System,Login,Kennwort,URL\nCRM,mbauer,Crm!2025mb,https://crm.contoso.de\nERP,mbauer,Erp#2025mb,https://erp.contoso.de\n"),
-    (Some("card-number"), "Name,Card,Expiry\nJ Smith,4111 1111 1111 1111,12/27\n"),
+    (Some("card-number"), "Name,Card,Expiry\nJ Smith,4960 3082 4628 1940,12/27\n"),
     (None, "Hostname,IP,OS,Owner\nweb01,10.0.0.11,Debian 12,ops\ndb01,10.0.0.12,Debian 12,dba\n"),
     (None, "Name,Email,Department\nDana White,dana@contoso.com,Finance\nLuc Martin,luc@contoso.com,IT\n"),
     (None, "Setting,Value\nMinimum password length,14\nPassword history,24\nMaximum password age (days),90\n"),

@@ -69,6 +69,42 @@ fn card_context() -> &'static Regex {
     })
 }
 
+/// The numbers payment providers publish for testing: a digit repeated six times or more in a
+/// row, or a short pattern over and over (`4242 4242 4242 4242`, `4000 0000 0000 0002`,
+/// `5555 5555 5555 4444`, `5105 1051 0510 5100`) — a real card number is random — and the
+/// few documented ones without such a pattern.
+fn test_card(digits: &str, bytes: &[u8]) -> bool {
+    const DOCUMENTED: &[&str] = &[
+        "378282246310005",
+        "371449635398431",
+        "378734493671000",
+        "30569309025904",
+        "38520000023237",
+        "6011000990139424",
+        "3566002020360505",
+        "4000056655665556",
+        "2223003122003222",
+        "4543474002249996",
+    ];
+    let run = bytes
+        .chunk_by(|a, b| a == b)
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0);
+    let body = &bytes[..bytes.len() - 1];
+    let repeats = (1..=4)
+        .any(|p| body.len() >= 3 * p && body.iter().enumerate().all(|(i, b)| *b == body[i % p]));
+    run >= 6 || repeats || DOCUMENTED.contains(&digits)
+}
+
+fn test_context() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:test|tests|testing|test-?mode|testkarte\w*|sandbox|dummy|fake|carte\s+de\s+test|tarjeta\s+de\s+prueba|carta\s+di\s+test|testkaart)(?-u:\b)")
+            .expect("built-in pattern")
+    })
+}
+
 fn ssn_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
@@ -137,7 +173,12 @@ fn cards(text: &str, out: &mut Vec<Number>) {
         }
         let bytes: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
         let Some(who) = issuer(&digits) else { continue };
-        if !luhn(&bytes) || bytes.iter().all(|&b| b == bytes[0]) {
+        if !luhn(&bytes) || test_card(&digits, &bytes) {
+            continue;
+        }
+        // A card the text calls a test card ("use the test visa card 4543 ...", "for testing
+        // purposes use the card ..."): a payment provider's sandbox number.
+        if test_context().is_match(around(text, m.start(), m.end())) {
             continue;
         }
         if !printed && !card_context().is_match(around(text, m.start(), m.end())) {
@@ -384,21 +425,21 @@ mod tests {
     #[test]
     fn cards_ssns_and_ibans() {
         assert_eq!(
-            kinds("card: 4111 1111 1111 1111 exp 12/27"),
+            kinds("card: 4938 3470 1746 8145 exp 12/27"),
             ["card-number"]
         );
-        assert_eq!(kinds("Amex 3782 822463 10005"), ["card-number"]);
+        assert_eq!(kinds("Amex 3721 742180 96793"), ["card-number"]);
         assert_eq!(
-            kinds("my visa is 4012888888881881, cvv 123"),
+            kinds("my visa is 4661318609139090, cvv 123"),
             ["card-number"]
         );
         assert_eq!(kinds("SSN: 123-45-6789"), ["ssn"]);
         assert_eq!(kinds("IBAN: DE89 3704 0044 0532 0130 00"), ["iban"]);
         assert_eq!(kinds("GB82WEST12345698765432"), ["iban"]);
         // Near misses.
-        assert!(kinds("order 4111 1111 1111 1112").is_empty(), "Luhn");
+        assert!(kinds("order 4938 3470 1746 8146").is_empty(), "Luhn");
         assert!(
-            kinds("tracking 1Z999AA10123456784 ref 4012888888881881").is_empty(),
+            kinds("tracking 1Z999AA10123456784 ref 4661318609139090").is_empty(),
             "no context"
         );
         assert!(
@@ -413,8 +454,24 @@ mod tests {
             kinds("IBAN: DE89 3704 0044 0532 0130 01").is_empty(),
             "check digits"
         );
-        assert!(find("card 4111 1111 1111 1111")[0]
+        assert!(find("card 4938 3470 1746 8145")[0]
             .masked
-            .ends_with("ending 1111 (16 digits)"));
+            .ends_with("ending 8145 (16 digits)"));
+    }
+
+    #[test]
+    fn payment_providers_test_cards_are_no_leak() {
+        for t in [
+            "card: 4111 1111 1111 1111 exp 12/27",
+            "cc: 4242 4242 4242 4242 exp 04/28 cvc 314",
+            "card 4000 0000 0000 0341 declines later",
+            "my card: 5555 5555 5555 4444",
+            "Numéro de carte : 5105 1051 0510 5100",
+            "AMEX 3782 822463 10005",
+            "For testing purposes use the card 4938 3470 1746 8145, any future date.",
+            "with the test visa card `4661 3186 0913 9090` it works",
+        ] {
+            assert!(kinds(t).is_empty(), "{t}: {:?}", find(t));
+        }
     }
 }
