@@ -100,7 +100,7 @@ fn test_card(digits: &str, bytes: &[u8]) -> bool {
 fn test_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:test|tests|testing|test-?mode|testkarte\w*|sandbox|dummy|fake|carte\s+de\s+test|tarjeta\s+de\s+prueba|carta\s+di\s+test|testkaart)(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)(?:test\w*|sandbox|dummy|fake|for\s+example|for\s+instance|zum\s+beispiel|par\s+exemple|por\s+ejemplo|ad\s+esempio|bijvoorbeeld|tarjeta\s+de\s+prueba|carta\s+di\s+prova)(?-u:\b)")
             .expect("built-in pattern")
     })
 }
@@ -178,7 +178,7 @@ fn cards(text: &str, out: &mut Vec<Number>) {
         }
         // A card the text calls a test card ("use the test visa card 4543 ...", "for testing
         // purposes use the card ..."): a payment provider's sandbox number.
-        if test_context().is_match(around(text, m.start(), m.end())) {
+        if test_context().is_match(paragraph(text, m.start(), m.end())) {
             continue;
         }
         if !printed && !card_context().is_match(around(text, m.start(), m.end())) {
@@ -213,6 +213,13 @@ fn ssns(text: &str, out: &mut Vec<Number>) {
         let (area, group, serial) = (&digits[..3], &digits[3..5], &digits[5..]);
         let a: u32 = area.parse().unwrap_or(0);
         if a == 0 || a == 666 || a >= 900 || group == "00" || serial == "0000" {
+            continue;
+        }
+        // The numbers everyone prints as examples: the SSA's own "123-45-6789", the
+        // Woolworth wallet card's, the SSA advertisement's, LifeLock's advertised one.
+        if ["123456789", "078051120", "219099999", "457555462"].contains(&digits.as_str())
+            || test_context().is_match(paragraph(text, whole.start(), whole.end()))
+        {
             continue;
         }
         if !ssn_context().is_match(around(text, whole.start(), whole.end())) {
@@ -309,6 +316,53 @@ fn iban_length(cc: &str) -> Option<usize> {
     L.iter().find(|(c, _)| *c == cc).map(|(_, n)| *n)
 }
 
+/// An IBAN from documentation: check digits no bank issues (00, 01, 99), an account of
+/// counted digits ("0123456789", "12345678") or one digit other than zero repeated, and the
+/// examples every standard and library prints.
+fn sample_iban(iban: &str) -> bool {
+    const DOCUMENTED: &[&str] = &[
+        "DE89370400440532013000",
+        "GB82WEST12345698765432",
+        "GB29NWBK60161331926819",
+        "GB94BARC10201530093459",
+        "GB94BARC20201530093459",
+        "FR1420041010050500013M02606",
+        "NL91ABNA0417164300",
+        "BE68539007547034",
+        "CH9300762011623852957",
+        "AT611904300234573201",
+        "ES9121000418450200051332",
+        "IE29AIBK93115212345678",
+    ];
+    let account = &iban[4..];
+    // (Zeros pad accounts in many countries' IBANs: "SE41 5000 0000 0500 ...".)
+    let run = account
+        .as_bytes()
+        .chunk_by(|a, b| a == b)
+        .filter(|r| r[0] != b'0')
+        .map(<[u8]>::len)
+        .max()
+        .unwrap_or(0);
+    ["00", "01", "99"].contains(&&iban[2..4])
+        || account.contains("12345678")
+        || run >= 7
+        || DOCUMENTED.contains(&iban)
+}
+
+/// The paragraph a number stands in, up to its line's end: a list's heading ("the following
+/// test IBANs:") says what its items are.
+fn paragraph(text: &str, start: usize, end: usize) -> &str {
+    let from = text[..start]
+        .rfind("\n\n")
+        .map_or(0, |i| i + 2)
+        .max(start.saturating_sub(600));
+    let from = (from..=start)
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(start);
+    let to = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    &text[from..to]
+}
+
 fn mod97(iban: &str) -> bool {
     let moved = format!("{}{}", &iban[4..], &iban[..4]);
     let mut r: u64 = 0;
@@ -363,10 +417,13 @@ fn ibans(text: &str, out: &mut Vec<Number>) {
         if value.len() != len || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
             continue;
         }
-        if !mod97(&value) {
+        if !mod97(&value) || sample_iban(&value) {
             continue;
         }
         at = end;
+        if test_context().is_match(paragraph(text, start, end)) {
+            continue;
+        }
         out.push(Number {
             kind: "iban",
             masked: format!(
@@ -433,9 +490,9 @@ mod tests {
             kinds("my visa is 4661318609139090, cvv 123"),
             ["card-number"]
         );
-        assert_eq!(kinds("SSN: 123-45-6789"), ["ssn"]);
-        assert_eq!(kinds("IBAN: DE89 3704 0044 0532 0130 00"), ["iban"]);
-        assert_eq!(kinds("GB82WEST12345698765432"), ["iban"]);
+        assert_eq!(kinds("SSN: 431-27-5819"), ["ssn"]);
+        assert_eq!(kinds("IBAN: DE57 5001 0517 9458 0730 21"), ["iban"]);
+        assert_eq!(kinds("GB49NWBK57368193036426"), ["iban"]);
         // Near misses.
         assert!(kinds("order 4938 3470 1746 8146").is_empty(), "Luhn");
         assert!(
@@ -448,15 +505,37 @@ mod tests {
         );
         // A test suite's "TINFO" is no taxpayer number's "TIN".
         assert!(kinds("rpc_test 1 TINFO: rmtcall 10.0.0.2 536875000 failed").is_empty());
-        assert_eq!(kinds("TIN 123-45-6789"), ["ssn"]);
+        assert_eq!(kinds("TIN 431-27-5819"), ["ssn"]);
         assert!(kinds("SSN: 000-12-3456").is_empty());
         assert!(
-            kinds("IBAN: DE89 3704 0044 0532 0130 01").is_empty(),
+            kinds("IBAN: DE57 5001 0517 9458 0730 22").is_empty(),
             "check digits"
         );
         assert!(find("card 4938 3470 1746 8145")[0]
             .masked
             .ends_with("ending 8145 (16 digits)"));
+    }
+
+    #[test]
+    fn documentation_ibans_and_ssns_are_no_leak() {
+        for t in [
+            "IBAN: DE89 3704 0044 0532 0130 00",
+            "GB82WEST12345698765432",
+            "This IBAN DE41500105170123456789 passes the validation",
+            "checksum values '00', '01' and '99' never occur: 'EE012200221111099080' was accepted",
+            "the following test IBANs are invalid:\n- GB24BARC20201630093459\n- GB68CITI18500483515538",
+            "SSN: 123-45-6789",
+            "cannot be '078-05-1120' (the Woolworth wallet), SSN",
+            "SSN for the test user: 431-27-5819",
+        ] {
+            assert!(kinds(t).is_empty(), "{t}: {:?}", find(t));
+        }
+        // A Swedish account padded with zeros is a real one.
+        assert_eq!(kinds("IBAN-nr: SE47 5000 0000 0539 8259 7919"), ["iban"]);
+        assert!(
+            kinds("GB33BUKB20201555555555").is_empty(),
+            "one digit repeated"
+        );
     }
 
     #[test]

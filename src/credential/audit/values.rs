@@ -330,7 +330,7 @@ pub(super) fn hash_like(v: &str) -> bool {
 fn url_or_address(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?://|[a-z][a-z0-9+.-]{1,20}://|mailto:|www\.|[\w.+-]+@(?:[\w-]+\.[a-z][\w.-]*|localhost|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?)$|[\w-]+\.(?-i:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
+        Regex::new(r"(?i)^(?://|[a-z][a-z0-9+.-]{1,20}://|mailto:|www\.|[\w.+-]+@(?:[\w-]+\.[a-z][\w.-]*|localhost|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?)$|[\w.-]+@[\w.-]+:[~/][^\s]*[$#%]$|[\w-]+\.(?-i:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
             .expect("built-in pattern")
     });
     // (Every shape has one of these signs: most values need no look.)

@@ -600,3 +600,15 @@ fn a_table_laid_out_one_cell_per_line() {
         vec!["Xy7!pq0Lm"]
     );
 }
+
+#[test]
+fn a_shell_prompt_is_no_password() {
+    // A terminal screenshot's text: the prompt stands on the line after the question.
+    for t in [
+        "jordan@web01:~$ Enter your password:\njordan@web01:~$",
+        "Password:\nroot@db-2:/var/lib# ",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+    assert_eq!(values("Password:\nKq7!mzR2x"), vec!["Kq7!mzR2x"]);
+}
