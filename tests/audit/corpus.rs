@@ -143,6 +143,8 @@ pub const POSITIVES: &[(&str, &str)] = &[
     ("iban", "IBAN ES26 4336 1436 4503 0606 7203"),
     ("iban", "IBAN: IT67 X619 0193 3501 2808 1978 361"),
     ("iban", "Bankverbindung: CH13 6319 2290 0489 2490 1"),
+    // The incident's block typed as bare lines: host, account, value.
+    ("credential-block", "Hi Tom, the access for the new box:\n\n10.20.0.14\nadministrator\nWq7!kd92LmZx\n\nCheers"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -261,6 +263,7 @@ pub const NEAR_MISSES: &[&str] = &[
     "password -> vault, token -> vault, everything -> vault",
     "<input type=\"password\" name=\"pw\" placeholder=\"Password\">",
     "the wifi passwort steht auf dem Router",
+    "Best regards\nJane Doe\njane.doe@corp.example\n@JaneDoe42\nwww.corp.example",
 ];
 
 /// How a mail client writes a body.

@@ -433,3 +433,68 @@ pub(super) fn login_word_value(line: &str, lc: &str) -> Option<(String, String)>
         && !(c.get(2).is_some() && names_user_field(u));
     ok.then(|| (m.as_str().trim().to_string(), v))
 }
+
+/// A login given as bare lines, as people paste a block from their notes: a host, an account
+/// name alone on its line, and a strong value alone on the next ("10.20.0.14 / administrator /
+/// Wq7!kd92LmZx" on three lines, or a server, `Administrator`, the value and a domain). The
+/// account must be an administrator's name, `DOMAIN\user` or an address; a host must stand
+/// within two lines of it (not enough for an address), or a line above must speak of access.
+pub(super) fn bare_block(text: &str) -> Vec<(String, String)> {
+    static ACCOUNT: OnceLock<Regex> = OnceLock::new();
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    let mut out = Vec::new();
+    let lc = text.to_ascii_lowercase();
+    if !["admin", "root", "\\", "@"].iter().any(|w| lc.contains(w)) {
+        return out;
+    }
+    let account = ACCOUNT.get_or_init(|| {
+        Regex::new(
+            r"(?i)^(?:administrator|admin|root|sa|[\w.-]+\\[\w.$-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$",
+        )
+        .expect("built-in pattern")
+    });
+    let host = HOST.get_or_init(|| {
+        Regex::new(r"(?i)(?:^|[\s/@])(?:(?:\d{1,3}\.){3}\d{1,3}|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9]+-[a-z0-9-]*\d[a-z0-9-]*(?:\([a-z0-9]+\))?)(?::\d+)?$")
+            .expect("built-in pattern")
+    });
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    for k in 0..lines.len().saturating_sub(1) {
+        let (user, value) = (lines[k], lines[k + 1]);
+        // (A handle after an address is a signature's: "@JaneDoe42".)
+        if !account.is_match(user) || value.contains(char::is_whitespace) || value.starts_with('@')
+        {
+            continue;
+        }
+        if !(8..=64).contains(&value.chars().count()) || !strong(value) {
+            continue;
+        }
+        let near = |a: usize, b: usize| {
+            lines[a..b.min(lines.len())]
+                .iter()
+                .any(|l| !l.is_empty() && host.is_match(l) && !account.is_match(l))
+        };
+        let about_access = lines[k.saturating_sub(4)..k].iter().any(|l| {
+            let l = l.to_lowercase();
+            [
+                "access",
+                "login",
+                "log in",
+                "credential",
+                "password",
+                "zugang",
+                "passwort",
+                "rdp",
+                "ssh",
+            ]
+            .iter()
+            .any(|w| l.contains(w))
+        });
+        // An address with a host near it is also a signature's ("jane@corp.example" above
+        // "www.corp.example"): it needs words about access above it.
+        let address = user.contains('@');
+        if about_access || (!address && (near(k.saturating_sub(2), k) || near(k + 2, k + 3))) {
+            out.push((user.to_string(), value.to_string()));
+        }
+    }
+    out
+}

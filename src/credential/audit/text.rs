@@ -13,7 +13,7 @@ use super::context::{example_host, meeting_code, meeting_text, public_host, temp
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
-use super::{codes, commands, numbers, phrasing, values};
+use super::{codes, commands, logins, numbers, phrasing, values};
 
 /// One secret found in a text.
 #[derive(Debug, Clone)]
@@ -505,6 +505,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     let mut passwords = phrasing::find(&plain);
     passwords.extend(tables(&plain));
     passwords.extend(codes::find(&plain));
+    for (label, value) in logins::bare_block(&plain) {
+        passwords.push(phrasing::Found {
+            label,
+            value,
+            how: "login",
+            user: true,
+            host: true,
+        });
+    }
     for (label, value) in commands::pgpass_values(&plain) {
         if values::plausible(&value, false, false) {
             passwords.push(phrasing::Found {

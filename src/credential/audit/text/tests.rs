@@ -443,3 +443,23 @@ fn samples_numbered_with_their_users() {
     // A weak password with a number is still one when no user carries the number.
     assert!(!scan("user: jdoe\npassword: Password1").is_empty());
 }
+
+#[test]
+fn a_login_pasted_as_bare_lines() {
+    // The incident's block, typed without labels: host, account, value.
+    for t in [
+        "here is the access for the new box:\n\n10.20.0.14\nadministrator\nWq7!kd92LmZx\n",
+        "DB-SRV02\nCORP\\svc_backup\nN8w!qT4zLp\ncorp.local",
+    ] {
+        let f = scan(t);
+        assert!(f.iter().any(|h| h.kind == "credential-block"), "{t}: {f:?}");
+    }
+    // A signature: an address, a handle or a code, a web address.
+    for t in [
+        "Best regards\nJane Doe\njane.doe@corp.example\n@JaneDoe42\nwww.corp.example",
+        "Jane Doe\njane.doe@corp.example\nTel2Go-Mobile1\nwww.corp.example",
+        "root\n$6$rounds=5000$abc$Xk29fq0LmZx",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
