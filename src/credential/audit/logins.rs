@@ -443,10 +443,6 @@ pub(super) fn bare_block(text: &str) -> Vec<(String, String)> {
     static ACCOUNT: OnceLock<Regex> = OnceLock::new();
     static HOST: OnceLock<Regex> = OnceLock::new();
     let mut out = Vec::new();
-    let lc = text.to_ascii_lowercase();
-    if !["admin", "root", "\\", "@"].iter().any(|w| lc.contains(w)) {
-        return out;
-    }
     let account = ACCOUNT.get_or_init(|| {
         Regex::new(
             r"(?i)^(?:administrator|admin|root|sa|[\w.-]+\\[\w.$-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$",
@@ -457,6 +453,24 @@ pub(super) fn bare_block(text: &str) -> Vec<(String, String)> {
         Regex::new(r"(?i)(?:^|[\s/@])(?:(?:\d{1,3}\.){3}\d{1,3}|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9]+-[a-z0-9-]*\d[a-z0-9-]*(?:\([a-z0-9]+\))?)(?::\d+)?$")
             .expect("built-in pattern")
     });
+    // (Most mail has no line that could be an account followed by a lone value: one cheap look
+    // before any pattern runs.)
+    let lone = |l: &str| !l.is_empty() && !l.contains(char::is_whitespace);
+    let mut pairs = text
+        .lines()
+        .map(str::trim)
+        .zip(text.lines().skip(1).map(str::trim));
+    if !pairs.any(|(u, v)| {
+        lone(u)
+            && lone(v)
+            && (8..=64).contains(&v.len())
+            && (u.contains(['@', '\\'])
+                || ["administrator", "admin", "root", "sa"]
+                    .iter()
+                    .any(|w| u.eq_ignore_ascii_case(w)))
+    }) {
+        return out;
+    }
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     for k in 0..lines.len().saturating_sub(1) {
         let (user, value) = (lines[k], lines[k + 1]);
