@@ -505,7 +505,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     let mut passwords = phrasing::find(&plain);
     passwords.extend(tables(&plain));
     passwords.extend(codes::find(&plain));
-    for (label, value) in logins::bare_block(&plain) {
+    // Logins whose user and host come with the value: `.pgpass` lines, bare lines.
+    let pgpass = commands::pgpass_values(&plain)
+        .into_iter()
+        .filter(|(_, v)| values::plausible(v, false, false));
+    for (label, value) in logins::bare_block(&plain).into_iter().chain(pgpass) {
         passwords.push(phrasing::Found {
             label,
             value,
@@ -513,17 +517,6 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             user: true,
             host: true,
         });
-    }
-    for (label, value) in commands::pgpass_values(&plain) {
-        if values::plausible(&value, false, false) {
-            passwords.push(phrasing::Found {
-                label,
-                value,
-                how: "login",
-                user: true,
-                host: true,
-            });
-        }
     }
     if !passwords.is_empty() {
         let (user, host) = names_user_and_host(text);

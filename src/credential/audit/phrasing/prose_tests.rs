@@ -1,6 +1,7 @@
 //! The password rules on prose in the languages the audit reads: a password changed "to" a
-//! value in French, Spanish, Italian and Dutch, a misspelt German label, and the ordinary
-//! phrases that use the same words (our own values).
+//! value in French, Spanish, Italian, Dutch and Chinese, a misspelt German label, a shell
+//! prompt below a password question, and the ordinary phrases that use the same words (our
+//! own values).
 
 use super::*;
 
@@ -120,6 +121,39 @@ fn bracketed_logins_and_stand_in_shapes() {
         "Use the discrete \"password=\" and \"domain=\" options instead.",
         "username: kim@example.com\npassword: test",
         "If the welcome mail says \"your password is Spring2031!\", most people keep it.",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
+
+#[test]
+fn a_shell_prompt_is_no_password() {
+    // A terminal screenshot's text: the prompt stands on the line after the question.
+    for t in [
+        "jordan@web01:~$ Enter your password:\njordan@web01:~$",
+        "Password:\nroot@db-2:/var/lib# ",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", find(t));
+    }
+    assert_eq!(values("Password:\nKq7!mzR2x"), vec!["Kq7!mzR2x"]);
+}
+
+#[test]
+fn chinese_set_to() {
+    assert_eq!(
+        values("把密码修改为 Xy7kq2Lm 后就可以登录了"),
+        vec!["Xy7kq2Lm"]
+    );
+    // An account set to a value, the password named after it in the same sentence.
+    assert_eq!(
+        values("root我已经改成 q8w7e6r5 了，还是提示用户名或密码错误"),
+        vec!["q8w7e6r5"]
+    );
+    for t in [
+        "密码设置成功，请重新登录",
+        "我把密码改成了新的",
+        "端口设置成8080，密码不变",
+        "用户权限设置成只读。密码另行通知",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
