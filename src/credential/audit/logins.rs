@@ -455,11 +455,10 @@ pub(super) fn bare_block(text: &str) -> Vec<(String, String)> {
     });
     // (Most mail has no line that could be an account followed by a lone value: one cheap look
     // before any pattern runs.)
-    let lone = |l: &str| !l.is_empty() && !l.contains(char::is_whitespace);
-    let mut pairs = text
-        .lines()
-        .map(str::trim)
-        .zip(text.lines().skip(1).map(str::trim));
+    // (Blank lines do not count: an HTML body turned to text puts one between its blocks.)
+    let filled = || text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let lone = |l: &str| !l.contains(char::is_whitespace);
+    let mut pairs = filled().zip(filled().skip(1));
     if !pairs.any(|(u, v)| {
         lone(u)
             && lone(v)
@@ -471,7 +470,7 @@ pub(super) fn bare_block(text: &str) -> Vec<(String, String)> {
     }) {
         return out;
     }
-    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let lines: Vec<&str> = filled().collect();
     for k in 0..lines.len().saturating_sub(1) {
         let (user, value) = (lines[k], lines[k + 1]);
         // (A handle after an address is a signature's: "@JaneDoe42".)
@@ -485,7 +484,7 @@ pub(super) fn bare_block(text: &str) -> Vec<(String, String)> {
         let near = |a: usize, b: usize| {
             lines[a..b.min(lines.len())]
                 .iter()
-                .any(|l| !l.is_empty() && host.is_match(l) && !account.is_match(l))
+                .any(|l| host.is_match(l) && !account.is_match(l))
         };
         let about_access = lines[k.saturating_sub(4)..k].iter().any(|l| {
             let l = l.to_lowercase();

@@ -450,6 +450,8 @@ fn a_login_pasted_as_bare_lines() {
     for t in [
         "here is the access for the new box:\n\n10.20.0.14\nadministrator\nWq7!kd92LmZx\n",
         "DB-SRV02\nCORP\\svc_backup\nN8w!qT4zLp\ncorp.local",
+        // As an HTML body of one block per line reads: a blank line between the blocks.
+        "the access for the new box:\n\n10.20.0.14\n\nadministrator\n\nWq7!kd92LmZx\n",
     ] {
         let f = scan(t);
         assert!(f.iter().any(|h| h.kind == "credential-block"), "{t}: {f:?}");
