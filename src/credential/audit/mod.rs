@@ -34,6 +34,7 @@ mod tables;
 mod text;
 mod tnef;
 mod tools;
+mod transcripts;
 mod values;
 mod words;
 

@@ -5,7 +5,6 @@
 
 use std::sync::OnceLock;
 
-use base64::Engine;
 use regex::Regex;
 use zeroize::Zeroizing;
 
@@ -13,7 +12,7 @@ use super::context::{example_host, meeting_code, meeting_text, public_host, temp
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
-use super::{codes, commands, logins, numbers, phrasing, values};
+use super::{codes, commands, logins, numbers, phrasing, transcripts, values};
 
 /// One secret found in a text.
 #[derive(Debug, Clone)]
@@ -173,14 +172,6 @@ fn define_re() -> &'static Regex {
     })
 }
 
-fn basic_auth_re() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)authorization:\s*basic\s+([A-Za-z0-9+/=]{8,})")
-            .expect("built-in pattern")
-    })
-}
-
 /// Masks a secret: its first two characters and its length.
 pub fn mask(secret: &str) -> String {
     let n = secret.chars().count();
@@ -264,18 +255,6 @@ fn token_shaped(v: &str) -> bool {
     v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
         && !values::placeholder(v)
-}
-
-/// An SMTP `AUTH LOGIN` as people paste it from a session log: the server's
-/// `334 UGFzc3dvcmQ6` ("Password:" in Base64) and on the next line the password, in Base64.
-fn smtp_auth_login(text: &str) -> Option<Zeroizing<String>> {
-    let mut lines = text.lines();
-    lines.find(|l| l.contains("334 UGFzc3dvcmQ6"))?;
-    let next = lines.find(|l| !l.trim().is_empty())?;
-    let b64 = next.split_whitespace().last()?;
-    let raw = base64::engine::general_purpose::STANDARD.decode(b64).ok()?;
-    let pw = Zeroizing::new(String::from_utf8(raw).ok()?);
-    (pw.chars().count() >= 4 && pw.chars().all(|c| c.is_ascii_graphic() || c == ' ')).then_some(pw)
 }
 
 /// Markdown's bold ("**Password:** `X`", "__Passwort__: X") is mark-up around the words, not
@@ -469,31 +448,13 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             });
         }
     }
-    for c in basic_auth_re().captures_iter(text) {
-        let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(&c[1]) else {
-            continue;
-        };
-        let raw = Zeroizing::new(String::from_utf8_lossy(&raw).to_string());
-        if let Some((_, pw)) = raw.split_once(':') {
-            if pw.chars().count() >= 4 {
-                push(Hit {
-                    kind: "credential-block",
-                    detail: "basic-auth".into(),
-                    excerpt: format!("Authorization: Basic (user and password) {}", mask(pw)),
-                    value: Zeroizing::new(pw.to_string()),
-                });
-            }
-        }
-    }
-    if text.contains("UGFzc3dvcmQ6") {
-        if let Some(pw) = smtp_auth_login(text) {
-            push(Hit {
-                kind: "password",
-                detail: "smtp-transcript".into(),
-                excerpt: format!("334 UGFzc3dvcmQ6 (\"Password:\") {}", mask(&pw)),
-                value: Zeroizing::new(pw.to_string()),
-            });
-        }
+    for t in transcripts::find(text) {
+        push(Hit {
+            kind: t.kind,
+            detail: t.detail.into(),
+            excerpt: format!("{} {}", t.what, mask(&t.value)),
+            value: t.value,
+        });
     }
     let plain = without_bold(text);
     // JSON inside a JSON string, as programs log a request: `\"password\":\"X\"`.

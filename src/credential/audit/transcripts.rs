@@ -1,0 +1,231 @@
+//! Passwords in the protocol sessions people paste when a login fails: an SMTP `AUTH LOGIN`
+//! or `AUTH PLAIN` (in Base64, so the writer does not see the password in it), an HTTP
+//! `Authorization: Basic` header, an IMAP `LOGIN`, POP3's and FTP's `USER`/`PASS`, and a
+//! `redis-cli` prompt's `auth`. Debug logs of mail programs, servers and libraries print these
+//! lines as they went over the wire, and bug reports quote those logs whole.
+
+use std::sync::OnceLock;
+
+use base64::Engine;
+use zeroize::Zeroizing;
+
+use super::ruleset::RuleSet;
+use super::values;
+
+/// One password read from a session.
+pub(super) struct Said {
+    /// `credential-block` when the session gives the user too, else `password`.
+    pub kind: &'static str,
+    pub detail: &'static str,
+    /// What the line was, without the secret.
+    pub what: &'static str,
+    pub value: Zeroizing<String>,
+}
+
+/// The passwords of the protocols' own documentation (RFC 3501's `a001 LOGIN SMITH SESAME`,
+/// RFC 4616's `tim`/`tanstaaftanstaaf`): quoted in mail about the protocol, not leaks.
+const DOCUMENTED: &[&str] = &["sesame", "tanstaaftanstaaf", "tanstaaf"];
+
+fn rules() -> &'static RuleSet {
+    static R: OnceLock<RuleSet> = OnceLock::new();
+    R.get_or_init(|| {
+        RuleSet::new(vec![
+            // 0: SMTP's and IMAP's PLAIN mechanism with its initial response.
+            r"(?i)(?-u:\b)(?:AUTH|AUTHENTICATE)[ =]PLAIN\s+([A-Za-z0-9+/]{8,}={0,2})",
+            // 1: the server's "Password:" challenge of `AUTH LOGIN`.
+            r"334 UGFzc3dvcmQ6",
+            // 2: HTTP basic authentication.
+            r"(?i)(?-u:\b)authorization:\s*basic\s+([A-Za-z0-9+/=]{8,})",
+            // 3: IMAP `LOGIN` after a tag, as a client log or a hand-typed session shows it.
+            r#"(?m)^[ \t]*(?:[CS]:\s*|>+\s*|<+\s*|[^\n]*?SendData:\s*)?(?:[A-Za-z]{0,2}\d{1,6}|[a-z?.])[ \t]+(?i:login)[ \t]+("[^"\n]+"|[^\s"]+)[ \t]+("[^"\n]+"|[^\s"]+)[ \t]*$"#,
+            // 4: POP3's and FTP's `PASS` (its `USER` is looked for above it).
+            r"(?im)(?:^|[\s:>])PASS[ \t]+(\S+)[ \t]*$",
+            // 5: a `redis-cli` prompt: `127.0.0.1:6379> auth X`, `redis> AUTH user X`.
+            r#"(?im)^[ \t]*(?:[\w.-]*:\d+|redis[\w.:-]*)(?:\[\d+\])?>[ \t]*auth[ \t]+(?:[^\s'"]+[ \t]+)?['"]?([^\s'"]+)['"]?[ \t]*$"#,
+        ])
+    })
+}
+
+/// Every password given in a protocol session in `text`.
+pub(super) fn find(text: &str) -> Vec<Said> {
+    let mut out = Vec::new();
+    for (i, re) in rules().matching(text) {
+        match i {
+            0 => {
+                for c in re.captures_iter(text) {
+                    if let Some(pw) = plain_response(&c[1]) {
+                        out.push(said("credential-block", "auth-plain", "AUTH PLAIN", pw));
+                    }
+                }
+            }
+            1 => {
+                if let Some(pw) = smtp_auth_login(text) {
+                    let what = "334 UGFzc3dvcmQ6 (\"Password:\")";
+                    out.push(said("password", "smtp-transcript", what, pw));
+                }
+            }
+            2 => {
+                for c in re.captures_iter(text) {
+                    let Some(raw) = decode(&c[1]) else { continue };
+                    if let Some((_, pw)) = raw.split_once(':') {
+                        if pw.chars().count() >= 4 {
+                            let what = "Authorization: Basic (user and password)";
+                            let pw = Zeroizing::new(pw.to_string());
+                            out.push(said("credential-block", "basic-auth", what, pw));
+                        }
+                    }
+                }
+            }
+            3 => {
+                for c in re.captures_iter(text) {
+                    let pw = c[2].trim_matches('"');
+                    if taken(pw) {
+                        let pw = Zeroizing::new(pw.to_string());
+                        out.push(said("credential-block", "imap-login", "LOGIN", pw));
+                    }
+                }
+            }
+            4 => {
+                for c in re.captures_iter(text) {
+                    let at = c.get(0).map_or(0, |m| m.start());
+                    if taken(&c[1]) && user_above(&text[..at]) {
+                        let pw = Zeroizing::new(c[1].to_string());
+                        out.push(said("credential-block", "user-pass", "USER ... PASS", pw));
+                    }
+                }
+            }
+            _ => {
+                for c in re.captures_iter(text) {
+                    if taken(&c[1]) {
+                        let pw = Zeroizing::new(c[1].to_string());
+                        out.push(said("password", "redis-auth", "> auth", pw));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn said(
+    kind: &'static str,
+    detail: &'static str,
+    what: &'static str,
+    value: Zeroizing<String>,
+) -> Said {
+    Said {
+        kind,
+        detail,
+        what,
+        value,
+    }
+}
+
+/// A value that reads as a password: no mask (`********`), no stand-in (`<password>`), not
+/// the protocol's own example.
+fn taken(v: &str) -> bool {
+    values::plausible(v, false, false)
+        && !v.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+        && !DOCUMENTED.contains(&v.to_lowercase().as_str())
+}
+
+fn decode(b64: &str) -> Option<Zeroizing<String>> {
+    let raw = Zeroizing::new(base64::engine::general_purpose::STANDARD.decode(b64).ok()?);
+    Some(Zeroizing::new(String::from_utf8(raw.to_vec()).ok()?))
+}
+
+/// The password of a PLAIN response: "authzid NUL authcid NUL passwd" (RFC 4616).
+fn plain_response(b64: &str) -> Option<Zeroizing<String>> {
+    let raw = decode(b64)?;
+    let mut parts = raw.split('\0');
+    let (_, user, pw) = (parts.next()?, parts.next()?, parts.next()?);
+    let printable = pw.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+    (!user.is_empty() && pw.chars().count() >= 4 && printable && taken(pw))
+        .then(|| Zeroizing::new(pw.to_string()))
+}
+
+/// An SMTP `AUTH LOGIN` as people paste it from a session log: the server's
+/// `334 UGFzc3dvcmQ6` ("Password:" in Base64) and on the next line the password, in Base64.
+fn smtp_auth_login(text: &str) -> Option<Zeroizing<String>> {
+    let mut lines = text.lines();
+    lines.find(|l| l.contains("334 UGFzc3dvcmQ6"))?;
+    let next = lines.find(|l| !l.trim().is_empty())?;
+    let pw = decode(next.split_whitespace().last()?)?;
+    (pw.chars().count() >= 4 && pw.chars().all(|c| c.is_ascii_graphic() || c == ' ')).then_some(pw)
+}
+
+/// Whether one of the three lines before a `PASS` sends a `USER`, as POP3 and FTP do.
+fn user_above(before: &str) -> bool {
+    before.lines().rev().take(3).any(|l| {
+        let l = l.trim_end();
+        l.split_whitespace().rev().nth(1).is_some_and(|w| {
+            w.trim_start_matches(['>', ':'])
+                .eq_ignore_ascii_case("USER")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Vec<String> {
+        find(text).iter().map(|s| s.value.to_string()).collect()
+    }
+
+    #[test]
+    fn passwords_sent_in_a_session() {
+        // SMTP AUTH PLAIN in a server's trace ("ops\0ops\0Harbor7-Lantern2"), with its escape.
+        let b64 = base64::engine::general_purpose::STANDARD.encode("ops\0ops\0Harbor7-Lantern2");
+        let trace = format!("event=\"read\" data=\"AUTH PLAIN {b64}\\r\\n\" size=60");
+        assert_eq!(values(&trace), ["Harbor7-Lantern2"]);
+        assert_eq!(find(&trace)[0].kind, "credential-block");
+        // IMAP, as a client logs it and as a hand-typed `openssl s_client` session reads.
+        assert_eq!(
+            values("3 SendData: 4 login \"jo@corp.test\" \"Mv83!pqLa\""),
+            ["Mv83!pqLa"]
+        );
+        assert_eq!(
+            values("* OK Dovecot ready.\na1 LOGIN jo Tq5rWm2z\na1 OK"),
+            ["Tq5rWm2z"]
+        );
+        // POP3 and FTP.
+        assert_eq!(
+            values("C: USER jo\nS: +OK\nC: PASS Wq7kd92Lm\n"),
+            ["Wq7kd92Lm"]
+        );
+        assert_eq!(
+            values("> USER deploy\n< 331 Password required\n> PASS Rr81-Kola\n"),
+            ["Rr81-Kola"]
+        );
+        // A redis-cli prompt, with and without an ACL user.
+        assert_eq!(values("10.1.2.3:7003> auth zl1nuxq\nOK"), ["zl1nuxq"]);
+        assert_eq!(
+            values("127.0.0.1:6379> AUTH app Pw-88xlQ\nOK"),
+            ["Pw-88xlQ"]
+        );
+        // SMTP AUTH LOGIN: user, then "Password:" and the password in Base64.
+        let login = "Sent: AUTH LOGIN\nGot: 334 VXNlcm5hbWU6\nSent: Ym9i\nGot: 334 UGFzc3dvcmQ6\nSent: VGlkZTQ0MTIh\n";
+        assert_eq!(values(login), ["Tide4412!"]);
+    }
+
+    #[test]
+    fn masked_documented_and_test_runs_are_no_password() {
+        for clean in [
+            // FileZilla masks the password; test runners print PASS before a file name.
+            "Command: USER deploy\nResponse: 331\nCommand: PASS ********",
+            "PASS  src/app.test.js\nPASS  src/login.test.js",
+            "PASS tests/parser.rs\nFAIL tests/lexer.rs",
+            // The RFCs' examples.
+            "C: a001 LOGIN SMITH SESAME\nS: a001 OK LOGIN completed",
+            "AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm",
+            // Stand-ins and talk about the commands.
+            "127.0.0.1:6379> AUTH <password>\n(error) ERR AUTH <password> called without any password configured",
+            "You need to send AUTH PLAIN with the base64 of user and password.",
+            "Then I tried to login again and it worked.",
+            "a1 LOGIN user password",
+        ] {
+            assert!(values(clean).is_empty(), "{clean}");
+        }
+    }
+}
