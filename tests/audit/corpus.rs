@@ -145,6 +145,11 @@ pub const POSITIVES: &[(&str, &str)] = &[
     ("iban", "Bankverbindung: CH13 6319 2290 0489 2490 1"),
     // The incident's block typed as bare lines: host, account, value.
     ("credential-block", "Hi Tom, the access for the new box:\n\n10.20.0.14\nadministrator\nWq7!kd92LmZx\n\nCheers"),
+    // A mail program's debug log pasted into a ticket: AUTH PLAIN carries user and password
+    // in Base64 ("relay\0relay\0Dune7-Copper4-Vale").
+    ("credential-block", "The log says:\nC: EHLO mail01\nS: 250-AUTH PLAIN LOGIN\nC: AUTH PLAIN cmVsYXkAcmVsYXkARHVuZTctQ29wcGVyNC1WYWxl\nS: 535 5.7.8 Authentication failed"),
+    // A shared test account on a named server, with the weak word its admins chose.
+    ("credential-block", "The test instance is up again:\nServer URL: http://10.40.2.17/portal/\nUser name: qa-team\nPassword: test123"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -264,6 +269,12 @@ pub const NEAR_MISSES: &[&str] = &[
     "<input type=\"password\" name=\"pw\" placeholder=\"Password\">",
     "the wifi passwort steht auf dem Router",
     "Best regards\nJane Doe\njane.doe@corp.example\n@JaneDoe42\nwww.corp.example",
+    // A masked FTP log and a test runner's output; a manual's sample login at a documentation
+    // address, and a local install's test account.
+    "Command: USER deploy\nResponse: 331 Password required\nCommand: PASS ********\nResponse: 230 Logged on",
+    "PASS  src/login.test.js\nPASS  src/reset.test.js\nTests: 12 passed",
+    "In the manual the client points at http://192.0.2.10:8080 with\nUser: demo\nPassword: demo",
+    "After docker compose up, open http://localhost:8080 and log in.\nUsername: test\nPassword: test",
 ];
 
 /// How a mail client writes a body.

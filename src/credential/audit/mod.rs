@@ -20,6 +20,7 @@ mod context;
 mod documents;
 mod follows;
 mod given;
+mod hosted;
 mod labels;
 mod logins;
 mod message;

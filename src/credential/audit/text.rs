@@ -12,7 +12,7 @@ use super::context::{example_host, meeting_code, meeting_text, public_host, temp
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
-use super::{codes, commands, logins, numbers, phrasing, transcripts, values};
+use super::{codes, commands, hosted, logins, numbers, phrasing, transcripts, values};
 
 /// One secret found in a text.
 #[derive(Debug, Clone)]
@@ -475,6 +475,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             label,
             value,
             how: "login",
+            user: true,
+            host: true,
+        });
+    }
+    for (label, value) in hosted::weak_logins(&plain) {
+        passwords.push(phrasing::Found {
+            label,
+            value,
+            how: "weak-login",
             user: true,
             host: true,
         });
