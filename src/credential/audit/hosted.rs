@@ -85,6 +85,16 @@ fn names_a_server(text: &str) -> bool {
         })
 }
 
+/// A quick look for a link or a dotted address before any pattern runs: most texts have
+/// neither.
+fn server_sign(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find(b, b"://").is_some()
+        || memchr::memchr_iter(b'.', b).any(|i| {
+            i > 0 && b[i - 1].is_ascii_digit() && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+        })
+}
+
 fn real_address(ip: &str) -> bool {
     let parts: Vec<u32> = ip.split('.').filter_map(|p| p.parse().ok()).collect();
     parts.len() == 4
@@ -97,7 +107,7 @@ fn real_address(ip: &str) -> bool {
 /// The weak passwords given as a login to a named server: (the label, the value).
 pub(super) fn weak_logins(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if !password_line().is_match(text) {
+    if !server_sign(text) || !password_line().is_match(text) {
         return out;
     }
     let lines: Vec<&str> = text.lines().collect();
