@@ -307,7 +307,14 @@ pub(super) fn value_after(
         .unwrap_or("")
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_lowercase();
-    if ABOUT.contains(&first_word.as_str()) {
+    // "password reset link" is about passwords; "password reset to X" gives one.
+    let reset_to = ["reset", "changed", "updated"].contains(&first_word.as_str()) && {
+        let after = rest.trim_start()[first_word.len()..].trim_start();
+        ["to ", "to: ", "auf ", "à ", "naar "]
+            .iter()
+            .any(|t| after.starts_with(t))
+    };
+    if ABOUT.contains(&first_word.as_str()) && !reset_to {
         return None;
     }
     let mut to_sep = verb_before(&line[..at]);

@@ -203,6 +203,19 @@ pub(super) fn wifi_re() -> &'static Regex {
     R.get_or_init(|| Regex::new(r"(?i)wi-?fi|wlan|wpa|ssid|wireless").expect("built-in pattern"))
 }
 
+/// A wireless network's name and its key after a slash: "WLAN: Gast / X", "Wi-Fi: Office-5G /
+/// X" (the key's start is the capture).
+pub(super) fn wifi_slash_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:^|[\s(])(?:wi-?fi|wlan|ssid|wireless)(?:[ 	]+[\w-]+){0,2}[ 	]*:[ 	]*[^/\s][^/
+]{0,31}?[ 	]+/[ 	]+(\S)",
+        )
+        .expect("built-in pattern")
+    })
+}
+
 /// The key of a wireless network.
 pub(super) fn wifi_key_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();

@@ -9,7 +9,7 @@ use super::around::file_name;
 use super::context::public_host;
 use super::labels::{
     address_colon_re, address_glued_re, admin_slash_re, id_pw_re, label_re, log_in_as_re,
-    quoted_pair_re,
+    quoted_pair_re, wifi_re, wifi_slash_re,
 };
 use std::sync::OnceLock;
 
@@ -113,6 +113,10 @@ pub(super) fn user_and_value(
                 l.contains("cred") || label_re().is_match(&l)
             })
     });
+    // "WLAN: Gast / X": a wireless network's name and its key.
+    let wifi_slash = (line.contains(" / ") && wifi_re().is_match(line))
+        .then(|| wifi_slash_re().captures(line))
+        .flatten();
     let start = |c: Option<regex::Captures<'_>>| c.and_then(|c| c.get(1)).map(|m| m.start());
     for (at, quoted_enough, mixed_enough) in [
         (start(log_in_as), true, false),
@@ -121,6 +125,7 @@ pub(super) fn user_and_value(
         (start(quoted_pair), true, false),
         (start(address_colon), map_entry, false),
         (address_glued, false, false),
+        (start(wifi_slash), false, false),
     ] {
         let Some(at) = at else {
             continue;

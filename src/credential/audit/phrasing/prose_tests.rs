@@ -1,7 +1,7 @@
 //! The password rules on prose in the languages the audit reads: a password changed "to" a
-//! value in French, Spanish, Italian, Dutch and Chinese, a misspelt German label, a shell
-//! prompt below a password question, and the ordinary phrases that use the same words (our
-//! own values).
+//! value in French, Spanish, Italian, Dutch and Chinese or reset to one, a misspelt German
+//! label, a shell prompt below a password question, a wireless network's name before its key,
+//! and the ordinary phrases that use the same words (our own values).
 
 use super::*;
 
@@ -154,6 +154,28 @@ fn chinese_set_to() {
         "我把密码改成了新的",
         "端口设置成8080，密码不变",
         "用户权限设置成只读。密码另行通知",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
+
+#[test]
+fn reset_to_a_value_and_a_network_before_its_key() {
+    for (t, v) in [
+        ("password reset to Hv4!qPz81m", "Hv4!qPz81m"),
+        ("admin password updated to Hv4!qPz81m", "Hv4!qPz81m"),
+        ("WLAN: Gast / Hv4!qPz81m", "Hv4!qPz81m"),
+        ("Guest WiFi: LobbyNet / Sommer2031!", "Sommer2031!"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "password reset link expires in 24 hours",
+        "password reset to default",
+        "Password reset to your account is done via the portal.",
+        "WiFi: Office / see the poster in the kitchen",
+        "SSID: Office / 5 GHz",
+        "Wireless: 802.11ac / 5 GHz / WPA2",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
