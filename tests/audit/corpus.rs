@@ -150,6 +150,9 @@ pub const POSITIVES: &[(&str, &str)] = &[
     ("credential-block", "The log says:\nC: EHLO mail01\nS: 250-AUTH PLAIN LOGIN\nC: AUTH PLAIN cmVsYXkAcmVsYXkARHVuZTctQ29wcGVyNC1WYWxl\nS: 535 5.7.8 Authentication failed"),
     // A shared test account on a named server, with the weak word its admins chose.
     ("credential-block", "The test instance is up again:\nServer URL: http://10.40.2.17/portal/\nUser name: qa-team\nPassword: test123"),
+    // A login on one line, as a handover list has it; a network and its key after a slash.
+    ("credential-block", "Access for the weekend:\nRDP 10.20.0.31 administrator Vx7#mQ2pLk9"),
+    ("password", "Guest WLAN: Lobby-Guest / Harbour#2031"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -275,6 +278,9 @@ pub const NEAR_MISSES: &[&str] = &[
     "PASS  src/login.test.js\nPASS  src/reset.test.js\nTests: 12 passed",
     "In the manual the client points at http://192.0.2.10:8080 with\nUser: demo\nPassword: demo",
     "After docker compose up, open http://localhost:8080 and log in.\nUsername: test\nPassword: test",
+    // An inventory pasted from a spreadsheet, and a network's band after a slash.
+    "The new VMs:\n10.20.0.41 web01 Ubuntu22.04\n10.20.0.42 db01 Debian12.5\n10.20.0.43 fs01 Windows2022",
+    "SSID: Lobby-Guest / 5 GHz only, no password needed",
 ];
 
 /// How a mail client writes a body.

@@ -255,18 +255,19 @@ pub(super) fn content(line: &str) -> &str {
 pub(super) fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)(?:[`'\x22*]?\s*/|:\S)|(?:user|test|demo|guest)[A-Za-z0-9_.-]*[`'\x22]?\s+/|@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+[:/]|:\s)|(?m:^)(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|psk|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|authinfo|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
+        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)(?:[`'\x22*]?\s*/|:\S)|(?:user|test|demo|guest)[A-Za-z0-9_.-]*[`'\x22]?\s+/|@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+[:/]|:\s)|(?m:^)(?:(?:rdp|ssh|sftp|ftp|vnc|smb|host|server|ip)[:\s]+)?(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|psk|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|authinfo|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
             .expect("built-in pattern")
     })
 }
 
 /// A user and a value after an ID/PW label ("ID PW master X", "id pw master // X",
 /// "ID / PW : db / X"), or after an IPv4 address that starts the line and nothing else
-/// ("192.168.0.1 master/X", "IP ID PW 192.168.0.1 master X").
+/// ("192.168.0.1 master/X", "IP ID PW 192.168.0.1 master X"), or after a protocol's name and
+/// an address ("RDP 10.0.0.5 administrator X").
 pub(super) fn id_pw_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:(?:^|[\s(])id\s*/?\s*(?:pw|pwd|pass|passwd|password)(?-u:\b)\s*[:=]?\s*(?:(?:\d{1,3}\.){3}\d{1,3}\s+)?[A-Za-z0-9_.@-]+|^(?:\d{1,3}\.){3}\d{1,3}[\s,]+[A-Za-z0-9_.@-]*[a-z][A-Za-z0-9_.@-]*)\s*(?://?|\s)\s*(\S+)\s*$")
+        Regex::new(r"(?i)(?:(?:^|[\s(])id\s*/?\s*(?:pw|pwd|pass|passwd|password)(?-u:\b)\s*[:=]?\s*(?:(?:\d{1,3}\.){3}\d{1,3}\s+)?[A-Za-z0-9_.@-]+|^(?:(?:rdp|ssh|sftp|ftp|vnc|smb|host|server|ip)[:\s]+)?(?:\d{1,3}\.){3}\d{1,3}[\s,]+[A-Za-z0-9_.@-]*[a-z][A-Za-z0-9_.@-]*)\s*(?://?|\s)\s*(\S+)\s*$")
             .expect("built-in pattern")
     })
 }

@@ -22,6 +22,16 @@ use super::words::{PREDICATES, STOPWORDS};
 
 /// The (label, value) pairs of `line`, the `i`th of `lines`; `lc` is the line in ASCII lower
 /// case.
+/// A product's name and its version glued ("Ubuntu22.04", "CentOS7.9", "Windows2019",
+/// "OpenSSH_9.6").
+fn version_shaped(v: &str) -> bool {
+    let digits = v.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let digits = digits.strip_prefix(['_', '-']).unwrap_or(digits);
+    digits.len() < v.len()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
 pub(super) fn user_and_value(
     lines: &[&str],
     i: usize,
@@ -35,10 +45,19 @@ pub(super) fn user_and_value(
         .flatten();
     // "ID PW master X", "id/pw: master // X", "192.168.0.1 master/X": a user and a strong
     // value after an ID/PW label or an address that starts the line.
-    let pair = ((lc.contains("id") && (lc.contains("pw") || lc.contains("pass")))
-        || line.starts_with(|c: char| c.is_ascii_digit()))
+    let labelled = lc.contains("id") && (lc.contains("pw") || lc.contains("pass"));
+    let pair = (labelled
+        || line.starts_with(|c: char| c.is_ascii_digit())
+        || [
+            "rdp", "ssh", "sftp", "ftp", "vnc", "smb", "host", "server", "ip",
+        ]
+        .iter()
+        .any(|w| lc.starts_with(w)))
     .then(|| id_pw_re().captures(line))
-    .flatten();
+    .flatten()
+    // Without an ID/PW label, an inventory line is no login: "10.0.0.5 web01 Ubuntu22.04"
+    // names a host and its system.
+    .filter(|c| labelled || !version_shaped(&c[1]));
     // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
     // ("Admin: admin@example.com / X": the role's label, then the account and its value.)
     let admin_slash = (line.contains('/')

@@ -1,6 +1,7 @@
 //! The password rules on prose in the languages the audit reads: a password changed "to" a
 //! value in French, Spanish, Italian, Dutch and Chinese or reset to one, a misspelt German
 //! label, a shell prompt below a password question, a wireless network's name before its key,
+//! a login on one line after a protocol and an address (and the inventory lines it is not),
 //! and the ordinary phrases that use the same words (our own values).
 
 use super::*;
@@ -176,6 +177,30 @@ fn reset_to_a_value_and_a_network_before_its_key() {
         "WiFi: Office / see the poster in the kitchen",
         "SSID: Office / 5 GHz",
         "Wireless: 802.11ac / 5 GHz / WPA2",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
+
+#[test]
+fn a_login_on_one_line_after_a_protocol_and_inventory_lines() {
+    for (t, v) in [
+        ("RDP 10.20.0.14 administrator Hv4!qPz81m", "Hv4!qPz81m"),
+        ("SSH: 10.20.0.14 root Hv4!qPz81m", "Hv4!qPz81m"),
+        (
+            "log in to https://portal.corp.test with jdoe / Hv4!qPz81m",
+            "Hv4!qPz81m",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        // An inventory: address, host name, system.
+        "10.20.0.14 web01 Ubuntu22.04",
+        "192.168.1.20 fileserver Windows2019",
+        "SSH 10.20.0.14 port22 OpenSSH_9.6",
+        "Server 10.20.0.14 restarted at 10:42",
+        "log in to https://portal.corp.test with SSO / Okta",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
