@@ -281,6 +281,9 @@ pub const NEAR_MISSES: &[&str] = &[
     // An inventory pasted from a spreadsheet, and a network's band after a slash.
     "The new VMs:\n10.20.0.41 web01 Ubuntu22.04\n10.20.0.42 db01 Debian12.5\n10.20.0.43 fs01 Windows2022",
     "SSID: Lobby-Guest / 5 GHz only, no password needed",
+    // Advice with the examples it warns against, and a password left to the phone call.
+    "Never use Password1! or a season and a year as your password: common passwords like \"Summer2024!\" are in every cracking list.",
+    "Server: 10.20.0.31\nUser: administrator\nPassword: as discussed",
 ];
 
 /// How a mail client writes a body.

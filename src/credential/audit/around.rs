@@ -125,6 +125,7 @@ pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
             if !(4..=64).contains(&n)
                 || v.contains(char::is_whitespace)
                 || !(quoted || n >= 6 && v.chars().any(|c| c.is_ascii_digit()))
+                || example_before(before)
             {
                 continue;
             }

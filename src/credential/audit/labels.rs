@@ -305,7 +305,7 @@ pub(super) fn bare_field_name(line: &str) -> bool {
 }
 
 /// Whether the line so far says what follows is an example: "if I had, for example, this as
-/// my password: X", "z. B. das Passwort X".
+/// my password: X", "z. B. das Passwort X", "never use X".
 pub(super) fn example_before(before: &str) -> bool {
     let sentence = before
         .char_indices()
@@ -333,6 +333,15 @@ pub(super) fn example_before(before: &str) -> bool {
         "un ejemplo",
         "un esempio",
         "een voorbeeld",
+        // Advice with an example of what not to do: "never use Password1! as your password",
+        // "common passwords like "Summer2024!" are banned".
+        "such as",
+        "passwords like",
+        "password like",
+        "never use",
+        "don't use",
+        "do not use",
+        "avoid using",
     ]
     .iter()
     .any(|w| sentence.contains(w))

@@ -516,6 +516,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             if let Some(v) = (!no_value_near(line, at, end))
                 .then(|| strong_near(line, at))
                 .flatten()
+                .filter(|v| !example_before(&line[..line.find(v.as_str()).unwrap_or(0)]))
             {
                 push(here(last_chars(line[..at].trim_end()), v, "near-word"));
             }

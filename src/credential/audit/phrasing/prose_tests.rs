@@ -2,7 +2,8 @@
 //! value in French, Spanish, Italian, Dutch and Chinese or reset to one, a misspelt German
 //! label, a shell prompt below a password question, a wireless network's name before its key,
 //! a login on one line after a protocol and an address (and the inventory lines it is not),
-//! and the ordinary phrases that use the same words (our own values).
+//! advice with an example of a bad password, "as discussed", and the ordinary phrases that
+//! use the same words (our own values).
 
 use super::*;
 
@@ -204,4 +205,21 @@ fn a_login_on_one_line_after_a_protocol_and_inventory_lines() {
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
+}
+
+#[test]
+fn advice_and_arrangements_are_no_password() {
+    for t in [
+        "Never use Password1! as your password.",
+        "Common passwords like \"Summer2024!\" are banned by our policy.",
+        "Avoid words such as \"Welcome2024\" in a password.",
+        "Password: as discussed",
+        "Password: as agreed on the phone",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+    assert_eq!(
+        values("use Hv4!qPz81m as the password for the VPN"),
+        vec!["Hv4!qPz81m"]
+    );
 }
