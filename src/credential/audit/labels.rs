@@ -220,8 +220,10 @@ pub(super) fn wifi_slash_re() -> &'static Regex {
 pub(super) fn wifi_key_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:network\s+|wpa2?[\s-]|netzwerk)?(?:key|schlüssel|psk)")
-            .expect("built-in pattern")
+        Regex::new(
+            r"(?i)(?:network\s+|wpa2?[\s-]|netzwerk)?(?:key|schlüssel|psk|code|c[oó]digo|codice)",
+        )
+        .expect("built-in pattern")
     })
 }
 

@@ -261,17 +261,23 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // On a line about a wireless network, its "key" is its password.
         // Elsewhere a "key" counts only with a strong value ("the key for the share is X").
-        let any_key = lc.contains("key") || lc.contains("psk") || lc.contains("schl");
+        let any_key = ["key", "psk", "schl", "code", "digo", "codice"]
+            .iter()
+            .any(|w| lc.contains(w));
         let wifi = any_key && wifi_re().is_match(line);
         let keys = any_key
             // (A "psk" setting is a Wi-Fi key wherever it stands: `psk="..."` in
             // wpa_supplicant.conf.)
             .then(|| {
-                wifi_key_re().find_iter(line).map(move |g| {
-                    let psk_setting = g.as_str().eq_ignore_ascii_case("psk")
-                        && line[g.end()..].trim_start().starts_with(['=', ':']);
-                    (g, !wifi && !psk_setting)
-                })
+                wifi_key_re()
+                    .find_iter(line)
+                    // A "code" is the key only on a line about the network ("le code wifi").
+                    .filter(move |g| wifi || !g.as_str().to_lowercase().starts_with('c'))
+                    .map(move |g| {
+                        let psk_setting = g.as_str().eq_ignore_ascii_case("psk")
+                            && line[g.end()..].trim_start().starts_with(['=', ':']);
+                        (g, !wifi && !psk_setting)
+                    })
             })
             .into_iter()
             .flatten();

@@ -168,6 +168,9 @@ fn reset_to_a_value_and_a_network_before_its_key() {
         ("admin password updated to Hv4!qPz81m", "Hv4!qPz81m"),
         ("WLAN: Gast / Hv4!qPz81m", "Hv4!qPz81m"),
         ("Guest WiFi: LobbyNet / Sommer2031!", "Sommer2031!"),
+        // French and Spanish say "code" for a network's key.
+        ("Le code wifi est Hv4!qPz81m", "Hv4!qPz81m"),
+        ("código wifi: Hv4!qPz81m", "Hv4!qPz81m"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -178,6 +181,9 @@ fn reset_to_a_value_and_a_network_before_its_key() {
         "WiFi: Office / see the poster in the kitchen",
         "SSID: Office / 5 GHz",
         "Wireless: 802.11ac / 5 GHz / WPA2",
+        "The wifi works, the code review is tomorrow",
+        "promo code SUMMER2024 for the wifi upgrade",
+        "The code is Kq8vRt2Lm9 in the repo",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
