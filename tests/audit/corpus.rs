@@ -153,6 +153,8 @@ pub const POSITIVES: &[(&str, &str)] = &[
     // A login on one line, as a handover list has it; a network and its key after a slash.
     ("credential-block", "Access for the weekend:\nRDP 10.20.0.31 administrator Vx7#mQ2pLk9"),
     ("password", "Guest WLAN: Lobby-Guest / Harbour#2031"),
+    // A switch's configuration pasted into a ticket.
+    ("password", "Here is the running config of sw-core-2:\nhostname sw-core-2\nenable secret Tq7#Lw2xVb9\ninterface Vlan10\n ip address 10.20.10.2 255.255.255.0"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -284,6 +286,8 @@ pub const NEAR_MISSES: &[&str] = &[
     // Advice with the examples it warns against, and a password left to the phone call.
     "Never use Password1! or a season and a year as your password: common passwords like \"Summer2024!\" are in every cracking list.",
     "Server: 10.20.0.31\nUser: administrator\nPassword: as discussed",
+    // The same configuration with its passwords hashed, as `service password-encryption` leaves it.
+    "hostname sw-core-2\nenable secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM\nusername netops privilege 15 password 7 0822455D0A16",
 ];
 
 /// How a mail client writes a body.

@@ -1,7 +1,8 @@
 //! The rules for one piece of text (a body, a page, an attachment, the text read from an
 //! image): private keys, tokens with a known shape or a label, `.env` assignments, connection
-//! strings, passwords as people phrase them, password columns of tables, card numbers, SSNs
-//! and IBANs. A password with a user and a host in the same text is a `credential-block`.
+//! strings, network devices' configurations, passwords as people phrase them, password columns
+//! of tables, card numbers, SSNs and IBANs. A password with a user and a host in the same text
+//! is a `credential-block`.
 
 use std::sync::OnceLock;
 
@@ -106,6 +107,11 @@ fn rules() -> &'static [Rule] {
             // A Wi-Fi network shared as a QR code's text: `WIFI:S:home;T:WPA;P:X;;`.
             r("password", "wifi-qr", r"(?-u:\b)WIFI:(?:[A-Za-z]{1,3}:(?:[^;\\\s]|\\.)*;)*?P:((?:[^;\\\s]|\\.){4,63});", 1),
             r("credential-block", "connection-string", r"(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
+            // The same without a scheme, to an address: `admin:X@10.0.0.5`.
+            r("credential-block", "connection-string", r"(?:^|[\s(`'\x22])[A-Za-z][\w.-]*:([^\s@:/`'\x22]{4,})@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)", 1),
+            // A Cisco device's configuration with a password in clear (type 0 or none; the
+            // hashed types 5, 7, 8 and 9 have their number before the value).
+            r("password", "device-config", r"(?im)^[ \t]*(?:\S+\(config[\w-]*\)#[ \t]*)?(?:enable[ \t]+(?:secret|password)|username[ \t]+\S+(?:[ \t]+privilege[ \t]+\d+)?[ \t]+(?:secret|password))[ \t]+(?:0[ \t]+)?([^\s\[<{$]\S{3,})[ \t]*$", 1),
         ]
     })
 }

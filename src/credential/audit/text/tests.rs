@@ -465,3 +465,35 @@ fn a_login_pasted_as_bare_lines() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn device_configurations_and_logins_to_an_address() {
+    // A switch's configuration pasted into a ticket: passwords in clear.
+    for (t, v) in [
+        ("enable secret Hv4!qPz81m", "Hv4!qPz81m"),
+        ("Switch(config)# enable secret Hv4!qPz81m", "Hv4!qPz81m"),
+        (
+            "username netops privilege 15 password 0 Hv4!qPz81m",
+            "Hv4!qPz81m",
+        ),
+        (
+            "ssh to admin:Hv4!qPz81m@10.20.0.14 and restart it",
+            "Hv4!qPz81m",
+        ),
+    ] {
+        let f = scan(t);
+        assert_eq!(f.len(), 1, "{t}: {f:?}");
+        assert_eq!(*f[0].value, v, "{t}");
+    }
+    // The hashed types, the documentation's placeholders, a mail address.
+    for t in [
+        "enable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0",
+        "enable password 7 0822455D0A16",
+        "username netops privilege 15 secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM",
+        "Switch(config)# enable secret [password]",
+        "enable secret <password>",
+        "write to ops.team:oncall@corp.example for the rota",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
