@@ -155,6 +155,11 @@ pub const POSITIVES: &[(&str, &str)] = &[
     ("password", "Guest WLAN: Lobby-Guest / Harbour#2031"),
     // A switch's configuration pasted into a ticket.
     ("password", "Here is the running config of sw-core-2:\nhostname sw-core-2\nenable secret Tq7#Lw2xVb9\ninterface Vlan10\n ip address 10.20.10.2 255.255.255.0"),
+    // A mail script pasted into a question: the login call gives user and password as
+    // literals, no password word near them; an app password unquoted in a properties file.
+    ("credential-block", "It stopped sending yesterday, here is the script:\n\nserver = smtplib.SMTP('smtp.gmail.com', 587)\nserver.starttls()\nserver.login(\"ops.reports@acme-mail.net\", \"Lq8#vT3nWz\")\nserver.sendmail(sender, to, msg.as_string())"),
+    ("credential-block", "Transport t = session.getTransport(\"smtp\");\nt.connect(\"smtp.office365.com\", 587, \"noreply@contoso-shop.de\", \"Hx9vLm22q!\");"),
+    ("password", "application.properties:\nspring.mail.host=smtp.gmail.com\nspring.mail.username=alerts.contoso@gmail.com\nspring.mail.password=qvmt hzrk pwey lsdn"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -288,6 +293,12 @@ pub const NEAR_MISSES: &[&str] = &[
     "Server: 10.20.0.31\nUser: administrator\nPassword: as discussed",
     // The same configuration with its passwords hashed, as `service password-encryption` leaves it.
     "hostname sw-core-2\nenable secret 9 $9$nhEmQVczB7dqsO$X.HsgL6x1il0RxkOSSvyQYwucySCt7qFm4v7pqCxkKM\nusername netops privilege 15 password 7 0822455D0A16",
+    // The same scripts with the values left out, a documentation's stand-ins, a test's
+    // settings, and a server's refusal with its code quoted from a log.
+    "server = smtplib.SMTP('smtp.gmail.com', 587)\nserver.login(EMAIL_USER, os.environ['EMAIL_PASS'])",
+    "with smtplib.SMTP(\"smtp.gmail.com\", 587) as server:\n    server.login(\"you@example.com\", \"your_app_password\")",
+    "@SpringBootTest(properties = {\n  \"spring.mail.host=localhost\",\n  \"spring.mail.username=testuser\",\n  \"spring.mail.password=testpassword\"\n})",
+    "2017-12-13 13:50:33 CLIENT -> SERVER: [credentials hidden]\n2017-12-13 13:50:36 SERVER -> CLIENT: 535 5.7.0 (#MBR1212) Incorrect username or password.",
 ];
 
 /// How a mail client writes a body.

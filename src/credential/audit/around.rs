@@ -567,8 +567,47 @@ pub(super) fn no_value_near(line: &str, at: usize, end: usize) -> bool {
             ]
             .contains(&w.as_str())
         });
+    // Nor a server's refusal quoted from a log ("535 5.7.0 (#MBR1212) Incorrect username or
+    // password", "Invalid email or password"): the codes around it are the log's.
+    let refused = {
+        let words: Vec<String> = line[..at]
+            .split_whitespace()
+            .rev()
+            .take(3)
+            .map(str::to_lowercase)
+            .collect();
+        words.len() == 3
+            && ["or", "and", "/", "oder", "ou", "o", "of"].contains(&words[0].as_str())
+            && [
+                "username",
+                "user",
+                "login",
+                "email",
+                "e-mail",
+                "account",
+                "benutzername",
+                "utilisateur",
+                "usuario",
+            ]
+            .contains(&words[1].as_str())
+            && [
+                "incorrect",
+                "invalid",
+                "wrong",
+                "bad",
+                "unknown",
+                "falscher",
+                "ungültiger",
+                "incorrecte",
+                "invalide",
+                "incorrecto",
+                "inválido",
+            ]
+            .contains(&words[2].as_str())
+    };
     let acted_on = none
         || judged
+        || refused
         || example_before(&line[..at])
         || line[..at]
             .split_whitespace()

@@ -85,6 +85,11 @@ fn names_a_server(text: &str) -> bool {
         })
 }
 
+/// Whether `v` is one of the weak words shared test and demo accounts use.
+pub(super) fn weak_word(v: &str) -> bool {
+    WEAK.contains(&v.to_lowercase().as_str())
+}
+
 /// A quick look for a link or a dotted address before any pattern runs: most texts have
 /// neither.
 fn server_sign(text: &str) -> bool {
@@ -117,7 +122,7 @@ pub(super) fn weak_logins(text: &str) -> Vec<(String, String)> {
             continue;
         };
         let value = &c[1];
-        if !WEAK.contains(&value.to_lowercase().as_str()) {
+        if !weak_word(value) {
             continue;
         }
         let near = &lines[i.saturating_sub(3)..(i + 4).min(lines.len())];

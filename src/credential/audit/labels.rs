@@ -344,6 +344,9 @@ pub(super) fn example_before(before: &str) -> bool {
         "don't use",
         "do not use",
         "avoid using",
+        // Documentation's "your link would look like: mailto://bob:abc123@...".
+        "would look like",
+        "should look like",
     ]
     .iter()
     .any(|w| sentence.contains(w))
@@ -351,14 +354,20 @@ pub(super) fn example_before(before: &str) -> bool {
 }
 
 /// "If the onboarding mail says "your password is X", …": what a mail would say, in a
-/// condition not yet closed by a comma.
+/// condition not yet closed by a comma; or a supposition ("if your email was bob@… and your
+/// password X").
 fn said_if(sentence: &str) -> bool {
     sentence.match_indices("if ").any(|(k, _)| {
         let rest = &sentence[k..];
         !sentence[..k].ends_with(|c: char| c.is_alphabetic())
-            && !rest.contains([',', '.', ';'])
-            && [" says", " said", " reads", " shows", " tells"]
+            // (A dot inside an address or a name does not end the sentence.)
+            && !rest.contains([',', ';'])
+            && !rest.contains(". ")
+            && ([" says", " said", " reads", " shows", " tells"]
                 .iter()
                 .any(|w| rest.contains(w))
+                // A supposition: "so if your email was bob@... and your password X".
+                || (rest.starts_with("if your ") || rest.starts_with("if you "))
+                    && [" was ", " were "].iter().any(|w| rest.contains(w)))
     })
 }

@@ -13,6 +13,7 @@
 //! the mailbox.
 
 mod around;
+mod calls;
 mod code;
 mod codes;
 mod commands;

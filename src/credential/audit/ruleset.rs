@@ -40,6 +40,15 @@ impl RuleSet {
     }
 }
 
+/// Whether `text` holds any of `signs`: a few substring looks before a rule set's pass, which
+/// most texts, holding none of the words its rules need, can skip.
+pub(super) fn any_sign(text: &str, signs: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    signs
+        .iter()
+        .any(|s| memchr::memmem::find(bytes, s.as_bytes()).is_some())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use super::context::{example_host, meeting_code, meeting_text, public_host, temp
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
-use super::{codes, commands, hosted, logins, numbers, phrasing, transcripts, values};
+use super::{calls, codes, commands, hosted, logins, numbers, phrasing, transcripts, values};
 
 /// One secret found in a text.
 #[derive(Debug, Clone)]
@@ -346,7 +346,7 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             let illustration = (rule.detail == "connection-string" && example_host(whole))
                 || (rule.detail == "netrc" && netrc_sample(whole, c.get(1), secret))
                 // ("For example: WIFI:S:STARBUCKS;T:WPA;P:PASSWORD123;;")
-                || (["netrc", "wifi-qr"].contains(&rule.detail)
+                || (["netrc", "wifi-qr", "connection-string"].contains(&rule.detail)
                     && c.get(0).is_some_and(|m| example_before(&text[..m.start()])));
             if illustration
                 || (rule.group != 0 || rule.kind == "token")
@@ -460,6 +460,14 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             detail: t.detail.into(),
             excerpt: format!("{} {}", t.what, mask(&t.value)),
             value: t.value,
+        });
+    }
+    for c in calls::find(text) {
+        push(Hit {
+            kind: "credential-block",
+            detail: "login-call".into(),
+            excerpt: format!("{}(\"{}\", {})", c.name, c.user, mask(&c.value)),
+            value: c.value,
         });
     }
     let plain = without_bold(text);

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use base64::Engine;
 use zeroize::Zeroizing;
 
-use super::ruleset::RuleSet;
+use super::ruleset::{any_sign, RuleSet};
 use super::values;
 
 /// One password read from a session.
@@ -69,11 +69,7 @@ const SIGNS: &[&str] = &[
 /// Every password given in a protocol session in `text`.
 pub(super) fn find(text: &str) -> Vec<Said> {
     let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    if !SIGNS
-        .iter()
-        .any(|s| memchr::memmem::find(bytes, s.as_bytes()).is_some())
-    {
+    if !any_sign(text, SIGNS) {
         return out;
     }
     for (i, re) in rules().matching(text) {

@@ -190,7 +190,12 @@ fn stand_in_name(l: &str, original: &str) -> bool {
     }) || ["abc", "xyz", "foo", "bar", "baz", "qux"].iter().any(|p| {
         l.strip_prefix(p)
             .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password"].contains(&r))
-    });
+    })
+        // "testpassword", "apppassword", "mailpassword": a test's or a program's slot.
+        || ["test", "app", "mail", "email", "smtp", "admin"].iter().any(|p| {
+            l.strip_prefix(p)
+                .is_some_and(|r| ["passwd", "password"].contains(&r))
+        });
     // "databaseUserPassword", "smtpPass": a variable's name in camel case, whose words name
     // fields and stores ("secureDemoPassword" is a demo account's password).
     let camel = ["Password", "Passwd", "Pass", "Pwd", "Secret"]
@@ -198,7 +203,8 @@ fn stand_in_name(l: &str, original: &str) -> bool {
         .any(|w| {
             original.strip_suffix(w).is_some_and(|head| {
                 !head.is_empty()
-                    && head.starts_with(|c: char| c.is_ascii_lowercase())
+                    // ("AppPassword" too: a slot's name in a link's template.)
+                    && head.starts_with(|c: char| c.is_ascii_alphabetic())
                     && head.chars().all(|c| c.is_ascii_alphabetic())
                     && camel_words(head).all(|h| {
                         [
@@ -490,13 +496,42 @@ const OPEN_QUOTES: &[(char, char)] = &[
     ('‚', '‘'),
 ];
 
-/// Reads the value at the start of `s`: quoted (spaces allowed) or one token. Returns the
-/// value, whether it was quoted, and whether more words follow on the line.
 /// A Chinese, Japanese or Korean character, or the full-width punctuation between them.
 pub(super) fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{30ff}' | '\u{3400}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}' | '\u{ff01}'..='\u{ff0f}' | '\u{ff1a}'..='\u{ff1f}')
 }
 
+/// The length of a Google app password at the start of `s` (four groups of four letters, one
+/// space apart, then the line's end or a space), if there is one. Its letters are lower-case;
+/// one group may have a capital, as text recognition reads an `l` as `I`. Four words of a
+/// sentence ("that will come soon") are not one.
+fn app_password_len(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let shape = (0..19).all(|i| {
+        b.get(i).is_some_and(|&c| {
+            if i % 5 == 4 {
+                c == b' '
+            } else {
+                c.is_ascii_alphabetic()
+            }
+        })
+    }) && b.get(19).is_none_or(|c| c.is_ascii_whitespace());
+    if !shape {
+        return None;
+    }
+    let groups: Vec<&str> = s[..19].split(' ').collect();
+    let capitalised = groups
+        .iter()
+        .filter(|g| g.bytes().any(|c| c.is_ascii_uppercase()))
+        .count();
+    let words = groups
+        .iter()
+        .any(|g| STOPWORDS.contains(&g.to_lowercase().as_str()));
+    (capitalised <= 1 && !words).then_some(19)
+}
+
+/// Reads the value at the start of `s`: quoted (spaces allowed) or one token. Returns the
+/// value, whether it was quoted, and whether more words follow on the line.
 pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
     let s = s.trim_start();
     let first = s.chars().next()?;
@@ -511,6 +546,16 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
         return Some((
             v.to_string(),
             true,
+            after.chars().next().is_some_and(char::is_alphanumeric),
+        ));
+    }
+    // Google's app passwords as their page shows them: four groups of four letters
+    // ("wcfl kgvd mxva eurj"), pasted unquoted into a properties file.
+    if let Some(n) = app_password_len(s) {
+        let after = s[n..].trim_start();
+        return Some((
+            s[..n].to_string(),
+            false,
             after.chars().next().is_some_and(char::is_alphanumeric),
         ));
     }

@@ -2,7 +2,8 @@
 //! value in French, Spanish, Italian, Dutch and Chinese or reset to one, a misspelt German
 //! label, a shell prompt below a password question, a wireless network's name before its key,
 //! a login on one line after a protocol and an address (and the inventory lines it is not),
-//! advice with an example of a bad password, "as discussed", and the ordinary phrases that
+//! advice with an example of a bad password, "as discussed", a server's refusal quoted from a
+//! log, a supposition in documentation, and the ordinary phrases that
 //! use the same words (our own values).
 
 use super::*;
@@ -228,4 +229,20 @@ fn advice_and_arrangements_are_no_password() {
         values("use Hv4!qPz81m as the password for the VPN"),
         vec!["Hv4!qPz81m"]
     );
+}
+
+#[test]
+fn refusals_suppositions_and_slots_are_no_password() {
+    for t in [
+        // A server's refusal quoted from a log, its code beside the password word.
+        "SERVER -> CLIENT: 535 5.7.0 (#MBR1212) Incorrect username or password.",
+        "Error AUTH-4471x2: invalid email or password",
+        // Documentation supposing a value, and the link it "would look like".
+        "So if your email was bob@gmail.com and you generated an App password of abc123-345def",
+        // A test's and a template's slot names.
+        "spring.mail.password=testpassword",
+        "password: AppPassword",
+    ] {
+        assert!(values(t).is_empty(), "{t}");
+    }
 }

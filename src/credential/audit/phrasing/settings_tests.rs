@@ -254,3 +254,24 @@ fn code_and_terminal_output_in_developer_mail() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn an_app_password_in_its_four_groups() {
+    for (t, v) in [
+        (
+            "spring.mail.username=alerts@gmail.com\nspring.mail.password=qvmt hzrk pwey lsdn",
+            "qvmt hzrk pwey lsdn",
+        ),
+        // As text recognition reads a screenshot of it (`l` as `I`).
+        ("SMTP password: qvmt hzrk pwey Isdn", "qvmt hzrk pwey Isdn"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "The password: that will come soon",
+        "Password: Dear John Best Mike",
+        "spring.mail.password=",
+    ] {
+        assert!(values(t).is_empty(), "{t}");
+    }
+}
