@@ -160,6 +160,9 @@ pub const POSITIVES: &[(&str, &str)] = &[
     ("credential-block", "It stopped sending yesterday, here is the script:\n\nserver = smtplib.SMTP('smtp.gmail.com', 587)\nserver.starttls()\nserver.login(\"ops.reports@acme-mail.net\", \"Lq8#vT3nWz\")\nserver.sendmail(sender, to, msg.as_string())"),
     ("credential-block", "Transport t = session.getTransport(\"smtp\");\nt.connect(\"smtp.office365.com\", 587, \"noreply@contoso-shop.de\", \"Hx9vLm22q!\");"),
     ("password", "application.properties:\nspring.mail.host=smtp.gmail.com\nspring.mail.username=alerts.contoso@gmail.com\nspring.mail.password=qvmt hzrk pwey lsdn"),
+    // A microcontroller sketch and an IoT hub's signed password pasted into a forum question.
+    ("password", "My ESP32 does not join the network, this is the top of the sketch:\n\nconst char* ssid = \"Werkstatt-2G\";\nconst char* password = \"Hobel#7719\";\n\nWiFiServer server(80);"),
+    ("password", "#define MQTT_USERNAME \"dev01&a1kXz9\"\n#define MQTT_PASSWORD \"7f3c9a1e5b2d8f4a6c0e9b3d7a1f5c2e8b4d6a0f3c9e1b5d7a2f4c8e6b0d3a9f\"\n#define MQTT_HOST \"a1kXz9.iot-as-mqtt.example-hub.com\""),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -299,6 +302,10 @@ pub const NEAR_MISSES: &[&str] = &[
     "with smtplib.SMTP(\"smtp.gmail.com\", 587) as server:\n    server.login(\"you@example.com\", \"your_app_password\")",
     "@SpringBootTest(properties = {\n  \"spring.mail.host=localhost\",\n  \"spring.mail.username=testuser\",\n  \"spring.mail.password=testpassword\"\n})",
     "2017-12-13 13:50:33 CLIENT -> SERVER: [credentials hidden]\n2017-12-13 13:50:36 SERVER -> CLIENT: 535 5.7.0 (#MBR1212) Incorrect username or password.",
+    // A README's secrets file to fill in (its weak fallback is the author's sample), and a
+    // block its author marks as placeholders.
+    "Create secrets.yaml:\n\nwifi_ssid: \"YourWiFi\"\nwifi_password: \"YourPassword\"\nap_password: \"fallback123\"\napi_key: \"your-esphome-api-key\"",
+    "# Placeholders for the check builds; nothing here is a real key.\nwifi_password: \"check-wifi-pw\"\nota_password: \"check-build-ota-0000\"",
 ];
 
 /// How a mail client writes a body.

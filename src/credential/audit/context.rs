@@ -70,6 +70,92 @@ pub(super) fn template_text(text: &str) -> bool {
             .expect("built-in pattern")
     })
     .is_match(text)
+        || stand_in_settings(text) >= 2
+}
+
+/// How many secret settings in `text` hold a stand-in (`wifi_password: "YourPassword"`,
+/// `api_key: "your-esphome-api-key"`): a README's `secrets.yaml` to fill in, whose one weak
+/// value ("fallback123") is the author's sample too. (Empty values do not count: real
+/// configurations leave unused ones empty.)
+fn stand_in_settings(text: &str) -> usize {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let re = R.get_or_init(|| {
+        Regex::new(r#"(?im)^[ \t>*-]*["']?[\w.-]*(?:pass|pwd|secret|key|token|psk)[\w.-]*["']?[ \t]*[:=][ \t]*(\S.*)$"#)
+            .expect("built-in pattern")
+    });
+    re.captures_iter(text)
+        .filter_map(|c| super::values::read_value(&c[1]))
+        .filter(|(v, _, _)| !v.is_empty() && super::values::placeholder(v))
+        .count()
+}
+
+/// A line that sets one thing: a name without spaces, then `:` or `=` (`ota_password: "x"`,
+/// `const char* password = "x";`, `#define X "y"`).
+fn setting_line(t: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r#"^(?:(?:const\s+)?[\w:<>]+\*?\s+\*?)?["']?[\w.$-]+["']?\s*(?::|=|\s+")"#)
+            .expect("built-in pattern")
+    })
+    .is_match(t)
+}
+
+/// The parts of `text` its author marks as samples: the settings after a comment that says so
+/// ("# Placeholders for the check builds; nothing here is a real key", "// dummy values for
+/// the tests"), up to the first line that is neither a setting nor a comment. (Blank lines do
+/// not end it: an HTML body puts one after every line.)
+pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    const SAYS: &[&str] = &[
+        "placeholder",
+        "dummy",
+        "fake",
+        "not real",
+        "not a real",
+        "sample values",
+        "example values",
+    ];
+    // (A few substring looks first: most texts say none of it.)
+    const SIGNS: &[&str] = &[
+        "laceholder",
+        "LACEHOLDER",
+        "ummy",
+        "UMMY",
+        "ake",
+        "AKE",
+        "ot real",
+        "ot a real",
+        "OT REAL",
+        "OT A REAL",
+        "ample values",
+    ];
+    if !super::ruleset::any_sign(text, SIGNS) {
+        return out;
+    }
+    let mut at = 0;
+    let mut open: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim();
+        let comment = ["#", "//", "--", ";", "<!--", "/*", "*"]
+            .iter()
+            .any(|c| t.starts_with(c));
+        if open.is_some() && !(t.is_empty() || comment || setting_line(t)) {
+            if let Some(start) = open.take() {
+                out.push(start..at);
+            }
+        }
+        if open.is_none() && comment {
+            let t = t.to_lowercase();
+            if SAYS.iter().any(|w| t.contains(w)) {
+                open = Some(at + line.len());
+            }
+        }
+        at += line.len();
+    }
+    if let Some(start) = open {
+        out.push(start..text.len());
+    }
+    out
 }
 
 /// Whether the text is a meeting invitation as Zoom, Teams, Webex, GoToMeeting and Meet write

@@ -9,7 +9,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 use zeroize::Zeroizing;
 
-use super::context::{example_host, meeting_code, meeting_text, public_host, template_text};
+use super::context::{
+    declared_samples, example_host, meeting_code, meeting_text, public_host, template_text,
+};
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
@@ -176,6 +178,22 @@ fn define_re() -> &'static Regex {
         Regex::new(r#"(?m)^\s*#define\s+([A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|PSK|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*)\s+"([^"\n]{4,})""#)
             .expect("built-in pattern")
     })
+}
+
+/// Whether a setting's name says it holds a digest of the secret (`ADMIN_PASSWORD_HASH`,
+/// `PASS_SHA256`), not the secret.
+fn names_a_hash(name: &str) -> bool {
+    [
+        "HASH",
+        "DIGEST",
+        "SHA",
+        "MD5",
+        "CRYPT",
+        "SALT",
+        "FINGERPRINT",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 /// Masks a secret: its first two characters and its length.
@@ -410,9 +428,10 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         } else {
             4
         };
-        // A token or a secret is often hex (`TWILIO_AUTH_TOKEN=9f3a...`, 32 digits): only a
-        // password that looks like a hash is taken for one.
-        let hex_token = !password && v.len() >= 16 && v.chars().all(|c| c.is_ascii_hexdigit());
+        // A token or a secret is often hex (`TWILIO_AUTH_TOKEN=9f3a...`, 32 digits), and so is
+        // a signed password (an IoT hub's): only a name that says "hash" holds a hash.
+        let hex_token =
+            !names_a_hash(name) && v.len() >= 16 && v.chars().all(|c| c.is_ascii_hexdigit());
         // A number (`SPF_PASS=-0.001`, a C enum's `= 0x0b`) is a setting, not a secret.
         let v = v.trim_end_matches([',', ';', ']', ')']);
         let number = v
@@ -442,7 +461,9 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     if text.contains("#define") {
         for c in define_re().captures_iter(text) {
             let (name, v) = (&c[1], &c[2]);
-            if values::placeholder(v) || values::hash_like(v) {
+            // (A digest under a secret's name is the secret: an IoT hub's signed password, a
+            // hex key. Only a name that says it holds a hash holds one.)
+            if values::placeholder(v) || values::hash_like(v) && names_a_hash(name) {
                 continue;
             }
             let password = ["PASS", "PWD", "PSK"].iter().any(|p| name.contains(p));
@@ -534,6 +555,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             detail: n.detail,
             excerpt: n.masked,
             value: Zeroizing::new(n.value),
+        });
+    }
+    // Values in a block its author marks as samples ("# placeholders, nothing here is real").
+    let samples = declared_samples(text);
+    if !samples.is_empty() {
+        out.retain(|h| {
+            !text
+                .match_indices(h.value.as_str())
+                .any(|(i, _)| samples.iter().any(|r| r.contains(&i)))
         });
     }
     // One secret, one finding: a `.env` line is also a phrase, a connection string also a URL.

@@ -211,7 +211,9 @@ fn stand_in_name(l: &str, original: &str) -> bool {
                             "database", "db", "user", "admin", "root", "smtp", "mail", "email",
                             "app", "api", "service", "server", "ftp", "sql", "mysql", "postgres",
                             "redis", "account", "login", "new", "old", "current", "confirm",
-                            "default", "the", "test", "my", "your", "some", "sample",
+                            "default", "the", "test", "my", "your", "some", "sample", "ssid",
+                            "wifi", "wlan", "mqtt", "network", "router", "ota", "ap", "fallback",
+                            "hotspot",
                         ]
                         .contains(&h.to_lowercase().as_str())
                     })
@@ -222,8 +224,17 @@ fn stand_in_name(l: &str, original: &str) -> bool {
         l.strip_prefix(p)
             .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
     });
+    // "PasswordRete", "PasswordForMQTTIntegration": the password word, then in capitalised
+    // words what it is for.
+    let named_after = ["Password", "Passwort", "Passwd"].iter().any(|w| {
+        original.strip_prefix(w).is_some_and(|rest| {
+            rest.starts_with(|c: char| c.is_ascii_uppercase())
+                && rest.chars().all(|c| c.is_ascii_alphabetic())
+        })
+    });
     owned
         || camel
+        || named_after
         || named
         || template
         || [
@@ -256,12 +267,16 @@ fn stand_in_name(l: &str, original: &str) -> bool {
         })
 }
 
-/// The words of a camel-case name: "databaseUser" gives "database", "User".
+/// The words of a camel-case name: "databaseUser" gives "database", "User". An acronym stays one word: "TheSSIDPassword" gives "The", "SSID", "Password".
 fn camel_words(name: &str) -> impl Iterator<Item = &str> {
-    let mut starts: Vec<usize> = name
-        .char_indices()
-        .filter(|&(i, c)| i == 0 || c.is_ascii_uppercase())
-        .map(|(i, _)| i)
+    let b = name.as_bytes();
+    let mut starts: Vec<usize> = (0..b.len())
+        .filter(|&i| {
+            i == 0
+                || b[i].is_ascii_uppercase()
+                    && (b[i - 1].is_ascii_lowercase()
+                        || b.get(i + 1).is_some_and(u8::is_ascii_lowercase))
+        })
         .collect();
     starts.push(name.len());
     (0..starts.len() - 1).map(move |k| &name[starts[k]..starts[k + 1]])
@@ -305,6 +320,7 @@ fn names_itself(l: &str) -> bool {
             "password",
             "passwort",
             "passwd",
+            "passphrase",
             "contraseña",
             "wachtwoord",
             "kennwort",
@@ -534,6 +550,11 @@ fn app_password_len(s: &str) -> Option<usize> {
 /// value, whether it was quoted, and whether more words follow on the line.
 pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
     let s = s.trim_start();
+    // Python's bytes and raw strings: `b"PWD"`, `r'X'`.
+    let s = match s.as_bytes() {
+        [b'b' | b'r' | b'u', b'"' | b'\'', ..] => &s[1..],
+        _ => s,
+    };
     let first = s.chars().next()?;
     if let Some(&(_, close)) = OPEN_QUOTES.iter().find(|(o, _)| *o == first) {
         let body = &s[first.len_utf8()..];

@@ -1,5 +1,6 @@
 //! The text rules read as a user would check them: keys, tokens, env lines, tables, Redis,
-//! SMTP transcripts, and the stand-ins beside them (our own values).
+//! SMTP transcripts, device settings, and the stand-ins and marked samples beside them (our own
+//! values).
 
 use super::*;
 
@@ -238,6 +239,8 @@ fn wireguard_azure_and_hex_tokens() {
             "token",
         ),
         ("TWILIO_AUTH_TOKEN=5e0c7d1f2a9b4c3d8e6f7a1b2c3d4e5f", "token"),
+        // A generated password (`openssl rand -hex 16`) is hex too.
+        ("DB_PASSWORD=5e0c7d1f2a9b4c3d8e6f7a1b2c3d4e5f", "password"),
     ] {
         let f = scan(t);
         assert!(f.iter().any(|h| h.kind == kind), "{t}: {f:?}");
@@ -246,7 +249,8 @@ fn wireguard_azure_and_hex_tokens() {
     }
     for t in [
         "[Peer]\nPublicKey = kQ7rL2mXWb4Zt9Pq2Lm7Xv5Rk8Jd3Hs6Nf1Qa4Wz7Ec=\nEndpoint = vpn.corp.example:51820",
-        "DB_PASSWORD=5e0c7d1f2a9b4c3d8e6f7a1b2c3d4e5f",
+        // A digest under a name that says so.
+        "DB_PASSWORD_HASH=5e0c7d1f2a9b4c3d8e6f7a1b2c3d4e5f",
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
@@ -496,4 +500,43 @@ fn device_configurations_and_logins_to_an_address() {
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
+}
+
+#[test]
+fn device_settings_their_templates_and_marked_samples() {
+    // A signed hub password in a `#define`, a login call, a sketch's Wi-Fi password.
+    for (t, v) in [
+        (
+            "#define MQTT_PASSWORD \"5c1e0b2a9d7f4e3c8b6a1d0f9e2c7b4a3d8f1e6c0b9a2d5f7e4c1b8a3d6f0e9c\"",
+            "5c1e0b2a9d7f4e3c8b6a1d0f9e2c7b4a3d8f1e6c0b9a2d5f7e4c1b8a3d6f0e9c",
+        ),
+        (
+            "const char* ssid = \"Kellerbar\";\nconst char* password = \"Tulpe#4471\";",
+            "Tulpe#4471",
+        ),
+    ] {
+        let f = scan(t);
+        assert_eq!(f.len(), 1, "{t}: {f:?}");
+        assert_eq!(*f[0].value, v, "{t}");
+    }
+    for t in [
+        // A digest under a name that says so.
+        "#define ADMIN_PASSWORD_HASH \"5c1e0b2a9d7f4e3c8b6a1d0f9e2c7b4a3d8f1e6c0b9a2d5f7e4c1b8a3d6f0e9c\"",
+        // A README's secrets file to fill in: its one weak value is a sample too.
+        "wifi_ssid: \"YourWiFi\"\nwifi_password: \"YourPassword\"\nap_password: \"fallback123\"\napi_key: \"your-api-key\"",
+        // A block its author marks as placeholders.
+        "# Placeholders for the CI builds; nothing here is a real key.\nwifi_password: \"ci-wifi-pw-2031\"\nota_password: \"ci-ota-7731-build\"",
+        // Stand-ins named for what they hold, and Python's bytes.
+        "const char *wifi_password = \"TheSSIDPassword\";\nconst char *mqtt_password = \"PasswordForMQTTIntegration\";",
+        "wifi_password: \"PasswordRete\"",
+        "psk: \"a_passphrase_or_psk\"",
+        "MQTT_PASSWORD = b\"PWD\"",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // A real value after the sample block still counts.
+    let t = "# dummy values for the tests\nota_password: \"ci-ota-7731-build\"\n\nThe production one is: password: Kv8#mQ2xLp";
+    let f = scan(t);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(*f[0].value, "Kv8#mQ2xLp");
 }
