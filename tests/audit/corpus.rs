@@ -163,6 +163,8 @@ pub const POSITIVES: &[(&str, &str)] = &[
     // A microcontroller sketch and an IoT hub's signed password pasted into a forum question.
     ("password", "My ESP32 does not join the network, this is the top of the sketch:\n\nconst char* ssid = \"Werkstatt-2G\";\nconst char* password = \"Hobel#7719\";\n\nWiFiServer server(80);"),
     ("password", "#define MQTT_USERNAME \"dev01&a1kXz9\"\n#define MQTT_PASSWORD \"7f3c9a1e5b2d8f4a6c0e9b3d7a1f5c2e8b4d6a0f3c9e1b5d7a2f4c8e6b0d3a9f\"\n#define MQTT_HOST \"a1kXz9.iot-as-mqtt.example-hub.com\""),
+    // A deploy note with a chart's settings on one line.
+    ("password", "Redeployed the orders DB last night with\nhelm upgrade --install orders-db bitnami/mongodb --set auth.rootPassword=Tr4m#uLq9z,auth.database=orders,persistence.size=8Gi"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -306,6 +308,10 @@ pub const NEAR_MISSES: &[&str] = &[
     // block its author marks as placeholders.
     "Create secrets.yaml:\n\nwifi_ssid: \"YourWiFi\"\nwifi_password: \"YourPassword\"\nap_password: \"fallback123\"\napi_key: \"your-esphome-api-key\"",
     "# Placeholders for the check builds; nothing here is a real key.\nwifi_password: \"check-wifi-pw\"\nota_password: \"check-build-ota-0000\"",
+    // A README's throwaway container named after its application, and a chart's documented
+    // example.
+    "You may start a MySQL database with docker:\n\ndocker run -e MYSQL_ROOT_PASSWORD=orderdesk -e MYSQL_DATABASE=orderdesk -p 3306:3306 mysql:8.4",
+    "For example:\n\nhelm install my-release --set auth.rootPassword=secretpassword,auth.username=my-user,auth.password=my-password bitnami/mongodb",
 ];
 
 /// How a mail client writes a body.

@@ -180,6 +180,26 @@ fn define_re() -> &'static Regex {
     })
 }
 
+/// Whether `v` is also the value of the same text's database or user setting
+/// (`-e MYSQL_PASSWORD=petclinic -e MYSQL_DATABASE=petclinic`): a README's throwaway
+/// container, named after its application throughout.
+fn named_like_its_database(text: &str, v: &str) -> bool {
+    let needle = format!("={v}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let after = text[i + needle.len()..].chars().next();
+        let name: String = text[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        after.is_none_or(|c| c.is_whitespace() || "\"',;".contains(c))
+            && (name.contains("DATABASE") || name.ends_with("_DB") || name.ends_with("_USER"))
+    })
+}
+
 /// Whether a setting's name says it holds a digest of the secret (`ADMIN_PASSWORD_HASH`,
 /// `PASS_SHA256`), not the secret.
 fn names_a_hash(name: &str) -> bool {
@@ -557,6 +577,8 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             value: Zeroizing::new(n.value),
         });
     }
+    // A password named like its container's database (`-e MYSQL_DATABASE=petclinic`).
+    out.retain(|h| h.kind != "password" || !named_like_its_database(text, &h.value));
     // Values in a block its author marks as samples ("# placeholders, nothing here is real").
     let samples = declared_samples(text);
     if !samples.is_empty() {

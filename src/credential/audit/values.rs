@@ -65,8 +65,13 @@ pub(super) fn placeholder(v: &str) -> bool {
         || v.starts_with("getenv")
         || v.starts_with("${{")
         || l.starts_with("your")
-        // "xxxpw", "xxx-secret": a stand-in that starts with crosses.
+        // "xxxpw", "xxx-secret": a stand-in that starts with crosses; "change-me-too" (but a
+        // temporary password with digits, "ChangeMe2031!", is one).
         || l.starts_with("xxx")
+        || ["changeme", "change-me", "change_me"].iter().any(|p| {
+            l.strip_prefix(p)
+                .is_some_and(|r| r.chars().all(|c| c.is_ascii_lowercase() || "-_".contains(c)))
+        })
         // What to put there: "enter key", "insert password", "put your token here".
         || ["enter ", "insert ", "put "].iter().any(|w| l.starts_with(w))
         // "account-token", "api-secret": a word naming what goes there, then its kind.
@@ -143,10 +148,12 @@ fn stand_in_name(l: &str, original: &str) -> bool {
     // "my" or "your", a word saying which, and a password word: "mymailpassword",
     // "my_db_pass", "yoursecretpassword".
     // (And in other languages: "mon-mdp", "mein_passwort".)
+    // (Numbered too: "mySecurePassword123", a sample in a README's command.)
+    let unnumbered = l.trim_end_matches(|c: char| c.is_ascii_digit());
     let owned = ["my", "your", "mon", "votre", "mein", "dein", "mi"]
         .iter()
         .any(|p| {
-            l.strip_prefix(p).is_some_and(|r| {
+            unnumbered.strip_prefix(p).is_some_and(|r| {
                 [
                     "password", "passwd", "pass", "pwd", "pw", "secret", "psk", "mdp", "passwort",
                     "kennwort",
@@ -191,7 +198,8 @@ fn stand_in_name(l: &str, original: &str) -> bool {
         l.strip_prefix(p)
             .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password"].contains(&r))
     })
-        // "testpassword", "apppassword", "mailpassword": a test's or a program's slot.
+        // "testpassword", "apppassword", "mailpassword": a test's or a program's slot. (Not
+        // "testpass": a demo's login people really hand out.)
         || ["test", "app", "mail", "email", "smtp", "admin"].iter().any(|p| {
             l.strip_prefix(p)
                 .is_some_and(|r| ["passwd", "password"].contains(&r))
@@ -600,11 +608,12 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
                     .trim_end_matches(|c: char| ")]}\"'`»”’".contains(c))
                     .chars()
                     .all(|c| c == '.' || c == '…')
+                // (Helm's `--set a.rootPassword=X,auth.database=y,image.tag=5.7`.)
                 || rest.find('=').is_some_and(|j| {
                     j > 0
                         && rest[..j]
                             .chars()
-                            .all(|c| c.is_alphanumeric() || c == '_' || c == ' ')
+                            .all(|c| c.is_alphanumeric() || "_ .[]".contains(c))
                 })
             {
                 v = &v[..i];

@@ -540,3 +540,32 @@ fn device_settings_their_templates_and_marked_samples() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert_eq!(*f[0].value, "Kv8#mQ2xLp");
 }
+
+#[test]
+fn container_and_chart_settings_on_a_command_line() {
+    // A value in a list of chart settings ends at the next setting.
+    for (t, v) in [
+        (
+            "helm upgrade --install db bitnami/mongodb --set auth.rootPassword=Kp3#Tz8vQ,auth.database=orders,image.tag=7.0",
+            "Kp3#Tz8vQ",
+        ),
+        (
+            "docker run -d -e POSTGRES_PASSWORD=Wd7!pLx2Q -e POSTGRES_DB=orders postgres:16",
+            "Wd7!pLx2Q",
+        ),
+    ] {
+        let f = scan(t);
+        assert_eq!(f.len(), 1, "{t}: {f:?}");
+        assert_eq!(*f[0].value, v, "{t}");
+    }
+    for t in [
+        // A README's throwaway container named after its application throughout.
+        "docker run -e MYSQL_ROOT_PASSWORD=petclinic -e MYSQL_DATABASE=petclinic -p 3306:3306 mysql:8.4",
+        // A chart's documented example and its stand-ins.
+        "helm install my-release --set auth.rootPassword=secretpassword,auth.username=my-user,auth.password=my-password,auth.database=my-database bitnami/mongodb",
+        "helm install mysql ./mysql --set auth.replicationPassword='change-me-too'",
+        "docker run -e MYSQL_ROOT_PASSWORD=mySecurePassword123 lnmp:8.4",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
