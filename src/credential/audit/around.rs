@@ -81,6 +81,24 @@ pub(super) fn in_your_case(line: &str, lc: &str) -> Option<(usize, String)> {
         .find_map(|w| rest.strip_prefix(w))
         .unwrap_or(rest);
     let (v, quoted, continues) = read_value(rest)?;
+    // (A value the line goes on to pair with a password is the user: "in this case 90919293
+    // and password is X".)
+    let after = rest[rest.find(v.as_str()).map_or(0, |k| k + v.len())..]
+        .trim_start()
+        .to_lowercase();
+    if [
+        "and pass",
+        "and pw",
+        "/ pass",
+        "und pass",
+        "et mot de passe",
+        "y contraseña",
+    ]
+    .iter()
+    .any(|w| after.starts_with(w))
+    {
+        return None;
+    }
     let v = v.trim_end_matches([')', '.', ',']).to_string();
     // (Three letters or digits will do: "in your case 123".)
     let short = v.chars().count() == 3

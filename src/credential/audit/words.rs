@@ -99,6 +99,7 @@ pub(super) const STOPWORDS: &[&str] = &[
     "false", "off", "never", "always", "standard", "generated", "random", "provided", "supplied",
     "discussed", "agreed", "arranged", "mentioned", "requested", "promised", "announced",
     "usual", "before", "previously", "given", "ready", "active", "inactive", "locked", "unlocked", "expiring", "about", "less",
+    "close", "closed", "open", "opened", "blocked", "suspended", "banned", "deleted",
     "more", "least", "most", "too", "easy", "hard", "simple", "complex", "forgotten", "lost",
     "stolen", "compromised", "leaked", "exposed", "visible", "accepted", "rejected", "denied",
     "failed", "successful", "successfully", "done", "working", "works", "worked", "fails",

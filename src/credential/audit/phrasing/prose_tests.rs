@@ -242,6 +242,9 @@ fn refusals_suppositions_and_slots_are_no_password() {
         // A test's and a template's slot names.
         "spring.mail.password=testpassword",
         "password: AppPassword",
+        // The user in "this case", paired with a password after it; an account's state.
+        "So I typed in the correct information (in this case 90919293 and password is",
+        "I use my e-mail and password but the account always is close",
     ] {
         assert!(values(t).is_empty(), "{t}");
     }
