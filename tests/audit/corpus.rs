@@ -165,6 +165,8 @@ pub const POSITIVES: &[(&str, &str)] = &[
     ("password", "#define MQTT_USERNAME \"dev01&a1kXz9\"\n#define MQTT_PASSWORD \"7f3c9a1e5b2d8f4a6c0e9b3d7a1f5c2e8b4d6a0f3c9e1b5d7a2f4c8e6b0d3a9f\"\n#define MQTT_HOST \"a1kXz9.iot-as-mqtt.example-hub.com\""),
     // A deploy note with a chart's settings on one line.
     ("password", "Redeployed the orders DB last night with\nhelm upgrade --install orders-db bitnami/mongodb --set auth.rootPassword=Tr4m#uLq9z,auth.database=orders,persistence.size=8Gi"),
+    // An FTP client's saved site pasted into a mail: the password only in Base64.
+    ("credential-block", "Import this into FileZilla:\n<Server>\n  <Host>ftp.kunde-meier.de</Host>\n  <Port>21</Port>\n  <User>meier-upload</User>\n  <Pass encoding=\"base64\">V3Y0I3RSbTgxcQ==</Pass>\n</Server>"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -312,6 +314,8 @@ pub const NEAR_MISSES: &[&str] = &[
     // example.
     "You may start a MySQL database with docker:\n\ndocker run -e MYSQL_ROOT_PASSWORD=orderdesk -e MYSQL_DATABASE=orderdesk -p 3306:3306 mysql:8.4",
     "For example:\n\nhelm install my-release --set auth.rootPassword=secretpassword,auth.username=my-user,auth.password=my-password bitnami/mongodb",
+    // FileZilla's documentation of the same file, with its sample password "secret".
+    "FileZilla keeps sites like this one:\n<Server><Host>ftp.example.com</Host><User>alice</User><Pass encoding=\"base64\">c2VjcmV0</Pass></Server>",
 ];
 
 /// How a mail client writes a body.

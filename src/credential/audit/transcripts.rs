@@ -2,7 +2,8 @@
 //! or `AUTH PLAIN` (in Base64, so the writer does not see the password in it), an HTTP
 //! `Authorization: Basic` header, an IMAP `LOGIN`, POP3's and FTP's `USER`/`PASS`, and a
 //! `redis-cli` prompt's `auth`. Debug logs of mail programs, servers and libraries print these
-//! lines as they went over the wire, and bug reports quote those logs whole.
+//! lines as they went over the wire, and bug reports quote those logs whole. An FTP client's
+//! saved sites (FileZilla's `sitemanager.xml`) keep the password in Base64 the same way.
 
 use std::sync::OnceLock;
 
@@ -42,6 +43,9 @@ fn rules() -> &'static RuleSet {
             r"(?im)(?:^|[\s:>])PASS[ \t]+(\S+)[ \t]*$",
             // 5: a `redis-cli` prompt: `127.0.0.1:6379> auth X`, `redis> AUTH user X`.
             r#"(?im)^[ \t]*(?:[\w.-]*:\d+|redis[\w.:-]*)(?:\[\d+\])?>[ \t]*auth[ \t]+(?:[^\s'"]+[ \t]+)?['"]?([^\s'"]+)['"]?[ \t]*$"#,
+            // 6: an FTP client's saved site (FileZilla's `sitemanager.xml`, `recentservers.xml`),
+            // whose password is only Base64.
+            r#"(?i)<Pass\s+encoding\s*=\s*["']base64["']\s*>\s*([A-Za-z0-9+/]{4,}={0,2})\s*</Pass>"#,
         ])
     })
 }
@@ -64,6 +68,7 @@ const SIGNS: &[&str] = &[
     "> auth",
     ">AUTH",
     "> AUTH",
+    "encoding=\"base64\"",
 ];
 
 /// Every password given in a protocol session in `text`.
@@ -117,11 +122,24 @@ pub(super) fn find(text: &str) -> Vec<Said> {
                     }
                 }
             }
-            _ => {
+            5 => {
                 for c in re.captures_iter(text) {
                     if taken(&c[1]) {
                         let pw = Zeroizing::new(c[1].to_string());
                         out.push(said("password", "redis-auth", "> auth", pw));
+                    }
+                }
+            }
+            _ => {
+                // (The site's `<User>` stands beside it: a login, like the incident's.)
+                let user = text.contains("<User>");
+                for c in re.captures_iter(text) {
+                    let Some(pw) = decode(&c[1]) else { continue };
+                    let printable = pw.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+                    if printable && taken(&pw) && !values::placeholder(&pw) {
+                        let kind = if user { "credential-block" } else { "password" };
+                        let what = "<Pass encoding=\"base64\">";
+                        out.push(said(kind, "ftp-site", what, pw));
                     }
                 }
             }
@@ -194,6 +212,17 @@ mod tests {
 
     fn values(text: &str) -> Vec<String> {
         find(text).iter().map(|s| s.value.to_string()).collect()
+    }
+
+    #[test]
+    fn an_ftp_clients_saved_site() {
+        // "K7q!vT2pLx" in Base64, as FileZilla saves it; its documentation's "secret" is none.
+        let site = "<Server><Host>ftp.kunde-meier.de</Host><User>meier</User><Pass encoding=\"base64\">SzdxIXZUMnBMeA==</Pass></Server>";
+        assert_eq!(values(site), ["K7q!vT2pLx"]);
+        assert_eq!(find(site)[0].kind, "credential-block");
+        let sample = "<User>alice</User> <Pass encoding=\"base64\">c2VjcmV0</Pass>";
+        assert!(values(sample).is_empty());
+        assert!(values("<Pass encoding=\"base64\">{{ server.pass }}</Pass>").is_empty());
     }
 
     #[test]
