@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
-use super::ruleset::{any_sign, RuleSet};
+use super::ruleset::{RuleSet, Signs};
 use super::values;
 
 /// One login call with both literals: (the call's name, the user, the password).
@@ -65,7 +65,7 @@ fn rules() -> &'static RuleSet {
 
 /// What each call above holds: a call's name and its opening parenthesis, in the spellings
 /// code uses. Most texts have none of them.
-const SIGNS: &[&str] = &[
+static SIGNS: Signs = Signs::new(&[
     "login(",
     "Login(",
     "login (",
@@ -79,7 +79,7 @@ const SIGNS: &[&str] = &[
     "Credential(",
     "Credentials(",
     "connect(",
-];
+]);
 
 /// The users of documentation: an address at an example domain, "you@...", "user".
 fn sample_user(user: &str) -> bool {
@@ -114,7 +114,7 @@ fn sample_user(user: &str) -> bool {
 /// Every login call in `text` that gives a user and a password as literals.
 pub(super) fn find(text: &str) -> Vec<Call> {
     let mut out = Vec::new();
-    if !any_sign(text, SIGNS) {
+    if !SIGNS.any(text) {
         return out;
     }
     for (_, re) in rules().matching(text) {

@@ -116,7 +116,7 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
         "example values",
     ];
     // (A few substring looks first: most texts say none of it.)
-    const SIGNS: &[&str] = &[
+    static SIGNS: super::ruleset::Signs = super::ruleset::Signs::new(&[
         "laceholder",
         "LACEHOLDER",
         "ummy",
@@ -129,8 +129,8 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
         "OT REAL",
         "OT A REAL",
         "ample values",
-    ];
-    if !super::ruleset::any_sign(text, SIGNS) {
+    ]);
+    if !SIGNS.any(text) {
         return out;
     }
     let mut at = 0;

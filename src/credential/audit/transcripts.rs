@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use base64::Engine;
 use zeroize::Zeroizing;
 
-use super::ruleset::{any_sign, RuleSet};
+use super::ruleset::{RuleSet, Signs};
 use super::values;
 
 /// One password read from a session.
@@ -52,7 +52,7 @@ fn rules() -> &'static RuleSet {
 
 /// The words every session line above holds: most texts have none, and a few substring looks
 /// cost less than the rule set's pass over the whole text.
-const SIGNS: &[&str] = &[
+static SIGNS: Signs = Signs::new(&[
     "PLAIN",
     "plain",
     "UGFzc3dvcmQ6",
@@ -69,12 +69,12 @@ const SIGNS: &[&str] = &[
     ">AUTH",
     "> AUTH",
     "encoding=\"base64\"",
-];
+]);
 
 /// Every password given in a protocol session in `text`.
 pub(super) fn find(text: &str) -> Vec<Said> {
     let mut out = Vec::new();
-    if !any_sign(text, SIGNS) {
+    if !SIGNS.any(text) {
         return out;
     }
     for (i, re) in rules().matching(text) {
