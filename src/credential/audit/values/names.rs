@@ -1,0 +1,232 @@
+//! The names a stand-in goes by: "mypassword", "dev_pwd", "TheSSIDPassword", "root_password",
+//! "changeme1", "the 16-character password". What people write in a value's place names whose
+//! password it is, or what kind, rather than being one; `placeholder` asks these.
+
+use super::super::words::PLACEHOLDERS;
+
+/// "dummy@123", "demo#2024": a word joined to digits by `@` or `#`, the shape test and demo
+/// accounts' real passwords take.
+pub(super) fn word_at_digits(l: &str) -> bool {
+    l.split_once(['@', '#']).is_some_and(|(w, d)| {
+        w.len() >= 3
+            && w.chars().all(|c| c.is_ascii_lowercase())
+            && d.len() >= 2
+            && d.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+/// "changeme1", "yourpassword2": a stand-in with a number added. A real password that
+/// happens to be weak ("admin123", "Password1", "demo123") is a password, and so is a stand-in
+/// someone made into one ("ChangeMe123!", a default that works).
+pub(super) fn stand_in_with_digits(l: &str) -> bool {
+    let w = l.trim_end_matches(|c: char| c.is_ascii_digit());
+    w.len() < l.len()
+        && ["change", "your", "my", "new", "old"]
+            .iter()
+            .any(|p| w.starts_with(p))
+        && PLACEHOLDERS.contains(&w)
+}
+
+/// "mypw", "userpass", "some_password", "secretpassword!!", "myemailpassword": whose password
+/// or what kind, not which one. ("rootpassword" is one: a weak password people really set.)
+pub(super) fn stand_in_name(l: &str, original: &str) -> bool {
+    // "my" or "your", a word saying which, and a password word: "mymailpassword",
+    // "my_db_pass", "yoursecretpassword".
+    // (And in other languages: "mon-mdp", "mein_passwort".)
+    // (Numbered too: "mySecurePassword123", a sample in a README's command.)
+    let unnumbered = l.trim_end_matches(|c: char| c.is_ascii_digit());
+    let owned = ["my", "your", "mon", "votre", "mein", "dein", "mi"]
+        .iter()
+        .any(|p| {
+            unnumbered.strip_prefix(p).is_some_and(|r| {
+                [
+                    "password", "passwd", "pass", "pwd", "pw", "secret", "psk", "mdp", "passwort",
+                    "kennwort",
+                ]
+                .iter()
+                .any(|w| {
+                    r.strip_suffix(w).is_some_and(|m| {
+                        !m.is_empty()
+                            && m.len() <= 12
+                            && m.chars()
+                                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '-')
+                    })
+                })
+            })
+        });
+    // "dev_pwd", "prod_password", "db_pass": which environment's or store's password, in
+    // snake case ("cactus_pass", a project's name and "pass", is a password people set); and
+    // "abcpassword", "xyzpass", "foopassword": a made-up name's.
+    let named = l.rsplit_once('_').is_some_and(|(a, w)| {
+        [
+            "dev",
+            "prod",
+            "production",
+            "stage",
+            "staging",
+            "test",
+            "qa",
+            "local",
+            "db",
+            "database",
+            "user",
+            "new",
+            "old",
+            "default",
+            "sample",
+            "some",
+            "any",
+        ]
+        .contains(&a)
+            && ["pw", "pwd", "pass", "passwd", "password", "psk"].contains(&w)
+    }) || ["abc", "xyz", "foo", "bar", "baz", "qux"].iter().any(|p| {
+        l.strip_prefix(p)
+            .is_some_and(|r| ["pw", "pwd", "pass", "passwd", "password"].contains(&r))
+    })
+        // "testpassword", "apppassword", "mailpassword": a test's or a program's slot. (Not
+        // "testpass": a demo's login people really hand out.)
+        || ["test", "app", "mail", "email", "smtp", "admin"].iter().any(|p| {
+            l.strip_prefix(p)
+                .is_some_and(|r| ["passwd", "password"].contains(&r))
+        });
+    // "databaseUserPassword", "smtpPass": a variable's name in camel case, whose words name
+    // fields and stores ("secureDemoPassword" is a demo account's password).
+    let camel = ["Password", "Passwd", "Pass", "Pwd", "Secret"]
+        .iter()
+        .any(|w| {
+            original.strip_suffix(w).is_some_and(|head| {
+                !head.is_empty()
+                    // ("AppPassword" too: a slot's name in a link's template.)
+                    && head.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && head.chars().all(|c| c.is_ascii_alphabetic())
+                    && camel_words(head).all(|h| {
+                        [
+                            "database", "db", "user", "admin", "root", "smtp", "mail", "email",
+                            "app", "api", "service", "server", "ftp", "sql", "mysql", "postgres",
+                            "redis", "account", "login", "new", "old", "current", "confirm",
+                            "default", "the", "test", "my", "your", "some", "sample", "ssid",
+                            "wifi", "wlan", "mqtt", "network", "router", "ota", "ap", "fallback",
+                            "hotspot",
+                        ]
+                        .contains(&h.to_lowercase().as_str())
+                    })
+            })
+        });
+    // "my_psk1234", "my_wifi_key": a name in a template, whatever follows.
+    let template = ["my_", "your_"].iter().any(|p| {
+        l.strip_prefix(p)
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_lowercase()))
+    });
+    // "PasswordRete", "PasswordForMQTTIntegration": the password word, then in capitalised
+    // words what it is for.
+    let named_after = ["Password", "Passwort", "Passwd"].iter().any(|w| {
+        original.strip_prefix(w).is_some_and(|rest| {
+            rest.starts_with(|c: char| c.is_ascii_uppercase())
+                && rest.chars().all(|c| c.is_ascii_alphabetic())
+        })
+    });
+    owned
+        || camel
+        || named_after
+        || named
+        || template
+        || [
+            "my",
+            "your",
+            "user",
+            "some",
+            "db",
+            "the",
+            "secret",
+            "mysecret",
+            "supersecret",
+            "super",
+            "strong",
+            "verysecret",
+            "example",
+            "sample",
+            "dummy",
+            "fake",
+            // A switch: "nopassword", "no_pass".
+            "no",
+        ]
+        .iter()
+        .any(|p| {
+            l.strip_prefix(p)
+                .map(|r| r.trim_start_matches(['_', '-']))
+                .is_some_and(|r| {
+                    ["pw", "pwd", "pass", "passwd", "password", "secret", "psk"].contains(&r)
+                })
+        })
+}
+
+/// The words of a camel-case name: "databaseUser" gives "database", "User". An acronym stays
+/// one word: "TheSSIDPassword" gives "The", "SSID", "Password".
+fn camel_words(name: &str) -> impl Iterator<Item = &str> {
+    let b = name.as_bytes();
+    let mut starts: Vec<usize> = (0..b.len())
+        .filter(|&i| {
+            i == 0
+                || b[i].is_ascii_uppercase()
+                    && (b[i - 1].is_ascii_lowercase()
+                        || b.get(i + 1).is_some_and(u8::is_ascii_lowercase))
+        })
+        .collect();
+    starts.push(name.len());
+    (0..starts.len() - 1).map(move |k| &name[starts[k]..starts[k + 1]])
+}
+
+/// What a password is like rather than what it is: "the 16-character password", "a 6-digit
+/// PIN".
+pub(super) fn length_of_one(l: &str) -> bool {
+    let Some((n, unit)) = l.split_once(['-', ' ']) else {
+        return false;
+    };
+    !n.is_empty()
+        && n.chars().all(|c| c.is_ascii_digit())
+        && [
+            "character",
+            "characters",
+            "char",
+            "chars",
+            "digit",
+            "digits",
+            "letter",
+            "letters",
+            "stellig",
+            "stellige",
+            "stelliges",
+            "zeichen",
+            "caractères",
+            "caracteres",
+            "cifre",
+        ]
+        .contains(&unit)
+}
+
+/// A value that names what it stands for: "root_password", "the selected ftp password",
+/// "app-specific-password" (a password word and no digit).
+pub(super) fn names_itself(l: &str) -> bool {
+    let apart = |c: Option<char>| c.is_none_or(|c| " _-".contains(c));
+    l.contains([' ', '_', '-'])
+        && !l.chars().any(|c| c.is_ascii_digit())
+        && [
+            "password",
+            "passwort",
+            "passwd",
+            "passphrase",
+            "contraseña",
+            "wachtwoord",
+            "kennwort",
+            "mot de passe",
+            "mot_de_passe",
+            "пароль",
+            "senha",
+        ]
+        .iter()
+        .any(|w| {
+            l.match_indices(w).any(|(i, _)| {
+                apart(l[..i].chars().next_back()) && apart(l[i + w.len()..].chars().next())
+            })
+        })
+}
