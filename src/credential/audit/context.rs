@@ -1,7 +1,9 @@
 //! What the text around a value says about it: whether a link's host is a real server's or
 //! documentation's, whether the text is a template of connection settings, whether it is a
 //! meeting invitation and a password its passcode, whether a password word names a one-time
-//! password. The rules in `text.rs` and `phrasing.rs` ask these before they report a value.
+//! password, whether a setting's name says it holds a hash, whether a password is named like
+//! its container's database. The rules in `text.rs` and `phrasing.rs` ask these before they
+//! report a value.
 
 use std::sync::OnceLock;
 
@@ -231,4 +233,40 @@ pub(super) fn one_time(upto: &str, after: &str) -> bool {
         ]
         .iter()
         .any(|w| a.starts_with(w))
+}
+
+/// Whether `v` is also the value of the same text's database or user setting
+/// (`-e MYSQL_PASSWORD=petclinic -e MYSQL_DATABASE=petclinic`): a README's throwaway
+/// container, named after its application throughout.
+pub(super) fn named_like_its_database(text: &str, v: &str) -> bool {
+    let needle = format!("={v}");
+    text.match_indices(&needle).any(|(i, _)| {
+        let after = text[i + needle.len()..].chars().next();
+        let name: String = text[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        after.is_none_or(|c| c.is_whitespace() || "\"',;".contains(c))
+            && (name.contains("DATABASE") || name.ends_with("_DB") || name.ends_with("_USER"))
+    })
+}
+
+/// Whether a setting's name says it holds a digest of the secret (`ADMIN_PASSWORD_HASH`,
+/// `PASS_SHA256`), not the secret.
+pub(super) fn names_a_hash(name: &str) -> bool {
+    [
+        "HASH",
+        "DIGEST",
+        "SHA",
+        "MD5",
+        "CRYPT",
+        "SALT",
+        "FINGERPRINT",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }

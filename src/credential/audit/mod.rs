@@ -25,6 +25,7 @@ mod hosted;
 mod labels;
 mod logins;
 mod message;
+mod none_near;
 mod numbers;
 mod office;
 mod outlook;

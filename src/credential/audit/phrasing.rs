@@ -16,7 +16,7 @@ use regex::Regex;
 
 use super::around::{
     announced_value, as_password, describes_password, in_your_case, listed_pairs, next_lines,
-    no_value_near, paired_value, strong_near, tried_value, under_user_line,
+    paired_value, strong_near, tried_value, under_user_line,
 };
 use super::code::{not_a_label, python_pass, snake_name};
 use super::commands::{command_rules, net_use, user_host, user_p_re};
@@ -28,6 +28,7 @@ use super::labels::{
     label_re, label_then_colon, trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::logins;
+use super::none_near::no_value_near;
 use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
 use super::words::{LABELS, PREFIXES};

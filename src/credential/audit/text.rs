@@ -10,7 +10,8 @@ use regex::Regex;
 use zeroize::Zeroizing;
 
 use super::context::{
-    declared_samples, example_host, meeting_code, meeting_text, public_host, template_text,
+    declared_samples, example_host, meeting_code, meeting_text, named_like_its_database,
+    names_a_hash, public_host, template_text,
 };
 use super::labels::example_before;
 use super::ruleset::RuleSet;
@@ -178,42 +179,6 @@ fn define_re() -> &'static Regex {
         Regex::new(r#"(?m)^\s*#define\s+([A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|PSK|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*)\s+"([^"\n]{4,})""#)
             .expect("built-in pattern")
     })
-}
-
-/// Whether `v` is also the value of the same text's database or user setting
-/// (`-e MYSQL_PASSWORD=petclinic -e MYSQL_DATABASE=petclinic`): a README's throwaway
-/// container, named after its application throughout.
-fn named_like_its_database(text: &str, v: &str) -> bool {
-    let needle = format!("={v}");
-    text.match_indices(&needle).any(|(i, _)| {
-        let after = text[i + needle.len()..].chars().next();
-        let name: String = text[..i]
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        after.is_none_or(|c| c.is_whitespace() || "\"',;".contains(c))
-            && (name.contains("DATABASE") || name.ends_with("_DB") || name.ends_with("_USER"))
-    })
-}
-
-/// Whether a setting's name says it holds a digest of the secret (`ADMIN_PASSWORD_HASH`,
-/// `PASS_SHA256`), not the secret.
-fn names_a_hash(name: &str) -> bool {
-    [
-        "HASH",
-        "DIGEST",
-        "SHA",
-        "MD5",
-        "CRYPT",
-        "SALT",
-        "FINGERPRINT",
-    ]
-    .iter()
-    .any(|w| name.contains(w))
 }
 
 /// Masks a secret: its first two characters and its length.
