@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::labels::{content, copy_button, example_before, label_re};
+use super::lower::Lower;
 use super::values::{hash_like, plausible, read_value, strong};
 use super::words::ABOUT;
 
@@ -63,7 +64,7 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
 
 /// The value a reply gives for the reader's own case after a setting's name:
 /// "password: INITIAL_ADMIN_PASSWORD - in your case 123", "(in deinem Fall: X)".
-pub(super) fn in_your_case(line: &str, lc: &str) -> Option<(usize, String)> {
+pub(super) fn in_your_case(line: &str, lc: &Lower) -> Option<(usize, String)> {
     let at = [
         "in your case",
         "in this case",
@@ -112,7 +113,7 @@ pub(super) fn in_your_case(line: &str, lc: &str) -> Option<(usize, String)> {
 /// when strong. The word
 /// after "as" (and an article) must be a password word, and not one about passwords in
 /// general ("as password manager").
-pub(super) fn as_password(line: &str, lc: &str) -> Option<(String, String)> {
+pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
     // The value is quoted or strong (with a digit): most lines have neither.
     if !line.contains(['"', '\'', '`', '”']) && !line.bytes().any(|b| b.is_ascii_digit()) {
         return None;
@@ -310,15 +311,15 @@ pub(super) fn next_lines<'a>(lines: &[&'a str], n: usize) -> Vec<&'a str> {
 
 /// A quoted strong value that someone tried at a login ("I try "X" just now, but I cannot
 /// login"): the line says it was typed, tried or entered, and names logging in.
-pub(super) fn tried_value(line: &str, lc: &str) -> Option<String> {
+pub(super) fn tried_value(line: &str, lc: &Lower) -> Option<String> {
     let tried = [
         "try", "tried", "typed", "entered", "enter ", "probiert", "essayé", "probado",
     ]
     .iter()
-    .any(|w| lc.contains(w));
+    .any(|w| lc.has(w));
     let login = ["login", "log in", "sign in", "anmeld", "connect", "einlogg"]
         .iter()
-        .any(|w| lc.contains(w));
+        .any(|w| lc.has(w));
     if !(tried && login) {
         return None;
     }
@@ -436,7 +437,7 @@ pub(super) fn file_name(t: &str) -> bool {
 /// nothing else about it (`PASSWORD_FILE`, `password.length`); the value comes within the next
 /// three lines.
 /// `lc` is the line in ASCII lower case, as phrasing already has it.
-pub(super) fn paired_value(lines: &[&str], i: usize, lc: &str) -> Option<String> {
+pub(super) fn paired_value(lines: &[&str], i: usize, lc: &Lower) -> Option<String> {
     static NAME: OnceLock<Regex> = OnceLock::new();
     static VALUE: OnceLock<Regex> = OnceLock::new();
     let name_re = NAME.get_or_init(|| {
@@ -449,7 +450,7 @@ pub(super) fn paired_value(lines: &[&str], i: usize, lc: &str) -> Option<String>
     });
     let line = content(lines[i]);
     // (Most lines name no setting: a look for the field's word before the pattern.)
-    if !(lc.contains("name") || lc.contains("key") || lc.contains("propert")) {
+    if !(lc.has("name") || lc.has("key") || lc.has("propert")) {
         return None;
     }
     let c = name_re.captures(line)?;

@@ -17,6 +17,7 @@ use regex::Regex;
 
 use super::commands::login_re;
 use super::follows::names_user_field;
+use super::lower::Lower;
 use super::values::{plausible, read_value, strong};
 use super::words::{PREDICATES, STOPWORDS};
 
@@ -36,16 +37,20 @@ pub(super) fn user_and_value(
     lines: &[&str],
     i: usize,
     line: &str,
-    lc: &str,
+    lc: &Lower,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     // "log in as 'testuser' with 'Test!User99'" (a quoted value is enough).
-    let log_in_as = (lc.contains(" as ") || lc.contains("with user"))
+    let log_in_as = (lc.has(" as ") || lc.has("with user"))
         .then(|| log_in_as_re().captures(line))
         .flatten();
     // "ID PW master X", "id/pw: master // X", "192.168.0.1 master/X": a user and a strong
     // value after an ID/PW label or an address that starts the line.
-    let labelled = lc.contains("id") && (lc.contains("pw") || lc.contains("pass"));
+    // (The regex wants "id" as a word: "holiday ... password" need not run it.)
+    let labelled = (lc.has("pw") || lc.has("pass"))
+        && lc
+            .match_indices("id")
+            .any(|(j, _)| lc[..j].ends_with(|c: char| c.is_whitespace() || c == '(') || j == 0);
     let pair = (labelled
         || line.starts_with(|c: char| c.is_ascii_digit())
         || [
@@ -61,7 +66,7 @@ pub(super) fn user_and_value(
     // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
     // ("Admin: admin@example.com / X": the role's label, then the account and its value.)
     let admin_slash = (line.contains('/')
-        || line.contains(':') && (lc.contains("admin") || lc.contains("root")))
+        || line.contains(':') && (lc.has("admin") || lc.has("root")))
     .then(|| admin_slash_re().captures(line))
     .flatten()
     // (A field among colon-separated ones with a path after it is none:
@@ -92,7 +97,7 @@ pub(super) fn user_and_value(
             "pass", "auth", "login", "cred", "user", "benutzer", "account",
         ]
         .iter()
-        .any(|w| lc.contains(w));
+        .any(|w| lc.has(w));
     // (The login word comes before the items: "'uid' and 'creduid'" names two options.)
     let before_items = &lc[..lc.find(['\'', '"', '`']).unwrap_or(lc.len())];
     let and = (line.contains(" and ") || line.contains(" und "))
@@ -108,11 +113,12 @@ pub(super) fn user_and_value(
         .then(|| address_colon_re().captures(line))
         .flatten();
     // "creds for the test tenant: qa@example.org:X": glued, on a line about logging in.
+    // (The address must be there: a password word alone is not enough to look.)
     let address_glued = (line.contains('@')
-        && ["cred", "login", "log in", "account", "zugang", "user"]
+        && (["cred", "login", "log in", "account", "zugang", "user"]
             .iter()
-            .any(|w| lc.contains(w))
-        || label_re().is_match(line))
+            .any(|w| lc.has(w))
+            || label_re().is_match(line)))
     .then(|| address_glued_re().captures(line))
     .flatten()
     .and_then(|c| c.get(1))
@@ -201,7 +207,7 @@ pub(super) fn user_and_value(
     }
     // "Demo Account: dev@shop.example.net / testing": a demo's weak word, given for a real
     // account.
-    if lc.contains("test") || lc.contains("demo") {
+    if lc.has("test") || lc.has("demo") {
         if let Some((at, v)) = weak_demo_value(&lines[..i], line, lc) {
             out.push((line[..at].trim_end().to_string(), v));
         }
@@ -253,7 +259,7 @@ fn lone_answer_below(below: &[&str]) -> Option<String> {
 /// The password of "user (X) and password (Y)" on a line about logging in, the account an
 /// address or the line's verb one of logging in; Y one token that is no word of a sentence
 /// ("password (optional)", "password (twice)").
-fn bracketed_pair(line: &str, lc: &str) -> Option<(usize, String)> {
+fn bracketed_pair(line: &str, lc: &Lower) -> Option<(usize, String)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
         Regex::new(r"(?i)\(([^\s()]{2,64})\)[^()]{0,60}?(?:password|passwort|passwd|kennwort|mot de passe|contraseña|wachtwoord|parola)\s*\(([^\s()]{3,64})\)")
@@ -277,7 +283,7 @@ fn bracketed_pair(line: &str, lc: &str) -> Option<(usize, String)> {
         "accedi",
     ]
     .iter()
-    .any(|w| lc.contains(w));
+    .any(|w| lc.has(w));
     let lv = v.to_lowercase();
     let word = STOPWORDS.contains(&lv.as_str())
         || PREDICATES.contains(&lv.as_str())
@@ -319,7 +325,7 @@ fn concrete_address(address: &str) -> bool {
 /// The weak word ("test", "testing", "demo") that a demo's real account has for password:
 /// "Demo Account: dev@shop.example.net / testing" on a line about an account, or
 /// "password: testing" under "username: dev@shop.example.net".
-fn weak_demo_value(above: &[&str], line: &str, lc: &str) -> Option<(usize, String)> {
+fn weak_demo_value(above: &[&str], line: &str, lc: &Lower) -> Option<(usize, String)> {
     const WEAK: &[&str] = &["test", "testing", "demo"];
     let address_in = |s: &str| {
         s.split(|c: char| c.is_whitespace() || "()<>,;'\"`".contains(c))
@@ -413,7 +419,7 @@ fn login_block_below(line: &str, below: &[&str]) -> Option<String> {
 
 /// A user and its value after a login word on one line ("log in with jdoe / X", "the following
 /// login credentials "jdoe" and "X"", "account: jdoe X" with a strong X): (label, value).
-pub(super) fn login_word_value(line: &str, lc: &str) -> Option<(String, String)> {
+pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String)> {
     const LOGIN_WORDS: &[&str] = &[
         "log", "cred", "zugang", "anmelde", "identif", "inlogg", "account", "konto", "compte",
         "cuenta", "user", "u/p", "benutzer", "connect", "anmelden", "sesi", "accedi",
@@ -426,7 +432,7 @@ pub(super) fn login_word_value(line: &str, lc: &str) -> Option<(String, String)>
         || lc
             .split_whitespace()
             .any(|w| ["and", "und", "et", "y", "e", "en"].contains(&w));
-    if !joined || !LOGIN_WORDS.iter().any(|w| lc.contains(w)) {
+    if !joined || !LOGIN_WORDS.iter().any(|w| lc.has(w)) {
         return None;
     }
     let c = login_re().captures(line)?;

@@ -132,7 +132,13 @@ fn html_text(html: &str) -> String {
     broken.push_str(&html[last..]);
     let html = broken;
     let html = cell.replace_all(&html, "</td> | ");
-    mail_parser::decoders::html::html_to_text(&html).replace(['\u{a0}', '\u{200b}'], " ")
+    let text = mail_parser::decoders::html::html_to_text(&html);
+    // (Both spaces start with a byte plain text rarely has: one quick look first.)
+    if text.bytes().any(|b| b == 0xC2 || b == 0xE2) {
+        text.replace(['\u{a0}', '\u{200b}'], " ")
+    } else {
+        text
+    }
 }
 
 fn is_screenshot_name(name: &str) -> bool {

@@ -24,6 +24,7 @@ mod given;
 mod hosted;
 mod labels;
 mod logins;
+mod lower;
 mod message;
 mod none_near;
 mod numbers;

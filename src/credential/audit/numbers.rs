@@ -437,16 +437,18 @@ fn ibans(text: &str, out: &mut Vec<Number>) {
     }
 }
 
-/// Whether `text` has nine digits in a row, spaces, dashes and dots between them allowed:
-/// every card number, SSN and IBAN has, most mail has not (dates, times, phone extensions).
-fn long_digit_run(text: &str) -> bool {
-    let (mut digits, mut gap) = (0, 0);
+/// The longest run of digits in `text` (counted up to 12), spaces, dashes and dots between
+/// them allowed: every SSN and IBAN has nine, every card number twelve; most mail has neither
+/// (dates, times, phone numbers).
+fn long_digit_run(text: &str) -> usize {
+    let (mut digits, mut gap, mut longest) = (0, 0, 0);
     for b in text.bytes() {
         if b.is_ascii_digit() {
             digits += 1;
             gap = 0;
-            if digits >= 9 {
-                return true;
+            longest = longest.max(digits);
+            if longest >= 12 {
+                return longest;
             }
         } else if matches!(b, b' ' | b'-' | b'.') && digits > 0 && gap < 2 {
             gap += 1;
@@ -455,16 +457,20 @@ fn long_digit_run(text: &str) -> bool {
             gap = 0;
         }
     }
-    false
+    longest
 }
 
 /// Finds card numbers, SSNs and IBANs in `text`.
 pub(super) fn find(text: &str) -> Vec<Number> {
     let mut out = Vec::new();
-    if !long_digit_run(text) {
+    let run = long_digit_run(text);
+    if run < 9 {
         return out;
     }
-    cards(text, &mut out);
+    // (A card has 12 digits or more: a signature's phone number has fewer.)
+    if run >= 12 {
+        cards(text, &mut out);
+    }
     ssns(text, &mut out);
     ibans(text, &mut out);
     out.dedup_by(|a, b| a.value == b.value);

@@ -28,6 +28,7 @@ use super::labels::{
     label_re, label_then_colon, trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
 };
 use super::logins;
+use super::lower::Lower;
 use super::none_near::no_value_near;
 use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
@@ -150,13 +151,22 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             host: user_host().1,
         };
         // Cheap looks first: most lines that pass the trigger have none of these.
-        let lc = line.to_ascii_lowercase();
-        // Every command line rule has an option, an assignment or a path (or is SQL's
-        // IDENTIFIED BY, sendmail's AuthInfo, .NET's NetworkCredential).
-        let commands = if line.contains(['-', '=', '/', '|'])
-            || lc.contains("identified")
-            || lc.contains("authinfo")
-            || lc.contains("networkcredential")
+        let lc = Lower::new(line);
+        // Every command line rule has an option after a space (or starting the line), an
+        // assignment, a path with a colon, or a word of its own (SQL's IDENTIFIED BY,
+        // sendmail's AuthInfo, .NET's NetworkCredential, PowerShell's SecureString, ...).
+        let option = line
+            .match_indices('-')
+            .any(|(j, _)| j == 0 || line[..j].ends_with(char::is_whitespace));
+        let commands = if option
+            || line.contains('=')
+            || line.contains('/') && line.contains(':')
+            || ["-pass", "impacket", ".psk", "securestring"]
+                .iter()
+                .any(|w| lc.has(w))
+            || lc.has("identified")
+            || lc.has("authinfo")
+            || lc.has("networkcredential")
         {
             command_rules().matching(line)
         } else {
@@ -177,7 +187,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 // the database.
                 let database = line[..at].trim_end_matches(['\'', '"']).ends_with(' ')
                     && line[..at].trim_end().ends_with("-p")
-                    && (lc.contains("mysql") || lc.contains("mariadb"));
+                    && (lc.has("mysql") || lc.has("mariadb"));
                 if v.chars().count() >= 4 && !port && !database && !placeholder(v) && !hash_like(v)
                 {
                     push(here(
@@ -188,7 +198,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 }
             }
         }
-        if let Some((label, v)) = (lc.contains("net") && lc.contains("use"))
+        if let Some((label, v)) = (lc.has("net") && lc.has("use"))
             .then(|| net_use(line))
             .flatten()
         {
@@ -202,10 +212,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 });
             }
         }
-        let user_p =
-            (lc.contains("p:") || lc.contains("p=") || lc.contains("p :") || lc.contains("p ="))
-                .then(|| user_p_re().captures(line))
-                .flatten();
+        let user_p = (lc.has("p:") || lc.has("p=") || lc.has("p :") || lc.has("p ="))
+            .then(|| user_p_re().captures(line))
+            .flatten();
         if let Some(c) = user_p {
             let m = c.get(1).expect("value");
             if let Some((v, quoted, continues)) = read_value(&line[m.start()..]) {
@@ -251,7 +260,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             push(here(label, v, "phrase"));
         }
         // A passphrase of plain words: "Passphrase: lantern orchid velvet quarry".
-        if lc.contains("phrase") || lc.contains("satz") {
+        if lc.has("phrase") || lc.has("satz") {
             if let Some((at, v)) = passphrase::find(line) {
                 push(here(line[..at].trim_end().to_string(), v, "phrase"));
             }
@@ -264,7 +273,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // Elsewhere a "key" counts only with a strong value ("the key for the share is X").
         let any_key = ["key", "psk", "schl", "code", "digo", "codice"]
             .iter()
-            .any(|w| lc.contains(w));
+            .any(|w| lc.has(w));
         let wifi = any_key && wifi_re().is_match(line);
         let keys = any_key
             // (A "psk" setting is a Wi-Fi key wherever it stands: `psk="..."` in
@@ -452,7 +461,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // A setting's name, then the reader's own value: "password: ADMIN_PASSWORD - in your
         // case 123".
-        if lc.contains(" case") || lc.contains(" fall") || lc.contains(" cas") {
+        if lc.has(" case") || lc.has(" fall") || lc.has(" cas") {
             if let Some((at, v)) = label_at.and_then(|_| in_your_case(line, &lc)) {
                 push(here(last_chars(line[..at].trim_end()), v, "phrase"));
             }

@@ -29,6 +29,11 @@ impl RuleSet {
         let set = self
             .set
             .get_or_init(|| RegexSet::new(&self.patterns).expect("built-in patterns"));
+        // Most texts match no rule: a search that may stop at the first match costs far less
+        // than the pass that collects every rule's (which must read the whole text).
+        if !set.is_match(text) {
+            return Vec::new();
+        }
         set.matches(text)
             .into_iter()
             .map(|i| (i, self.get(i)))
