@@ -25,7 +25,7 @@ fn code_name(t: &str) -> bool {
 pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let shape = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
+        super::pattern::regex(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
             .expect("built-in pattern")
     });
     let words: Vec<(usize, &str)> = line
@@ -199,7 +199,7 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
 pub(super) fn under_user_line(before: &[&str]) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?:user(?:\s*name)?|login|benutzer(?:name)?|e-?mail|usuario|utilisateur|identifiant|account|id)\s*(?:[:=]|\s-|-\s)\s*\S")
+        super::pattern::regex(r"(?i)^(?:user(?:\s*name)?|login|benutzer(?:name)?|e-?mail|usuario|utilisateur|identifiant|account|id)\s*(?:[:=]|\s-|-\s)\s*\S")
             .expect("built-in pattern")
     });
     before
@@ -441,11 +441,11 @@ pub(super) fn paired_value(lines: &[&str], i: usize, lc: &Lower) -> Option<Strin
     static NAME: OnceLock<Regex> = OnceLock::new();
     static VALUE: OnceLock<Regex> = OnceLock::new();
     let name_re = NAME.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[\s{,\-])["']?(?:name|key|param-?name|parameter-?(?:name|key)|property)["']?\s*[:=]\s*["']?([\w.\-]+)["']?|<(?:name|key|param-name|parameter-name)>\s*([\w.\-]+)\s*</"#)
+        super::pattern::regex(r#"(?i)(?:^|[\s{,\-])["']?(?:name|key|param-?name|parameter-?(?:name|key)|property)["']?\s*[:=]\s*["']?([\w.\-]+)["']?|<(?:name|key|param-name|parameter-name)>\s*([\w.\-]+)\s*</"#)
             .expect("built-in pattern")
     });
     let value_re = VALUE.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[\s{,\-])["']?(?:value|param-?value|parameter-?value)["']?\s*[:=]\s*|<(?:value|param-value|parameter-value)>"#)
+        super::pattern::regex(r#"(?i)(?:^|[\s{,\-])["']?(?:value|param-?value|parameter-?value)["']?\s*[:=]\s*|<(?:value|param-value|parameter-value)>"#)
             .expect("built-in pattern")
     });
     let line = content(lines[i]);
@@ -505,11 +505,11 @@ pub(super) fn listed_pairs(lines: &[&str], i: usize) -> Vec<String> {
     static HEAD: OnceLock<Regex> = OnceLock::new();
     static ITEM: OnceLock<Regex> = OnceLock::new();
     let head = HEAD.get_or_init(|| {
-        Regex::new(r"(?i)(?:user(?:\s?name)?|login|benutzer(?:name)?|usuario|utilisateur|utente|account|e-?mail)\s*/\s*(?:pw|pwd|pass(?:word)?|passwort|kennwort|contrase(?:ñ|n)a|senha|mot\s+de\s+passe|mdp)\s*\)?\s*:?\s*$")
+        super::pattern::regex(r"(?i)(?:user(?:\s?name)?|login|benutzer(?:name)?|usuario|utilisateur|utente|account|e-?mail)\s*/\s*(?:pw|pwd|pass(?:word)?|passwort|kennwort|contrase(?:ñ|n)a|senha|mot\s+de\s+passe|mdp)\s*\)?\s*:?\s*$")
             .expect("built-in pattern")
     });
     let item = ITEM.get_or_init(|| {
-        Regex::new(r"^(?:[*•-]|\d+[.)])?\s*`?([\w.@+-]+)\s*/\s*([^\s`/]+)`?\s*$")
+        super::pattern::regex(r"^(?:[*•-]|\d+[.)])?\s*`?([\w.@+-]+)\s*/\s*([^\s`/]+)`?\s*$")
             .expect("built-in pattern")
     });
     let line = content(lines[i]).trim_end();

@@ -17,7 +17,7 @@ use super::values::strong;
 pub(super) fn code_expression(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r#"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((?:["'`)$(]|[A-Za-z_$][\w$]*(?:[(.,\[+*/-]|->)|[A-Za-z_]*\)$|[a-z_][a-z0-9]*_[a-z0-9_]*\)$)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|\{|[.+ ]*\$(?:_|this\b|[A-Za-z_]\w*\[)|%[-0-9.]*[a-z](?:\\n)?$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)"#)
+        super::pattern::regex(r#"^(?:[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\((?:["'`)$(]|[A-Za-z_$][\w$]*(?:[(.,\[+*/-]|->)|[A-Za-z_]*\)$|[a-z_][a-z0-9]*_[a-z0-9_]*\)$)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$|\{|[.+ ]*\$(?:_|this\b|[A-Za-z_]\w*\[)|%[-0-9.]*[a-z](?:\\n)?$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$)"#)
             .expect("built-in pattern")
     });
     // A PowerShell cmdlet: `$Password = ConvertTo-SecureString ...`, `Read-Host`.
@@ -35,7 +35,7 @@ pub(super) fn code_expression(v: &str) -> bool {
     // modifier (`0x%llx`), a call on a literal (`cpu_to_le32(0xC000006A)`, `BIT(1)`).
     static C: OnceLock<Regex> = OnceLock::new();
     let c = C.get_or_init(|| {
-        Regex::new(r#"^(?:[A-Za-z_][\w.]*->[A-Za-z_]|&[A-Za-z_]\w*(?:->|\.|\[|$)|(?:0x)?(?:%[-0-9.]*[lhzjt]*[A-Za-z]{1,3})+(?:[)"']|\\n)*$|[A-Za-z_]\w*\*?\(\)|[A-Za-z_]\w*\[[\w+-]*\]?;?$|[A-Za-z_]\w*\((?:0x[0-9A-Fa-f]+|\d+|[A-Z_][A-Z0-9_]*)\)?$)"#)
+        super::pattern::regex(r#"^(?:[A-Za-z_][\w.]*->[A-Za-z_]|&[A-Za-z_]\w*(?:->|\.|\[|$)|(?:0x)?(?:%[-0-9.]*[lhzjt]*[A-Za-z]{1,3})+(?:[)"']|\\n)*$|[A-Za-z_]\w*\*?\(\)|[A-Za-z_]\w*\[[\w+-]*\]?;?$|[A-Za-z_]\w*\((?:0x[0-9A-Fa-f]+|\d+|[A-Z_][A-Z0-9_]*)\)?$)"#)
             .expect("built-in pattern")
     });
     // (The value may have lost its call's closing parenthesis: `g_strdup(optarg`.)
@@ -133,8 +133,10 @@ pub(super) fn capitalised_words(t: &str) -> bool {
 pub(super) fn is_variable(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"^(?:\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_]+)$")
-            .expect("built-in pattern")
+        super::pattern::regex(
+            r"^(?:\$(?:env:)?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%|@[A-Za-z_]+)$",
+        )
+        .expect("built-in pattern")
     })
     .is_match(v.trim_matches(|c: char| "\"'`".contains(c)))
 }
@@ -259,8 +261,10 @@ pub(super) fn code_name_ends_statement(v: &str, rest: &str) -> bool {
 pub(super) fn arrow_call() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"^->[A-Za-z_]\w*(?:\(|->|\.|;|,|\)|\[|$|\s*(?:[!=<>]=?|&&|\|\||[+*/-])\s)")
-            .expect("built-in pattern")
+        super::pattern::regex(
+            r"^->[A-Za-z_]\w*(?:\(|->|\.|;|,|\)|\[|$|\s*(?:[!=<>]=?|&&|\|\||[+*/-])\s)",
+        )
+        .expect("built-in pattern")
     })
 }
 
@@ -268,7 +272,9 @@ pub(super) fn arrow_call() -> &'static Regex {
 /// gives "redhat".
 pub(super) fn first_option(v: String) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
-    let next = R.get_or_init(|| Regex::new(r"[,|][a-z_]{2,}(?:=|,|$)").expect("built-in pattern"));
+    let next = R.get_or_init(|| {
+        super::pattern::regex(r"[,|][a-z_]{2,}(?:=|,|$)").expect("built-in pattern")
+    });
     if !v.contains([',', '|']) {
         return v;
     }

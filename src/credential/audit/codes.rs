@@ -18,7 +18,7 @@ const LOCKS: &str = r"alarm|burglar alarm|door|front door|back door|gate|garage|
 fn label_first_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(
+        super::pattern::regex(&format!(
             r"(?i)(?:^|[^\p{{L}}])(?:(?:{LOCKS})[ -]?(?:code|pin|combination|combo|kombination|zahlenkombination)|t[üu]rcode|torcode|alarmcode|digicode|code (?:de la |du |de l'|d')(?:porte|portail|alarme|bo[iî]te)|c[óo]digo de (?:la )?(?:puerta|alarma)|codice (?:del |dell')?(?:portone|cancello|allarme)|deurcode)(?:\s+(?:for|to|of|für|zum|zur|pour|para|per|van|voor)\s+[^:=\d]{{0,40}}?)?\s*(?:is|are|:|=|-|–|lautet|ist|est|es|è|is:|\s)\s*:?\s*(\d(?:[ -]?[\d#*]){{2,9}})(?:[^\d]|$)"
         ))
         .expect("built-in pattern")
@@ -29,7 +29,7 @@ fn label_first_re() -> &'static Regex {
 fn lock_after_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(
+        super::pattern::regex(&format!(
             r"(?i)(?:^|[^\p{{L}}])(?:code|combination|pin)\s+(?:for|to|of|on)\s+(?:the\s+|our\s+|my\s+)?(?:[\p{{L}}-]+\s+){{0,3}}?(?:{LOCKS})(?:[^\p{{L}}][^:=\d]{{0,48}}?)?\s(?:is|will be|:)\s*:?\s*(\d(?:[ -]?[\d#*]){{2,9}})(?:[^\d]|$)"
         ))
         .expect("built-in pattern")

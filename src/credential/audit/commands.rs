@@ -13,11 +13,11 @@ pub(super) fn user_host(line: &str) -> (bool, bool) {
     static U: OnceLock<Regex> = OnceLock::new();
     static H: OnceLock<Regex> = OnceLock::new();
     let u = U.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|gebruiker(?:snaam)?|account|uid)(?-u:\b)\s*[:=]|\s-u\s?\S|--user|/user:|(?-u:\b)[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)")
+        super::pattern::regex(r"(?i)(?-u:\b)(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|gebruiker(?:snaam)?|account|uid)(?-u:\b)\s*[:=]|\s-u\s?\S|--user|/user:|(?-u:\b)[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)")
             .expect("built-in pattern")
     });
     let h = H.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:host(?:name)?|server|address|adresse|ip|url|endpoint|serveur|servidor|rechner)(?-u:\b)(?:\s*[:=]|\s+(?:is|ist|est|es|è)\s)|(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|\s-h\s?\S|--host|\\\\[\w.-]+|@[\w-]+\.[\w.-]+")
+        super::pattern::regex(r"(?i)(?-u:\b)(?:host(?:name)?|server|address|adresse|ip|url|endpoint|serveur|servidor|rechner)(?-u:\b)(?:\s*[:=]|\s+(?:is|ist|est|es|è)\s)|(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|\s-h\s?\S|--host|\\\\[\w.-]+|@[\w-]+\.[\w.-]+")
             .expect("built-in pattern")
     });
     (u.is_match(line), h.is_match(line))
@@ -27,7 +27,7 @@ pub(super) fn user_host(line: &str) -> (bool, bool) {
 pub(super) fn login_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[^\p{L}._$])(?:(?:log|sign)\s*-?in(?:\s+(?:to|at|on)\s+\S+)?\s+with|connecte[zr]?-vous\s+avec|anmelden\s+mit|inicia\s+sesi[oó]n\s+con|accedi\s+con|log\s+in\s+met|log\s*-?in\s+(?:credentials?|details|data|info(?:rmation)?)|login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|account|konto|compte|cuenta|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)(?-u:\b)(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-]?\s*['"`]?([A-Za-z0-9_.@\\-]+)['"`]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+|(\s))\s*"#)
+        super::pattern::regex(r#"(?i)(?:^|[^\p{L}._$])(?:(?:log|sign)\s*-?in(?:\s+(?:to|at|on)\s+\S+)?\s+with|connecte[zr]?-vous\s+avec|anmelden\s+mit|inicia\s+sesi[oó]n\s+con|accedi\s+con|log\s+in\s+met|log\s*-?in\s+(?:credentials?|details|data|info(?:rmation)?)|login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|account|konto|compte|cuenta|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)(?-u:\b)(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-]?\s*['"`]?([A-Za-z0-9_.@\\-]+)['"`]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+|(\s))\s*"#)
             .expect("built-in pattern")
     })
 }
@@ -36,7 +36,7 @@ pub(super) fn login_re() -> &'static Regex {
 pub(super) fn user_p_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:^|[\s(])(?:u|usr|user|username|login|benutzer|utilisateur|usuario|utente|gebruiker)\s*[:=]\s*\S+[\s,;/|]+p\s*[:=]\s*(\S)")
+        super::pattern::regex(r"(?i)(?:^|[\s(])(?:u|usr|user|username|login|benutzer|utilisateur|usuario|utente|gebruiker)\s*[:=]\s*\S+[\s,;/|]+p\s*[:=]\s*(\S)")
             .expect("built-in pattern")
     })
 }
@@ -93,7 +93,7 @@ pub(super) fn command_rules() -> &'static RuleSet {
 pub(super) fn net_use(line: &str) -> Option<(String, String)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)net\s+use(?-u:\b)(.*)").expect("built-in pattern")
+        super::pattern::regex(r"(?i)(?-u:\b)net\s+use(?-u:\b)(.*)").expect("built-in pattern")
     });
     let args = re.captures(line)?.get(1)?.as_str();
     let toks: Vec<&str> = args.split_whitespace().collect();
@@ -124,13 +124,14 @@ pub(super) fn net_use(line: &str) -> Option<(String, String)> {
 pub(super) fn pgpass_values(text: &str) -> Vec<(String, String)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"^[A-Za-z0-9_.*-]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(\S+)$")
+        super::pattern::regex(r"^[A-Za-z0-9_.*-]+:(?:\d{1,5}|\*):[^:\s]+:[^:\s]+:(\S+)$")
             .expect("built-in pattern")
     });
     // (A port between colons is rare in mail: only the lines that have one are read.)
     static PORT: OnceLock<Regex> = OnceLock::new();
-    let port =
-        PORT.get_or_init(|| Regex::new(r":(?:\d{1,5}|\*):[^:\s]+:").expect("built-in pattern"));
+    let port = PORT.get_or_init(|| {
+        super::pattern::regex(r":(?:\d{1,5}|\*):[^:\s]+:").expect("built-in pattern")
+    });
     let mut seen = usize::MAX;
     port.find_iter(text)
         .filter_map(|m| {

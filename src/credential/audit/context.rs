@@ -68,7 +68,7 @@ pub(super) fn example_host(link: &str) -> bool {
 pub(super) fn template_text(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?-u:\b)my(?:ServerAddress|Server|DataBase|Database|Username|UserName|User|Password|Pwd)(?-u:\b)")
+        super::pattern::regex(r"(?-u:\b)my(?:ServerAddress|Server|DataBase|Database|Username|UserName|User|Password|Pwd)(?-u:\b)")
             .expect("built-in pattern")
     })
     .is_match(text)
@@ -82,7 +82,7 @@ pub(super) fn template_text(text: &str) -> bool {
 fn stand_in_settings(text: &str) -> usize {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r#"(?im)^[ \t>*-]*["']?[\w.-]*(?:pass|pwd|secret|key|token|psk)[\w.-]*["']?[ \t]*[:=][ \t]*(\S.*)$"#)
+        super::pattern::regex(r#"(?im)^[ \t>*-]*["']?[\w.-]*(?:pass|pwd|secret|key|token|psk)[\w.-]*["']?[ \t]*[:=][ \t]*(\S.*)$"#)
             .expect("built-in pattern")
     });
     re.captures_iter(text)
@@ -96,8 +96,10 @@ fn stand_in_settings(text: &str) -> usize {
 fn setting_line(t: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"^(?:(?:const\s+)?[\w:<>]+\*?\s+\*?)?["']?[\w.$-]+["']?\s*(?::|=|\s+")"#)
-            .expect("built-in pattern")
+        super::pattern::regex(
+            r#"^(?:(?:const\s+)?[\w:<>]+\*?\s+\*?)?["']?[\w.$-]+["']?\s*(?::|=|\s+")"#,
+        )
+        .expect("built-in pattern")
     })
     .is_match(t)
 }
@@ -166,7 +168,7 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
 pub(super) fn meeting_text(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id")
+        super::pattern::regex(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id")
             .expect("built-in pattern")
     })
     .is_match(text)
@@ -180,14 +182,14 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
     static OWN: OnceLock<Regex> = OnceLock::new();
     static IN: OnceLock<Regex> = OnceLock::new();
     OWN.get_or_init(|| {
-        Regex::new(r"(?i)meeting[- ]password|meeting[- ]passcode|meeting[- ]kennwort|besprechungs-?kennwort|mot de passe (?:de la )?r[ée]union|contrase[ñn]a de la reuni[óo]n|password (?:della )?riunione|wachtwoord van de vergadering")
+        super::pattern::regex(r"(?i)meeting[- ]password|meeting[- ]passcode|meeting[- ]kennwort|besprechungs-?kennwort|mot de passe (?:de la )?r[ée]union|contrase[ñn]a de la reuni[óo]n|password (?:della )?riunione|wachtwoord van de vergadering")
             .expect("built-in pattern")
     })
     .is_match(label)
         || invitation
             && IN
                 .get_or_init(|| {
-                    Regex::new(r"(?i)pass\s?code|kenncode|code secret|code d'acc[èe]s|c[óo]digo de acceso|[?&]pwd=")
+                    super::pattern::regex(r"(?i)pass\s?code|kenncode|code secret|code d'acc[èe]s|c[óo]digo de acceso|[?&]pwd=")
                         .expect("built-in pattern")
                 })
                 .is_match(label)

@@ -14,7 +14,7 @@ use super::values::{plausible, read_value, strong};
 fn default_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:默认|默認|缺省)(?:是|为|為)[:：]?\s*|(?-u:\b)(?:the\s+)?default\s+(?:is|was)\s*:?\s+|(?-u:\b)defaults\s+to\s+|(?-u:\b)standardmäßig\s+ist\s+")
+        super::pattern::regex(r"(?i)(?:默认|默認|缺省)(?:是|为|為)[:：]?\s*|(?-u:\b)(?:the\s+)?default\s+(?:is|was)\s*:?\s+|(?-u:\b)defaults\s+to\s+|(?-u:\b)standardmäßig\s+ist\s+")
             .expect("built-in pattern")
     })
 }
@@ -23,7 +23,7 @@ fn default_re() -> &'static Regex {
 fn set_to_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:设置|設置|修改|重置|改|设|設)(?:成|为|為)\s*[:：]?\s*")
+        super::pattern::regex(r"(?:设置|設置|修改|重置|改|设|設)(?:成|为|為)\s*[:：]?\s*")
             .expect("built-in pattern")
     })
 }

@@ -44,7 +44,7 @@ const WEAK: &[&str] = &[
 fn password_line() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?im)^[ \t>*•-]*(?:login |admin |user )?(?:password|passwort|kennwort|pass|pwd|mot de passe|contraseña|senha|wachtwoord|密码)[ \t]*[:：][ \t]*[`'"]?([\w.@-]{1,20})[`'"]?[ \t]*$"#)
+        super::pattern::regex(r#"(?im)^[ \t>*•-]*(?:login |admin |user )?(?:password|passwort|kennwort|pass|pwd|mot de passe|contraseña|senha|wachtwoord|密码)[ \t]*[:：][ \t]*[`'"]?([\w.@-]+)[`'"]?[ \t]*$"#)
             .expect("built-in pattern")
     })
 }
@@ -52,7 +52,7 @@ fn password_line() -> &'static Regex {
 fn user_line() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?im)^[ \t>*•-]*(?:login |admin )?(?:user(?:[ \t]?name)?|login|benutzer(?:name)?|utilisateur|identifiant|usuario|utente|gebruiker(?:snaam)?|account|e-?mail|用户名|账号)[ \t]*[:：][ \t]*\S"#)
+        super::pattern::regex(r#"(?im)^[ \t>*•-]*(?:login |admin )?(?:user(?:[ \t]?name)?|login|benutzer(?:name)?|utilisateur|identifiant|usuario|utente|gebruiker(?:snaam)?|account|e-?mail|用户名|账号)[ \t]*[:：][ \t]*\S"#)
             .expect("built-in pattern")
     })
 }
@@ -60,8 +60,10 @@ fn user_line() -> &'static Regex {
 fn server() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)https?://([^\s/:?#'<>]+)|(?:^|[\s(@])((?:\d{1,3}\.){3}\d{1,3})(?-u:\b)")
-            .expect("built-in pattern")
+        super::pattern::regex(
+            r"(?i)https?://([^\s/:?#'<>]+)|(?:^|[\s(@])((?:\d{1,3}\.){3}\d{1,3})(?-u:\b)",
+        )
+        .expect("built-in pattern")
     })
 }
 

@@ -10,14 +10,16 @@ use super::words::{LABELS, PREFIXES};
 
 pub(super) fn label_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(&format!(r"(?i){PREFIXES}(?:{LABELS})")).expect("built-in pattern"))
+    R.get_or_init(|| {
+        super::pattern::regex(&format!(r"(?i){PREFIXES}(?:{LABELS})")).expect("built-in pattern")
+    })
 }
 
 /// Separators between a password word (and what qualifies it) and the value.
 pub(super) fn separator_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(
+        super::pattern::regex(
             r"(?i)^(?:=>|->|→|:=|::|[:=：|\t]|[-–—](?:\s|$)|(?:is|was|are|will\s+be|would\s+be|shall\s+be|should\s+be|must\s+be|needs\s+to\s+be|has\s+to\s+be|becomes|has\s+been\s+(?:set|changed|reset)\s+to|ist|war|lautet|wird|hei[ßs]t|est|était|sera|es|era|será|è|é|sarà|wordt|blijft|luidt|is\s+nu)(?:\s*:)?(?:\s|$)|(?:都|均)?(?:是|为|為)(?:：|:)?)",
         )
         .expect("built-in pattern")
@@ -27,7 +29,7 @@ pub(super) fn separator_re() -> &'static Regex {
 pub(super) fn verb_before(before: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:changed?|set|reset|changing|updated?|overrides?|overridden|overwrites?|geändert|gesetzt|zurückgesetzt|changé|modifié|réinitialisé|cambiad[oa]|cambi[ée]|modificad[oa]|cambiat[oa]|modificat[oa]|impostat[oa]|gewijzigd|veranderd|ingesteld)\b")
+        super::pattern::regex(r"(?i)\b(?:changed?|set|reset|changing|updated?|overrides?|overridden|overwrites?|geändert|gesetzt|zurückgesetzt|changé|modifié|réinitialisé|cambiad[oa]|cambi[ée]|modificad[oa]|cambiat[oa]|modificat[oa]|impostat[oa]|gewijzigd|veranderd|ingesteld)\b")
             .expect("built-in pattern")
     })
     .is_match(before)
@@ -41,7 +43,7 @@ pub(super) fn label_only(line: &str) -> bool {
     }
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(
+        super::pattern::regex(&format!(
             r"(?i)^(?:(?:the|your|new|initial|temporary|admin|root|das|ihr|le|votre|la|tu|su|il|het|je)\s+{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?\s*[:=：]?|(?:[\p{{L}}\p{{N}}'-]+\s+){{0,3}}{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?\s*[:=：]|{PREFIXES}(?:{LABELS})(?:\s*\([^)]*\))?)\s*$"
         ))
         .expect("built-in pattern")
@@ -55,7 +57,7 @@ pub(super) fn wifi_key_only(line: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     line.len() <= 40
         && R.get_or_init(|| {
-            Regex::new(r"(?i)^(?:wlan|wi-?fi|wpa2?|wireless)[- ]?(?:netzwerk|network)?[- ]?(?:schlüssel|key|psk|passwort|password|kennwort)\s*[:=]?\s*$")
+            super::pattern::regex(r"(?i)^(?:wlan|wi-?fi|wpa2?|wireless)[- ]?(?:netzwerk|network)?[- ]?(?:schlüssel|key|psk|passwort|password|kennwort)\s*[:=]?\s*$")
                 .expect("built-in pattern")
         })
         .is_match(line)
@@ -67,7 +69,7 @@ pub(super) fn wifi_label_only(line: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     line.len() <= 30
         && R.get_or_init(|| {
-            Regex::new(r"(?i)^(?:guest\s+|gäste-?|gast-?|invités?\s+)?(?:wi-?fi|wlan|wireless)(?:[- ](?:network|netzwerk|netz|access|zugang))?(?:\s*\((?:guest|gäste|gast)\))?\s*[:：]?\s*$")
+            super::pattern::regex(r"(?i)^(?:guest\s+|gäste-?|gast-?|invités?\s+)?(?:wi-?fi|wlan|wireless)(?:[- ](?:network|netzwerk|netz|access|zugang))?(?:\s*\((?:guest|gäste|gast)\))?\s*[:：]?\s*$")
                 .expect("built-in pattern")
         })
         .is_match(line)
@@ -81,7 +83,7 @@ pub(super) fn label_then_colon(line: &str) -> bool {
     }
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(
+        super::pattern::regex(&format!(
             r"(?i)(?:^|[^\p{{L}}]){PREFIXES}(?:{LABELS})\s*[:：]$"
         ))
         .expect("built-in pattern")
@@ -122,7 +124,7 @@ pub(super) fn label_ends_line(line: &str) -> bool {
     }
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(
+        super::pattern::regex(&format!(
             r"(?i)(?:^|[^\p{{L}}]){PREFIXES}(?:{LABELS})(?:\s+[\p{{L}}\p{{N}}'-]+){{0,5}}?\s+(?:is|are|will\s+be|lautet|ist|est|es|è|blijft|wordt)\s*:?$"
         ))
         .expect("built-in pattern")
@@ -137,7 +139,7 @@ pub(super) fn label_ends_line(line: &str) -> bool {
 pub(super) fn admin_slash_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:^|[\s:(,|])(?:[`'"*]?(?:admin|administrator|root)[`'"*]?\s*/|(?:admin|administrator|root):|[`'"]?(?:[A-Za-z0-9_.-]*(?:admin|user|root|test|demo|guest)[A-Za-z0-9_.-]*|[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+)[`'"]?\s+/)\s*(\S)"#)
+        super::pattern::regex(r#"(?i)(?:^|[\s:(,|])(?:[`'"*]?(?:admin|administrator|root)[`'"*]?\s*/|(?:admin|administrator|root):|[`'"]?(?:[A-Za-z0-9_.-]*(?:admin|user|root|test|demo|guest)[A-Za-z0-9_.-]*|[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+)[`'"]?\s+/)\s*(\S)"#)
             .expect("built-in pattern")
     })
 }
@@ -148,7 +150,7 @@ pub(super) fn admin_slash_re() -> &'static Regex {
 pub(super) fn quoted_pair_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(
+        super::pattern::regex(
             r#"(?:^|[\s(:=])['"`][A-Za-z0-9_.@+-]{2,40}['"`]\s*(?:/|\s(?:and|und|et|y|e|en)\s)\s*(['"`][^'"`\s]{3,60}['"`])"#,
         )
         .expect("built-in pattern")
@@ -160,7 +162,7 @@ pub(super) fn quoted_pair_re() -> &'static Regex {
 pub(super) fn address_colon_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?:^|[\s(`'\x22])[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+:\s*|:\s+)(\S)")
+        super::pattern::regex(r"(?:^|[\s(`'\x22])[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+:\s*|:\s+)(\S)")
             .expect("built-in pattern")
     })
 }
@@ -171,7 +173,7 @@ pub(super) fn address_colon_re() -> &'static Regex {
 pub(super) fn address_glued_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(
+        super::pattern::regex(
             r"(?:^|[\s(`'\x22])[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z]:([^\s/:])",
         )
         .expect("built-in pattern")
@@ -183,7 +185,7 @@ pub(super) fn address_glued_re() -> &'static Regex {
 pub(super) fn camel_assign_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?:^|[\s,;({.$@])([A-Za-z_]*(?:Senha|senha|Password|password|Passwort|passwort|Pass|pass|Pwd|pwd|Kennwort|kennwort|Clave|clave)([A-Z][A-Za-z]*)?)\s*[:=]\s*["'`]"#)
+        super::pattern::regex(r#"(?:^|[\s,;({.$@])([A-Za-z_]*(?:Senha|senha|Password|password|Passwort|passwort|Pass|pass|Pwd|pwd|Kennwort|kennwort|Clave|clave)([A-Z][A-Za-z]*)?)\s*[:=]\s*["'`]"#)
             .expect("built-in pattern")
     })
 }
@@ -192,7 +194,7 @@ pub(super) fn camel_assign_re() -> &'static Regex {
 pub(super) fn log_in_as_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:log\s*-?in|sign\s*-?in|connect)\s+(?:as|with\s+user)\s+['"]?[\w.@\\-]+['"]?\s+(?:with|and|using|/)\s+(?:(?:the\s+)?password\s+)?(\S)"#)
+        super::pattern::regex(r#"(?i)(?:log\s*-?in|sign\s*-?in|connect)\s+(?:as|with\s+user)\s+['"]?[\w.@\\-]+['"]?\s+(?:with|and|using|/)\s+(?:(?:the\s+)?password\s+)?(\S)"#)
             .expect("built-in pattern")
     })
 }
@@ -200,7 +202,9 @@ pub(super) fn log_in_as_re() -> &'static Regex {
 /// A line about a wireless network.
 pub(super) fn wifi_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"(?i)wi-?fi|wlan|wpa|ssid|wireless").expect("built-in pattern"))
+    R.get_or_init(|| {
+        super::pattern::regex(r"(?i)wi-?fi|wlan|wpa|ssid|wireless").expect("built-in pattern")
+    })
 }
 
 /// A wireless network's name and its key after a slash: "WLAN: Gast / X", "Wi-Fi: Office-5G /
@@ -208,7 +212,7 @@ pub(super) fn wifi_re() -> &'static Regex {
 pub(super) fn wifi_slash_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(
+        super::pattern::regex(
             r"(?i)(?:^|[\s(])(?:wi-?fi|wlan|ssid|wireless)(?:[ 	]+[\w-]+){0,2}[ 	]*:[ 	]*[^/\s][^/
 ]{0,31}?[ 	]+/[ 	]+(\S)",
         )
@@ -220,7 +224,7 @@ pub(super) fn wifi_slash_re() -> &'static Regex {
 pub(super) fn wifi_key_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(
+        super::pattern::regex(
             r"(?i)(?:network\s+|wpa2?[\s-]|netzwerk)?(?:key|schlüssel|psk|code|c[oó]digo|codice)",
         )
         .expect("built-in pattern")
@@ -257,7 +261,7 @@ pub(super) fn content(line: &str) -> &str {
 pub(super) fn trigger_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)(?:[`'\x22*]?\s*/|:\S)|(?:user|test|demo|guest)[A-Za-z0-9_.-]*[`'\x22]?\s+/|@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+[:/]|:\s)|(?m:^)(?:(?:rdp|ssh|sftp|ftp|vnc|smb|host|server|ip)[:\s]+)?(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|psk|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|authinfo|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
+        super::pattern::regex(r"(?i)pass|pw|kennw|mot\s+de\s+passe|mdp|contrase|clave|senha|parola|wachtw|l[öo]senord|adgangskode|salasana|has[łl]o|heslo|jelsz|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密|口令|パスワード|비밀번호|ifre|parol|sandi|kh[ẩa]u|κωδικ|pin|login|log-in|logon|cred|zugang|anmelde|identifiant|inlogg|(?-u:\b)u\s*[:=]|/u(?:ser)?:|\s-[pPaUw]|/p:|--user|_pwd|echo\s|wi-?fi|wlan|wpa|(?:admin|administrator|root)(?:[`'\x22*]?\s*/|:\S)|(?:user|test|demo|guest)[A-Za-z0-9_.-]*[`'\x22]?\s+/|@[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]*[A-Za-z0-9_][`'\x22]?(?:\s+[:/]|:\s)|(?m:^)(?:(?:rdp|ssh|sftp|ftp|vnc|smb|host|server|ip)[:\s]+)?(?:\d{1,3}\.){3}\d{1,3}[\s,]|p/w|paas|pasw|key|psk|schlüssel|log\s*-?in|account|connectez|accedi|sesi[oó]n|impacket|identified\s+by|authinfo|\.[a-z]{2,}/[a-z0-9_.$-]+:\S")
             .expect("built-in pattern")
     })
 }
@@ -269,7 +273,7 @@ pub(super) fn trigger_re() -> &'static Regex {
 pub(super) fn id_pw_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?:(?:^|[\s(])id\s*/?\s*(?:pw|pwd|pass|passwd|password)(?-u:\b)\s*[:=]?\s*(?:(?:\d{1,3}\.){3}\d{1,3}\s+)?[A-Za-z0-9_.@-]+|^(?:(?:rdp|ssh|sftp|ftp|vnc|smb|host|server|ip)[:\s]+)?(?:\d{1,3}\.){3}\d{1,3}[\s,]+[A-Za-z0-9_.@-]*[a-z][A-Za-z0-9_.@-]*)\s*(?://?|\s)\s*(\S+)\s*$")
+        super::pattern::regex(r"(?i)(?:(?:^|[\s(])id\s*/?\s*(?:pw|pwd|pass|passwd|password)(?-u:\b)\s*[:=]?\s*(?:(?:\d{1,3}\.){3}\d{1,3}\s+)?[A-Za-z0-9_.@-]+|^(?:(?:rdp|ssh|sftp|ftp|vnc|smb|host|server|ip)[:\s]+)?(?:\d{1,3}\.){3}\d{1,3}[\s,]+[A-Za-z0-9_.@-]*[a-z][A-Za-z0-9_.@-]*)\s*(?://?|\s)\s*(\S+)\s*$")
             .expect("built-in pattern")
     })
 }

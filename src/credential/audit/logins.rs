@@ -262,10 +262,15 @@ fn lone_answer_below(below: &[&str]) -> Option<String> {
 fn bracketed_pair(line: &str, lc: &Lower) -> Option<(usize, String)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)\(([^\s()]{2,64})\)[^()]{0,60}?(?:password|passwort|passwd|kennwort|mot de passe|contraseña|wachtwoord|parola)\s*\(([^\s()]{3,64})\)")
+        super::pattern::regex(r"(?i)\(([^\s()]+)\)[^()]{0,60}?(?:password|passwort|passwd|kennwort|mot de passe|contraseña|wachtwoord|parola)\s*\(([^\s()]+)\)")
             .expect("built-in pattern")
     });
-    let c = re.captures(line)?;
+    // (Two to 64 characters, then three to 64: checked here, as counted repeats of a
+    // Unicode class are slow to compile.)
+    let sized = |s: &str, min: usize| (min..=64).contains(&s.chars().count());
+    let c = re
+        .captures_iter(line)
+        .find(|c| sized(&c[1], 2) && sized(&c[2], 3))?;
     let (account, v, at) = (&c[1], &c[2], c.get(2)?.start() - 1);
     let login = [
         "log in",
@@ -393,7 +398,7 @@ fn answer_below(below: &[&str]) -> Option<String> {
 fn login_block_below(line: &str, below: &[&str]) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)(?:^|[^\p{L}])(?:credentials?|creds|login(?:\s+(?:details|data|info))?|log-?in\s+details|zugangsdaten|anmeldedaten|identifiants|credenciales|credenziali|inloggegevens)(?:\s+[^:]{0,40})?:$")
+        super::pattern::regex(r"(?i)(?:^|[^\p{L}])(?:credentials?|creds|login(?:\s+(?:details|data|info))?|log-?in\s+details|zugangsdaten|anmeldedaten|identifiants|credenciales|credenziali|inloggegevens)(?:\s+[^:]{0,40})?:$")
             .expect("built-in pattern")
     });
     if line.len() > 80 || !re.is_match(line) {
@@ -474,13 +479,13 @@ pub(super) fn bare_block(text: &str) -> Vec<(String, String)> {
     static HOST: OnceLock<Regex> = OnceLock::new();
     let mut out = Vec::new();
     let account = ACCOUNT.get_or_init(|| {
-        Regex::new(
+        super::pattern::regex(
             r"(?i)^(?:administrator|admin|root|sa|[\w.-]+\\[\w.$-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$",
         )
         .expect("built-in pattern")
     });
     let host = HOST.get_or_init(|| {
-        Regex::new(r"(?i)(?:^|[\s/@])(?:(?:\d{1,3}\.){3}\d{1,3}|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9]+-[a-z0-9-]*\d[a-z0-9-]*(?:\([a-z0-9]+\))?)(?::\d+)?$")
+        super::pattern::regex(r"(?i)(?:^|[\s/@])(?:(?:\d{1,3}\.){3}\d{1,3}|[a-z0-9-]+(?:\.[a-z0-9-]+)+|[a-z0-9]+-[a-z0-9-]*\d[a-z0-9-]*(?:\([a-z0-9]+\))?)(?::\d+)?$")
             .expect("built-in pattern")
     });
     // (Most mail has no line that could be an account followed by a lone value: one cheap look

@@ -110,13 +110,16 @@ fn html_text(html: &str) -> String {
     static BLOCK: OnceLock<Regex> = OnceLock::new();
     static CELL: OnceLock<Regex> = OnceLock::new();
     let pre = PRE.get_or_init(|| {
-        Regex::new(r"(?is)<(pre|code|textarea)(?-u:\b)[^>]*>.*?</(?:pre|code|textarea)\s*>")
-            .expect("built-in pattern")
+        super::pattern::regex(
+            r"(?is)<(pre|code|textarea)(?-u:\b)[^>]*>.*?</(?:pre|code|textarea)\s*>",
+        )
+        .expect("built-in pattern")
     });
     let block = BLOCK.get_or_init(|| {
-        Regex::new(r"(?i)</?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)(?-u:\b)[^>]*>").expect("built-in pattern")
+        super::pattern::regex(r"(?i)</?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)(?-u:\b)[^>]*>").expect("built-in pattern")
     });
-    let cell = CELL.get_or_init(|| Regex::new(r"(?i)</(?:td|th)\s*>").expect("built-in pattern"));
+    let cell = CELL
+        .get_or_init(|| super::pattern::regex(r"(?i)</(?:td|th)\s*>").expect("built-in pattern"));
     let html = pre.replace_all(html, |c: &regex::Captures<'_>| {
         c[0].replace("\r\n", "<br>").replace('\n', "<br>")
     });
@@ -513,7 +516,7 @@ fn why_text(e: &DocError) -> String {
 /// pdftotext's layout mode lines columns up with runs of spaces: make them cells.
 fn columns(page: &str) -> String {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"[ ]{3,}").expect("built-in pattern"))
+    R.get_or_init(|| super::pattern::regex(r"[ ]{3,}").expect("built-in pattern"))
         .replace_all(page, "\t")
         .into_owned()
 }

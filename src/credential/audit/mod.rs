@@ -31,6 +31,7 @@ mod numbers;
 mod office;
 mod outlook;
 mod passphrase;
+mod pattern;
 mod phrasing;
 mod powerpoint;
 mod ruleset;

@@ -64,7 +64,7 @@ fn issuer(d: &str) -> Option<&'static str> {
 fn card_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:card|cards|kreditkarte\w*|karte\w*|kartennummer|carte|tarjeta|carta|kaart\w*|cc|ccn|credit|debit|visa|master\s?card|mastercard|amex|american\s+express|discover|jcb|diners|unionpay|maestro|pan|cvv|cvc|cvv2|csc|exp|expiry|expires|expiration|ablauf\w*|gültig\w*|valid|numéro|número|numero|payment|zahlung\w*|paiement|pago|pagamento|betaling)(?-u:\b)")
+        super::pattern::regex(r"(?i)(?-u:\b)(?:card|cards|kreditkarte\w*|karte\w*|kartennummer|carte|tarjeta|carta|kaart\w*|cc|ccn|credit|debit|visa|master\s?card|mastercard|amex|american\s+express|discover|jcb|diners|unionpay|maestro|pan|cvv|cvc|cvv2|csc|exp|expiry|expires|expiration|ablauf\w*|gültig\w*|valid|numéro|número|numero|payment|zahlung\w*|paiement|pago|pagamento|betaling)(?-u:\b)")
             .expect("built-in pattern")
     })
 }
@@ -100,7 +100,7 @@ fn test_card(digits: &str, bytes: &[u8]) -> bool {
 fn test_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:test\w*|sandbox|dummy|fake|for\s+example|for\s+instance|zum\s+beispiel|par\s+exemple|por\s+ejemplo|ad\s+esempio|bijvoorbeeld|tarjeta\s+de\s+prueba|carta\s+di\s+prova)(?-u:\b)")
+        super::pattern::regex(r"(?i)(?-u:\b)(?:test\w*|sandbox|dummy|fake|for\s+example|for\s+instance|zum\s+beispiel|par\s+exemple|por\s+ejemplo|ad\s+esempio|bijvoorbeeld|tarjeta\s+de\s+prueba|carta\s+di\s+prova)(?-u:\b)")
             .expect("built-in pattern")
     })
 }
@@ -108,7 +108,7 @@ fn test_context() -> &'static Regex {
 fn ssn_context() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)(?:ssn|ss#|ss\s#|ssn#|social\s+security|soc\.?\s*sec\.?|social\s+sec\.?|tax\s*payer|tin|sozialversicherungs\w*|w-?2|w-?4|i-?9)(?-u:\b)")
+        super::pattern::regex(r"(?i)(?-u:\b)(?:ssn|ss#|ss\s#|ssn#|social\s+security|soc\.?\s*sec\.?|social\s+sec\.?|tax\s*payer|tin|sozialversicherungs\w*|w-?2|w-?4|i-?9)(?-u:\b)")
             .expect("built-in pattern")
     })
 }
@@ -133,7 +133,8 @@ fn around(text: &str, start: usize, end: usize) -> &str {
 
 fn cards(text: &str, out: &mut Vec<Number>) {
     static R: OnceLock<Regex> = OnceLock::new();
-    let re = R.get_or_init(|| Regex::new(r"\d(?:[ \-]?\d){11,18}").expect("built-in pattern"));
+    let re = R
+        .get_or_init(|| super::pattern::regex(r"\d(?:[ \-]?\d){11,18}").expect("built-in pattern"));
     for m in re.find_iter(text) {
         // Alone, not part of a longer number, a word, a path or a decimal.
         let before = text[..m.start()].chars().next_back();
@@ -196,7 +197,9 @@ fn cards(text: &str, out: &mut Vec<Number>) {
 
 fn ssns(text: &str, out: &mut Vec<Number>) {
     static R: OnceLock<Regex> = OnceLock::new();
-    let re = R.get_or_init(|| Regex::new(r"\d{3}[- ]?\d{2}[- ]?\d{4}").expect("built-in pattern"));
+    let re = R.get_or_init(|| {
+        super::pattern::regex(r"\d{3}[- ]?\d{2}[- ]?\d{4}").expect("built-in pattern")
+    });
     for whole in re.find_iter(text) {
         let before = text[..whole.start()].chars().next_back();
         let after = text[whole.end()..].chars().next();
@@ -384,7 +387,8 @@ fn mod97(iban: &str) -> bool {
 fn ibans(text: &str, out: &mut Vec<Number>) {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)([A-Z]{2})(\d{2})[ ]?[A-Z0-9]").expect("built-in pattern")
+        super::pattern::regex(r"(?i)(?-u:\b)([A-Z]{2})(\d{2})[ ]?[A-Z0-9]")
+            .expect("built-in pattern")
     });
     let mut at = 0;
     while let Some(c) = re.captures_at(text, at) {

@@ -12,7 +12,7 @@ use super::words::{PREDICATES, STOPWORDS, STOP_VERBS};
 fn passphrase_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?i)(?:pass[ -]?phrase|passwortsatz|kennwortsatz|phrase de passe|frase de contraseña)(?:\s+(?:for|of|to|für|zum|de|del|pour)\s+[^:"]{1,40}?)?\s*(?:(?:\bis\b|\bist\b|\best\b|\bes\b|\blautet\b)\s*:?|:|=)\s*["'“„]?((?:\p{Ll}{3,12}[ -]){2,9}\p{Ll}{3,12})["'”“]?\s*[.!]?\s*$"#)
+        super::pattern::regex(r#"(?i)(?:pass[ -]?phrase|passwortsatz|kennwortsatz|phrase de passe|frase de contraseña)(?:\s+(?:for|of|to|für|zum|de|del|pour)\s+[^:"]{1,40}?)?\s*(?:(?:\bis\b|\bist\b|\best\b|\bes\b|\blautet\b)\s*:?|:|=)\s*["'“„]?(\p{Ll}+(?:[ -]\p{Ll}+)+)["'”“]?\s*[.!]?\s*$"#)
             .expect("built-in pattern")
     })
 }
@@ -84,6 +84,13 @@ pub(super) fn find(line: &str) -> Option<(usize, String)> {
     let m = c.get(1)?;
     let lower = m.as_str().to_lowercase();
     let words: Vec<&str> = lower.split([' ', '-']).collect();
+    // Three to ten words of three to twelve letters (checked here rather than in the
+    // pattern: counted repeats of a Unicode class are slow to compile).
+    if !(3..=10).contains(&words.len())
+        || words.iter().any(|w| !(3..=12).contains(&w.chars().count()))
+    {
+        return None;
+    }
     let ordinary = |w: &str| {
         STOPWORDS.contains(&w)
             || STOP_VERBS.contains(&w)

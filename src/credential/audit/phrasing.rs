@@ -564,7 +564,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
 pub(super) fn is_password_header(cell: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(&format!(r"(?i)^\s*{PREFIXES}(?:{LABELS})\s*[:]?\s*$"))
+        super::pattern::regex(&format!(r"(?i)^\s*{PREFIXES}(?:{LABELS})\s*[:]?\s*$"))
             .expect("built-in pattern")
     })
     .is_match(cell)

@@ -28,7 +28,7 @@ impl RuleSet {
     pub(super) fn matching(&self, text: &str) -> Vec<(usize, &Regex)> {
         let set = self
             .set
-            .get_or_init(|| RegexSet::new(&self.patterns).expect("built-in patterns"));
+            .get_or_init(|| super::pattern::set(&self.patterns).expect("built-in patterns"));
         // Most texts match no rule: a search that may stop at the first match costs far less
         // than the pass that collects every rule's (which must read the whole text).
         if !set.is_match(text) {
@@ -41,7 +41,8 @@ impl RuleSet {
     }
 
     fn get(&self, i: usize) -> &Regex {
-        self.each[i].get_or_init(|| Regex::new(self.patterns[i]).expect("built-in pattern"))
+        self.each[i]
+            .get_or_init(|| super::pattern::regex(self.patterns[i]).expect("built-in pattern"))
     }
 }
 
@@ -67,7 +68,7 @@ impl Signs {
             .get_or_init(|| {
                 let alternatives: Vec<String> =
                     self.words.iter().map(|w| regex::escape(w)).collect();
-                Regex::new(&alternatives.join("|")).expect("built-in pattern")
+                super::pattern::regex(&alternatives.join("|")).expect("built-in pattern")
             })
             .is_match(text)
     }

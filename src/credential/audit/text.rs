@@ -77,12 +77,12 @@ fn rules() -> &'static [Rule] {
             r(
                 "token",
                 "labelled",
-                r#"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?([A-Za-z0-9_\-./+=]{16,200})"#,
+                r#"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]{16,200}))"#,
                 1,
             ),
             // A token after its name with only a space between: "twilio auth token 8f3e...".
             // (Letters, digits, `_` and `-` only, 24 or more: no path, no sentence.)
-            r("token", "labelled", r"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|bot[ _-]?token)[ \t]+([A-Za-z0-9_\-]{24,200})(?:[\s.,;]|$)", 1),
+            r("token", "labelled", r"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|bot[ _-]?token)[ \t]+((?-i:[A-Za-z0-9_\-]{24,200}))(?:[\s.,;]|$)", 1),
             // A long random value after "token" or "key": mixed case and digits.
             r("token", "labelled", r#"(?i)(?-u:\b)(?:token|key|secret)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*|[A-Za-z0-9_\-./+=]*[A-Z][A-Za-z0-9_\-./+=]*[a-z][A-Za-z0-9_\-./+=]*))"#, 1),
             // A long hex value after "secret": an application's signing secret
@@ -102,7 +102,7 @@ fn rules() -> &'static [Rule] {
             r("password", "requirepass", r#"(?i)(?:^|\s)-{0,2}requirepass[ \t]+["']?([^\s"'<]{4,})"#, 1),
             // A value alone on its line with a comment naming it: `Xk29!fq0  # password` (a
             // commented settings file, the value before its name).
-            r("password", "comment-label", r"(?mi)^[ \t]*([^\s#;/]{6,64})[ \t]+(?:#|//|;)[ \t]*(?:[a-z]+[ \t]+)?(?:password|passwort|passwd|pwd|pw|secret|passphrase|psk|kennwort)[ \t]*\r?$", 1),
+            r("password", "comment-label", r"(?mi)^[ \t]*([^\s#;/]+)[ \t]+(?:#|//|;)[ \t]*(?:[a-z]+[ \t]+)?(?:password|passwort|passwd|pwd|pw|secret|passphrase|psk|kennwort)[ \t]*\r?$", 1),
             // A `.netrc` entry: "machine HOST login USER password X", on one line or
             // spread over several.
             r("password", "netrc", r"(?m)^[ \t]*(?:machine[ \t]+(\S+)|default)(?:[ \t]+(?:login|account)[ \t]+\S+)*[ \t]+password[ \t]+(\S+)", 2),
@@ -131,7 +131,7 @@ fn mixed(v: &str) -> bool {
 fn env_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?:^|[^\w.])(?:export\s+)?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*)([ \t]*=[ \t]*|:[ \t]+)["']?([^\s"'#<]+)"#)
+        super::pattern::regex(r#"(?:^|[^\w.])(?:export\s+)?([A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|API_?KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|AUTH_KEY|CREDENTIALS?)[A-Z0-9_]*)([ \t]*=[ \t]*|:[ \t]+)["']?([^\s"'#<]+)"#)
             .expect("built-in pattern")
     })
 }
@@ -176,7 +176,7 @@ fn setting_about_a_secret(name: &str, v: &str) -> bool {
 fn define_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r#"(?m)^\s*#define\s+([A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|PSK|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*)\s+"([^"\n]{4,})""#)
+        super::pattern::regex(r#"(?m)^\s*#define\s+([A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|PSK|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*)\s+"([^"\n]{4,})""#)
             .expect("built-in pattern")
     })
 }
@@ -301,8 +301,10 @@ fn without_bold(text: &str) -> std::borrow::Cow<'_, str> {
 fn inline_tags() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        Regex::new(r"(?i)</?(?:strong|b|em|i|u|code|kbd|samp|tt|mark|span)(?:\s[^<>]*)?>")
-            .expect("built-in pattern")
+        super::pattern::regex(
+            r"(?i)</?(?:strong|b|em|i|u|code|kbd|samp|tt|mark|span)(?:\s[^<>]*)?>",
+        )
+        .expect("built-in pattern")
     })
 }
 
@@ -312,11 +314,11 @@ fn names_user_and_host(text: &str) -> (bool, bool) {
     static U: OnceLock<Regex> = OnceLock::new();
     static H: OnceLock<Regex> = OnceLock::new();
     let u = U.get_or_init(|| {
-        Regex::new(r"(?im)(?:^|[\s|>*-])(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|nome\s+utente|gebruiker(?:snaam)?|account|uid|user\s+id)\s*(?:[:=|\t-]|$)|(?-u:\b)user(?:name)?\s+[\w.@\\-]+\s*(?:[,;/]|$)|(?:^|\s)-u\s?\S|--user|/user:|(?-u:\b)[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|(?-u:\b)ssh\s+\S+@")
+        super::pattern::regex(r"(?im)(?:^|[\s|>*-])(?:user(?:\s?name)?|login|benutzer(?:name)?|kennung|utilisateur|identifiant|usuario|utente|nome\s+utente|gebruiker(?:snaam)?|account|uid|user\s+id)\s*(?:[:=|\t-]|$)|(?-u:\b)user(?:name)?\s+[\w.@\\-]+\s*(?:[,;/]|$)|(?:^|\s)-u\s?\S|--user|/user:|(?-u:\b)[\w.-]+@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|(?-u:\b)ssh\s+\S+@")
             .expect("built-in pattern")
     });
     let h = H.get_or_init(|| {
-        Regex::new(r"(?im)(?:^|[\s|>*-])(?:host(?:name)?|server|server-ip|address|adresse|ip|url|endpoint|serveur|servidor|rechner|db|database|datenbank|gateway|portal|site|vpn|computer|machine|instance|cluster|ftp|smtp|imap)\s*(?:[:=|\t-]|$)|(?-u:\b)server\s+[\w.-]+\s*[,;]|(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|(?:^|\s)-h\s?\S|--host|\\\\[\w.-]+|(?-u:\b)ssh\s+\S+@\S+|https?://\S+/(?:admin|login|wp-admin|phpmyadmin)")
+        super::pattern::regex(r"(?im)(?:^|[\s|>*-])(?:host(?:name)?|server|server-ip|address|adresse|ip|url|endpoint|serveur|servidor|rechner|db|database|datenbank|gateway|portal|site|vpn|computer|machine|instance|cluster|ftp|smtp|imap)\s*(?:[:=|\t-]|$)|(?-u:\b)server\s+[\w.-]+\s*[,;]|(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)|(?:^|\s)-h\s?\S|--host|\\\\[\w.-]+|(?-u:\b)ssh\s+\S+@\S+|https?://\S+/(?:admin|login|wp-admin|phpmyadmin)")
             .expect("built-in pattern")
     });
     (u.is_match(text), h.is_match(text))
@@ -358,6 +360,8 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                 || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
                 || (rule.detail == "comment-label" && !values::strong(secret) && !mixed(secret))
+                // (Six to 64 characters: checked here, as a counted repeat compiles slowly.)
+                || (rule.detail == "comment-label" && !(6..=64).contains(&secret.chars().count()))
                 // (Base32 has the digits 2 to 7: "this text here that" is no seed.)
                 || (rule.detail == "otp-seed" && !secret.contains(['2', '3', '4', '5', '6', '7']))
                 || (rule.detail == "labelled" && in_link_query(text, c.get(0)))

@@ -125,10 +125,14 @@ const WELL_KNOWN_SAMPLES: &[&str] = &[
 
 /// Whether `v` is a password hash or digest as logs and databases show them.
 pub(super) fn hash_like(v: &str) -> bool {
+    // A digest's hex: checked by hand, as counted repeats are slow to compile.
+    if [32, 40, 56, 64, 96, 128].contains(&v.len()) && v.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return true;
+    }
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(
-            r"(?i)^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128}|\$(?:\d|2[abxy]|y|gy|argon2\w*|pbkdf2[\w-]*|scrypt|sha\d*|apr1|md5)\$\S+|\{(?:ssha|sha|smd5|md5|crypt|ssha256|ssha512|pbkdf2[\w-]*|bcrypt|argon2)\}\S+|(?:pbkdf2_sha\d+|bcrypt_sha256|bcrypt|argon2|sha1|md5|scrypt)\$\S+|\*[0-9a-f]{40}|sha(?:1|256|512)[:=]\S+)$",
+        super::pattern::regex(
+            r"(?i)^(?:\$(?:\d|2[abxy]|y|gy|argon2\w*|pbkdf2[\w-]*|scrypt|sha\d*|apr1|md5)\$\S+|\{(?:ssha|sha|smd5|md5|crypt|ssha256|ssha512|pbkdf2[\w-]*|bcrypt|argon2)\}\S+|(?:pbkdf2_sha\d+|bcrypt_sha256|bcrypt|argon2|sha1|md5|scrypt)\$\S+|\*[0-9a-f]{40}|sha(?:1|256|512)[:=]\S+)$",
         )
         .expect("built-in pattern")
     });
@@ -138,7 +142,7 @@ pub(super) fn hash_like(v: &str) -> bool {
 fn url_or_address(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        Regex::new(r"(?i)^(?://|[a-z][a-z0-9+.-]{1,20}://|mailto:|www\.|[\w.+-]+@(?:[\w-]+\.[a-z][\w.-]*|localhost|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?)$|[\w.-]+@[\w.-]+:[~/][^\s]*[$#%]$|[\w-]+\.(?-i:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
+        super::pattern::regex(r"(?i)^(?://|[a-z][a-z0-9+.-]{1,20}://|mailto:|www\.|[\w.+-]+@(?:[\w-]+\.[a-z][\w.-]*|localhost|(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?)$|[\w.-]+@[\w.-]+:[~/][^\s]*[$#%]$|[\w-]+\.(?-i:com|org|net|de|fr|io|example|local|html?|php|aspx?|pdf|docx?|xlsx?|png|jpe?g|txt|sh|py|pl|rb|js|ts|go|rs|java|c|h|cpp|t|log|conf|cfg|ini|json|ya?ml|xml|csv|zip|exe|bat|ps1)$|/[\w.-]+/)")
             .expect("built-in pattern")
     });
     // (Every shape has one of these signs: most values need no look.)
