@@ -146,7 +146,10 @@ fn path_messages(path: &Path, each: &mut dyn FnMut(Message) -> bool) -> Result<b
             .map_err(err)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .collect();
-        entries.sort();
+        // By the whole path's bytes: the entries share their directory, so this is the order
+        // of their names, and far cheaper than comparing paths component by component (a
+        // Maildir of 10,000 mails spent some 3 % of an audit here).
+        entries.sort_unstable_by(|a, b| a.as_os_str().cmp(b.as_os_str()));
         for p in entries {
             let name = p
                 .file_name()
