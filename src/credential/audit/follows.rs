@@ -77,9 +77,10 @@ pub(super) fn label_is_pin(before: &str) -> bool {
         .trim_end()
         .rsplit(|c: char| !c.is_alphanumeric())
         .next()
-        .unwrap_or("")
-        .to_lowercase();
-    ["pin", "passcode", "pincode", "code"].contains(&w.as_str())
+        .unwrap_or("");
+    ["pin", "passcode", "pincode", "code"]
+        .iter()
+        .any(|p| w.eq_ignore_ascii_case(p))
 }
 
 /// An ordinary word in lower case ("onjuist", "requis", "case-sensitive"): after "is" and its
@@ -436,9 +437,9 @@ pub(super) fn value_after(
                 if quoted && (v.ends_with(',') || quoted_list_follows(&line[v_at..])) {
                     return None;
                 }
-                let pin = label_is_pin(&line[..at])
-                    && (4..=10).contains(&v.len())
-                    && v.chars().all(|c| c.is_ascii_digit());
+                let pin = (4..=10).contains(&v.len())
+                    && v.chars().all(|c| c.is_ascii_digit())
+                    && label_is_pin(&line[..at]);
                 // An ordinary word is the password only when it ends the sentence and says
                 // nothing about it: "lautet cisco", not "is wrong." or "was not found.".
                 let ends = !quoted && ends_sentence(line, v_at);
@@ -486,9 +487,9 @@ pub(super) fn value_after(
             .unwrap_or(trimmed.len());
         let word = &trimmed[..end];
         let bare = word.trim_end_matches(['.', ',']);
-        let pin = label_is_pin(&line[..at])
-            && (4..=10).contains(&bare.len())
-            && bare.chars().all(|c| c.is_ascii_digit());
+        let pin = (4..=10).contains(&bare.len())
+            && bare.chars().all(|c| c.is_ascii_digit())
+            && label_is_pin(&line[..at]);
         if words == 0
             && (strong(bare) && !code_expression(bare) && !bare.starts_with(['-', '/']) || pin)
         {
