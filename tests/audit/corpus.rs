@@ -167,6 +167,12 @@ pub const POSITIVES: &[(&str, &str)] = &[
     ("password", "Redeployed the orders DB last night with\nhelm upgrade --install orders-db bitnami/mongodb --set auth.rootPassword=Tr4m#uLq9z,auth.database=orders,persistence.size=8Gi"),
     // An FTP client's saved site pasted into a mail: the password only in Base64.
     ("credential-block", "Import this into FileZilla:\n<Server>\n  <Host>ftp.kunde-meier.de</Host>\n  <Port>21</Port>\n  <User>meier-upload</User>\n  <Pass encoding=\"base64\">V3Y0I3RSbTgxcQ==</Pass>\n</Server>"),
+    // Answers without a password word on their line: after a mention, or on a log-in line.
+    ("password", "Hi Tom,\nyou asked for the new VPN password.\nIt's Kx9!mP2q (capital K).\nCheers, Anna"),
+    ("password", "> Can you send me the login for the NAS?\n\nsure: Rv8#tq2Lzm\n\nBest, Jo"),
+    ("password", "Use Summer2025 to log in to the portal, I'll change it next week."),
+    ("password", "Sign in using the code Wd4!pz7Qk and tell me if it works."),
+    ("password", "Ihr Zugang: Hq3$mv8Tr (bitte nach der ersten Anmeldung ändern)"),
 ];
 
 /// What people write about passwords, keys and numbers without giving one away.
@@ -316,6 +322,13 @@ pub const NEAR_MISSES: &[&str] = &[
     "For example:\n\nhelm install my-release --set auth.rootPassword=secretpassword,auth.username=my-user,auth.password=my-password bitnami/mongodb",
     // FileZilla's documentation of the same file, with its sample password "secret".
     "FileZilla keeps sites like this one:\n<Server><Host>ftp.example.com</Host><User>alice</User><Pass encoding=\"base64\">c2VjcmV0</Pass></Server>",
+    // Lines after a mention, and log-in lines, with no password on them.
+    "Sign in with Office365 as usual; the new printer is in room B2.14.",
+    "I reset your password.\nTicket INC0012345 has the details.",
+    "Our password policy changed.\nSee Policy2024v2 on the intranet.",
+    "Forgot your password?\nCall the help desk on 0800-123456.",
+    "Log in with your SSO account, tenant 3f2a9b1c-0d4e-4f5a-8b6c-7d8e9f0a1b2c.",
+    "An example of a strong password would be:\nBlue7Horse (do not use this one).",
 ];
 
 /// How a mail client writes a body.

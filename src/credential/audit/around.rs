@@ -20,14 +20,37 @@ fn code_name(t: &str) -> bool {
     t.contains('_') && t.chars().all(|c| c.is_alphanumeric() || "_()".contains(c))
 }
 
-/// A strong value within six words of the password word at `at`: no version, ticket,
-/// algorithm, assignment, link or hash, and not the password word itself.
-pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
+/// Whether `t`, a word stripped of its punctuation, could be a password standing without
+/// its own label: strong, and no version, ticket, algorithm, assignment, link, hash, code
+/// name, file name or option.
+pub(super) fn strong_token(t: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let shape = R.get_or_init(|| {
         super::pattern::regex(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
             .expect("built-in pattern")
     });
+    strong(t)
+        && plausible(t, false, false)
+        && !hash_like(t)
+        && !shape.is_match(t)
+        && !t.contains([
+            '=', '/', '@', '\\', '<', '>', '$', '%', '[', ']', '(', ')', '{', '}', ':', ';',
+        ])
+        && !code_name(t)
+        && !file_name(t)
+        && !t.to_lowercase().contains("pass")
+        // A name with the password word as a part (`reset-pw-header-v2`).
+        && !t
+            .to_lowercase()
+            .split(['-', '_', '.'])
+            .any(|p| ["pw", "pwd", "passwd", "mdp", "kennwort"].contains(&p))
+        // A command's option ("openssl rand -base64 21").
+        && !t.starts_with('-')
+}
+
+/// A strong value within six words of the password word at `at` (see `strong_token`), not
+/// the password word itself.
+pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
     let words: Vec<(usize, &str)> = line
         .split_whitespace()
         .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
@@ -40,25 +63,7 @@ pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
         .enumerate()
         .filter(|(j, _)| *j != k && j.abs_diff(k) <= 6)
         .map(|(_, (_, w))| w.trim_matches(|c: char| "\"'`()[]{},.;:“”‘’«»*".contains(c)))
-        .find(|t| {
-            strong(t)
-                && plausible(t, false, false)
-                && !hash_like(t)
-                && !shape.is_match(t)
-                && !t.contains([
-                    '=', '/', '@', '\\', '<', '>', '$', '%', '[', ']', '(', ')', '{', '}', ':', ';',
-                ])
-                && !code_name(t)
-                && !file_name(t)
-                && !t.to_lowercase().contains("pass")
-                // A name with the password word as a part (`reset-pw-header-v2`).
-                && !t
-                    .to_lowercase()
-                    .split(['-', '_', '.'])
-                    .any(|p| ["pw", "pwd", "passwd", "mdp", "kennwort"].contains(&p))
-                // A command's option ("openssl rand -base64 21").
-                && !t.starts_with('-')
-        })
+        .find(|t| strong_token(t))
         .map(str::to_string)
 }
 

@@ -66,6 +66,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
     // Most mail has no line a rule could take: one quick look before the careful one.
     let mut hits = trigger_re().find_iter(text).peekable();
     if hits.peek().is_none() {
+        // (A log-in line's value needs no password word: "Sign in using the code X".)
+        if super::answers::log_in_sign(text) {
+            let lines: Vec<&str> = text.lines().collect();
+            for (label, value) in super::answers::answered_values(&lines) {
+                out.push(given_found(label, value));
+            }
+        }
         return out;
     }
     let lines: Vec<&str> = text.lines().collect();
@@ -546,18 +553,25 @@ pub(super) fn find(text: &str) -> Vec<Found> {
     }
     // Values given apart from the line's own rules: a default under a password question, a
     // password set to a value ("把密码修改为 X").
-    for (label, value) in given_values(text, &lines) {
+    // And values given without a password word: an answer after one, a log-in line's value.
+    let answered = super::answers::answered_values(&lines);
+    for (label, value) in given_values(text, &lines).into_iter().chain(answered) {
         if !out.iter().any(|f| f.value == value) {
-            out.push(Found {
-                label,
-                value,
-                how: "phrase",
-                user: false,
-                host: false,
-            });
+            out.push(given_found(label, value));
         }
     }
     out
+}
+
+/// A value given apart from a line's own rules.
+fn given_found(label: String, value: String) -> Found {
+    Found {
+        label,
+        value,
+        how: "phrase",
+        user: false,
+        host: false,
+    }
 }
 
 /// Whether a table's header cell names a password column.
