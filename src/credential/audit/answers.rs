@@ -205,9 +205,16 @@ pub(super) fn answered_values(lines: &[&str]) -> Vec<(String, String)> {
             })
     };
     let mut out = Vec::new();
-    // Only a line with a digit can hold a value: most lines have none and are not read.
+    // Only a line with a word of both cases and a digit can hold a value: most lines have
+    // none and are not read further.
+    let candidate = |w: &str| {
+        let b = w.as_bytes();
+        b.iter().any(u8::is_ascii_digit)
+            && b.iter().any(u8::is_ascii_uppercase)
+            && b.iter().any(u8::is_ascii_lowercase)
+    };
     for (i, raw) in lines.iter().enumerate() {
-        if !raw.bytes().any(|b| b.is_ascii_digit()) {
+        if !raw.bytes().any(|b| b.is_ascii_digit()) || !raw.split_whitespace().any(candidate) {
             continue;
         }
         let line = unquoted(raw);
