@@ -116,7 +116,6 @@ const STEMS: &[&str] = &[
     "welcome",
     "hello",
     "sommer",
-    "winter",
     "herbst",
     "fruehling",
     "frühling",
