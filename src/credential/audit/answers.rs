@@ -188,9 +188,13 @@ fn label(line: &str) -> String {
     line.trim().chars().take(40).collect()
 }
 
+/// A line without its quote marks and indent.
+fn unquoted(l: &str) -> &str {
+    l.trim_start_matches(['>', ' ', '\t'])
+}
+
 /// The labels and values given on lines without a password word in `lines` (one text's).
 pub(super) fn answered_values(lines: &[&str]) -> Vec<(String, String)> {
-    let unquoted = |l: &'_ str| l.trim_start_matches(['>', ' ', '\t']).to_string();
     // Whether the nearest line above that names a password (two at most) names one being
     // given, not passwords in general ("an example of a valid password would be:").
     let after_mention = |i: usize| {
@@ -199,7 +203,7 @@ pub(super) fn answered_values(lines: &[&str]) -> Vec<(String, String)> {
             .map(|j| unquoted(lines[j]))
             .find(|l| mention_re().is_match(l))
             .is_some_and(|l| {
-                let lc = Lower::new(&l);
+                let lc = Lower::new(l);
                 !GENERAL.iter().any(|w| lc.has(w))
             })
     };
@@ -217,10 +221,10 @@ pub(super) fn answered_values(lines: &[&str]) -> Vec<(String, String)> {
             continue;
         }
         let line = unquoted(raw);
-        if mention_re().is_match(&line) {
+        if mention_re().is_match(line) {
             continue;
         }
-        let log_in = log_in_re().is_match(&line);
+        let log_in = log_in_re().is_match(line);
         // The answer: within two lines after the mention, short, the value alone; no table's
         // row and no other field's line ("User: jdoe1985A", "| db1 | admin | X |": the rules
         // for tables and blocks read those).
@@ -240,8 +244,8 @@ pub(super) fn answered_values(lines: &[&str]) -> Vec<(String, String)> {
             continue;
         }
         // (An answer's value comes first or after a word or two: "It's X", "sure: X".)
-        if let Some(v) = sole_value(&line, if log_in { usize::MAX } else { 3 }) {
-            out.push((label(&line), v));
+        if let Some(v) = sole_value(line, if log_in { usize::MAX } else { 3 }) {
+            out.push((label(line), v));
         }
     }
     out
