@@ -1,7 +1,8 @@
 //! Password columns of tables as mail carries them: a header cell names the column and the
 //! rows below hold the values. Cells are split by `|` or tabs (HTML and document tables, CSV
 //! files and spreadsheets arrive in that form), or by spaces when an HTML body collapsed the
-//! tabs of a pasted table and the header is field names only.
+//! tabs of a pasted table and the header is field names only. pppd's secrets files
+//! (`chap-secrets`, `pap-secrets`) are such a table too: their comment header names the columns.
 
 use super::{phrasing, values};
 
@@ -93,6 +94,45 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
         }
         i = j;
     }
+    out.extend(ppp_secrets(text));
+    out
+}
+
+/// The secrets of pppd's `chap-secrets` and `pap-secrets` files as people paste them: under the
+/// files' own comment header (`# client  server  secret  IP addresses`), each row's third word.
+fn ppp_secrets(text: &str) -> Vec<phrasing::Found> {
+    let mut out = Vec::new();
+    let mut rows = false;
+    for line in text.lines() {
+        let l = line.trim_start_matches(['>', ' ']).trim();
+        if let Some(comment) = l.strip_prefix('#') {
+            let words: Vec<String> = comment
+                .split_whitespace()
+                .take(3)
+                .map(str::to_lowercase)
+                .collect();
+            rows = rows || words == ["client", "server", "secret"];
+            continue;
+        }
+        if !rows || l.is_empty() {
+            continue;
+        }
+        let words: Vec<&str> = l.split_whitespace().collect();
+        if !(3..=8).contains(&words.len()) {
+            rows = false;
+            continue;
+        }
+        let v = words[2].trim_matches(['"', '\'']);
+        if values::plausible(v, false, false) {
+            out.push(phrasing::Found {
+                label: "secret column".to_string(),
+                value: v.to_string(),
+                how: "table",
+                user: true,
+                host: false,
+            });
+        }
+    }
     out
 }
 
@@ -171,4 +211,25 @@ fn first_field(w: &str) -> bool {
 fn field_name(w: &str) -> bool {
     let w = w.trim_end_matches(':');
     known_column(w.to_lowercase().as_bytes()) || phrasing::is_password_header(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(t: &str) -> Vec<String> {
+        tables(t).into_iter().map(|f| f.value).collect()
+    }
+
+    #[test]
+    fn pppd_secrets_under_their_header() {
+        let file = "# Secrets for authentication using CHAP\n\
+                    # client\tserver\tsecret\t\t\tIP addresses\n\
+                    anna    pptpd   anna7741    *\n\
+                    \"tom\"   *   \"Tq8!wmz2\"   10.0.0.0/24\n";
+        assert_eq!(values(file), vec!["anna7741", "Tq8!wmz2"]);
+        // Without the header, or with the files' placeholders, nothing.
+        assert!(values("anna    pptpd   anna7741    *").is_empty());
+        assert!(values("# client server secret IP\n<username> SSTP <password> *").is_empty());
+    }
 }

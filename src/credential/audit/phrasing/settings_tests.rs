@@ -275,3 +275,27 @@ fn an_app_password_in_its_four_groups() {
         assert!(values(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn an_mqtt_clients_password_option() {
+    assert_eq!(
+        values("mosquitto_sub -d -u sensor7 -P 884213 -t \"topic/command\""),
+        vec!["884213"]
+    );
+    assert_eq!(
+        values("mosquitto_pub -h 10.0.0.9 -t a -m hi -u hass -P 'Mq7!zt2Lk'"),
+        vec!["Mq7!zt2Lk"]
+    );
+    // Capital `-P` is a port or a flag to other programs.
+    for t in [
+        "mysql -h db1 -P 3306 -u root -p",
+        "scp -P 2222 backup.tar admin@10.0.0.5:/srv",
+        "mosquitto_sub -h broker -p 1883 -t '#' -v",
+        // A demo of what the broker accepts.
+        "mosquitto_pub -t test -m test -u gooduser -P goodpass",
+        "mosquitto_pub -t test -m test -u baduser -P badpass",
+        "mosquitto_pub -t t -m x -u bob -P wrong_password",
+    ] {
+        assert!(values(t).is_empty(), "{t}");
+    }
+}

@@ -149,6 +149,15 @@ pub(super) fn stand_in_name(l: &str, original: &str) -> bool {
             "fake",
             // A switch: "nopassword", "no_pass".
             "no",
+            // A demo of what a login accepts: "goodpass", "badpass", "wrong_password".
+            "good",
+            "bad",
+            "wrong",
+            "right",
+            "correct",
+            "incorrect",
+            "invalid",
+            "valid",
         ]
         .iter()
         .any(|p| {
