@@ -56,7 +56,7 @@ fn rules() -> &'static [Rule] {
             r("token", "aws-secret-key", r"(?i)aws_secret_access_key\s*[=:]\s*([A-Za-z0-9/+=]{40})", 1),
             r("token", "github-token", r"(?-u:\b)(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})", 0),
             r("token", "gitlab-token", r"(?-u:\b)glpat-[A-Za-z0-9_\-]{20,}(?-u:\b)", 0),
-            r("token", "slack-token", r"(?-u:\b)xox[abposr]-[A-Za-z0-9-]{10,}(?-u:\b)|https://hooks\.slack\.com/services/T[A-Za-z0-9/]+", 0),
+            r("token", "slack-token", r"(?-u:\b)xox[abposr]-[0-9][A-Za-z0-9-]{9,}(?-u:\b)|https://hooks\.slack\.com/services/T[A-Za-z0-9/]+", 0),
             r("token", "stripe-key", r"(?-u:\b)[sr]k_(?:live|test)_[0-9a-zA-Z]{20,}(?-u:\b)", 0),
             r("token", "google-api-key", r"(?-u:\b)A[Il1]za[0-9A-Za-z_\-|]{35}(?-u:\b)", 0),
             r("token", "openai-key", r"(?-u:\b)sk-(?:proj-)?[A-Za-z0-9_\-]{32,}(?-u:\b)", 0),
@@ -264,6 +264,22 @@ fn token_shaped(v: &str) -> bool {
     v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
         && !values::placeholder(v)
+        && !payment_object_id(v)
+}
+
+/// A payment provider's object id after "token:" or "source:" ("No such token:
+/// tok_17KWnFLQ..."): Stripe's card tokens, sources, customers, charges and requests name a
+/// thing and grant nothing (its secret keys, `sk_` and `rk_`, have a rule of their own).
+fn payment_object_id(v: &str) -> bool {
+    [
+        "tok_", "src_", "card_", "cus_", "ch_", "pi_", "pm_", "seti_", "req_", "evt_", "in_",
+        "sub_", "prod_", "price_", "acct_", "txn_", "btok_", "ba_",
+    ]
+    .iter()
+    .any(|p| {
+        v.strip_prefix(p)
+            .is_some_and(|r| r.len() >= 14 && r.chars().all(|c| c.is_ascii_alphanumeric()))
+    })
 }
 
 /// Markdown's bold ("**Password:** `X`", "__Passwort__: X") is mark-up around the words, not

@@ -13,6 +13,10 @@ fn service_tokens_by_their_prefix() {
             "tailscale-key",
         ),
         (
+            "SLACK_BOT_TOKEN=xoxb-2208410923-5531907712039-kQ7rL2mXWb4Zt9Pq2Lm7Xv5R",
+            "slack-token",
+        ),
+        (
             "token: dop_v1_3f9c2ab07d1e4c5fa6b8d90e1f2a3b4c3f9c2ab07d1e4c5fa6b8d90e1f2a3b4c",
             "digitalocean-token",
         ),
@@ -173,6 +177,12 @@ fn documentation_samples_are_no_leak() {
         "SLACK_TOKEN=xoxb-not-a-real-token-this-will-not-work",
         "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
         "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"",
+        "Authorization: Bearer xoxb-some-token",
+        // A payment provider's object ids name a thing and grant nothing.
+        "Stripe\\Error\\InvalidRequest: No such token: tok_17KWnFLQDFaA7w6ESgjOECQy (test mode)",
+        "message: \"No such token: tok_1CrmBHAcmh4Y1Je6f8WpYmOV\",",
+        // A host whose name holds a login word, and its port.
+        "BlobEndpoint=https://edge-blobs-account.test.com:11002/devstore;",
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
