@@ -58,6 +58,8 @@ pub(super) fn command_rules() -> &'static RuleSet {
             r#"(?i)(?-u:\b)xfreerdp(?-u:\b)[^\n]*?\s/p:['"]?([^\s'"]+)"#,
             r#"(?i)(?-u:\b)rdesktop(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#,
             r#"(?i)(?-u:\b)ldap\w*(?-u:\b)[^\n]*?\s-w\s+['"]?([^\s'"-][^\s'"]*)"#,
+            // Oracle's tools take `user/password@database`: `sqlplus scott/X@db1`.
+            r#"(?i)(?-u:\b)(?:sqlplus|sqlldr|expdp|impdp|dgmgrl|rman\s+target)(?-u:\b)(?:\s+-\w+)*\s+['"]?[A-Za-z_][\w$#]*/"?([^\s@'"/]+)"?(?:@|\s|['"]|$)"#,
             r#"(?-u:\b)mosquitto_(?:pub|sub|rr)(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#,
             r#"(?i)(?-u:\b)sqlcmd(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#,
             r#"(?i)(?-u:\b)(?:docker|podman|helm)\s+(?:registry\s+)?login(?-u:\b)[^\n]*?\s-p\s+['"]?([^\s'"-][^\s'"]*)"#,

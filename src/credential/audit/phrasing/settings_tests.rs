@@ -299,3 +299,28 @@ fn an_mqtt_clients_password_option() {
         assert!(values(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn oracle_logins_on_a_command_line() {
+    for (t, v) in [
+        (
+            "sqlplus 'PDBADMIN/\"Qw7fK2y_t#hL3\"@localhost:1521/PDB1'",
+            "Qw7fK2y_t#hL3",
+        ),
+        ("sqlplus -L scott/Tg8mzq2x@db1.corp:1521/ORCL", "Tg8mzq2x"),
+        (
+            "expdp system/Kq9!wz2Lm directory=dp dumpfile=a.dmp",
+            "Kq9!wz2Lm",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "sqlplus / as sysdba",
+        "sqlplus my_user/my_password@//localhost:1521/ORCLCDB",
+        "sqlplus sys as sysdba",
+        "sqlplus /nolog",
+    ] {
+        assert!(values(t).is_empty(), "{t}");
+    }
+}
