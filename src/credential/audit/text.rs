@@ -227,22 +227,37 @@ fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
 }
 
 /// "password1" beside "user1", "password3-1" beside "user3-1": a sample numbered with its
-/// user, as documentation lists several accounts.
+/// user, as documentation lists several accounts; or one of a series ("password1" and
+/// "password2" for two settings).
 fn numbered_sample(text: &str, value: &str) -> bool {
     let l = value.trim_matches(['"', '\'']).to_ascii_lowercase();
-    let Some(n) = ["password", "passwd", "pass", "pw"]
+    let Some((w, n)) = ["password", "passwd", "pass", "pw"]
         .iter()
-        .find_map(|w| l.strip_prefix(w))
+        .find_map(|w| l.strip_prefix(w).map(|n| (*w, n)))
     else {
         return false;
     };
-    !n.is_empty()
-        && n.starts_with(|c: char| c.is_ascii_digit())
-        && n.chars().all(|c| c.is_ascii_digit() || c == '-')
-        && text
-            .to_ascii_lowercase()
-            .match_indices(&format!("user{n}"))
-            .any(|(i, _)| !text[i + 4 + n.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+    if n.is_empty()
+        || !n.starts_with(|c: char| c.is_ascii_digit())
+        || !n.chars().all(|c| c.is_ascii_digit() || c == '-')
+    {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    let alone = |i: usize, len: usize| {
+        !lower[i + len..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            && !lower[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    let with_user = lower
+        .match_indices(&format!("user{n}"))
+        .any(|(i, m)| !lower[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()));
+    // Another of the series: the same word with another number, standing alone.
+    let series = lower.match_indices(w).any(|(i, _)| {
+        let rest = &lower[i + w.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        digits > 0 && rest[..digits] != *n && alone(i, w.len() + digits)
+    });
+    with_user || series
 }
 
 /// A `.netrc` entry from documentation: its machine is an example's, or its password repeats

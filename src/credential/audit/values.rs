@@ -108,6 +108,29 @@ pub(super) fn placeholder(v: &str) -> bool {
         || stand_in_name(&l, v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c)))
         || code_expression(v)
         || names_itself(&l)
+        || encoded_stand_in(v)
+}
+
+/// A stand-in in base64, as Kubernetes' secrets hold their values: `ZGVtby1wYXNzd29yZA==` is
+/// "demo-password". (Only a value of base64's shape that decodes to one line of text is read.)
+fn encoded_stand_in(v: &str) -> bool {
+    use base64::Engine;
+    if !(8..=88).contains(&v.len())
+        || v.len() % 4 != 0
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+    {
+        return false;
+    }
+    let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(v) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&raw) else {
+        return false;
+    };
+    let text = text.trim_end_matches(['\n', '\r']);
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic()) && placeholder(text)
 }
 
 /// Values that documentation everywhere prints and nobody uses: jwt.io's sample token's

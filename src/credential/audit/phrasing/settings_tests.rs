@@ -324,3 +324,24 @@ fn oracle_logins_on_a_command_line() {
         assert!(values(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn a_kubernetes_secrets_values_in_base64() {
+    // "Zq7Lm2Wx9K" and "OYjlStwZtP" in base64: real values.
+    for (t, v) in [
+        ("  password: WnE3TG0yV3g5Sw==", "WnE3TG0yV3g5Sw=="),
+        (
+            "  postgresql-password: \"T1lqbFN0d1p0UA==\"",
+            "T1lqbFN0d1p0UA==",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    // "demo-password" and "changeme" in base64: stand-ins.
+    for t in [
+        "  password: ZGVtby1wYXNzd29yZA==   # Array password",
+        "  DB_PASSWORD: Y2hhbmdlbWU=",
+    ] {
+        assert!(values(t).is_empty(), "{t}");
+    }
+}
