@@ -46,6 +46,9 @@ fn rules() -> &'static RuleSet {
             // 6: an FTP client's saved site (FileZilla's `sitemanager.xml`, `recentservers.xml`),
             // whose password is only Base64.
             r#"(?i)<Pass\s+encoding\s*=\s*["']base64["']\s*>\s*([A-Za-z0-9+/]{4,}={0,2})\s*</Pass>"#,
+            // 7: a registry's login in Docker's `config.json` (or containerd's settings): the
+            // `auth` key holds "user:password" in Base64.
+            r#"(?i)["']?(?-u:\b)auth["']?\s*[:=]\s*["']([A-Za-z0-9+/]{12,}={0,2})["']"#,
         ])
     })
 }
@@ -69,6 +72,10 @@ static SIGNS: Signs = Signs::new(&[
     ">AUTH",
     "> AUTH",
     "encoding=\"base64\"",
+    "auth\"",
+    "auth'",
+    "auth:",
+    "auth =",
 ]);
 
 /// Every password given in a protocol session in `text`.
@@ -127,6 +134,26 @@ pub(super) fn find(text: &str) -> Vec<Said> {
                     if taken(&c[1]) {
                         let pw = Zeroizing::new(c[1].to_string());
                         out.push(said("password", "redis-auth", "> auth", pw));
+                    }
+                }
+            }
+            7 => {
+                for c in re.captures_iter(text) {
+                    let Some(raw) = decode(&c[1]) else { continue };
+                    let Some((user, pw)) = raw.split_once(':') else {
+                        continue;
+                    };
+                    let printable = raw.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+                    // (A registry's robot token may be hex, which elsewhere is a digest.)
+                    let hex = pw.len() >= 32 && pw.bytes().all(|b| b.is_ascii_hexdigit());
+                    if printable
+                        && !user.is_empty()
+                        && (taken(pw) || hex)
+                        && !values::placeholder(pw)
+                    {
+                        let pw = Zeroizing::new(pw.to_string());
+                        let what = "auth (registry user and password)";
+                        out.push(said("credential-block", "registry-auth", what, pw));
                     }
                 }
             }
@@ -278,6 +305,25 @@ mod tests {
             "a1 LOGIN user password",
         ] {
             assert!(values(clean).is_empty(), "{clean}");
+        }
+    }
+
+    #[test]
+    fn a_registrys_login_in_dockers_config() {
+        // "deploy:Rq7!mWz2Lk9" and a robot account's hex token, as `docker login` saves them.
+        let config = "{\n  \"auths\": {\n    \"registry.corp:5000\": {\n      \"auth\": \"ZGVwbG95OlJxNyFtV3oyTGs5\"\n    }\n  }\n}";
+        assert_eq!(values(config), vec!["Rq7!mWz2Lk9"]);
+        assert_eq!(
+            values("auth: \"cm9ib3QkY2k6OWYyYzRlN2ExYjhkM2Y2ZTBhNWMyYjlkNGU3ZjFhM2M=\""),
+            vec!["9f2c4e7a1b8d3f6e0a5c2b9d4e7f1a3c"]
+        );
+        // The documentation's "username:password", a mask, a word.
+        for t in [
+            "\"auth\": \"dXNlcm5hbWU6cGFzc3dvcmQ=\",",
+            "\"auth\": \"XXXXXXXXXXXX\"",
+            "\"auth\": \"MYHASH\"",
+        ] {
+            assert!(values(t).is_empty(), "{t}");
         }
     }
 }

@@ -425,6 +425,12 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
             }
         }
     }
+    // A value cut short by its writer: "pypi-...", "sk-…", "ghp_...". (A word that trails off,
+    // "hunter2...", is still given.)
+    let stem = v.trim_end_matches(['.', '…']);
+    if v.len() - stem.len() >= "…".len() && stem.ends_with(['-', '_', '/', ':', '=']) {
+        return None;
+    }
     let v = v.trim_end_matches(|c: char| ".,;:)]}\"'`»”’".contains(c));
     // Emphasis around it: "*Kennwort1*", "_Xy7!pq_", "**15-52-1**", a wiki's "//ss_test//".
     let v = match v.chars().next() {

@@ -345,3 +345,12 @@ fn a_kubernetes_secrets_values_in_base64() {
         assert!(values(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn a_value_its_writer_cut_short() {
+    for t in ["    password = pypi-...", "token: ghp_…", "PASSWORD=sk-..."] {
+        assert!(values(t).is_empty(), "{t}");
+    }
+    // A value the sentence trails off after is still given.
+    assert_eq!(values("password = Kq8mWz2Lp..."), vec!["Kq8mWz2Lp"]);
+}
