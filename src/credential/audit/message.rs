@@ -144,6 +144,18 @@ fn html_text(html: &str) -> String {
     }
 }
 
+/// The table an HTML source shown as text makes, when the text holds one's cells.
+fn source_table(text: &str) -> Option<String> {
+    let has = |tag: &str| {
+        text.match_indices(tag).next().is_some()
+            || text
+                .match_indices(&tag.to_ascii_uppercase())
+                .next()
+                .is_some()
+    };
+    (has("</td>") && has("<tr")).then(|| html_text(text))
+}
+
 fn is_screenshot_name(name: &str) -> bool {
     let n = name.to_lowercase();
     [
@@ -327,6 +339,15 @@ impl Scanner {
         if binary(text) {
             return;
         }
+        // A table's HTML shown as text (a README's source pasted into a mail): its cells are
+        // read as the table they make too.
+        if let Some(table) = source_table(text) {
+            self.scan_text(&table, part, file_key, out);
+        }
+        self.scan_text(text, part, file_key, out);
+    }
+
+    fn scan_text(&self, text: &str, part: &str, file_key: Option<[u8; 32]>, out: &mut Scanned) {
         for hit in text::scan(text) {
             let mut keys = vec![digest(&self.salt, hit.value.as_bytes())];
             // Text recognition confuses O and 0, l and 1, S and 5: a typed copy and a
@@ -548,4 +569,15 @@ fn ocr_fold(v: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_tables_html_source_shown_as_text_is_read_as_its_table() {
+        let source = "<table>\n<tr>\n<th>Service</th>\n<th>Password</th>\n</tr>\n<tr>\n<td>Vesta</td>\n<td>vQ7Fp1IYDi</td>\n</tr>\n</table>";
+        let table = super::source_table(source).expect("a table");
+        assert!(table.contains("Vesta| vQ7Fp1IYDi |"), "{table}");
+        assert!(super::source_table("Use <td> cells for data.").is_none());
+    }
 }

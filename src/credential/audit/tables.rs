@@ -50,6 +50,9 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
             }
         })
         .collect();
+    // (An HTML table's source, laid out one element per line, leaves blank lines between its
+    // rows: they do not end the table.)
+    let blank: Vec<bool> = text.lines().map(|l| l.trim().is_empty()).collect();
     let mut i = 0;
     while i < rows.len() {
         let header = &rows[i];
@@ -64,6 +67,9 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
         let user = lower.iter().any(|c| USER_COLUMNS.contains(&c.as_str()));
         let host = lower.iter().any(|c| HOST_COLUMNS.contains(&c.as_str()));
         let mut j = i + 1;
+        while blank.get(j) == Some(&true) {
+            j += 1;
+        }
         // Markdown's separator row.
         if rows
             .get(j)
@@ -72,6 +78,10 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
             j += 1;
         }
         while let Some(row) = rows.get(j) {
+            if blank[j] {
+                j += 1;
+                continue;
+            }
             if row.len() < 2 {
                 break;
             }
@@ -219,6 +229,12 @@ mod tests {
 
     fn values(t: &str) -> Vec<String> {
         tables(t).into_iter().map(|f| f.value).collect()
+    }
+
+    #[test]
+    fn an_html_tables_rows_with_blank_lines_between() {
+        let t = "Service | Username | Password |\n\n\nVesta | admin | vQ7Fp1IYDi |\n\nDatabase | acen | DLq8k5edSF |\n";
+        assert_eq!(values(t), vec!["vQ7Fp1IYDi", "DLq8k5edSF"]);
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         || (v.starts_with('<') && v.ends_with('>'))
         || v.starts_with('(')
         || v.starts_with('[')
+        // A note in emphasis where the value would be: "*(your VPS credential)*".
+        || v.strip_prefix(['*', '_']).is_some_and(|r| r.starts_with(['(', '[', '<']))
         || is_variable(v)
         || (v.starts_with('!') && v[1..].chars().all(|c| c.is_ascii_alphabetic()))
         || (l.chars().count() >= 3 && l.chars().all(|c| "eoc•●*·.0".contains(c)))

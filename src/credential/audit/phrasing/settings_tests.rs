@@ -354,3 +354,13 @@ fn a_value_its_writer_cut_short() {
     // A value the sentence trails off after is still given.
     assert_eq!(values("password = Kq8mWz2Lp..."), vec!["Kq8mWz2Lp"]);
 }
+
+#[test]
+fn a_note_in_emphasis_where_the_value_would_be() {
+    for t in [
+        "   - SSH Password or Key File: *(Your VPS SSH credential)*",
+        "Password: _[set by the customer]_",
+    ] {
+        assert!(values(t).is_empty(), "{t}");
+    }
+}
