@@ -260,6 +260,24 @@ fn numbered_sample(text: &str, value: &str) -> bool {
     with_user || series
 }
 
+/// A detector's test vector: a phrase holding the value, then the value alone as what the
+/// test expects, on one line (`{ "Das Passwort lautet X heute", "X" }`,
+/// `("the password is X", "X")`).
+fn expected_value(text: &str, value: &str) -> bool {
+    if value.len() < 4 {
+        return false;
+    }
+    let alone = format!("\"{value}\"");
+    text.lines().any(|line| {
+        line.find(&alone).is_some_and(|at| {
+            let before = &line[..at];
+            before.contains(value)
+                && before.trim_end().ends_with(',')
+                && before.matches('"').count() >= 2
+        })
+    })
+}
+
 /// A `.netrc` entry from documentation: its machine is an example's, or its password repeats
 /// its login.
 fn netrc_sample(whole: &str, machine: Option<regex::Match<'_>>, secret: &str) -> bool {
@@ -553,7 +571,10 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             if template && !values::strong(&f.value) {
                 continue;
             }
-            if meeting_code(&f.label, meeting) || numbered_sample(text, &f.value) {
+            if meeting_code(&f.label, meeting)
+                || numbered_sample(text, &f.value)
+                || expected_value(text, &f.value)
+            {
                 continue;
             }
             let block = (f.user || user) && (f.host || host);

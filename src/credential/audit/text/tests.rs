@@ -181,6 +181,9 @@ fn documentation_samples_are_no_leak() {
         // A payment provider's object ids name a thing and grant nothing.
         "Stripe\\Error\\InvalidRequest: No such token: tok_17KWnFLQDFaA7w6ESgjOECQy (test mode)",
         "message: \"No such token: tok_1CrmBHAcmh4Y1Je6f8WpYmOV\",",
+        // A detector's test vectors: the phrase, then the value it should find.
+        "{ \"Das Passwort lautet Berg9!Mond heute\", \"Berg9!Mond\" },",
+        "(\"the password is Wq7!kd92LmZx\", \"Wq7!kd92LmZx\"),",
         // A series of numbered stand-ins.
         "helm install t --set a.postgresqlPassword=password1 --set b.postgresqlPassword=password2",
         // A host whose name holds a login word, and its port.
