@@ -163,6 +163,97 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// "password1" beside "user1", "password3-1" beside "user3-1": a sample numbered with its
+/// user, as documentation lists several accounts; or one of a series ("password1" and
+/// "password2" for two settings).
+pub(super) fn numbered_sample(text: &str, value: &str) -> bool {
+    let l = value.trim_matches(['"', '\'']).to_ascii_lowercase();
+    let Some((w, n)) = ["password", "passwd", "pass", "pw"]
+        .iter()
+        .find_map(|w| l.strip_prefix(w).map(|n| (*w, n)))
+    else {
+        return false;
+    };
+    if n.is_empty()
+        || !n.starts_with(|c: char| c.is_ascii_digit())
+        || !n.chars().all(|c| c.is_ascii_digit() || c == '-')
+    {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    let alone = |i: usize, len: usize| {
+        !lower[i + len..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            && !lower[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+    };
+    let with_user = lower
+        .match_indices(&format!("user{n}"))
+        .any(|(i, m)| !lower[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()));
+    // Another of the series: the same word with another number, standing alone.
+    let series = lower.match_indices(w).any(|(i, _)| {
+        let rest = &lower[i + w.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        digits > 0 && rest[..digits] != *n && alone(i, w.len() + digits)
+    });
+    with_user || series
+}
+
+/// A detector's test vector: a phrase holding the value, then the value alone as what the
+/// test expects, on one line (`{ "Das Passwort lautet X heute", "X" }`,
+/// `("the password is X", "X")`).
+pub(super) fn expected_value(text: &str, value: &str) -> bool {
+    if value.len() < 4 {
+        return false;
+    }
+    let alone = format!("\"{value}\"");
+    text.lines().any(|line| {
+        line.find(&alone).is_some_and(|at| {
+            let before = &line[..at];
+            before.contains(value)
+                && before.trim_end().ends_with(',')
+                && before.matches('"').count() >= 2
+        })
+    })
+}
+
+/// The values of a block its key names as an example (`example_requests: {`, `sample_config:`):
+/// an API's documented request, a sample settings block. The block is the lines indented
+/// deeper than its key.
+pub(super) fn example_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    static SIGNS: super::ruleset::Signs =
+        super::ruleset::Signs::new(&["xample", "XAMPLE", "ample_", "ample:", "AMPLE"]);
+    if !SIGNS.any(text) {
+        return out;
+    }
+    static KEY: OnceLock<Regex> = OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        super::pattern::regex(r#"(?i)^([ \t]*)["']?[A-Za-z_]*(?:example|sample)[A-Za-z_]*["']?[ \t]*[:=][ \t]*[{\[]?[ \t]*$"#)
+            .expect("built-in pattern")
+    });
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let mut at = 0;
+    let mut open: Option<(usize, usize)> = None;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if let Some((start, depth)) = open {
+            if !body.trim().is_empty() && indent(body) <= depth {
+                out.push(start..at);
+                open = None;
+            }
+        }
+        if open.is_none() {
+            if let Some(c) = key.captures(body) {
+                open = Some((at + line.len(), c[1].len()));
+            }
+        }
+        at += line.len();
+    }
+    if let Some((start, _)) = open {
+        out.push(start..text.len());
+    }
+    out
+}
+
 /// Whether the text is a meeting invitation as Zoom, Teams, Webex, GoToMeeting and Meet write
 /// them ("Meeting ID: 845 1234 5678", a join link).
 pub(super) fn meeting_text(text: &str) -> bool {

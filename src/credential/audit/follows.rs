@@ -297,6 +297,10 @@ pub(super) fn value_after(
     let in_string = after_quote || rest.starts_with(['"', '\'']);
     // The key's closing quote or bracket: `"password": "x"`, `['password'] = 'x'`.
     rest = rest.trim_start_matches(['"', '\'', ']', '`']);
+    // A quoted word closed by the call around it: `login(app, 'wrong-password')).res`.
+    if rest.starts_with(')') && !rest[1..].trim_start().starts_with([':', '=', '-', '{']) {
+        return None;
+    }
     // A quoted key is followed by its separator; another quoted string after it is a list.
     if in_string && rest.trim_start().starts_with(['"', '\'']) {
         return None;

@@ -10,8 +10,8 @@ use regex::Regex;
 use zeroize::Zeroizing;
 
 use super::context::{
-    declared_samples, example_host, meeting_code, meeting_text, named_like_its_database,
-    names_a_hash, public_host, template_text,
+    declared_samples, example_blocks, example_host, expected_value, meeting_code, meeting_text,
+    named_like_its_database, names_a_hash, numbered_sample, public_host, template_text,
 };
 use super::labels::example_before;
 use super::ruleset::RuleSet;
@@ -224,58 +224,6 @@ fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
         .map_or(line_start, |i| line_start + i + 1);
     let word = &text[word_start..m.start()];
     word.contains("://") && word.contains('?') && before.ends_with(['?', '&', ';'])
-}
-
-/// "password1" beside "user1", "password3-1" beside "user3-1": a sample numbered with its
-/// user, as documentation lists several accounts; or one of a series ("password1" and
-/// "password2" for two settings).
-fn numbered_sample(text: &str, value: &str) -> bool {
-    let l = value.trim_matches(['"', '\'']).to_ascii_lowercase();
-    let Some((w, n)) = ["password", "passwd", "pass", "pw"]
-        .iter()
-        .find_map(|w| l.strip_prefix(w).map(|n| (*w, n)))
-    else {
-        return false;
-    };
-    if n.is_empty()
-        || !n.starts_with(|c: char| c.is_ascii_digit())
-        || !n.chars().all(|c| c.is_ascii_digit() || c == '-')
-    {
-        return false;
-    }
-    let lower = text.to_ascii_lowercase();
-    let alone = |i: usize, len: usize| {
-        !lower[i + len..].starts_with(|c: char| c.is_ascii_alphanumeric())
-            && !lower[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
-    };
-    let with_user = lower
-        .match_indices(&format!("user{n}"))
-        .any(|(i, m)| !lower[i + m.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()));
-    // Another of the series: the same word with another number, standing alone.
-    let series = lower.match_indices(w).any(|(i, _)| {
-        let rest = &lower[i + w.len()..];
-        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        digits > 0 && rest[..digits] != *n && alone(i, w.len() + digits)
-    });
-    with_user || series
-}
-
-/// A detector's test vector: a phrase holding the value, then the value alone as what the
-/// test expects, on one line (`{ "Das Passwort lautet X heute", "X" }`,
-/// `("the password is X", "X")`).
-fn expected_value(text: &str, value: &str) -> bool {
-    if value.len() < 4 {
-        return false;
-    }
-    let alone = format!("\"{value}\"");
-    text.lines().any(|line| {
-        line.find(&alone).is_some_and(|at| {
-            let before = &line[..at];
-            before.contains(value)
-                && before.trim_end().ends_with(',')
-                && before.matches('"').count() >= 2
-        })
-    })
 }
 
 /// A `.netrc` entry from documentation: its machine is an example's, or its password repeats
@@ -601,7 +549,8 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     // A password named like its container's database (`-e MYSQL_DATABASE=petclinic`).
     out.retain(|h| h.kind != "password" || !named_like_its_database(text, &h.value));
     // Values in a block its author marks as samples ("# placeholders, nothing here is real").
-    let samples = declared_samples(text);
+    let mut samples = declared_samples(text);
+    samples.extend(example_blocks(text));
     if !samples.is_empty() {
         out.retain(|h| {
             !text

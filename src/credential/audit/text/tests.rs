@@ -184,6 +184,10 @@ fn documentation_samples_are_no_leak() {
         // A detector's test vectors: the phrase, then the value it should find.
         "{ \"Das Passwort lautet Berg9!Mond heute\", \"Berg9!Mond\" },",
         "(\"the password is Wq7!kd92LmZx\", \"Wq7!kd92LmZx\"),",
+        // An API's documented request under a key naming it an example.
+        "    example_requests: {\n      login: {\n        body: {\n          email: \"eigenaar@rijschool.nl\",\n          wachtwoord: \"eigenaar123\"\n        }\n      }\n    }",
+        // A password word inside a test's value, code after it.
+        "expect((await login(app, 'a@example.nl', 'verkeerd-wachtwoord')).res.statusCode).toBe(401);",
         // A series of numbered stand-ins.
         "helm install t --set a.postgresqlPassword=password1 --set b.postgresqlPassword=password2",
         // A host whose name holds a login word, and its port.
@@ -583,4 +587,12 @@ fn container_and_chart_settings_on_a_command_line() {
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
+}
+
+#[test]
+fn a_block_after_an_example_key_ends_where_its_indent_does() {
+    let t =
+        "examples:\n  login:\n    password: \"Kq8mWz2Lp\"\nproduction:\n  password: \"Tz7!mQw2Lx\"";
+    let found: Vec<String> = scan(t).iter().map(|h| h.value.to_string()).collect();
+    assert_eq!(found, vec!["Tz7!mQw2Lx"]);
 }
