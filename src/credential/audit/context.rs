@@ -232,23 +232,38 @@ pub(super) fn example_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
     });
     let indent = |l: &str| l.len() - l.trim_start().len();
     let mut at = 0;
-    let mut open: Option<(usize, usize)> = None;
+    // The block: its start, its key's indent, and the brackets still open when the key opened
+    // one (an HTML body keeps no indents: the brackets tell where the block ends).
+    let mut open: Option<(usize, usize, Option<i32>)> = None;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        if let Some((start, depth)) = open {
-            if !body.trim().is_empty() && indent(body) <= depth {
-                out.push(start..at);
+        if let Some((start, depth, brackets)) = open.as_mut() {
+            // (The closing bracket's line belongs to the block; a line back at the key's
+            // indent does not.)
+            let end = match brackets {
+                Some(n) => {
+                    for c in body.chars() {
+                        match c {
+                            '{' | '[' => *n += 1,
+                            '}' | ']' => *n -= 1,
+                            _ => {}
+                        }
+                    }
+                    (*n <= 0).then_some(at + line.len())
+                }
+                None => (!body.trim().is_empty() && indent(body) <= *depth).then_some(at),
+            };
+            if let Some(end) = end {
+                out.push(*start..end);
                 open = None;
             }
-        }
-        if open.is_none() {
-            if let Some(c) = key.captures(body) {
-                open = Some((at + line.len(), c[1].len()));
-            }
+        } else if let Some(c) = key.captures(body) {
+            let brackets = body.trim_end().ends_with(['{', '[']).then_some(1);
+            open = Some((at + line.len(), c[1].len(), brackets));
         }
         at += line.len();
     }
-    if let Some((start, _)) = open {
+    if let Some((start, _, _)) = open {
         out.push(start..text.len());
     }
     out

@@ -591,8 +591,11 @@ fn container_and_chart_settings_on_a_command_line() {
 
 #[test]
 fn a_block_after_an_example_key_ends_where_its_indent_does() {
-    let t =
-        "examples:\n  login:\n    password: \"Kq8mWz2Lp\"\nproduction:\n  password: \"Tz7!mQw2Lx\"";
+    let t = "examples:\n  login:\n    password: \"Kq8mWz2Lp\"\npassword: \"Tz7!mQw2Lx\"";
+    let found: Vec<String> = scan(t).iter().map(|h| h.value.to_string()).collect();
+    assert_eq!(found, vec!["Tz7!mQw2Lx"]);
+    // Without indents (as an HTML body shows it), the brackets end the block.
+    let t = "sample_request: {\nbody: {\npassword: \"Kq8mWz2Lp\"\n}\n}\nDB_PASSWORD=Tz7!mQw2Lx";
     let found: Vec<String> = scan(t).iter().map(|h| h.value.to_string()).collect();
     assert_eq!(found, vec!["Tz7!mQw2Lx"]);
 }
