@@ -220,22 +220,37 @@ pub(super) fn expected_value(text: &str, value: &str) -> bool {
 /// deeper than its key.
 pub(super) fn example_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
-    static SIGNS: super::ruleset::Signs =
-        super::ruleset::Signs::new(&["xample", "XAMPLE", "ample_", "ample:", "AMPLE"]);
-    if !SIGNS.any(text) {
-        return out;
-    }
     static KEY: OnceLock<Regex> = OnceLock::new();
     let key = KEY.get_or_init(|| {
         super::pattern::regex(r#"(?i)^([ \t]*)["']?[A-Za-z_]*(?:example|sample)[A-Za-z_]*["']?[ \t]*[:=][ \t]*[{\[]?[ \t]*$"#)
             .expect("built-in pattern")
     });
+    // (Mail is full of "example.org" addresses: only the lines that end in a separator or a
+    // bracket after the word are asked.)
+    static WORD: OnceLock<Regex> = OnceLock::new();
+    let word = WORD.get_or_init(|| {
+        super::pattern::regex(
+            r#"(?im)(?:example|sample)[A-Za-z_]*["']?[ \t]*[:=][ \t]*[{\[]?[ \t]*\r?$"#,
+        )
+        .expect("built-in pattern")
+    });
+    let Some(first) = word.find_iter(text).find_map(|m| {
+        let start = text[..m.start()].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[m.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| m.end() + i);
+        key.is_match(text[start..end].trim_end_matches('\r'))
+            .then_some(start)
+    }) else {
+        return out;
+    };
+    let text_from = &text[first..];
     let indent = |l: &str| l.len() - l.trim_start().len();
-    let mut at = 0;
+    let mut at = first;
     // The block: its start, its key's indent, and the brackets still open when the key opened
     // one (an HTML body keeps no indents: the brackets tell where the block ends).
     let mut open: Option<(usize, usize, Option<i32>)> = None;
-    for line in text.split_inclusive('\n') {
+    for line in text_from.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if let Some((start, depth, brackets)) = open.as_mut() {
             // (The closing bracket's line belongs to the block; a line back at the key's

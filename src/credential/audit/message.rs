@@ -146,14 +146,8 @@ fn html_text(html: &str) -> String {
 
 /// The table an HTML source shown as text makes, when the text holds one's cells.
 fn source_table(text: &str) -> Option<String> {
-    let has = |tag: &str| {
-        text.match_indices(tag).next().is_some()
-            || text
-                .match_indices(&tag.to_ascii_uppercase())
-                .next()
-                .is_some()
-    };
-    (has("</td>") && has("<tr")).then(|| html_text(text))
+    let has = |lower: &str, upper: &str| text.contains(lower) || text.contains(upper);
+    (has("</td>", "</TD>") && has("<tr", "<TR")).then(|| html_text(text))
 }
 
 fn is_screenshot_name(name: &str) -> bool {
