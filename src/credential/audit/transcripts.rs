@@ -49,6 +49,9 @@ fn rules() -> &'static RuleSet {
             // 7: a registry's login in Docker's `config.json` (or containerd's settings): the
             // `auth` key holds "user:password" in Base64.
             r#"(?i)["']?(?-u:\b)auth["']?\s*[:=]\s*["']([A-Za-z0-9+/]{12,}={0,2})["']"#,
+            // 8: what a scripted session types at a password prompt: expect's `send "X\r"`,
+            // pexpect's `sendline('X')` (the prompt is looked for on its line or the two above).
+            r#"(?m)(?-u:\b)(?:exp_)?send(?:line)?[ \t]*(?:--[ \t]*)?\(?[ \t]*["“']([^"”'\n$]{1,100}?)(?:\\r|\\n)?["”']"#,
         ])
     })
 }
@@ -76,6 +79,12 @@ static SIGNS: Signs = Signs::new(&[
     "auth'",
     "auth:",
     "auth =",
+    "send \"",
+    "send(\"",
+    "send “",
+    "send -- \"",
+    "sendline(",
+    "send\"",
 ]);
 
 /// Every password given in a protocol session in `text`.
@@ -157,6 +166,22 @@ pub(super) fn find(text: &str) -> Vec<Said> {
                     }
                 }
             }
+            8 => {
+                for c in re.captures_iter(text) {
+                    let (Some(all), Some(v)) = (c.get(0), c.get(1)) else {
+                        continue;
+                    };
+                    if prompted(text, all.start()) && taken(v.as_str()) {
+                        let pw = Zeroizing::new(v.as_str().to_string());
+                        out.push(said(
+                            "password",
+                            "scripted-login",
+                            "send (at a password prompt)",
+                            pw,
+                        ));
+                    }
+                }
+            }
             _ => {
                 // (The site's `<User>` stands beside it: a login, like the incident's.)
                 let user = text.contains("<User>");
@@ -173,6 +198,24 @@ pub(super) fn find(text: &str) -> Vec<Said> {
         }
     }
     out
+}
+
+/// Whether a password prompt is awaited before the `send` at `at`: on its line, or on one of
+/// the two lines above (`expect "password:"` then `send "X\r"`).
+fn prompted(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut start = line_start;
+    for _ in 0..2 {
+        if start == 0 {
+            break;
+        }
+        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    }
+    let before = text[start..at].to_lowercase();
+    ["assword", "passwd", "passphrase", "pass:"]
+        .iter()
+        .any(|w| before.contains(w))
+        && (before.contains("expect") || before.contains("assword:") || before.contains('{'))
 }
 
 fn said(
@@ -322,6 +365,36 @@ mod tests {
             "\"auth\": \"dXNlcm5hbWU6cGFzc3dvcmQ=\",",
             "\"auth\": \"XXXXXXXXXXXX\"",
             "\"auth\": \"MYHASH\"",
+        ] {
+            assert!(values(t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn what_a_scripted_session_types_at_a_password_prompt() {
+        for (t, v) in [
+            (
+                "spawn ssh root@10.0.0.7\nexpect {\n\"*password:\" {send \"Kq8mWz2Lp\\r\"}\n}",
+                "Kq8mWz2Lp",
+            ),
+            (
+                "spawn ssh root@10.0.0.7\nexpect \"password:\"\nsend \"centos7x\\r\"",
+                "centos7x",
+            ),
+            (
+                "child.expect('Password:')\nchild.sendline('Tz7!mQw2Lx')",
+                "Tz7!mQw2Lx",
+            ),
+        ] {
+            assert_eq!(values(t), vec![v], "{t}");
+        }
+        for t in [
+            // A variable, a mask, an answer to another prompt.
+            "expect \"*password:\" { send \"$password\\r\" }",
+            "expect \"password:\"\nsend \"xxx\\r\"",
+            "expect \"yes/no\" { send \"yes\\r\" }",
+            "expect \"login:\"\nsend \"admin\\r\"",
+            "Please send \"your password\" to the admin.",
         ] {
             assert!(values(t).is_empty(), "{t}");
         }
