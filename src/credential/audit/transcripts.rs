@@ -200,22 +200,26 @@ pub(super) fn find(text: &str) -> Vec<Said> {
     out
 }
 
-/// Whether a password prompt is awaited before the `send` at `at`: on its line, or on one of
-/// the two lines above (`expect "password:"` then `send "X\r"`).
+/// Whether a password prompt is what the `send` at `at` answers: the pattern before it on its
+/// line (`"*password:" {send "X\r"}`), or, when the send stands alone, the line above
+/// (`expect "password:"` then `send "X\r"`, pexpect's `expect('Password:')` then `sendline`).
 fn prompted(text: &str, at: usize) -> bool {
+    let asks = |s: &str| {
+        let s = s.to_lowercase();
+        ["assword", "passwd", "passphrase", "pass:"]
+            .iter()
+            .any(|w| s.contains(w))
+    };
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let mut start = line_start;
-    for _ in 0..2 {
-        if start == 0 {
-            break;
-        }
-        start = text[..start - 1].rfind('\n').map_or(0, |i| i + 1);
+    let prefix = &text[line_start..at];
+    if prefix.contains(['"', '\'']) || prefix.contains("expect") {
+        return asks(prefix);
     }
-    let before = text[start..at].to_lowercase();
-    ["assword", "passwd", "passphrase", "pass:"]
-        .iter()
-        .any(|w| before.contains(w))
-        && (before.contains("expect") || before.contains("assword:") || before.contains('{'))
+    text[..line_start]
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|above| asks(above) && !above.contains("send"))
 }
 
 fn said(
@@ -395,6 +399,8 @@ mod tests {
             "expect \"yes/no\" { send \"yes\\r\" }",
             "expect \"login:\"\nsend \"admin\\r\"",
             "Please send \"your password\" to the admin.",
+            // Another prompt's answer after a password prompt's line.
+            "\t} \"*?assword\" { send \"$PASS\\r\" }\n\texpect \">\" { send \"powershell close-smbsession -force\\r\" }",
         ] {
             assert!(values(t).is_empty(), "{t}");
         }
