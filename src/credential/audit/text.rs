@@ -573,3 +573,6 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod sample_tests;
