@@ -395,10 +395,6 @@ pub(super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
             after.chars().next().is_some_and(char::is_alphanumeric),
         ));
     }
-    // Code after a call's closing bracket: `'wrong-password')).res.statusCode`.
-    if s.starts_with([')', ']', '}']) {
-        return None;
-    }
     let end = s.find(char::is_whitespace).unwrap_or(s.len());
     let mut v = &s[..end];
     // Chinese and Japanese write no spaces: a value ends where their script starts again
