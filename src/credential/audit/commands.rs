@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::lower::Lower;
 use super::ruleset::RuleSet;
 
 pub(super) fn user_host(line: &str) -> (bool, bool) {
@@ -155,4 +156,29 @@ pub(super) fn pgpass_values(text: &str) -> Vec<(String, String)> {
             Some((l[..at].to_string(), v.to_string()))
         })
         .collect()
+}
+
+/// Whether an option's value comes after `--password` of one of PostgreSQL's programs
+/// (`psql`, `pg_dump`, `createdb`, ... and Pyrseas' `dbtoyaml`): it asks for the password
+/// instead of taking one, so "psql -U postgres --password postgres" names the database.
+/// `before` is the line up to the value.
+pub(super) fn postgres_prompt(before: &str, lc: &Lower) -> bool {
+    before.trim_end().ends_with("--password")
+        && [
+            "psql",
+            "pg_dump",
+            "pg_restore",
+            "pg_basebackup",
+            "createdb",
+            "dropdb",
+            "createuser",
+            "dropuser",
+            "vacuumdb",
+            "reindexdb",
+            "pgbench",
+            "dbtoyaml",
+            "yamltodb",
+        ]
+        .iter()
+        .any(|w| lc.has(w))
 }

@@ -456,6 +456,11 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
         && (!loose || strong(&v))
         && u.chars().count() <= 64
         && !STOPWORDS.contains(&lu.as_str())
+        // "credentials aws_access_key: X": a secret setting's name, not an account.
+        && !(lu.contains(['_', '-'])
+            && ["key", "token", "secret", "pass", "pwd", "password"]
+                .iter()
+                .any(|w| lu.ends_with(w)))
         && !u.chars().all(|c| c.is_ascii_digit())
         // "credential file, ...", "credential management and ...": a noun.
         && ![

@@ -19,6 +19,7 @@ mod code;
 mod codes;
 mod commands;
 mod context;
+mod defaults;
 mod documents;
 mod follows;
 mod given;

@@ -19,7 +19,7 @@ use super::around::{
     paired_value, strong_near, tried_value, under_user_line,
 };
 use super::code::{not_a_label, python_pass, snake_name};
-use super::commands::{command_rules, net_use, user_host, user_p_re};
+use super::commands::{command_rules, net_use, postgres_prompt, user_host, user_p_re};
 use super::context::one_time;
 use super::follows::{excluded_label, value_after};
 use super::given::given_values;
@@ -195,7 +195,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 let database = line[..at].trim_end_matches(['\'', '"']).ends_with(' ')
                     && line[..at].trim_end().ends_with("-p")
                     && (lc.has("mysql") || lc.has("mariadb"));
-                if v.chars().count() >= 4 && !port && !database && !placeholder(v) && !hash_like(v)
+                let prompt = postgres_prompt(&line[..at], &lc);
+                if v.chars().count() >= 4
+                    && !port
+                    && !database
+                    && !prompt
+                    && !placeholder(v)
+                    && !hash_like(v)
                 {
                     push(here(
                         last_chars(line[..at].trim()),

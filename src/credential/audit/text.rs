@@ -13,6 +13,7 @@ use super::context::{
     declared_samples, example_blocks, example_host, expected_value, meeting_code, meeting_text,
     named_like_its_database, names_a_hash, numbered_sample, public_host, template_text,
 };
+use super::defaults::{documented_default, named_like_its_account, names_public_server};
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
@@ -548,6 +549,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     }
     // A password named like its container's database (`-e MYSQL_DATABASE=petclinic`).
     out.retain(|h| h.kind != "password" || !named_like_its_database(text, &h.value));
+    // A manual's default ("the factory default password is admin") and an account whose
+    // password is its own name (`-D cn=admin -w admin`).
+    // (Not on a server the text names on the internet: a default left there is a leak.)
+    let mut public = None;
+    out.retain(|h| {
+        !matches!(h.kind, "password" | "credential-block")
+            || !(documented_default(text, &h.value) || named_like_its_account(text, &h.value))
+            || *public.get_or_insert_with(|| names_public_server(text))
+    });
     // Values in a block its author marks as samples ("# placeholders, nothing here is real").
     let mut samples = declared_samples(text);
     samples.extend(example_blocks(text));

@@ -19,6 +19,60 @@ fn lower_trim(v: &str) -> String {
         .to_lowercase()
 }
 
+/// Words that name a setting rather than give its value: "set the requirepass parameter".
+const SETTING_WORDS: &[&str] = &[
+    "parameter",
+    "parameters",
+    "option",
+    "options",
+    "directive",
+    "setting",
+    "settings",
+    "variable",
+    "field",
+    "argument",
+    "attribute",
+    "property",
+];
+
+/// An authentication mechanism's name: SASL's (`PLAIN LOGIN CRAM-MD5 DIGEST-MD5`), NTLM's,
+/// Kerberos'.
+fn mechanism(v: &str) -> bool {
+    let u = v.to_ascii_uppercase();
+    [
+        "CRAM-MD5",
+        "DIGEST-MD5",
+        "SCRAM-SHA-1",
+        "SCRAM-SHA-256",
+        "SCRAM-SHA-1-PLUS",
+        "SCRAM-SHA-256-PLUS",
+        "GSSAPI",
+        "GSS-SPNEGO",
+        "NTLM",
+        "XOAUTH2",
+        "OAUTHBEARER",
+        "KERBEROS_V4",
+        "KERBEROS_V5",
+        "ANONYMOUS",
+        "EXTERNAL",
+    ]
+    .contains(&u.as_str())
+}
+
+/// Whether `v` is made of stand-in words only: "host user:pass", "user:password", "foo baar".
+fn stand_in_words(l: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "host", "hostname", "server", "domain", "port", "user", "username", "login", "pass",
+        "password", "passwd", "pwd", "secret", "token", "foo", "bar", "baar", "baz", "qux",
+    ];
+    let mut words = l.split([' ', ':', '@', '/']).filter(|w| !w.is_empty());
+    let first = words.next();
+    first.is_some() && l.contains([' ', ':', '@', '/']) && {
+        let all = std::iter::once(first.unwrap_or("")).chain(words);
+        all.clone().all(|w| WORDS.contains(&w)) && all.count() >= 2
+    }
+}
+
 /// Whether `v` stands in for a password rather than being one.
 pub(super) fn placeholder(v: &str) -> bool {
     // A template's variable escaped for a shell or a heredoc: `\${password}`.
@@ -111,6 +165,7 @@ pub(super) fn placeholder(v: &str) -> bool {
         || code_expression(v)
         || names_itself(&l)
         || encoded_stand_in(v)
+        || stand_in_words(&l)
 }
 
 /// A stand-in in base64, as Kubernetes' secrets hold their values: `ZGVtby1wYXNzd29yZA==` is
@@ -209,6 +264,10 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     }) {
         return false;
     }
+    // An authentication mechanism's name, as SASL lists them: "DIGEST-MD5", "SCRAM-SHA-256".
+    if mechanism(v) {
+        return false;
+    }
     // A measurement or a formula: "-34.99dBm", "-174+ENR", "2.5mm".
     let signed = v.starts_with(['-', '+']) && v[1..].starts_with(|c: char| c.is_ascii_digit());
     let decimal_unit = v.split_once('.').is_some_and(|(a, b)| {
@@ -268,7 +327,10 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
         return false;
     }
     let l = v.to_lowercase();
-    if STOPWORDS.contains(&l.as_str()) {
+    // (A sentence's word keeps its full stop: "set the requirepass parameter.")
+    let bare = l.trim_end_matches(['.', ',', ';', '!']);
+    if STOPWORDS.contains(&l.as_str()) || STOPWORDS.contains(&bare) || SETTING_WORDS.contains(&bare)
+    {
         return false;
     }
     let letters = v.chars().filter(|c| c.is_alphabetic()).count();

@@ -364,3 +364,25 @@ fn a_note_in_emphasis_where_the_value_would_be() {
         assert!(values(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn mechanisms_setting_words_and_secret_settings_are_no_logins() {
+    for t in [
+        "mech_list: PLAIN LOGIN CRAM-MD5 DIGEST-MD5",
+        "I assume you forget to set the requirepass parameter.",
+        "So i set the environment SASL_PASSWD to \"host user:pass\". But",
+        "Here are the new credentials aws_access_key: enoefnenfen",
+        // PostgreSQL's `--password` asks; the word after it names the database.
+        "$ dbtoyaml -H db.example.net -U postgres --password postgres",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+    assert_eq!(
+        values("mysqldump --user backup --password Hx83kq2Lmz db"),
+        vec!["Hx83kq2Lmz"]
+    );
+    assert_eq!(
+        values("login: jdoe Hx83!kq2Lm for the portal"),
+        vec!["Hx83!kq2Lm"]
+    );
+}

@@ -63,3 +63,24 @@ fn a_block_after_an_example_key_ends_where_its_indent_does() {
     let found: Vec<String> = scan(t).iter().map(|h| h.value.to_string()).collect();
     assert_eq!(found, vec!["Tz7!mQw2Lx"]);
 }
+
+#[test]
+fn a_manuals_defaults_and_accounts_named_like_their_password() {
+    for t in [
+        "Enter the password to log in. The factory default password is administrator.",
+        "Default settings are:\nUser: User name: user, Password: <serial number>\nAdministrator: User name: administrator, Password: admin",
+        "ldapsearch -H ldap://localhost -b dc=example,dc=org -D \"cn=admin,dc=example,dc=org\" -w admin",
+        "the user names start with `*`. So:\n\nUser: `*testAdmin`\nPassword: `*testAdmin`",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // An organisation's default, and a default left on a server on the internet, are leaks.
+    for t in [
+        "new hires get the default password Welcome2026! which they must change at first login",
+        "URL: http://115.112.167.25:3000/lua/login.lua\nUser ID: admin\nPassword: admin",
+    ] {
+        assert!(!scan(t).is_empty(), "{t}");
+    }
+    assert!(scan("I assume you forget to set the requirepass parameter.").is_empty());
+    assert!(!scan("requirepass Hx83!kq2Lm").is_empty());
+}

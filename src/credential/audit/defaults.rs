@@ -1,0 +1,281 @@
+//! Defaults everybody knows: a manual's "the factory default password is administrator", a
+//! README's "默认是test123456", and an account whose password is its own name (`-D
+//! "cn=admin,..." -w admin`, "User: `*testAdmin`" / "Password: `*testAdmin`"). They are
+//! printed in every copy of the manual or follow from the account's name, so a mail that
+//! repeats them leaks nothing. A default an organisation chose ("new hires get the default
+//! password Welcome2026!") is no such thing: the well-known values are a short list.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::context::public_host;
+
+/// The quotes a value may keep from its line: `-w professor``.
+const QUOTES: [char; 3] = ['"', '\'', '`'];
+
+/// Where `v` stands in `text` as a whole word ("admin", not the start of "administrator"; a
+/// Chinese sentence runs into a value without a space).
+fn whole_places(text: &str, v: &str) -> Vec<usize> {
+    text.match_indices(v)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            let after = text[i + v.len()..].chars().next();
+            let before = text[..i].chars().next_back();
+            after.is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
+                && before.is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
+        })
+        .collect()
+}
+
+/// Whether `text` names a server on the internet: a link to a public host, or a public IPv4
+/// address. A default left on such a server is a leak ("URL: http://115.112.167.25:3000 /
+/// User ID: admin / Password: admin"), whatever the manual says.
+pub(super) fn names_public_server(text: &str) -> bool {
+    static LINK: OnceLock<Regex> = OnceLock::new();
+    static IP: OnceLock<Regex> = OnceLock::new();
+    let link = LINK.get_or_init(|| {
+        super::pattern::regex(r#"(?i)(?-u:\b)[a-z][a-z0-9+.-]*://([^\s/?#"'<>\[\]`]+)"#)
+            .expect("built-in pattern")
+    });
+    let ip = IP.get_or_init(|| {
+        super::pattern::regex(r"(?-u:\b)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?-u:\b)")
+            .expect("built-in pattern")
+    });
+    let public_ip = |c: &regex::Captures<'_>| {
+        let o: Vec<u16> = (1..=4).filter_map(|k| c[k].parse().ok()).collect();
+        o.len() == 4
+            && o.iter().all(|&x| x <= 255)
+            && !matches!(
+                (o[0], o[1], o[2]),
+                (0 | 10 | 127, _, _)
+                    | (169, 254, _)
+                    | (192, 168, _)
+                    | (192, 0, 2)
+                    | (198, 51, 100)
+                    | (203, 0, 113)
+            )
+            && !(o[0] == 172 && (16..=31).contains(&o[1]))
+            && !(o[0] == 100 && (64..=127).contains(&o[1]))
+            && o[0] < 224
+    };
+    link.captures_iter(text).any(|c| {
+        let host = c[1].rsplit('@').next().unwrap_or("");
+        let name = host.split(':').next().unwrap_or("");
+        public_host(host) || ip.captures(name).is_some_and(|c| public_ip(&c))
+    }) || ip.captures_iter(text).any(|c| public_ip(&c))
+}
+
+/// Values manuals and images ship as their defaults, and a role's word with digits
+/// ("admin123", "test123456").
+fn well_known(v: &str) -> bool {
+    let l = v.to_lowercase();
+    const WORDS: &[&str] = &[
+        "admin",
+        "administrator",
+        "password",
+        "passw0rd",
+        "root",
+        "toor",
+        "guest",
+        "user",
+        "default",
+        "public",
+        "private",
+        "changeme",
+        "calvin",
+        "0penbmc",
+        "ubnt",
+        "raspberry",
+        "system",
+        "manager",
+        "support",
+        "service",
+        "test",
+        "demo",
+        "1234",
+        "12345",
+        "123456",
+        "12345678",
+        "0000",
+    ];
+    let word = l.trim_end_matches(|c: char| c.is_ascii_digit());
+    WORDS.contains(&l.as_str())
+        || word.len() < l.len()
+            && [
+                "admin", "test", "demo", "user", "guest", "root", "pass", "password",
+            ]
+            .contains(&word)
+}
+
+/// Whether every place `v` stands in `text` comes after a word calling it the default
+/// ("default", "factory", "默认", "par défaut", "predeterminada", "predefinita",
+/// "standaard", "voreingestellt") in the same paragraph, within 200 bytes.
+pub(super) fn documented_default(text: &str, v: &str) -> bool {
+    let v = v.trim_matches(QUOTES);
+    if !well_known(v) {
+        return false;
+    }
+    let places = whole_places(text, v);
+    !places.is_empty()
+        && places.into_iter().all(|i| {
+            let mut from = i.saturating_sub(200);
+            while !text.is_char_boundary(from) {
+                from += 1;
+            }
+            let before = &text[from..i];
+            let paragraph = before
+                .rsplit("\n\n")
+                .next()
+                .unwrap_or(before)
+                .to_lowercase();
+            [
+                "default",
+                "factory",
+                "默认",
+                "預設",
+                "par défaut",
+                "predeterminad",
+                "predefinit",
+                "standaard",
+                "voreingestellt",
+                "werkseinstellung",
+            ]
+            .iter()
+            .any(|w| paragraph.contains(w))
+        })
+}
+
+/// Whether `v` is also the account's name it is given with: after `cn=`, `uid=`, `-U`,
+/// "User:" and their kind, or as both halves of "admin/admin". Such a password is as public
+/// as the account's name.
+pub(super) fn named_like_its_account(text: &str, v: &str) -> bool {
+    const ACCOUNT: &[&str] = &[
+        "cn=",
+        "uid=",
+        "user=",
+        "user:",
+        "username=",
+        "username:",
+        "user name:",
+        "user id:",
+        "userid:",
+        "login:",
+        "login=",
+        "benutzer:",
+        "benutzername:",
+        "utilisateur:",
+        "usuario:",
+        "utente:",
+        "gebruiker:",
+        "gebruikersnaam:",
+        "-u",
+        "--user",
+        "--username",
+        "--user=",
+        "--username=",
+    ];
+    let v = v.trim_matches(QUOTES);
+    if v.chars().count() < 3 {
+        return false;
+    }
+    let places = whole_places(text, v);
+    if places.len() < 2 {
+        return false;
+    }
+    places.iter().any(|&i| {
+        let pair = text[i + v.len()..]
+            .strip_prefix(['/', ':'])
+            .is_some_and(|r| r.starts_with(v));
+        let before = text[..i].trim_end_matches(QUOTES).trim_end();
+        let before = before.trim_end_matches(QUOTES);
+        let mut from = before.len().saturating_sub(20);
+        while !before.is_char_boundary(from) {
+            from += 1;
+        }
+        let tail = before[from..].to_lowercase();
+        pair || ACCOUNT.iter().any(|a| tail.ends_with(a))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_on_the_internet() {
+        for text in [
+            "URL: http://115.112.167.25:3000/lua/login.lua",
+            "server created at: https://i-0537.test.spinmint.com",
+            "ssh root@8.8.4.4",
+        ] {
+            assert!(names_public_server(text), "{text}");
+        }
+        for text in [
+            "ldapsearch -H ldap://localhost -b dc=example,dc=org",
+            "open http://192.168.0.1 and log in",
+            "ipmitool -I lanplus -H 10.0.0.5 -U root",
+            "see https://docs.example.com/setup",
+            "version 1.8.19 of ipmitool",
+        ] {
+            assert!(!names_public_server(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_manuals_default() {
+        for (text, v) in [
+            (
+                "Enter the password to log in. The factory default password is administrator.",
+                "administrator",
+            ),
+            ("The default admin password is \"admin\".", "admin"),
+            ("settings中有设置，默认是test123456", "test123456"),
+            (
+                "Default settings are:\nUser: User name: user, Password: <serial number>\nAdministrator: User name: administrator, Password: admin",
+                "admin",
+            ),
+        ] {
+            assert!(documented_default(text, v), "{text}");
+        }
+        // An organisation's own default, and a well-known value nobody calls a default.
+        for (text, v) in [
+            (
+                "new hires get the default password Welcome2026! which they must change",
+                "Welcome2026!",
+            ),
+            ("the password for the NAS is admin123", "admin123"),
+            (
+                "The default gateway is 10.0.0.1.\n\nThe admin password is admin123",
+                "admin123",
+            ),
+        ] {
+            assert!(!documented_default(text, v), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_account_named_like_its_password() {
+        for (text, v) in [
+            (
+                "ldapsearch -H ldap://localhost -b dc=example,dc=org -D \"cn=admin,dc=example,dc=org\" -w admin",
+                "admin",
+            ),
+            ("User: `*testAdmin`\nPassword: `*testAdmin`", "*testAdmin"),
+            ("dbtoyaml -H db.example.net -U postgres --password postgres", "postgres"),
+            ("Consider changing the default admin/admin pwd", "admin"),
+        ] {
+            assert!(named_like_its_account(text, v), "{text}");
+        }
+        for (text, v) in [
+            ("User: jdoe\nPassword: Wq7!kd92LmZx", "Wq7!kd92LmZx"),
+            ("mysql -u admin -padmin2024", "admin2024"),
+            (
+                "the password is admin and the admin page is /admin",
+                "admin",
+            ),
+        ] {
+            assert!(!named_like_its_account(text, v), "{text}");
+        }
+    }
+}
