@@ -10,10 +10,6 @@
 //! sensitive"), not a link or an address. What a line merely says *about* a password ("reset
 //! link", "must have 12 characters", "I changed the password") has no value and stays clean.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use super::around::{
     announced_value, as_password, describes_password, in_your_case, listed_pairs, next_lines,
     paired_value, strong_near, tried_value, under_user_line,
@@ -32,7 +28,6 @@ use super::lower::Lower;
 use super::none_near::no_value_near;
 use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
-use super::words::{LABELS, PREFIXES};
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -507,12 +502,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     let single =
                         quoted || words == 1 || (words <= 3 && next.len() <= 40 && strong(&v));
                     // An account's name below a password word is a list or a table laid out
-                    // one cell per line ("Passwort" / "admin" / "password" / "admin").
+                    // one cell per line ("Passwort" / "admin" / "password" / "admin"); a key
+                    // ending in a colon is the next setting (an empty `password:` in YAML).
                     let account = ["admin", "administrator", "root", "guest", "user"]
                         .contains(&v.to_lowercase().as_str());
                     if single
                         && !account
                         && !label_only(next)
+                        && !next.trim_end().ends_with(':')
                         && !example_before(line)
                         && plausible(&v, quoted, continues)
                     {
@@ -578,16 +575,6 @@ fn given_found(label: String, value: String) -> Found {
         user: false,
         host: false,
     }
-}
-
-/// Whether a table's header cell names a password column.
-pub(super) fn is_password_header(cell: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        super::pattern::regex(&format!(r"(?i)^\s*{PREFIXES}(?:{LABELS})\s*[:]?\s*$"))
-            .expect("built-in pattern")
-    })
-    .is_match(cell)
 }
 
 #[cfg(test)]

@@ -4,6 +4,11 @@
 //! tabs of a pasted table and the header is field names only. pppd's secrets files
 //! (`chap-secrets`, `pap-secrets`) are such a table too: their comment header names the columns.
 
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::words::{LABELS, PREFIXES};
 use super::{phrasing, values};
 
 /// Password columns of tables: a header cell names the column, the rows below hold the values.
@@ -40,7 +45,7 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
                 let words: Vec<&str> = l.split_whitespace().collect();
                 if (2..=6).contains(&words.len())
                     && words.iter().all(|w| field_name(w))
-                    && words.iter().any(|w| phrasing::is_password_header(w))
+                    && words.iter().any(|w| is_password_header(w))
                 {
                     spaced = words.len();
                     words
@@ -57,7 +62,7 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
     while i < rows.len() {
         let header = &rows[i];
         let col = (header.len() >= 2)
-            .then(|| header.iter().position(|c| phrasing::is_password_header(c)))
+            .then(|| header.iter().position(|c| is_password_header(c)))
             .flatten();
         let Some(col) = col else {
             i += 1;
@@ -90,9 +95,7 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
             }
             if let Some(v) = row.get(col) {
                 let v = v.trim_matches(['`', '"', '\'']);
-                if values::plausible(v, false, false)
-                    && !phrasing::is_password_header(v)
-                    && !v.contains(' ')
+                if values::plausible(v, false, false) && !is_password_header(v) && !v.contains(' ')
                 {
                     out.push(phrasing::Found {
                         label: format!("{} column", header[col]),
@@ -227,7 +230,17 @@ fn first_field(w: &str) -> bool {
 /// A column's name in a table of accounts.
 fn field_name(w: &str) -> bool {
     let w = w.trim_end_matches(':');
-    known_column(w.to_lowercase().as_bytes()) || phrasing::is_password_header(w)
+    known_column(w.to_lowercase().as_bytes()) || is_password_header(w)
+}
+
+/// Whether a table's header cell names a password column.
+pub(super) fn is_password_header(cell: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        super::pattern::regex(&format!(r"(?i)^\s*{PREFIXES}(?:{LABELS})\s*[:]?\s*$"))
+            .expect("built-in pattern")
+    })
+    .is_match(cell)
 }
 
 #[cfg(test)]

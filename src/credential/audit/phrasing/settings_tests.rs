@@ -386,3 +386,10 @@ fn mechanisms_setting_words_and_secret_settings_are_no_logins() {
         vec!["Hx83!kq2Lm"]
     );
 }
+
+#[test]
+fn an_empty_yaml_password_is_followed_by_the_next_key() {
+    let t = "test:\n  username: root\n  password:\n\nproduction:\n  adapter: mysql2";
+    assert!(values(t).is_empty(), "{:?}", values(t));
+    assert_eq!(values("  password:\n    Hx83!kq2Lm"), vec!["Hx83!kq2Lm"]);
+}
