@@ -168,6 +168,9 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
 /// "password2" for two settings).
 pub(super) fn numbered_sample(text: &str, value: &str) -> bool {
     let l = value.trim_matches(['"', '\'']).to_ascii_lowercase();
+    if secret_series(text, &l) {
+        return true;
+    }
     let Some((w, n)) = ["password", "passwd", "pass", "pw"]
         .iter()
         .find_map(|w| l.strip_prefix(w).map(|n| (*w, n)))
@@ -195,6 +198,49 @@ pub(super) fn numbered_sample(text: &str, value: &str) -> bool {
         digits > 0 && rest[..digits] != *n && alone(i, w.len() + digits)
     });
     with_user || series
+}
+
+/// One of a series of numbered names for a secret ("LlaveSecreta01" for one setting,
+/// "LlaveSecreta02" for the next; "MySecret1", "MySecret2"): a word for a secret in any
+/// language, a number, and another number of it standing alone in the text. (A season and a
+/// year, "Summer2023" then "Summer2024", is an old password and its new one: no secret's word.)
+fn secret_series(text: &str, l: &str) -> bool {
+    let stem = l.trim_end_matches(|c: char| c.is_ascii_digit());
+    let n = &l[stem.len()..];
+    if n.is_empty() || stem.len() < 4 || !stem.chars().all(|c| c.is_ascii_alphabetic()) {
+        return false;
+    }
+    let secret_word = [
+        "password",
+        "passwd",
+        "secret",
+        "secreta",
+        "secreto",
+        "clave",
+        "llave",
+        "geheim",
+        "passwort",
+        "kennwort",
+        "token",
+        "senha",
+        "wachtwoord",
+        "parola",
+        "motdepasse",
+    ]
+    .iter()
+    .any(|w| stem.contains(w));
+    if !secret_word {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    lower.match_indices(stem).any(|(i, _)| {
+        let rest = &lower[i + stem.len()..];
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        digits > 0
+            && rest[..digits] != *n
+            && !rest[digits..].starts_with(|c: char| c.is_ascii_alphanumeric())
+            && !lower[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
+    })
 }
 
 /// A detector's test vector: a phrase holding the value, then the value alone as what the

@@ -72,6 +72,8 @@ fn rules() -> &'static [Rule] {
             r("token", "anthropic-key", r"(?-u:\b)sk-ant-[A-Za-z0-9_-]{32,}", 0),
             r("token", "telegram-bot-token", r"(?-u:\b)[0-9]{8,10}:AA[A-Za-z0-9_-]{33}(?-u:\b)", 0),
             r("token", "discord-webhook", r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}", 0),
+            // Laravel's application key (32 bytes in base64): it signs and encrypts sessions.
+            r("token", "laravel-app-key", r#"(?-u:\b)APP_KEY[ \t]*=[ \t]*["']?base64:([A-Za-z0-9+/]{43}=)"#, 1),
             r("token", "jwt", r"(?-u:\b)eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", 0),
             // In a header line, or a header in code: `"Authorization": "Bearer X"`.
             r("token", "bearer", r#"(?i)(?-u:\b)authorization["']?\s*(?::|=>?)\s*["']?(?:bearer|token)\s+([A-Za-z0-9._~+/=-]{16,})"#, 1),
@@ -434,8 +436,13 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         {
             continue;
         }
-        // YAML's "NAME: value" reads like prose too: the value must look like one.
-        if c[2].contains(':') && !values::plausible(v, false, false) && !hex_token {
+        // YAML's "NAME: value" reads like prose too: the value must look like one, and a
+        // word the line goes on after is a description's ("APP_ADMIN_PASSWORD: Webpage
+        // admin password").
+        let rest = c.get(3).map_or("", |m| &text[m.end()..]);
+        let rest = rest.lines().next().unwrap_or("").trim();
+        let continues = !rest.is_empty() && !rest.starts_with('#');
+        if c[2].contains(':') && !values::plausible(v, false, continues) && !hex_token {
             continue;
         }
         push(Hit {
@@ -557,6 +564,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         !matches!(h.kind, "password" | "credential-block")
             || !(documented_default(text, &h.value) || named_like_its_account(text, &h.value))
             || *public.get_or_insert_with(|| names_public_server(text))
+    });
+    // One of a series of numbered names for a secret, wherever it stands (a link's password,
+    // a setting): "LlaveSecreta01", "LlaveSecreta02".
+    out.retain(|h| {
+        !matches!(h.kind, "password" | "credential-block") || !numbered_sample(text, &h.value)
     });
     // Values in a block its author marks as samples ("# placeholders, nothing here is real").
     let mut samples = declared_samples(text);

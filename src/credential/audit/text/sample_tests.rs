@@ -84,3 +84,30 @@ fn a_manuals_defaults_and_accounts_named_like_their_password() {
     assert!(scan("I assume you forget to set the requirepass parameter.").is_empty());
     assert!(!scan("requirepass Hx83!kq2Lm").is_empty());
 }
+
+#[test]
+fn numbered_secret_names_boasts_and_descriptions_are_samples() {
+    for t in [
+        "POSTGRESQL_URL=\"postgres://postgres:LlaveSecreta01@db:5432/shop\"\nSESSION_KEY=\"LlaveSecreta02\"",
+        "EMAIL_HOST = 'mail.superserver.net'\nEMAIL_HOST_PASSWORD = 'UnbreakablePassword'",
+        "- SESSION_KEY: Key to encrypt session cookies\n- APP_ADMIN_PASSWORD: Webpage admin password",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // An old password and its new one, and a YAML setting's one word, are leaks.
+    for t in [
+        "the old password was Summer2023, the new password is Summer2024",
+        "APP_ADMIN_PASSWORD: Sunshine",
+    ] {
+        assert!(!scan(t).is_empty(), "{t}");
+    }
+}
+
+#[test]
+fn a_laravel_application_key() {
+    let t = "APP_ENV=local\nAPP_KEY=base64:7/V30U5hB7fjsLe77BhM6nrqB19J7Fp7jI/3Yl54Q94=\n";
+    let found: Vec<&str> = scan(t).iter().map(|h| h.kind).collect();
+    assert_eq!(found, vec!["token"]);
+    // Laravel's `.env.example` leaves it empty.
+    assert!(scan("APP_KEY=\nAPP_DEBUG=true").is_empty());
+}

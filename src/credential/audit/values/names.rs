@@ -107,6 +107,10 @@ pub(super) fn stand_in_name(l: &str, original: &str) -> bool {
                             "default", "the", "test", "my", "your", "some", "sample", "ssid",
                             "wifi", "wlan", "mqtt", "network", "router", "ota", "ap", "fallback",
                             "hotspot",
+                            // What a stand-in boasts of: "SuperSecretPassword",
+                            // "UnbreakablePassword".
+                            "super", "secret", "very", "secure", "strong", "unbreakable",
+                            "safe", "complex", "top",
                         ]
                         .contains(&h.to_lowercase().as_str())
                     })
