@@ -4,12 +4,18 @@
 //! printed in every copy of the manual or follow from the account's name, so a mail that
 //! repeats them leaks nothing. A default an organisation chose ("new hires get the default
 //! password Welcome2026!") is no such thing: the well-known values are a short list.
+//!
+//! `drop_public` is the text rules' last look: it takes these out of the findings, with the
+//! other values a text shows to be samples (a numbered series, a block marked as examples).
 
 use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::context::public_host;
+use super::context::{
+    declared_samples, example_blocks, named_like_its_database, numbered_sample, public_host,
+};
+use super::text::Hit;
 
 /// The quotes a value may keep from its line: `-w professor``.
 const QUOTES: [char; 3] = ['"', '\'', '`'];
@@ -196,6 +202,39 @@ pub(super) fn named_like_its_account(text: &str, v: &str) -> bool {
         let tail = before[from..].to_lowercase();
         pair || ACCOUNT.iter().any(|a| tail.ends_with(a))
     })
+}
+
+/// Drops from `out` what `text` shows to be no leak: a password named like its container's
+/// database, a manual's default or an account's own name (unless the text names a server on
+/// the internet), one of a numbered series of names for a secret, and values in a block its
+/// author marks as samples or examples.
+pub(super) fn drop_public(text: &str, out: &mut Vec<Hit>) {
+    // A password named like its container's database (`-e MYSQL_DATABASE=petclinic`).
+    out.retain(|h| h.kind != "password" || !named_like_its_database(text, &h.value));
+    // A manual's default ("the factory default password is admin") and an account whose
+    // password is its own name (`-D cn=admin -w admin`).
+    // (Not on a server the text names on the internet: a default left there is a leak.)
+    let mut public = None;
+    out.retain(|h| {
+        !matches!(h.kind, "password" | "credential-block")
+            || !(documented_default(text, &h.value) || named_like_its_account(text, &h.value))
+            || *public.get_or_insert_with(|| names_public_server(text))
+    });
+    // One of a series of numbered names for a secret, wherever it stands (a link's password,
+    // a setting): "LlaveSecreta01", "LlaveSecreta02".
+    out.retain(|h| {
+        !matches!(h.kind, "password" | "credential-block") || !numbered_sample(text, &h.value)
+    });
+    // Values in a block its author marks as samples ("# placeholders, nothing here is real").
+    let mut samples = declared_samples(text);
+    samples.extend(example_blocks(text));
+    if !samples.is_empty() {
+        out.retain(|h| {
+            !text
+                .match_indices(h.value.as_str())
+                .any(|(i, _)| samples.iter().any(|r| r.contains(&i)))
+        });
+    }
 }
 
 #[cfg(test)]

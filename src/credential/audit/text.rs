@@ -10,14 +10,15 @@ use regex::Regex;
 use zeroize::Zeroizing;
 
 use super::context::{
-    declared_samples, example_blocks, example_host, expected_value, meeting_code, meeting_text,
-    named_like_its_database, names_a_hash, numbered_sample, public_host, template_text,
+    example_host, expected_value, meeting_code, meeting_text, names_a_hash, numbered_sample,
+    public_host, template_text,
 };
-use super::defaults::{documented_default, named_like_its_account, names_public_server};
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
-use super::{calls, codes, commands, hosted, logins, numbers, phrasing, transcripts, values};
+use super::{
+    calls, codes, commands, defaults, hosted, logins, numbers, phrasing, transcripts, values,
+};
 
 /// One secret found in a text.
 #[derive(Debug, Clone)]
@@ -554,32 +555,9 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             value: Zeroizing::new(n.value),
         });
     }
-    // A password named like its container's database (`-e MYSQL_DATABASE=petclinic`).
-    out.retain(|h| h.kind != "password" || !named_like_its_database(text, &h.value));
-    // A manual's default ("the factory default password is admin") and an account whose
-    // password is its own name (`-D cn=admin -w admin`).
-    // (Not on a server the text names on the internet: a default left there is a leak.)
-    let mut public = None;
-    out.retain(|h| {
-        !matches!(h.kind, "password" | "credential-block")
-            || !(documented_default(text, &h.value) || named_like_its_account(text, &h.value))
-            || *public.get_or_insert_with(|| names_public_server(text))
-    });
-    // One of a series of numbered names for a secret, wherever it stands (a link's password,
-    // a setting): "LlaveSecreta01", "LlaveSecreta02".
-    out.retain(|h| {
-        !matches!(h.kind, "password" | "credential-block") || !numbered_sample(text, &h.value)
-    });
-    // Values in a block its author marks as samples ("# placeholders, nothing here is real").
-    let mut samples = declared_samples(text);
-    samples.extend(example_blocks(text));
-    if !samples.is_empty() {
-        out.retain(|h| {
-            !text
-                .match_indices(h.value.as_str())
-                .any(|(i, _)| samples.iter().any(|r| r.contains(&i)))
-        });
-    }
+    // Values the text shows to be samples or public: a manual's defaults, a series of
+    // numbered names, a block marked as examples.
+    defaults::drop_public(text, &mut out);
     // One secret, one finding: a `.env` line is also a phrase, a connection string also a URL.
     let mut seen: Vec<String> = Vec::new();
     out.retain(|h| {
