@@ -28,6 +28,7 @@ mod labels;
 mod logins;
 mod lower;
 mod message;
+mod nextline;
 mod none_near;
 mod numbers;
 mod office;

@@ -20,11 +20,12 @@ use super::context::one_time;
 use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::labels::{
-    bare_field_name, camel_assign_re, content, example_before, label_ends_line, label_only,
-    label_re, label_then_colon, trigger_re, wifi_key_only, wifi_key_re, wifi_label_only, wifi_re,
+    camel_assign_re, content, example_before, label_re, trigger_re, wifi_key_re, wifi_label_only,
+    wifi_re,
 };
 use super::logins;
 use super::lower::Lower;
+use super::nextline;
 use super::none_near::no_value_near;
 use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
@@ -474,48 +475,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 push(here(last_chars(line[..at].trim_end()), v, "phrase"));
             }
         }
-        if !python_pass(&lines, i)
-            && (label_only(line)
-                || label_ends_line(line)
-                || wifi_key_only(line)
-                || label_then_colon(line))
-        {
-            // The value on the next non-empty line, unless the line above is another field's
-            // bare name: then both are a table's header row laid out one cell per line
-            // ("Benutzername" / "Passwort" / "admin" / "password"), and the first value below
-            // is the first column's.
-            let header_row = lines[..i]
-                .iter()
-                .rev()
-                .map(|l| content(l))
-                .find(|l| !l.is_empty())
-                .is_some_and(bare_field_name);
-            let below = if header_row {
-                Vec::new()
-            } else {
-                next_lines(&lines[i + 1..], 1)
-            };
-            if let Some(&next) = below.first() {
-                if let Some((v, quoted, continues)) = read_value(next) {
-                    // One value on the line; text recognition may split it ("B4ckup! Nightly").
-                    let words = next.split_whitespace().count();
-                    let single =
-                        quoted || words == 1 || (words <= 3 && next.len() <= 40 && strong(&v));
-                    // An account's name below a password word is a list or a table laid out
-                    // one cell per line ("Passwort" / "admin" / "password" / "admin"); a key
-                    // ending in a colon is the next setting (an empty `password:` in YAML).
-                    let account = ["admin", "administrator", "root", "guest", "user"]
-                        .contains(&v.to_lowercase().as_str());
-                    if single
-                        && !account
-                        && !label_only(next)
-                        && !next.trim_end().ends_with(':')
-                        && !example_before(line)
-                        && plausible(&v, quoted, continues)
-                    {
-                        push(here(line.to_string(), v, "next-line"));
-                    }
-                }
+        // The value alone on the next line: "Password:" / "Xk29!fq0".
+        if !python_pass(&lines, i) {
+            if let Some(v) = nextline::value_below(&lines, i, line) {
+                push(here(line.to_string(), v, "next-line"));
             }
         }
         // A setting's name and its value in two fields (`- name: DB_PASSWORD` / `value: X`).

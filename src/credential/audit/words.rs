@@ -78,6 +78,8 @@ pub(super) const PLACEHOLDERS: &[&str] = &[
     "notset", "undefined", "default", "dummy", "sample", "foobar", "foobared", "foo", "bar", "test",
     "testing", "demo", "pass", "pwd", "passwd", "pw", "value", "string", "str", "text", "geheim",
     "motdepasse", "contraseña", "wachtwoord", "kennwort",
+    // The internet's joke password, from a chat log everybody quotes.
+    "hunter2",
 ];
 
 /// Ordinary words that follow "password is" and friends without being the password.

@@ -1,0 +1,135 @@
+//! A password word that ends its line and the value alone on the next: "Password:" /
+//! "Xk29!fq0", "Passwort" / "Sommer2024!", and a program's announcement ("Here is the
+//! password for the next level:") with the generated value below it, the lines of a pasted
+//! session keeping their common prefix (`remote: `).
+
+use super::around::next_lines;
+use super::labels::{
+    bare_field_name, content, example_before, label_ends_line, label_only, label_re,
+    label_then_colon, wifi_key_only,
+};
+use super::values::{plausible, read_value, strong};
+
+/// The value on the line after `line` (the `i`th of `lines`) when `line` ends with a password
+/// word or its label.
+pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String> {
+    if !(label_only(line)
+        || label_ends_line(line)
+        || wifi_key_only(line)
+        || label_then_colon(line)
+        || announcement(line))
+    {
+        return None;
+    }
+    // Not when the line above is another field's bare name: then both are a table's header
+    // row laid out one cell per line ("Benutzername" / "Passwort" / "admin" / "password"),
+    // and the first value below is the first column's.
+    let header_row = lines[..i]
+        .iter()
+        .rev()
+        .map(|l| content(l))
+        .find(|l| !l.is_empty())
+        .is_some_and(bare_field_name);
+    if header_row {
+        return None;
+    }
+    let next = *next_lines(&lines[i + 1..], 1).first()?;
+    let next = without_shared_prefix(line, next);
+    let (v, quoted, continues) = read_value(next)?;
+    // One value on the line; text recognition may split it ("B4ckup! Nightly").
+    let words = next.split_whitespace().count();
+    let single = quoted || words == 1 || (words <= 3 && next.len() <= 40 && strong(&v));
+    // An account's name below a password word is a list or a table laid out one cell per line
+    // ("Passwort" / "admin" / "password" / "admin"); a key ending in a colon is the next
+    // setting (an empty `password:` in YAML).
+    let account =
+        ["admin", "administrator", "root", "guest", "user"].contains(&v.to_lowercase().as_str());
+    (single
+        && !account
+        && !label_only(next)
+        && !next.trim_end().ends_with(':')
+        && !example_before(line)
+        && (plausible(&v, quoted, continues) || announced_hex(line, &v)))
+    .then_some(v)
+}
+
+/// "Here is the password for the next level:", "here's your new password:": a line that
+/// hands over the value below it.
+fn announcement(line: &str) -> bool {
+    let l = line.trim_end();
+    let lower = l.to_lowercase();
+    // (The password word after the phrase: "Here's one to get you going:" below a line on
+    // passphrases is a suggestion.)
+    const HERE: &[&str] = &["here is ", "here's ", "here are ", "voici ", "hier ist "];
+    l.ends_with(':')
+        && HERE
+            .iter()
+            .filter_map(|w| lower.find(w).map(|at| at + w.len()))
+            .any(|at| l.is_char_boundary(at) && label_re().is_match(&l[at..]))
+}
+
+/// `next` without the prefix it shares with `line`: a pasted session's `remote: ` or `[info] `
+/// before each line.
+fn without_shared_prefix<'a>(line: &str, next: &'a str) -> &'a str {
+    let first = line.split_whitespace().next().unwrap_or("");
+    let tagged = (first.ends_with(':') || first.starts_with('[') && first.ends_with(']'))
+        && (2..=12).contains(&first.len());
+    match next.trim_start().strip_prefix(first) {
+        Some(rest) if tagged && rest.starts_with(char::is_whitespace) => rest.trim_start(),
+        _ => next,
+    }
+}
+
+/// A generated value in hex below a program's announcement of a password ("Here is the
+/// password for the next level:", "Your new password is:"): hex reads like a digest, but a
+/// line that gives a password and names no hash gives this one.
+fn announced_hex(line: &str, v: &str) -> bool {
+    let l = line.to_lowercase();
+    (16..=64).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_hexdigit())
+        && v.bytes().any(|b| b.is_ascii_digit())
+        && v.bytes().any(|b| b.is_ascii_alphabetic())
+        && l.trim_end().ends_with(':')
+        && [
+            "here is the password",
+            "password is",
+            "new password",
+            "generated password",
+        ]
+        .iter()
+        .any(|w| l.contains(w))
+        && !["hash", "digest", "md5", "sha", "ntlm", "crypt", "salt"]
+            .iter()
+            .any(|w| l.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn below(t: &str) -> Option<String> {
+        let lines: Vec<&str> = t.lines().collect();
+        value_below(&lines, 0, lines[0])
+    }
+
+    #[test]
+    fn a_value_below_its_word() {
+        assert_eq!(below("Password:\nXk29!fq0").as_deref(), Some("Xk29!fq0"));
+        assert_eq!(
+            below("remote: Well done! Here is the password for the next level:\nremote: 56a9bf19c63d650ce78e6ec0354ee45e")
+                .as_deref(),
+            Some("56a9bf19c63d650ce78e6ec0354ee45e")
+        );
+        // A digest under its name, and one under a plain label, stay out.
+        assert_eq!(
+            below("The password hash is:\n5f4dcc3b5aa765d61d8327deb882cf99"),
+            None
+        );
+        assert_eq!(below("password:\n5f4dcc3b5aa765d61d8327deb882cf99"), None);
+        assert_eq!(
+            below("A good passphrase is fun. Here's one to get you going:\nAnalysingPokemon4Fun"),
+            None
+        );
+        assert_eq!(below("  password:\n\nproduction:\n  adapter: mysql2"), None);
+    }
+}
