@@ -18,6 +18,22 @@ pub(super) struct Call {
     pub name: String,
     pub user: String,
     pub value: Zeroizing<String>,
+    /// The user is a service's API key, with no password after it
+    /// (`HTTPBasicAuth('I4UQOd...', '')`).
+    pub key: bool,
+}
+
+/// Whether a basic-auth user is an API key: 24 or more letters and digits of all three kinds,
+/// as services hand out keys to send as the user with an empty password.
+fn api_key_user(user: &str) -> bool {
+    user.chars().count() >= 24
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && user.chars().any(|c| c.is_ascii_uppercase())
+        && user.chars().any(|c| c.is_ascii_lowercase())
+        && user.chars().any(|c| c.is_ascii_digit())
+        && !values::placeholder(user)
 }
 
 /// A string literal in either quote, or in the curly quotes text recognition reads them as
@@ -127,6 +143,15 @@ pub(super) fn find(text: &str) -> Vec<Call> {
                     .map_or("", |m| m.as_str())
             };
             let (user, value) = (first(2), first(6));
+            if value.is_empty() && api_key_user(user) {
+                out.push(Call {
+                    name: name.to_string(),
+                    user: String::new(),
+                    value: Zeroizing::new(user.to_string()),
+                    key: true,
+                });
+                continue;
+            }
             if user.chars().count() > 120
                 || sample_user(user)
                 || values::placeholder(value)
@@ -140,6 +165,7 @@ pub(super) fn find(text: &str) -> Vec<Call> {
                 name: name.to_string(),
                 user: user.to_string(),
                 value: Zeroizing::new(value.to_string()),
+                key: false,
             });
         }
     }
@@ -222,5 +248,15 @@ mod tests {
         ] {
             assert!(values(clean).is_empty(), "{clean}");
         }
+    }
+
+    #[test]
+    fn an_api_key_sent_as_the_user() {
+        let t = "requests.request('POST', url, auth=requests.auth.HTTPBasicAuth('I4UQOdAXBenkRM2lJfMr1waLz7KXxits', ''))";
+        let found = find(t);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].key);
+        // A user name with an empty password is no key.
+        assert!(find("auth = HTTPBasicAuth('ceneri', '')").is_empty());
     }
 }

@@ -72,6 +72,19 @@ pub(super) fn names_public_server(text: &str) -> bool {
     }) || ip.captures_iter(text).any(|c| public_ip(&c))
 }
 
+/// Whether `text` names a machine on a local network by its address (`192.168.100.7`,
+/// `10.0.0.5`): a real one, unlike `localhost` or a container's name.
+fn names_lan_address(text: &str) -> bool {
+    static IP: OnceLock<Regex> = OnceLock::new();
+    IP.get_or_init(|| {
+        super::pattern::regex(
+            r"(?-u:\b)(?:10\.\d{1,3}|192\.168|172\.(?:1[6-9]|2\d|3[01]))\.\d{1,3}\.\d{1,3}(?-u:\b)",
+        )
+        .expect("built-in pattern")
+    })
+    .is_match(text)
+}
+
 /// Values manuals and images ship as their defaults, and a role's word with digits
 /// ("admin123", "test123456").
 fn well_known(v: &str) -> bool {
@@ -215,10 +228,16 @@ pub(super) fn drop_public(text: &str, out: &mut Vec<Hit>) {
     // password is its own name (`-D cn=admin -w admin`).
     // (Not on a server the text names on the internet: a default left there is a leak.)
     let mut public = None;
+    // (An account named like its password on a machine of a local network is a real one:
+    // "address = '192.168.100.7'", "username = 'newman'", "password = 'newman'".)
     out.retain(|h| {
+        let mut kept = || *public.get_or_insert_with(|| names_public_server(text));
         !matches!(h.kind, "password" | "credential-block")
-            || !(documented_default(text, &h.value) || named_like_its_account(text, &h.value))
-            || *public.get_or_insert_with(|| names_public_server(text))
+            || if documented_default(text, &h.value) {
+                kept()
+            } else {
+                !named_like_its_account(text, &h.value) || kept() || names_lan_address(text)
+            }
     });
     // One of a series of numbered names for a secret, wherever it stands (a link's password,
     // a setting): "LlaveSecreta01", "LlaveSecreta02".
@@ -306,6 +325,8 @@ mod tests {
         ] {
             assert!(named_like_its_account(text, v), "{text}");
         }
+        assert!(names_lan_address("address = '192.168.100.7'"));
+        assert!(!names_lan_address("ldap://localhost:389 and 127.0.0.1"));
         for (text, v) in [
             ("User: jdoe\nPassword: Wq7!kd92LmZx", "Wq7!kd92LmZx"),
             ("mysql -u admin -padmin2024", "admin2024"),

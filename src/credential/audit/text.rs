@@ -479,10 +479,18 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         });
     }
     for c in calls::find(text) {
+        let (kind, excerpt) = if c.key {
+            ("token", format!("{}({}, \"\")", c.name, mask(&c.value)))
+        } else {
+            (
+                "credential-block",
+                format!("{}(\"{}\", {})", c.name, c.user, mask(&c.value)),
+            )
+        };
         push(Hit {
-            kind: "credential-block",
+            kind,
             detail: "login-call".into(),
-            excerpt: format!("{}(\"{}\", {})", c.name, c.user, mask(&c.value)),
+            excerpt,
             value: c.value,
         });
     }
