@@ -7,7 +7,7 @@
 use super::code::{arrow_call, code_expression, code_name_ends_statement, first_option};
 use super::labels::{separator_re, verb_before};
 use super::values::{placeholder, plausible, read_value, strong};
-use super::words::{ABOUT, FILLERS, FILLER_PAIRS, PREDICATES, STOP_VERBS};
+use super::words::{ABOUT, FILLERS, FILLER_PAIRS, POST_ADJECTIVES, PREDICATES, STOP_VERBS};
 
 /// The labels' short forms need a little care: "pass" is also "boarding pass", "pin" also
 /// "pin it".
@@ -124,14 +124,32 @@ fn with_before(label_and_before: &str) -> bool {
     let mut w = words.next().unwrap_or_default();
     for _ in 0..3 {
         if [
-            "the", "a", "dem", "le", "la", "el", "het", "de", "mot", "admin", "root", "user",
+            "the",
+            "a",
+            "dem",
+            "le",
+            "la",
+            "el",
+            "het",
+            "de",
+            "mot",
+            "admin",
+            "root",
+            "user",
+            "default",
+            "initial",
+            "temporary",
+            "new",
         ]
         .contains(&w.as_str())
         {
             w = words.next().unwrap_or_default();
         }
     }
-    ["with", "mit", "avec", "con", "met", "using"].contains(&w.as_str())
+    [
+        "with", "mit", "avec", "con", "com", "met", "using", "usando",
+    ]
+    .contains(&w.as_str())
 }
 
 /// Whether the word just before a separator names the user ("the username is").
@@ -569,6 +587,12 @@ pub(super) fn value_after(
             || end == 0
         {
             return None;
+        }
+        // An adjective after the noun, as Romance languages place it ("senha padrão X", "mot
+        // de passe provisoire X"): the value may follow it without a separator.
+        if words == 0 && POST_ADJECTIVES.contains(&lw.as_str()) {
+            pos += end;
+            continue;
         }
         words += 1;
         pos += end;

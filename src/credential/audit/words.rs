@@ -150,6 +150,9 @@ pub(super) const PREDICATES: &[&str] = &[
     "written", "forgotten", "stolen", "broken", "frozen", "spoken", "driven", "proven",
     "heute", "morgen", "gestern", "today", "tomorrow", "yesterday", "aujourd'hui", "hoy",
     "oggi", "vandaag", "fraca", "forte", "curta", "longa", "comum", "vazia", "nova", "segura",
+    "correto", "corretos", "correta", "corretas", "incorreto", "incorretos", "incorreta",
+    "incorretas", "errado", "errados", "errada", "erradas", "válida", "válido", "inválida",
+    "inválido",
     "login", "logon", "access", "entry", "input", "form", "box", "dialog", "screen", "page",
     "sign-in", "signin", "auth", "only", "instead", "alone", "connu", "inconnu", "fourni",
     "défini", "choisi", "reçu", "perdu", "prévu", "permis", "écrit", "vergeben", "bekannt",
@@ -161,4 +164,13 @@ pub(super) const ACTIONS: &[&str] = &[
     "reset", "chang", "forg", "recover", "rotat", "updat", "retriev", "zurücksetz", "änder",
     "vergess", "réinitialis", "oubli", "restablec", "cambi", "olvid", "reimpost",
     "wijzig", "vergeten",
+];
+
+/// Adjectives that follow a password word in Portuguese, Spanish, French and Italian: "senha
+/// padrão", "contraseña temporal", "mot de passe provisoire", "password provvisoria".
+#[rustfmt::skip]
+pub(super) const POST_ADJECTIVES: &[&str] = &[
+    "padrão", "padrao", "inicial", "provisória", "provisoria", "temporária", "temporaria",
+    "nova", "temporal", "provisional", "nueva", "provisoire", "temporaire", "initiale",
+    "nouveau", "provvisoria", "temporanea", "iniziale", "nuova",
 ];

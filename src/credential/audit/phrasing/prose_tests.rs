@@ -249,3 +249,28 @@ fn refusals_suppositions_and_slots_are_no_password() {
         assert!(values(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn an_adjective_after_the_password_word() {
+    for (t, v) in [
+        (
+            "Foi criado com a senha padrão 34164579, testa aí",
+            "34164579",
+        ),
+        (
+            "It was created with the default password 34164579, try it",
+            "34164579",
+        ),
+        ("la contraseña temporal Xk29fq02 vale un día", "Xk29fq02"),
+    ] {
+        assert_eq!(values(t), vec![v], "{t}");
+    }
+    for t in [
+        "senha padrão é obrigatória",
+        "with the new password you will be fine",
+        "le mot de passe provisoire expire demain",
+        "- Testar login com usuário/senha corretos;",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
