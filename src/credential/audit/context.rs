@@ -207,7 +207,12 @@ pub(super) fn numbered_sample(text: &str, value: &str) -> bool {
 fn secret_series(text: &str, l: &str) -> bool {
     let stem = l.trim_end_matches(|c: char| c.is_ascii_digit());
     let n = &l[stem.len()..];
-    if n.is_empty() || stem.len() < 4 || !stem.chars().all(|c| c.is_ascii_alphabetic()) {
+    if n.is_empty()
+        || stem.len() < 4
+        || !stem
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-' || c == '_')
+    {
         return false;
     }
     let secret_word = [
@@ -236,7 +241,9 @@ fn secret_series(text: &str, l: &str) -> bool {
     lower.match_indices(stem).any(|(i, _)| {
         let rest = &lower[i + stem.len()..];
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        digits > 0
+        // (The stem alone counts when it is a name made of words: "testing-password" beside
+        // "testing-password2".)
+        (digits > 0 || stem.contains(['-', '_']))
             && rest[..digits] != *n
             && !rest[digits..].starts_with(|c: char| c.is_ascii_alphanumeric())
             && !lower[..i].ends_with(|c: char| c.is_ascii_alphanumeric())
@@ -408,10 +415,18 @@ pub(super) fn one_time(upto: &str, after: &str) -> bool {
 /// (`-e MYSQL_PASSWORD=petclinic -e MYSQL_DATABASE=petclinic`): a README's throwaway
 /// container, named after its application throughout.
 pub(super) fn named_like_its_database(text: &str, v: &str) -> bool {
-    let needle = format!("={v}");
-    text.match_indices(&needle).any(|(i, _)| {
-        let after = text[i + needle.len()..].chars().next();
-        let name: String = text[..i]
+    text.match_indices(v).any(|(i, _)| {
+        let after = text[i + v.len()..].chars().next();
+        // The setting's name before `=`, `: ` or `": "` (YAML, JSON, an environment).
+        let before = text[..i].trim_end_matches(['"', '\'']);
+        let Some(before) = before
+            .strip_suffix('=')
+            .or_else(|| before.trim_end().strip_suffix(':'))
+        else {
+            return false;
+        };
+        let name: String = before
+            .trim_end_matches(['"', '\''])
             .chars()
             .rev()
             .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')

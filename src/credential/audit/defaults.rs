@@ -1,6 +1,6 @@
 //! Defaults everybody knows: a manual's "the factory default password is administrator", a
-//! README's "默认是test123456", and an account whose password is its own name (`-D
-//! "cn=admin,..." -w admin`, "User: `*testAdmin`" / "Password: `*testAdmin`"). They are
+//! README's "默认是test123456", and an account whose password is its own name on a command
+//! line (`-D "cn=admin,..." -w admin`, `-U postgres --password postgres`). They are
 //! printed in every copy of the manual or follow from the account's name, so a mail that
 //! repeats them leaks nothing. A default an organisation chose ("new hires get the default
 //! password Welcome2026!") is no such thing: the well-known values are a short list.
@@ -85,6 +85,24 @@ fn names_lan_address(text: &str) -> bool {
     .is_match(text)
 }
 
+/// Whether `v` is a password word with digits ("password123", "secret1") given in a link to a
+/// host with a one-word name: a container's or a service's in a test setup (`@postgres:5432`,
+/// `@db`, `@localhost`).
+fn container_sample(text: &str, v: &str) -> bool {
+    let l = v.to_lowercase();
+    let word = l.trim_end_matches(|c: char| c.is_ascii_digit());
+    if word.len() == l.len() || !["password", "pass", "secret", "passwd", "pwd"].contains(&word) {
+        return false;
+    }
+    text.match_indices(&format!(":{v}@")).any(|(i, m)| {
+        let host = text[i + m.len()..]
+            .split(|c: char| c == ':' || c == '/' || c.is_whitespace() || "\"'?".contains(c))
+            .next()
+            .unwrap_or("");
+        !host.is_empty() && !host.contains('.')
+    })
+}
+
 /// Values manuals and images ship as their defaults, and a role's word with digits
 /// ("admin123", "test123456").
 fn well_known(v: &str) -> bool {
@@ -154,6 +172,10 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
                 "默认",
                 "預設",
                 "par défaut",
+                "por defecto",
+                "padrão",
+                "padrao",
+                "standard",
                 "predeterminad",
                 "predefinit",
                 "standaard",
@@ -165,35 +187,13 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
         })
 }
 
-/// Whether `v` is also the account's name it is given with: after `cn=`, `uid=`, `-U`,
-/// "User:" and their kind, or as both halves of "admin/admin". Such a password is as public
-/// as the account's name.
+/// Whether `v` is also the name of the account it is given with on a command line or in a
+/// directory's or database's own syntax: after `cn=`, `uid=`, `user=`, `-U`, `--user`, or as
+/// the user of SQL's `'name'@'host'`. Such a password is as public as the account's name.
+/// (A login in prose, "Username: test" / "Password: test", is a hosted test system's as
+/// often as a local one's, and stays a finding.)
 pub(super) fn named_like_its_account(text: &str, v: &str) -> bool {
-    const ACCOUNT: &[&str] = &[
-        "cn=",
-        "uid=",
-        "user=",
-        "user:",
-        "username=",
-        "username:",
-        "user name:",
-        "user id:",
-        "userid:",
-        "login:",
-        "login=",
-        "benutzer:",
-        "benutzername:",
-        "utilisateur:",
-        "usuario:",
-        "utente:",
-        "gebruiker:",
-        "gebruikersnaam:",
-        "-u",
-        "--user",
-        "--username",
-        "--user=",
-        "--username=",
-    ];
+    const ACCOUNT: &[&str] = &["cn=", "uid=", "user=", "-u", "--user", "--username"];
     let v = v.trim_matches(QUOTES);
     if v.chars().count() < 3 {
         return false;
@@ -203,17 +203,20 @@ pub(super) fn named_like_its_account(text: &str, v: &str) -> bool {
         return false;
     }
     places.iter().any(|&i| {
-        let pair = text[i + v.len()..]
-            .strip_prefix(['/', ':'])
-            .is_some_and(|r| r.starts_with(v));
         let before = text[..i].trim_end_matches(QUOTES).trim_end();
-        let before = before.trim_end_matches(QUOTES);
+        let before = before.trim_end_matches(QUOTES).trim_end_matches('=');
         let mut from = before.len().saturating_sub(20);
         while !before.is_char_boundary(from) {
             from += 1;
         }
         let tail = before[from..].to_lowercase();
-        pair || ACCOUNT.iter().any(|a| tail.ends_with(a))
+        // ("'gitlab_ci'@'localhost' IDENTIFIED BY 'gitlab_ci'": SQL's account at its host; a
+        // link's password before its `@` is no account.)
+        let sql_account = text[i + v.len()..].starts_with("'@'") && text[..i].ends_with('\'');
+        sql_account
+            || ACCOUNT
+                .iter()
+                .any(|a| tail.ends_with(a) || tail.ends_with(a.trim_end_matches('=')))
     })
 }
 
@@ -238,6 +241,11 @@ pub(super) fn drop_public(text: &str, out: &mut Vec<Hit>) {
             } else {
                 !named_like_its_account(text, &h.value) || kept() || names_lan_address(text)
             }
+    });
+    // A password word with a number in a link to a container by its bare name
+    // (`postgresql://launchpad:password123@postgres:5432/launchpad`): a CI job's throwaway.
+    out.retain(|h| {
+        !matches!(h.kind, "password" | "credential-block") || !container_sample(text, &h.value)
     });
     // One of a series of numbered names for a secret, wherever it stands (a link's password,
     // a setting): "LlaveSecreta01", "LlaveSecreta02".
@@ -319,9 +327,8 @@ mod tests {
                 "ldapsearch -H ldap://localhost -b dc=example,dc=org -D \"cn=admin,dc=example,dc=org\" -w admin",
                 "admin",
             ),
-            ("User: `*testAdmin`\nPassword: `*testAdmin`", "*testAdmin"),
             ("dbtoyaml -H db.example.net -U postgres --password postgres", "postgres"),
-            ("Consider changing the default admin/admin pwd", "admin"),
+            ("CREATE USER 'gitlab_ci'@'localhost' IDENTIFIED BY 'gitlab_ci';", "gitlab_ci"),
         ] {
             assert!(named_like_its_account(text, v), "{text}");
         }

@@ -434,6 +434,8 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             || (values::hash_like(v) && !hex_token)
             || v.chars().count() < shortest
             || setting_about_a_secret(name, v)
+            // A value that spells its setting's name: `SSH_PRIVATE_KEY=ssh_private_key_string`.
+            || v.to_lowercase().contains(&name.to_lowercase())
         {
             continue;
         }
