@@ -434,7 +434,12 @@ pub(super) fn named_like_its_database(text: &str, v: &str) -> bool {
             .into_iter()
             .rev()
             .collect();
+        // (Another setting's: `DATABASE_PASSWORD="X"` is the password's own.)
+        let own = ["PASS", "PWD", "SECRET", "KEY", "TOKEN"]
+            .iter()
+            .any(|w| name.contains(w));
         after.is_none_or(|c| c.is_whitespace() || "\"',;".contains(c))
+            && !own
             && (name.contains("DATABASE") || name.ends_with("_DB") || name.ends_with("_USER"))
     })
 }

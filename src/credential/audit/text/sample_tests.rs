@@ -126,6 +126,7 @@ fn a_ci_jobs_throwaway_services() {
     for t in [
         "postgresql://launchpad:password123@db.corp-mail.net:5432/launchpad",
         "postgresql://app:Kq8mWz2Lp@postgres:5432/app",
+        "Hi Sam,\n\nDATABASE_PASSWORD=\"D@taB4se-Pw\"\n\nCheers",
         "CREATE USER 'report'@'10.0.4.7' IDENTIFIED BY 'Kq8mWz2Lp';",
     ] {
         assert!(!scan(t).is_empty(), "{t}");
