@@ -168,8 +168,19 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         .rsplit(char::is_whitespace)
         .next()
         .is_some_and(|t| t.starts_with(['/', '~']) && t.ends_with(['/', '.']));
+    // An XML attribute of an element that is no login (`<settings pass="oobeSystem">`, the
+    // configuration pass of a Windows answer file).
+    let attribute = word.eq_ignore_ascii_case("pass")
+        && after.strip_prefix("=\"").is_some_and(|v| {
+            let name = &v[..v.find('"').unwrap_or(v.len())];
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphabetic())
+        })
+        && before.rsplit('<').next().is_some_and(|t| {
+            before.contains('<') && !t.contains('>') && !t.to_lowercase().contains("user")
+        });
     kebab
         || compound
+        || attribute
         || member
         || passed_on
         || a_value

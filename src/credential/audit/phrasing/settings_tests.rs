@@ -393,3 +393,15 @@ fn an_empty_yaml_password_is_followed_by_the_next_key() {
     assert!(values(t).is_empty(), "{:?}", values(t));
     assert_eq!(values("  password:\n    Hx83!kq2Lm"), vec!["Hx83!kq2Lm"]);
 }
+
+#[test]
+fn an_answer_files_configuration_pass_is_no_password() {
+    for t in [
+        "\t<settings pass=\"offlineServicing\"></settings>",
+        "    <settings pass=\"oobeSystem\">",
+        "[*] The decrypted AES password is: DecryptedPassword!",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+    assert_eq!(values("<server pass=\"Summer2024\">"), vec!["Summer2024"]);
+}

@@ -111,6 +111,8 @@ pub(super) fn stand_in_name(l: &str, original: &str) -> bool {
                             // "UnbreakablePassword".
                             "super", "secret", "very", "secure", "strong", "unbreakable",
                             "safe", "complex", "top",
+                            // What a tool's example output calls it: "DecryptedPassword!".
+                            "decrypted", "encrypted", "generated", "hashed", "random",
                         ]
                         .contains(&h.to_lowercase().as_str())
                     })
