@@ -145,7 +145,7 @@ fn well_known(v: &str) -> bool {
             .contains(&word)
 }
 
-/// Whether every place `v` stands in `text` comes after a word calling it the default
+/// Whether a place `v` stands in `text` comes after a word calling it the default
 /// ("default", "factory", "默认", "par défaut", "predeterminada", "predefinita",
 /// "standaard", "voreingestellt") in the same paragraph, within 200 bytes.
 pub(super) fn documented_default(text: &str, v: &str) -> bool {
@@ -153,38 +153,38 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     if !well_known(v) {
         return false;
     }
-    let places = whole_places(text, v);
-    !places.is_empty()
-        && places.into_iter().all(|i| {
-            let mut from = i.saturating_sub(200);
-            while !text.is_char_boundary(from) {
-                from += 1;
-            }
-            let before = &text[from..i];
-            let paragraph = before
-                .rsplit("\n\n")
-                .next()
-                .unwrap_or(before)
-                .to_lowercase();
-            [
-                "default",
-                "factory",
-                "默认",
-                "預設",
-                "par défaut",
-                "por defecto",
-                "padrão",
-                "padrao",
-                "standard",
-                "predeterminad",
-                "predefinit",
-                "standaard",
-                "voreingestellt",
-                "werkseinstellung",
-            ]
-            .iter()
-            .any(|w| paragraph.contains(w))
-        })
+    // (One place told as the default is enough: "admin/superSecure" earlier in the text, then
+    // "it should default to the password "admin"" names the same well-known value.)
+    whole_places(text, v).into_iter().any(|i| {
+        let mut from = i.saturating_sub(200);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let before = &text[from..i];
+        let paragraph = before
+            .rsplit("\n\n")
+            .next()
+            .unwrap_or(before)
+            .to_lowercase();
+        [
+            "default",
+            "factory",
+            "默认",
+            "預設",
+            "par défaut",
+            "por defecto",
+            "padrão",
+            "padrao",
+            "standard",
+            "predeterminad",
+            "predefinit",
+            "standaard",
+            "voreingestellt",
+            "werkseinstellung",
+        ]
+        .iter()
+        .any(|w| paragraph.contains(w))
+    })
 }
 
 /// Whether `v` is also the name of the account it is given with on a command line or in a
@@ -297,6 +297,10 @@ mod tests {
             ),
             ("The default admin password is \"admin\".", "admin"),
             ("settings中有设置，默认是test123456", "test123456"),
+            (
+                "I can't login with admin/superSecure. The docs suggest that it should default to the password \"admin\".",
+                "admin",
+            ),
             (
                 "Default settings are:\nUser: User name: user, Password: <serial number>\nAdministrator: User name: administrator, Password: admin",
                 "admin",
