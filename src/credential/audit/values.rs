@@ -166,6 +166,11 @@ pub(super) fn placeholder(v: &str) -> bool {
         || names_itself(&l)
         || encoded_stand_in(v)
         || stand_in_words(&l)
+        // "my secret", "some passphrase": whose secret, in words.
+        || l.split_once(' ').is_some_and(|(a, b)| {
+            ["my", "your", "some", "the", "a", "our"].contains(&a)
+                && ["secret", "password", "passphrase", "pass", "key", "token", "pw"].contains(&b)
+        })
 }
 
 /// A stand-in in base64, as Kubernetes' secrets hold their values: `ZGVtby1wYXNzd29yZA==` is

@@ -400,6 +400,7 @@ fn an_answer_files_configuration_pass_is_no_password() {
         "\t<settings pass=\"offlineServicing\"></settings>",
         "    <settings pass=\"oobeSystem\">",
         "[*] The decrypted AES password is: DecryptedPassword!",
+        "export BORG_PASSPHRASE=\"my secret\"",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
