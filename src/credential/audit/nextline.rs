@@ -57,15 +57,16 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
 /// hands over the value below it.
 fn announcement(line: &str) -> bool {
     let l = line.trim_end();
+    if !l.ends_with(':') {
+        return false;
+    }
     let lower = l.to_lowercase();
     // (The password word after the phrase: "Here's one to get you going:" below a line on
     // passphrases is a suggestion.)
     const HERE: &[&str] = &["here is ", "here's ", "here are ", "voici ", "hier ist "];
-    l.ends_with(':')
-        && HERE
-            .iter()
-            .filter_map(|w| lower.find(w).map(|at| at + w.len()))
-            .any(|at| l.is_char_boundary(at) && label_re().is_match(&l[at..]))
+    HERE.iter()
+        .filter_map(|w| lower.find(w).map(|at| at + w.len()))
+        .any(|at| l.is_char_boundary(at) && label_re().is_match(&l[at..]))
 }
 
 /// `next` without the prefix it shares with `line`: a pasted session's `remote: ` or `[info] `
