@@ -150,7 +150,9 @@ fn well_known(v: &str) -> bool {
 /// "standaard", "voreingestellt") in the same paragraph, within 200 bytes.
 pub(super) fn documented_default(text: &str, v: &str) -> bool {
     let v = v.trim_matches(QUOTES);
-    if !well_known(v) {
+    // (Or the account's own name, as a manual gives it: "the default username and password
+    // ... u: wordpress p: wordpress".)
+    if !well_known(v) && !given_as_user(text, v) {
         return false;
     }
     // (One place told as the default is enough: "admin/superSecure" earlier in the text, then
@@ -187,6 +189,34 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     })
 }
 
+/// Whether `v` stands somewhere in `text` as an account's name after a user label ("user:",
+/// "u:", "username:", "login:"), as well as being the password.
+fn given_as_user(text: &str, v: &str) -> bool {
+    const LABELS: &[&str] = &[
+        "user:",
+        "u:",
+        "username:",
+        "user name:",
+        "login:",
+        "benutzer:",
+        "usuario:",
+        "utilisateur:",
+    ];
+    v.chars().count() >= 3
+        && whole_places(text, v).into_iter().any(|i| {
+            let before = text[..i].trim_end_matches(QUOTES).trim_end();
+            let mut from = before.len().saturating_sub(12);
+            while !before.is_char_boundary(from) {
+                from += 1;
+            }
+            let tail = before[from..].to_lowercase();
+            LABELS.iter().any(|l| {
+                tail.strip_suffix(l)
+                    .is_some_and(|h| h.chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+            })
+        })
+}
+
 /// Whether `v` is also the name of the account it is given with on a command line or in a
 /// directory's or database's own syntax: after `cn=`, `uid=`, `user=`, `-U`, `--user`, or as
 /// the user of SQL's `'name'@'host'`. Such a password is as public as the account's name.
@@ -213,7 +243,14 @@ pub(super) fn named_like_its_account(text: &str, v: &str) -> bool {
         // ("'gitlab_ci'@'localhost' IDENTIFIED BY 'gitlab_ci'": SQL's account at its host; a
         // link's password before its `@` is no account.)
         let sql_account = text[i + v.len()..].starts_with("'@'") && text[..i].ends_with('\'');
+        // (A form's fields, `--data "username=admin&password=admin"`: with its `=` only.)
+        let form_field = ["username=", "login="].iter().any(|f| {
+            text[..i]
+                .get(i.saturating_sub(f.len())..)
+                .is_some_and(|t| t.eq_ignore_ascii_case(f))
+        });
         sql_account
+            || form_field
             || ACCOUNT
                 .iter()
                 .any(|a| tail.ends_with(a) || tail.ends_with(a.trim_end_matches('=')))
@@ -297,6 +334,11 @@ mod tests {
             ),
             ("The default admin password is \"admin\".", "admin"),
             ("settings中有设置，默认是test123456", "test123456"),
+            // The account's own name as the default's password: a local stack's manual.
+            (
+                "the default username and password for the dashboard: u: wordpress p: wordpress",
+                "wordpress",
+            ),
             (
                 "I can't login with admin/superSecure. The docs suggest that it should default to the password \"admin\".",
                 "admin",
@@ -315,6 +357,8 @@ mod tests {
                 "Welcome2026!",
             ),
             ("the password for the NAS is admin123", "admin123"),
+            // (A user named like the password, but nothing called a default.)
+            ("user: wordpress\npassword: wordpress", "wordpress"),
             (
                 "The default gateway is 10.0.0.1.\n\nThe admin password is admin123",
                 "admin123",
@@ -333,6 +377,7 @@ mod tests {
             ),
             ("dbtoyaml -H db.example.net -U postgres --password postgres", "postgres"),
             ("CREATE USER 'gitlab_ci'@'localhost' IDENTIFIED BY 'gitlab_ci';", "gitlab_ci"),
+            ("curl localhost:8080/auth --data \"username=admin&password=admin\"", "admin"),
         ] {
             assert!(named_like_its_account(text, v), "{text}");
         }

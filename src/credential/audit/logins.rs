@@ -470,8 +470,30 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
         .contains(&lu.as_str())
         // "log in with login "jdoe.x"", "with username X": the word names the field, and the
         // value after a space is the account's name.
-        && !(c.get(2).is_some() && names_user_field(u));
+        && !(c.get(2).is_some() && names_user_field(u))
+        // "les identifiants E020001, E020003, E020022": a list of numbers of one shape.
+        && !listed_alike(u, &v, line[m.end()..].trim_start().get(v.len()..).unwrap_or(""));
     ok.then(|| (m.as_str().trim().to_string(), v))
+}
+
+/// Whether `user` and `value` have one shape (letters and digits in the same places) and a
+/// third of that shape follows after a comma: items of a list, not an account and its password.
+fn listed_alike(user: &str, value: &str, after: &str) -> bool {
+    let shape = |s: &str| -> String {
+        s.chars()
+            .map(|c| match c {
+                '0'..='9' => '9',
+                c if c.is_alphabetic() => 'a',
+                c => c,
+            })
+            .collect()
+    };
+    let third = after
+        .strip_prefix(',')
+        .map(|r| r.trim_start().split([',', ' ']).next().unwrap_or(""));
+    shape(user) == shape(value)
+        && user.chars().any(|c| c.is_ascii_digit())
+        && third.is_some_and(|t| shape(t) == shape(value))
 }
 
 /// A login given as bare lines, as people paste a block from their notes: a host, an account

@@ -356,7 +356,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             if !need_strong && !pin_word {
                 label_at.get_or_insert((g.start(), g.end()));
             }
-            let found = value_after(line, g.end(), after_quote, after_tag);
+            let found = value_after(line, g.end(), after_quote, after_tag)
+                .or_else(|| wifi_hex_key(line, g.end(), g.as_str()));
             // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
             // Under a user's line, "pass:" is the user's password ("username: admin\npass: X").
             if g.as_str().eq_ignore_ascii_case("pass")
@@ -548,3 +549,17 @@ mod settings_tests;
 
 #[cfg(test)]
 mod prose_tests;
+
+/// A Wi-Fi network's key as 64 hex digits (the PSK wpa_passphrase derives, which nmcli and
+/// wpa_supplicant take as they take the passphrase) after a password word at `at`, on a line
+/// about the network (`nmcli d wifi connect B8:6A:.. password 345c...`) or after a `psk`
+/// setting (wpa_supplicant.conf's `psk=b757...`). Elsewhere 64 hex digits are a digest.
+fn wifi_hex_key(line: &str, at: usize, label: &str) -> Option<(usize, String)> {
+    let rest = line[at..].trim_start_matches(|c: char| c.is_whitespace() || "=:\"'".contains(c));
+    let v = rest
+        .split(|c: char| c.is_whitespace() || "\"'".contains(c))
+        .next()?;
+    let about_wifi = label.to_ascii_lowercase().ends_with("psk") || wifi_re().is_match(line);
+    (v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) && about_wifi)
+        .then(|| (line.len() - rest.len(), v.to_string()))
+}

@@ -429,7 +429,20 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             .is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
             || (v.contains(['.', '-'])
                 && v.chars().all(|c| c.is_ascii_digit() || ".-,".contains(c)));
+        // A quoted value with spaces is read whole: `EMAIL_PASSWORD = "abcd efgh ijkl mnop"`.
+        let whole = c.get(3).and_then(|m| {
+            let open = text[..m.start()]
+                .chars()
+                .next_back()
+                .filter(|q| "\"'".contains(*q))?;
+            text[m.end()..]
+                .starts_with(' ')
+                .then(|| values::read_value(&text[m.start() - open.len_utf8()..]))
+                .flatten()
+                .filter(|(_, quoted, _)| *quoted)
+        });
         if values::placeholder(v)
+            || whole.is_some_and(|(w, _, _)| values::placeholder(&w))
             || number
             || (values::hash_like(v) && !hex_token)
             || v.chars().count() < shortest

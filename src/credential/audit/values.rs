@@ -12,7 +12,10 @@ use super::words::{PLACEHOLDERS, STOPWORDS};
 
 mod names;
 
-use names::{length_of_one, names_itself, stand_in_name, stand_in_with_digits, word_at_digits};
+use names::{
+    describes_itself, length_of_one, names_itself, snake_stand_in, stand_in_name,
+    stand_in_with_digits, word_at_digits,
+};
 
 fn lower_trim(v: &str) -> String {
     v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c))
@@ -57,6 +60,31 @@ fn mechanism(v: &str) -> bool {
         "EXTERNAL",
     ]
     .contains(&u.as_str())
+        || key_management(&u)
+}
+
+/// A Wi-Fi network's key management, as wpa_supplicant and NetworkManager log it:
+/// "WPA-PSK", "WPA-PSK-SHA256", "FT-PSK", "SAE", "WPA-EAP".
+fn key_management(u: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "WPA",
+        "WPA2",
+        "WPA3",
+        "PSK",
+        "EAP",
+        "SAE",
+        "FT",
+        "OWE",
+        "FILS",
+        "SHA256",
+        "SHA384",
+        "SUITE",
+        "B",
+        "192",
+        "IEEE8021X",
+        "NONE",
+    ];
+    ["PSK", "EAP", "SAE"].iter().any(|k| u.contains(k)) && u.split('-').all(|p| PARTS.contains(&p))
 }
 
 /// Whether `v` is made of stand-in words only: "host user:pass", "user:password", "foo baar".
@@ -147,6 +175,12 @@ pub(super) fn placeholder(v: &str) -> bool {
         || l.starts_with("<")
         || l.contains("****")
         || l.contains("xxxx")
+        // A value masked from some point on: "5Te8Y4####################".
+        || ["####", "••••", "●●●●"].iter().any(|m| l.contains(m))
+        // The alphabet in order, as a format's example shows it: "abcd efgh ijkl mnop".
+        || alphabet_run(&l)
+        // A field's name where its value would be: "username: username / password: username".
+        || ["username", "user_name", "userid", "login", "email"].contains(&l.as_str())
         || l.contains("...")
         || l.contains("…")
         // Documentation's own stand-ins: AWS's `AKIAIOSFODNN7EXAMPLE`, Slack's
@@ -164,6 +198,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         || stand_in_name(&l, v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c)))
         || code_expression(v)
         || names_itself(&l)
+        || snake_stand_in(&l)
+        || describes_itself(v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c)))
         || encoded_stand_in(v)
         || stand_in_words(&l)
         // "my secret", "some passphrase": whose secret, in words.
@@ -171,6 +207,25 @@ pub(super) fn placeholder(v: &str) -> bool {
             ["my", "your", "some", "the", "a", "our"].contains(&a)
                 && ["secret", "password", "passphrase", "pass", "key", "token", "pw"].contains(&b)
         })
+}
+
+/// Whether the letters of `l` run through the alphabet in order, eight or more of them, with
+/// at most spaces or dashes between: "abcdefgh", "abcd efgh ijkl mnop".
+fn alphabet_run(l: &str) -> bool {
+    let mut letters = l.chars().filter(|c| !" -".contains(*c));
+    let Some(first) = letters.next() else {
+        return false;
+    };
+    let mut n = 1;
+    let mut prev = first;
+    for c in letters {
+        if !c.is_ascii_lowercase() || c as u32 != prev as u32 + 1 {
+            return false;
+        }
+        prev = c;
+        n += 1;
+    }
+    first.is_ascii_lowercase() && n >= 8
 }
 
 /// A stand-in in base64, as Kubernetes' secrets hold their values: `ZGVtby1wYXNzd29yZA==` is

@@ -274,3 +274,30 @@ fn an_adjective_after_the_password_word() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn a_wifi_networks_key_in_hex_and_its_key_management() {
+    let hex = "345cb7373beff44a800270efa2b58322ee6188dd84ac4fd5512f393d2c1b5922";
+    for t in [
+        format!("nmcli d wifi connect B8:6A:F1:B0:F4:12  password {hex}"),
+        format!("network={{\n  ssid=\"home\"\n  psk={hex}\n}}"),
+    ] {
+        assert_eq!(values(&t), vec![hex.to_string()], "{t}");
+    }
+    for t in [
+        format!("sha256 of the image: {hex} (password protected zip)"),
+        "Config: added 'key_mgmt' value 'WPA-PSK WPA-PSK-SHA256 FT-PSK'".to_string(),
+        "    key_mgmt=WPA-EAP SAE".to_string(),
+    ] {
+        assert!(values(&t).is_empty(), "{t}: {:?}", values(&t));
+    }
+}
+
+#[test]
+fn a_list_of_numbers_after_a_login_word() {
+    assert!(values(
+        "Bonjour, est-il possible de rajouter les identifiants E020001, E020003, E020022 SVP ?"
+    )
+    .is_empty());
+    assert_eq!(values("credentials: jdoe, Xy7pq0Lm2"), vec!["Xy7pq0Lm2"]);
+}

@@ -132,3 +132,26 @@ fn a_ci_jobs_throwaway_services() {
         assert!(!scan(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn masks_alphabets_field_names_and_described_values_are_stand_ins() {
+    for t in [
+        // A value masked from some point on, and a format's example in alphabetical order.
+        "bandit11@bandit:~$ cat data.txt | tr a-zA-Z n-za-mN-ZA-M\nThe password is 5Te8Y4##########################",
+        "# EMAIL_PASSWORD = \"abcd efgh ijkl mnop\"",
+        // A field's name where its value would be; words naming the slot.
+        "groups:\n  defaultgrp:\n    username: username\n    password: username",
+        "    - MYSQL_ROOT_PASSWORD=_mysql_root_pw_\n    - MYSQL_PASSWORD=_my_password",
+        "rclone config create dav webdav url=https://mydomain.com user=k pass=reallyreallylongpasswordof32chrs",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // A real app password, a short weak one, a value with a mark inside.
+    for t in [
+        "EMAIL_PASSWORD = \"wcfl kgvd mxva eurj\"",
+        "password: rootpassword",
+        "The password is 5Te8Y4#drgCRf",
+    ] {
+        assert!(!scan(t).is_empty(), "{t}");
+    }
+}

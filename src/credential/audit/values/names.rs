@@ -245,3 +245,36 @@ pub(super) fn names_itself(l: &str) -> bool {
             })
         })
 }
+
+/// "reallyreallylongpasswordof32chrs", "ashorterpassword": lower-case words run together
+/// around "password", fourteen characters or more, that say what the value is like rather
+/// than being it. (A short one, "rootpassword", is a weak password people really set.)
+pub(super) fn describes_itself(original: &str) -> bool {
+    let rest = original.replacen("password", "", 1);
+    original.len() >= 14
+        && rest.len() < original.len()
+        && original
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && rest.chars().filter(char::is_ascii_lowercase).count() >= 4
+}
+
+/// "_mysql_root_pw_", "_my_password", "db_root_password": words in snake case that name which
+/// store's or account's password goes there, and nothing else.
+pub(super) fn snake_stand_in(l: &str) -> bool {
+    const NAMING: &[&str] = &[
+        "my", "your", "the", "mysql", "mariadb", "postgres", "pg", "db", "database", "root",
+        "admin", "user", "app", "api", "redis", "mail", "smtp", "ftp", "wifi", "new", "old",
+        "default", "sample", "example",
+    ];
+    const SECRET: &[&str] = &[
+        "pw", "pwd", "pass", "passwd", "password", "secret", "key", "token",
+    ];
+    let inner = l.trim_matches('_');
+    let parts: Vec<&str> = inner.split('_').collect();
+    parts.len() >= 2
+        && parts.iter().any(|p| SECRET.contains(p))
+        && parts
+            .iter()
+            .all(|p| SECRET.contains(p) || NAMING.contains(p))
+}
