@@ -449,6 +449,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             || setting_about_a_secret(name, v)
             // A value that spells its setting's name: `SSH_PRIVATE_KEY=ssh_private_key_string`.
             || v.to_lowercase().contains(&name.to_lowercase())
+            // A token's or secret's value in lower-case words is the name of where it is kept
+            // (`OPENVPN_AUTH_SECRET=ovpn_auth`, a compose file's secret).
+            || !password
+                && v.contains('_')
+                && v.chars().all(|c| c.is_ascii_lowercase() || c == '_')
         {
             continue;
         }

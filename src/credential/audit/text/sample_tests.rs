@@ -143,6 +143,9 @@ fn masks_alphabets_field_names_and_described_values_are_stand_ins() {
         "groups:\n  defaultgrp:\n    username: username\n    password: username",
         "    - MYSQL_ROOT_PASSWORD=_mysql_root_pw_\n    - MYSQL_PASSWORD=_my_password",
         "rclone config create dav webdav url=https://mydomain.com user=k pass=reallyreallylongpasswordof32chrs",
+        // A file's path, and the name a secret is kept under.
+        "openvpn --config \".\\server.ovpn\" --auth-user-pass \".\\credentials\" --auth-nocache",
+        "  - OPENVPN_AUTH_SECRET=ovpn_auth\nsecrets:\n  ovpn_auth: { file: ./secrets/auth.txt }",
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
