@@ -377,7 +377,7 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     }) {
         return false;
     }
-    // A path ("pwd: /home/jdoe/projects"), or a Windows one ("--auth-user-pass .\\credentials").
+    // A path ("pwd: /home/jdoe/projects"), or a Windows one ("--auth-user-pass .\credentials").
     if v.starts_with(".\\")
         || v.starts_with("..\\")
         || v.get(1..3) == Some(":\\") && v.starts_with(|c: char| c.is_ascii_alphabetic())
