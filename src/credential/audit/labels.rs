@@ -332,8 +332,13 @@ pub(super) fn example_before(before: &str) -> bool {
         "ad esempio",
         "per esempio",
         "bijvoorbeeld",
-        // "An example of a valid password would be:".
+        // "An example of a valid password would be:", "example of good password: X".
         "an example",
+        "example of",
+        "examples of",
+        "beispiel für",
+        "exemple de",
+        "ejemplo de",
         "ein beispiel",
         "un exemple",
         "un ejemplo",

@@ -301,3 +301,17 @@ fn a_list_of_numbers_after_a_login_word() {
     .is_empty());
     assert_eq!(values("credentials: jdoe, Xy7pq0Lm2"), vec!["Xy7pq0Lm2"]);
 }
+
+#[test]
+fn an_example_of_a_good_password_in_a_policy() {
+    for t in [
+        "New password should meet the password criteria:\nexample of good password: A@qr*981",
+        "Beispiel für ein gutes Passwort: Xk9!mQ2z",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+    assert_eq!(
+        values("the password for the share: A@qr*981"),
+        vec!["A@qr*981"]
+    );
+}
