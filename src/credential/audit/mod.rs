@@ -21,6 +21,7 @@ mod commands;
 mod context;
 mod defaults;
 mod documents;
+mod env;
 mod follows;
 mod given;
 mod hosted;
