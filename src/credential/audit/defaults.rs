@@ -158,11 +158,7 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     // (One place told as the default is enough: "admin/superSecure" earlier in the text, then
     // "it should default to the password "admin"" names the same well-known value.)
     whole_places(text, v).into_iter().any(|i| {
-        let mut from = i.saturating_sub(200);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-        let before = &text[from..i];
+        let before = last_bytes(&text[..i], 200);
         let paragraph = before
             .rsplit("\n\n")
             .next()
@@ -189,6 +185,15 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     })
 }
 
+/// The last `n` bytes of `s` or fewer, starting on a character's boundary.
+fn last_bytes(s: &str, n: usize) -> &str {
+    let mut from = s.len().saturating_sub(n);
+    while !s.is_char_boundary(from) {
+        from += 1;
+    }
+    &s[from..]
+}
+
 /// Whether `v` stands somewhere in `text` as an account's name after a user label ("user:",
 /// "u:", "username:", "login:"), as well as being the password.
 fn given_as_user(text: &str, v: &str) -> bool {
@@ -205,11 +210,7 @@ fn given_as_user(text: &str, v: &str) -> bool {
     v.chars().count() >= 3
         && whole_places(text, v).into_iter().any(|i| {
             let before = text[..i].trim_end_matches(QUOTES).trim_end();
-            let mut from = before.len().saturating_sub(12);
-            while !before.is_char_boundary(from) {
-                from += 1;
-            }
-            let tail = before[from..].to_lowercase();
+            let tail = last_bytes(before, 12).to_lowercase();
             LABELS.iter().any(|l| {
                 tail.strip_suffix(l)
                     .is_some_and(|h| h.chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
@@ -235,11 +236,7 @@ pub(super) fn named_like_its_account(text: &str, v: &str) -> bool {
     places.iter().any(|&i| {
         let before = text[..i].trim_end_matches(QUOTES).trim_end();
         let before = before.trim_end_matches(QUOTES).trim_end_matches('=');
-        let mut from = before.len().saturating_sub(20);
-        while !before.is_char_boundary(from) {
-            from += 1;
-        }
-        let tail = before[from..].to_lowercase();
+        let tail = last_bytes(before, 20).to_lowercase();
         // ("'gitlab_ci'@'localhost' IDENTIFIED BY 'gitlab_ci'": SQL's account at its host; a
         // link's password before its `@` is no account.)
         let sql_account = text[i + v.len()..].starts_with("'@'") && text[..i].ends_with('\'');
