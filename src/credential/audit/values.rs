@@ -17,9 +17,9 @@ use names::{
     stand_in_with_digits, word_at_digits,
 };
 
-fn lower_trim(v: &str) -> String {
+/// `v` without the quotes and punctuation around it.
+fn trim_marks(v: &str) -> &str {
     v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c))
-        .to_lowercase()
 }
 
 /// Words that name a setting rather than give its value: "set the requirepass parameter".
@@ -110,7 +110,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         .unwrap_or(v);
     // (A value quoted from C keeps its escape: `--password=pass\n`.)
     let v = v.strip_suffix("\\n").unwrap_or(v);
-    let l = lower_trim(v);
+    let trimmed = trim_marks(v);
+    let l = trimmed.to_lowercase();
     if l.chars().count() < 3 {
         return true;
     }
@@ -195,11 +196,11 @@ pub(super) fn placeholder(v: &str) -> bool {
         || PLACEHOLDERS.contains(&l.as_str())
         || (stand_in_with_digits(&l) && !v.chars().any(|c| c.is_uppercase()))
         || length_of_one(&l)
-        || stand_in_name(&l, v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c)))
+        || stand_in_name(&l, trimmed)
         || code_expression(v)
         || names_itself(&l)
         || snake_stand_in(&l)
-        || describes_itself(v.trim_matches(|c: char| "\"'`.,;:!?()[]{}".contains(c)))
+        || describes_itself(trimmed)
         || encoded_stand_in(v)
         || stand_in_words(&l)
         // "my secret", "some passphrase": whose secret, in words.
