@@ -26,7 +26,7 @@ fn code_name(t: &str) -> bool {
 pub(super) fn strong_token(t: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let shape = R.get_or_init(|| {
-        super::pattern::regex(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
+        super::pattern::regex(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep|base)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
             .expect("built-in pattern")
     });
     strong(t)
@@ -504,21 +504,25 @@ pub(super) fn paired_value(lines: &[&str], i: usize, lc: &Lower) -> Option<Strin
 }
 
 /// Accounts listed under a line that says how they are written: "You can log in with the
-/// following users (username/pw):" and then "* user1/Xy7q" lines. Each listed item's part
-/// after the slash is a password; the list ends at the first line of another shape.
+/// following users (username/pw):" and then "* user1/Xy7q" lines, or under one that names
+/// usernames and passwords ("The BMC username and password captured:" and then
+/// "node-a: ADMIN//RXYFTZXRQY"). Each listed item's part after the slash is a password; the
+/// list ends at the first line of another shape.
 pub(super) fn listed_pairs(lines: &[&str], i: usize) -> Vec<String> {
     static HEAD: OnceLock<Regex> = OnceLock::new();
     static ITEM: OnceLock<Regex> = OnceLock::new();
     let head = HEAD.get_or_init(|| {
-        super::pattern::regex(r"(?i)(?:user(?:\s?name)?|login|benutzer(?:name)?|usuario|utilisateur|utente|account|e-?mail)\s*/\s*(?:pw|pwd|pass(?:word)?|passwort|kennwort|contrase(?:ñ|n)a|senha|mot\s+de\s+passe|mdp)\s*\)?\s*:?\s*$")
+        super::pattern::regex(r"(?i)(?:user(?:\s?name)?|login|benutzer(?:name)?|usuario|utilisateur|utente|account|e-?mail)\s*/\s*(?:pw|pwd|pass(?:word)?|passwort|kennwort|contrase(?:ñ|n)a|senha|mot\s+de\s+passe|mdp)\s*\)?\s*:?\s*$|(?-u:\b)user\s?names?\s+(?:and|&)\s+passwords?(?-u:\b)")
             .expect("built-in pattern")
     });
     let item = ITEM.get_or_init(|| {
-        super::pattern::regex(r"^(?:[*•-]|\d+[.)])?\s*`?([\w.@+-]+)\s*/\s*([^\s`/]+)`?\s*$")
-            .expect("built-in pattern")
+        super::pattern::regex(
+            r"^(?:[*•-]|\d+[.)])?\s*(?:[\w-]{1,24}:\s+)?`?([\w.@+-]+)\s*//?\s*([^\s`/]+)`?\s*$",
+        )
+        .expect("built-in pattern")
     });
     let line = content(lines[i]).trim_end();
-    if !line.contains('/') || !head.is_match(line) {
+    if !(line.contains('/') || line.contains("assword")) || !head.is_match(line) {
         return Vec::new();
     }
     lines[i + 1..]

@@ -323,6 +323,7 @@ pub(super) fn example_before(before: &str) -> bool {
         "for example",
         "for instance",
         "e.g.",
+        "ex.)",
         "zum beispiel",
         "z.b.",
         "z. b.",
@@ -356,10 +357,33 @@ pub(super) fn example_before(before: &str) -> bool {
         // Documentation's "your link would look like: mailto://bob:abc123@...".
         "would look like",
         "should look like",
+        "looks like this",
+        "look like this",
+        // "This will result in something like `Authorization: Basic ...`"; "Example: `...`".
+        "something like",
+        "example:",
     ]
     .iter()
     .any(|w| sentence.contains(w))
         || said_if(&sentence)
+}
+
+/// Whether line `i` stands in a block that a line above introduces as an example ("It's
+/// possible to do something like...", "# ex.) Windows", "For example:"), with no blank line
+/// between them.
+pub(super) fn shown_as_example(lines: &[&str], i: usize) -> bool {
+    for above in lines[..i].iter().rev().take(6) {
+        let t = above.trim();
+        if t.is_empty() {
+            return false;
+        }
+        let heading =
+            t.ends_with(':') || t.ends_with("...") || t.ends_with('…') || t.starts_with('#');
+        if t.len() <= 120 && heading && example_before(t) {
+            return true;
+        }
+    }
+    false
 }
 
 /// "If the onboarding mail says "your password is X", …": what a mail would say, in a

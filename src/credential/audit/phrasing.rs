@@ -20,8 +20,8 @@ use super::context::one_time;
 use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::labels::{
-    camel_assign_re, content, example_before, label_re, trigger_re, wifi_key_re, wifi_label_only,
-    wifi_re,
+    camel_assign_re, content, example_before, label_re, shown_as_example, trigger_re, wifi_key_re,
+    wifi_label_only, wifi_re,
 };
 use super::logins;
 use super::lower::Lower;
@@ -129,6 +129,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             || !(touched[i] || stripped)
             || !(looked || trigger_re().is_match(line))
         {
+            continue;
+        }
+        if shown_as_example(&lines, i) {
             continue;
         }
         let given_before = given.get();

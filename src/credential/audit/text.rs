@@ -200,6 +200,23 @@ fn netrc_sample(whole: &str, machine: Option<regex::Match<'_>>, secret: &str) ->
     sample_host || login == Some(secret)
 }
 
+/// Whether a key's armour header is followed by key data: its first line of Base64 (after
+/// any `Proc-Type:`/`Version:` header lines), forty characters or more, before the footer.
+/// A header named in prose, or over "KEY HERE" or "...", is no key.
+fn pem_body(after: &str) -> bool {
+    after
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.contains(": "))
+        .take_while(|l| !l.starts_with("-----"))
+        .next()
+        .is_some_and(|l| {
+            l.len() >= 40
+                && l.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
+        })
+}
+
 fn token_shaped(v: &str) -> bool {
     v.chars().any(|c| c.is_ascii_digit())
         && v.chars().any(|c| c.is_ascii_alphabetic())
@@ -309,7 +326,13 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                 // ("For example: WIFI:S:STARBUCKS;T:WPA;P:PASSWORD123;;")
                 || (["netrc", "wifi-qr", "connection-string"].contains(&rule.detail)
                     && c.get(0).is_some_and(|m| example_before(&text[..m.start()])));
+            // (A key shown as a format: "If your RSA key looks like this:".)
+            let no_key = rule.detail == "pem"
+                && c.get(0).is_some_and(|m| {
+                    !pem_body(&text[m.end()..]) || example_before(&text[..m.start()])
+                });
             if illustration
+                || no_key
                 || (rule.group != 0 || rule.kind == "token")
                     && values::placeholder(secret)
                     && !weak_to_real

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use base64::Engine;
 use zeroize::Zeroizing;
 
+use super::labels::example_before;
 use super::ruleset::{RuleSet, Signs};
 use super::values;
 
@@ -110,9 +111,15 @@ pub(super) fn find(text: &str) -> Vec<Said> {
             }
             2 => {
                 for c in re.captures_iter(text) {
+                    // (A header shown as what a tool would send: "something like
+                    // `Authorization: Basic am9objpqcGFzc3c=`".)
+                    let at = c.get(0).map_or(0, |m| m.start());
+                    if example_before(&text[..at]) {
+                        continue;
+                    }
                     let Some(raw) = decode(&c[1]) else { continue };
                     if let Some((_, pw)) = raw.split_once(':') {
-                        if pw.chars().count() >= 4 {
+                        if pw.chars().count() >= 4 && !values::placeholder(pw) {
                             let what = "Authorization: Basic (user and password)";
                             let pw = Zeroizing::new(pw.to_string());
                             out.push(said("credential-block", "basic-auth", what, pw));
@@ -350,9 +357,17 @@ mod tests {
             "You need to send AUTH PLAIN with the base64 of user and password.",
             "Then I tried to login again and it worked.",
             "a1 LOGIN user password",
+            // A header shown as what a tool would build, and one for "user:passwd".
+            "This will result in something like `Authorization: Basic am9objpqcGFzc3c=`.",
+            "Should convert to `Authorization:Basic dXNlcjpwYXNzd2Q=`",
         ] {
             assert!(values(clean).is_empty(), "{clean}");
         }
+        // ("maciej:Tq7!kd92Lm", as a client logged it.)
+        assert_eq!(
+            values("> Authorization: Basic bWFjaWVqOlRxNyFrZDkyTG0=\n< HTTP/1.1 401"),
+            ["Tq7!kd92Lm"]
+        );
     }
 
     #[test]

@@ -13,8 +13,8 @@ use super::words::{PLACEHOLDERS, STOPWORDS};
 mod names;
 
 use names::{
-    describes_itself, length_of_one, names_itself, snake_stand_in, stand_in_name,
-    stand_in_with_digits, word_at_digits,
+    camel_description, capitals_at_random, describes_itself, length_of_one, names_itself,
+    snake_stand_in, stand_in_name, stand_in_with_digits, word_at_digits,
 };
 
 /// `v` without the quotes and punctuation around it.
@@ -126,7 +126,9 @@ pub(super) fn placeholder(v: &str) -> bool {
         || l.chars().count() >= 3 && l.chars().all(|c| !c.is_alphanumeric()))
         && l.chars().all(|c| l.starts_with(c));
     // "ADDRESS", "LISTNAME": documentation's name for what goes there.
-    let named_slot = v.chars().count() >= 4 && v.chars().all(|c| c.is_ascii_uppercase());
+    let named_slot = v.chars().count() >= 4
+        && v.chars().all(|c| c.is_ascii_uppercase())
+        && !capitals_at_random(v);
     l.chars().all(masked)
         || numbered_x
         || named_slot
@@ -201,6 +203,7 @@ pub(super) fn placeholder(v: &str) -> bool {
         || names_itself(&l)
         || snake_stand_in(&l)
         || describes_itself(trimmed)
+        || camel_description(trimmed)
         || encoded_stand_in(v)
         || stand_in_words(&l)
         // "my secret", "some passphrase": whose secret, in words.

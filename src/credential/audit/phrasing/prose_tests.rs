@@ -59,6 +59,11 @@ fn answers_lists_and_examples() {
             "these credentials work now `kim@demo.example` and `walrusbeach`",
             "walrusbeach",
         ),
+        // A blank line ends an example's block.
+        (
+            "For example:\nssh ops@10.0.0.10\n\nansible_password=Kq8mWz2Lp",
+            "Kq8mWz2Lp",
+        ),
         // JSON in JSON's next key is no list of examples.
         (
             "{\"user\":\"app\",\"password\":\"48213377\",\"db\":\"x\"}",
@@ -79,6 +84,10 @@ fn answers_lists_and_examples() {
         "Login details:\nUser: kim\nthanks, that worked",
         "the credentials \"user\" and \"pass\" are the form's fields",
         "Use numeric comparisons for 'uid' and 'creduid' matching.",
+        // A block a line above introduces as an example.
+        "It's possible to do something like...\n\
+         web  ansible_host=10.0.0.10  ansible_user=ops  ansible_password=Kq8mWz2Lp\n\
+         db   ansible_host=10.0.0.20  ansible_user=dba  ansible_password=Tz7mQw2Lx",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
@@ -222,6 +231,8 @@ fn advice_and_arrangements_are_no_password() {
         "Avoid words such as \"Welcome2024\" in a password.",
         "Password: as discussed",
         "Password: as agreed on the phone",
+        // An encoding's name near the password word.
+        "The portion after the text `Basic` is the Base64 encoding of the username and password.",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }

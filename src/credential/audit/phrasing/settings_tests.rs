@@ -87,9 +87,19 @@ fn accounts_listed_under_their_format() {
         values("Log in with these users (username/pw):\n* alice/Rv7kq2\n* bob/Lw3mz9\n\nThanks"),
         vec!["Rv7kq2", "Lw3mz9"]
     );
+    // Under a line naming usernames and passwords, each item with its node's name.
+    assert_eq!(
+        values(
+            "The BMC username and password we recorded:
+node-a: ADMIN//RXYFTZXRQY
+10.0.4.5"
+        ),
+        vec!["RXYFTZXRQY"]
+    );
     assert_eq!(values("密码：tree.xie"), vec!["tree.xie"]);
     for t in [
         "Format (username/password):\n* see the wiki/accounts page",
+        "Please check your username and password.\nhttps://portal.example/login",
         "password = mail.server",
         "password: form.pw",
         "'password': config.smtp_pass,",

@@ -146,6 +146,12 @@ fn masks_alphabets_field_names_and_described_values_are_stand_ins() {
         // A file's path, and the name a secret is kept under.
         "openvpn --config \".\\server.ovpn\" --auth-user-pass \".\\credentials\" --auth-nocache",
         "  - OPENVPN_AUTH_SECRET=ovpn_auth\nsecrets:\n  ovpn_auth: { file: ./secrets/auth.txt }",
+        // Names in capitals for what goes there.
+        "password: DBPASSWORD\nuser: LISTNAME\nsmtp_password: SMTPSECRET",
+        // Words in camel case that say what goes there.
+        "[test:vars]\nansible_password=MustBeTheRealPassword",
+        // An abbreviated "for example".
+        "# ex.) Windows\n192.168.1.3 ansible_connection=winrm ansible_ssh_user=administrator ansible_ssh_password=Passw0rd",
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
@@ -154,6 +160,10 @@ fn masks_alphabets_field_names_and_described_values_are_stand_ins() {
         "EMAIL_PASSWORD = \"wcfl kgvd mxva eurj\"",
         "password: rootpassword",
         "The password is 5Te8Y4#drgCRf",
+        "ansible_password=TheRealPassword",
+        // Capitals at random, as a server board's label prints its BMC password.
+        "BMC login: ADMIN / RXYFTZXRQY",
+        "ansible_password=CorrectHorseBatteryStaple",
     ] {
         assert!(!scan(t).is_empty(), "{t}");
     }

@@ -247,6 +247,28 @@ fn wireguard_azure_and_hex_tokens() {
 }
 
 #[test]
+fn a_key_block_needs_key_data() {
+    // A made-up body line in the format's shape, under its header and after a `Proc-Type`.
+    let line = "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+    for t in [
+        format!("-----BEGIN RSA PRIVATE KEY-----\n{line}\n-----END RSA PRIVATE KEY-----"),
+        format!("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n\n{line}\n"),
+    ] {
+        assert!(scan(&t).iter().any(|h| h.kind == "private-key"), "{t}");
+    }
+    // The header in prose, over a stand-in, or shown as what a key looks like.
+    for t in [
+        "The cause can be not having RSA in -----BEGIN RSA PRIVATE KEY-----. It applies."
+            .to_string(),
+        "-----BEGIN RSA PRIVATE KEY-----\n\nKEY HERE\n\n-----END RSA PRIVATE KEY-----".to_string(),
+        "-----BEGIN OPENSSH PRIVATE KEY-----\n...\n-----END OPENSSH PRIVATE KEY-----".to_string(),
+        format!("If your key looks like this:\n-----BEGIN RSA PRIVATE KEY-----\n{line}\n..."),
+    ] {
+        assert!(scan(&t).is_empty(), "{t}: {:?}", scan(&t));
+    }
+}
+
+#[test]
 fn inline_tags_shown_as_text_are_no_part_of_the_value() {
     // A page's snippet pasted into a plain mail.
     let f = scan(

@@ -259,6 +259,61 @@ pub(super) fn describes_itself(original: &str) -> bool {
         && rest.chars().filter(char::is_ascii_lowercase).count() >= 4
 }
 
+/// "RXYFTZXRQY", "QWTRKZPLMX": eight capitals or more drawn at random, as a server's board
+/// prints its management password, rather than documentation's name for a slot in capitals
+/// ("LISTNAME", "DBPASSWORD", "HOSTNAME"): few vowels or a long run without one, and no word
+/// that names a slot.
+pub(super) fn capitals_at_random(v: &str) -> bool {
+    const SLOT: &[&str] = &[
+        "PASS", "PWD", "NAME", "USER", "KEY", "TOKEN", "SECRET", "HOST", "ADDR", "LIST", "SERV",
+        "PORT", "DB", "DATA", "API", "VALUE", "YOUR", "HERE", "MY", "ID", "MAIL", "DOMAIN", "URL",
+        "PATH", "FILE", "ACCOUNT", "CODE", "PIN", "SSID", "PSK", "WPA", "NET", "APP", "CLIENT",
+        "TENANT", "PROJECT", "REGION", "BUCKET", "PHONE", "NUMBER", "IP", "GROUP", "ROLE", "ADMIN",
+        "ROOT", "LOGIN", "AUTH", "CERT", "SMTP", "HTTP", "SQL", "FTP", "SSH", "CRED",
+    ];
+    let vowel = |c: char| "AEIOU".contains(c);
+    let n = v.chars().count();
+    let vowels = v.chars().filter(|&c| vowel(c)).count();
+    let mut run = 0;
+    let mut longest = 0;
+    for c in v.chars() {
+        run = if vowel(c) || c == 'Y' { 0 } else { run + 1 };
+        longest = longest.max(run);
+    }
+    n >= 8
+        && v.chars().all(|c| c.is_ascii_uppercase())
+        && (vowels * 5 < n || longest >= 5)
+        && !SLOT.iter().any(|w| v.contains(w))
+}
+
+/// "MustBeTheRealPassword", "MyVerySecretPassword": four words or more run together in
+/// camel case, one of them the password word, that say what goes there. (Three, as in
+/// "TheRealPassword", are short enough to be set as one.)
+pub(super) fn camel_description(original: &str) -> bool {
+    const SECRET: &[&str] = &["Password", "Passwort", "Pass", "Secret", "Key", "Token"];
+    if !original.chars().all(|c| c.is_ascii_alphabetic())
+        || !original.starts_with(|c: char| c.is_ascii_uppercase())
+    {
+        return false;
+    }
+    let starts: Vec<usize> = original
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| i)
+        .collect();
+    let words: Vec<&str> = starts
+        .iter()
+        .zip(
+            starts
+                .iter()
+                .skip(1)
+                .chain(std::iter::once(&original.len())),
+        )
+        .map(|(&a, &b)| &original[a..b])
+        .collect();
+    words.len() >= 4 && words.iter().any(|w| SECRET.contains(w))
+}
+
 /// "_mysql_root_pw_", "_my_password", "db_root_password": words in snake case that name which
 /// store's or account's password goes there, and nothing else.
 pub(super) fn snake_stand_in(l: &str) -> bool {
