@@ -110,6 +110,9 @@ fn bracketed_logins_and_stand_in_shapes() {
         // A demo's weak word given for a real account.
         ("Demo account: qa@shop-demo.net / testing", "testing"),
         ("username: qa@shop-demo.net\npassword: demo", "demo"),
+        // A value in emphasis, one word or two.
+        ("Password: *Kq8mWz2Lp* (new)", "Kq8mWz2Lp"),
+        ("Passphrase: _Kq8m Wz2Lp_", "Kq8m Wz2Lp"),
         // A setting's name, then the reader's own value.
         ("password: ADMIN_INITIAL_PASSWORD - in your case 731", "731"),
         // A chat's answer alone on a line below a question about a password.
@@ -133,6 +136,8 @@ fn bracketed_logins_and_stand_in_shapes() {
         "Use the discrete \"password=\" and \"domain=\" options instead.",
         "username: kim@example.com\npassword: test",
         "If the welcome mail says \"your password is Spring2031!\", most people keep it.",
+        // A description in emphasis where the value goes.
+        "- **Password**: _sip account password_",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
