@@ -508,7 +508,7 @@ pub(super) fn paired_value(lines: &[&str], i: usize, lc: &Lower) -> Option<Strin
 /// usernames and passwords ("The BMC username and password captured:" and then
 /// "node-a: ADMIN//RXYFTZXRQY"). Each listed item's part after the slash is a password; the
 /// list ends at the first line of another shape.
-pub(super) fn listed_pairs(lines: &[&str], i: usize) -> Vec<String> {
+pub(super) fn listed_pairs(lines: &[&str], i: usize, lc: &Lower) -> Vec<String> {
     static HEAD: OnceLock<Regex> = OnceLock::new();
     static ITEM: OnceLock<Regex> = OnceLock::new();
     let head = HEAD.get_or_init(|| {
@@ -522,7 +522,10 @@ pub(super) fn listed_pairs(lines: &[&str], i: usize) -> Vec<String> {
         .expect("built-in pattern")
     });
     let line = content(lines[i]).trim_end();
-    if !(line.contains('/') || line.contains("assword")) || !head.is_match(line) {
+    // (A third of a mailbox's lines may hold "password": only those that also name a user name
+    // are asked; `lc` is the line in lower case with its letter pairs.)
+    let names_users = || lc.has("username") || lc.has("user name");
+    if !(line.contains('/') || names_users()) || !head.is_match(line) {
         return Vec::new();
     }
     lines[i + 1..]

@@ -313,77 +313,102 @@ pub(super) fn bare_field_name(line: &str) -> bool {
 /// Whether the line so far says what follows is an example: "if I had, for example, this as
 /// my password: X", "z. B. das Passwort X", "never use X".
 pub(super) fn example_before(before: &str) -> bool {
+    // The words, each literal, in one pattern: one search over the sentence instead of one per
+    // word (this look runs for most lines that hold a password word).
+    static WORDS: OnceLock<Regex> = OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let alternation: Vec<String> = EXAMPLE_WORDS.iter().map(|w| regex::escape(w)).collect();
+        super::pattern::regex(&alternation.join("|")).expect("built-in pattern")
+    });
     let sentence = before
         .char_indices()
         .rev()
         .nth(100)
         .map_or(before, |(j, _)| &before[j..])
         .to_lowercase();
-    [
-        "for example",
-        "for instance",
-        "e.g.",
-        "ex.)",
-        "zum beispiel",
-        "z.b.",
-        "z. b.",
-        "beispielsweise",
-        "par exemple",
-        "por ejemplo",
-        "ad esempio",
-        "per esempio",
-        "bijvoorbeeld",
-        // "An example of a valid password would be:", "example of good password: X".
-        "an example",
-        "example of",
-        "examples of",
-        "beispiel für",
-        "exemple de",
-        "ejemplo de",
-        "ein beispiel",
-        "un exemple",
-        "un ejemplo",
-        "un esempio",
-        "een voorbeeld",
-        // Advice with an example of what not to do: "never use Password1! as your password",
-        // "common passwords like "Summer2024!" are banned".
-        "such as",
-        "passwords like",
-        "password like",
-        "never use",
-        "don't use",
-        "do not use",
-        "avoid using",
-        // Documentation's "your link would look like: mailto://bob:abc123@...".
-        "would look like",
-        "should look like",
-        "looks like this",
-        "look like this",
-        // "This will result in something like `Authorization: Basic ...`"; "Example: `...`".
-        "something like",
-        "example:",
-    ]
-    .iter()
-    .any(|w| sentence.contains(w))
-        || said_if(&sentence)
+    words.is_match(&sentence) || said_if(&sentence)
 }
+
+/// What makes the rest of a sentence an example (`example_before`).
+const EXAMPLE_WORDS: &[&str] = &[
+    "for example",
+    "for instance",
+    "e.g.",
+    "ex.)",
+    "zum beispiel",
+    "z.b.",
+    "z. b.",
+    "beispielsweise",
+    "par exemple",
+    "por ejemplo",
+    "ad esempio",
+    "per esempio",
+    "bijvoorbeeld",
+    // "An example of a valid password would be:", "example of good password: X".
+    "an example",
+    "example of",
+    "examples of",
+    "beispiel für",
+    "exemple de",
+    "ejemplo de",
+    "ein beispiel",
+    "un exemple",
+    "un ejemplo",
+    "un esempio",
+    "een voorbeeld",
+    // Advice with an example of what not to do: "never use Password1! as your password",
+    // "common passwords like "Summer2024!" are banned".
+    "such as",
+    "passwords like",
+    "password like",
+    "never use",
+    "don't use",
+    "do not use",
+    "avoid using",
+    // Documentation's "your link would look like: mailto://bob:abc123@...".
+    "would look like",
+    "should look like",
+    "looks like this",
+    "look like this",
+    // "This will result in something like `Authorization: Basic ...`"; "Example: `...`".
+    "something like",
+    "example:",
+];
 
 /// Whether line `i` stands in a block that a line above introduces as an example ("It's
 /// possible to do something like...", "# ex.) Windows", "For example:"), with no blank line
-/// between them.
-pub(super) fn shown_as_example(lines: &[&str], i: usize) -> bool {
-    for above in lines[..i].iter().rev().take(6) {
-        let t = above.trim();
-        if t.is_empty() {
-            return false;
+/// between them. `memo` holds what each line above is, judged once when first asked (a
+/// reply's "... wrote:" line sits above many password lines).
+pub(super) fn shown_as_example(lines: &[&str], i: usize, memo: &mut [Above]) -> bool {
+    for j in (i.saturating_sub(6)..i).rev() {
+        if memo[j] == Above::Unknown {
+            let t = lines[j].trim();
+            let heading =
+                t.ends_with(':') || t.ends_with("...") || t.ends_with('…') || t.starts_with('#');
+            memo[j] = if t.is_empty() {
+                Above::Blank
+            } else if t.len() <= 120 && heading && example_before(t) {
+                Above::Introduces
+            } else {
+                Above::Other
+            };
         }
-        let heading =
-            t.ends_with(':') || t.ends_with("...") || t.ends_with('…') || t.starts_with('#');
-        if t.len() <= 120 && heading && example_before(t) {
-            return true;
+        match memo[j] {
+            Above::Blank => return false,
+            Above::Introduces => return true,
+            _ => {}
         }
     }
     false
+}
+
+/// What a line is to the lines below it (`shown_as_example`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Above {
+    Unknown,
+    Blank,
+    Introduces,
+    Other,
 }
 
 /// "If the onboarding mail says "your password is X", …": what a mail would say, in a

@@ -21,7 +21,7 @@ use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::labels::{
     camel_assign_re, content, example_before, label_re, shown_as_example, trigger_re, wifi_key_re,
-    wifi_label_only, wifi_re,
+    wifi_label_only, wifi_re, Above,
 };
 use super::logins;
 use super::lower::Lower;
@@ -92,6 +92,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             within[i] = true;
         }
     }
+    // Which lines introduce an example below them, judged when a line under one is read.
+    let mut introduces_example = vec![Above::Unknown; lines.len()];
     // How many values the rules gave (for the last look at a line they gave none).
     let given = std::cell::Cell::new(0usize);
     let mut push = |mut f: Found| {
@@ -131,7 +133,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         {
             continue;
         }
-        if shown_as_example(&lines, i) {
+        if shown_as_example(&lines, i, &mut introduces_example) {
             continue;
         }
         let given_before = given.get();
@@ -492,7 +494,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
         // Accounts listed under "(username/pw)": "* user1/Xy7q".
-        for v in listed_pairs(&lines, i) {
+        for v in listed_pairs(&lines, i, &lc) {
             push(here(last_chars(line), v, "next-line"));
         }
         // A program's announcement and the value on the next line (Jenkins, Elasticsearch).
