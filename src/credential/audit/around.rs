@@ -113,14 +113,48 @@ pub(super) fn in_your_case(line: &str, lc: &Lower) -> Option<(usize, String)> {
     (short || plausible(&v, quoted, continues)).then(|| (line.len() - rest.len(), v))
 }
 
+/// Words a verb may put "as the password" that name no value: "using something as the
+/// password".
+const STAND_INS: &[&str] = &[
+    "something",
+    "anything",
+    "nothing",
+    "whatever",
+    "that",
+    "this",
+    "these",
+    "those",
+    "them",
+    "which",
+    "same",
+    "mine",
+    "yours",
+    "theirs",
+];
+
 /// A value given "as password": "not accepting 'X' as password", "use "X" as the password",
 /// "mit 'X' als Passwort", "avec 'X' comme mot de passe", "'X' is the password"; unquoted only
-/// when strong. The word
-/// after "as" (and an article) must be a password word, and not one about passwords in
-/// general ("as password manager").
+/// when strong, or after a verb that puts it there ("it works using elf-technician as the
+/// password"). The word after "as" (and an article) must be a password word, and not one about
+/// passwords in general ("as password manager").
 pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
-    // The value is quoted or strong (with a digit): most lines have neither.
-    if !line.contains(['"', '\'', '`', '”']) && !line.bytes().any(|b| b.is_ascii_digit()) {
+    // The value is quoted or strong (with a digit), or a verb puts it: most lines have none.
+    let put = |before: &str| {
+        let mut words = before.rsplit(char::is_whitespace);
+        words.next();
+        words.next().is_some_and(|w| {
+            [
+                "using", "use", "used", "entered", "enter", "typed", "type", "with",
+            ]
+            .contains(&w.to_lowercase().as_str())
+        })
+    };
+    let worth = line.contains(['"', '\'', '`', '”'])
+        || line.bytes().any(|b| b.is_ascii_digit())
+        || ["using ", "use ", "entered "]
+            .iter()
+            .any(|w| lc.contains(w));
+    if !worth {
         return None;
     }
     // ("'X' is the password" gives it the same way, before the word.)
@@ -146,9 +180,11 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
                 ),
             };
             let n = v.chars().count();
+            let put_there =
+                !quoted && put(before) && !STAND_INS.contains(&v.to_lowercase().as_str());
             if !(4..=64).contains(&n)
                 || v.contains(char::is_whitespace)
-                || !(quoted || n >= 6 && v.chars().any(|c| c.is_ascii_digit()))
+                || !(quoted || put_there || n >= 6 && v.chars().any(|c| c.is_ascii_digit()))
                 || example_before(before)
             {
                 continue;
@@ -191,7 +227,7 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
             let a_name = [':', '`', '$', '.']
                 .iter()
                 .any(|p| line.contains(&format!("{p}{v}")));
-            if !a_name && plausible(v, true, true) && (quoted || strong(v)) {
+            if !a_name && plausible(v, true, true) && (quoted || put_there || strong(v)) {
                 return Some((rest[..g.end()].to_string(), v.to_string()));
             }
         }

@@ -140,6 +140,13 @@ fn with_before(label_and_before: &str) -> bool {
             "initial",
             "temporary",
             "new",
+            // "with the given password X", "with the correct password X".
+            "given",
+            "provided",
+            "supplied",
+            "correct",
+            "right",
+            "same",
         ]
         .contains(&w.as_str())
         {
@@ -526,6 +533,8 @@ pub(super) fn value_after(
                 let raw = &t[..t.find(char::is_whitespace).unwrap_or(t.len())];
                 let clause_end = ends_sentence(line, pos)
                     || raw.ends_with(',')
+                    // "unzip it with the password hackthebox:" and the command on the next line.
+                    || raw.ends_with(':') && t[raw.len()..].trim().is_empty()
                     || ["and ", "und ", "et ", "y "]
                         .iter()
                         .any(|c| t[raw.len()..].trim_start().starts_with(c));

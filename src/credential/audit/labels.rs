@@ -20,7 +20,7 @@ pub(super) fn separator_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         super::pattern::regex(
-            r"(?i)^(?:=>|->|→|:=|::|[:=：|\t]|[-–—](?:\s|$)|(?:is|was|are|will\s+be|would\s+be|shall\s+be|should\s+be|must\s+be|needs\s+to\s+be|has\s+to\s+be|becomes|has\s+been\s+(?:set|changed|reset)\s+to|ist|war|lautet|wird|hei[ßs]t|est|était|sera|es|era|será|è|é|sarà|wordt|blijft|luidt|is\s+nu)(?:\s*:)?(?:\s|$)|(?:都|均)?(?:是|为|為)(?:：|:)?)",
+            r"(?i)^(?:=>|->|→|:=|::|[:=：|\t]|[-–—](?:\s|$)|(?:is|was|are|will\s+be|would\s+be|shall\s+be|should\s+be|must\s+be|needs\s+to\s+be|has\s+to\s+be|becomes|has\s+been\s+(?:set|changed|reset)\s+to|ist|war|lautet|wird|hei[ßs]t|est|était|sera|es|era|será|è|é|sarà|wordt|blijft|luidt|is\s+nu|adalah|ialah)(?:\s*:)?(?:\s|$)|(?:都|均)?(?:是|为|為)(?:：|:)?)",
         )
         .expect("built-in pattern")
     })

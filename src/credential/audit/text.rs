@@ -131,11 +131,12 @@ fn mixed(v: &str) -> bool {
         && values::plausible(v, false, false)
 }
 
-/// C's `#define SECRET_PASS "X"`, as sketches for boards carry their Wi-Fi and router passwords.
+/// C's `#define SECRET_PASS "X"`, as sketches for boards carry their Wi-Fi and router passwords
+/// (`#define password "hell yaa"`, `#define wifi_pass "X"` in lower case too).
 fn define_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r#"(?m)^\s*#define\s+([A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|PSK|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*)\s+"([^"\n]{4,})""#)
+        super::pattern::regex(r#"(?m)^\s*#define\s+([A-Z0-9_]*(?:PASSWORD|PASSWD|PASS|PWD|PSK|SECRET|TOKEN|API_?KEY)[A-Z0-9_]*|(?:[a-z0-9]+_)*(?:password|passwd|pass|pwd|psk|secret|token|api_?key)(?:_[a-z0-9_]*)?)\s+"([^"\n]{4,})""#)
             .expect("built-in pattern")
     })
 }
@@ -385,12 +386,13 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     if text.contains("#define") {
         for c in define_re().captures_iter(text) {
             let (name, v) = (&c[1], &c[2]);
+            let upper = name.to_uppercase();
             // (A digest under a secret's name is the secret: an IoT hub's signed password, a
             // hex key. Only a name that says it holds a hash holds one.)
-            if values::placeholder(v) || values::hash_like(v) && names_a_hash(name) {
+            if values::placeholder(v) || values::hash_like(v) && names_a_hash(&upper) {
                 continue;
             }
-            let password = ["PASS", "PWD", "PSK"].iter().any(|p| name.contains(p));
+            let password = ["PASS", "PWD", "PSK"].iter().any(|p| upper.contains(p));
             push(Hit {
                 kind: if password { "password" } else { "token" },
                 detail: "define".into(),

@@ -123,6 +123,13 @@ pub(super) fn placeholder(v: &str) -> bool {
         .trim_end_matches(|c: char| c.is_ascii_digit())
         .strip_prefix("xxx")
         .is_some_and(|r| r.chars().all(|c| c == 'x'));
+    // "grupoXX", "userX": a name with crosses where its number goes.
+    let crossed_slot = {
+        let name = trimmed.trim_end_matches('X');
+        (1..=4).contains(&(trimmed.len() - name.len()))
+            && name.len() >= 3
+            && name.chars().all(|c| c.is_ascii_lowercase())
+    };
     // "yyyyyyyyyy", "$$$$$$$$": one letter or sign typed over and over where the value was.
     let one_letter = (l.chars().count() >= 6 && l.chars().all(|c| c.is_alphabetic())
         || l.chars().count() >= 3 && l.chars().all(|c| !c.is_alphanumeric()))
@@ -133,6 +140,7 @@ pub(super) fn placeholder(v: &str) -> bool {
         && !capitals_at_random(v);
     l.chars().all(masked)
         || numbered_x
+        || crossed_slot
         || named_slot
         || one_letter
         || (v.starts_with('<') && v.ends_with('>'))

@@ -331,3 +331,32 @@ fn an_example_of_a_good_password_in_a_policy() {
         vec!["A@qr*981"]
     );
 }
+
+#[test]
+fn a_value_a_verb_puts_as_the_password_and_writeups_wording() {
+    for (t, v) in [
+        (
+            "it works using quill-harbour as the password!",
+            "quill-harbour",
+        ),
+        ("unzip it with the given password tidewater:", "tidewater"),
+        (
+            "then log in with the correct password Kq8mWz2Lp",
+            "Kq8mWz2Lp",
+        ),
+        ("dan password nya adalah \"#4^5Kq()\"", "#4^5Kq()"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "I tried using something as the password",
+        "I am using keepass as the password manager",
+        "Log in with the password below:",
+        "use this as the password",
+        "login with the correct password and it works",
+        // A template's number slot: the group's name with crosses.
+        "Al intentar ingresar con la contraseña grupoXX me aparece un error",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}

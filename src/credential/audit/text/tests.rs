@@ -79,6 +79,13 @@ fn finds_and_masks() {
         "Harbor#2031"
     );
     assert!(scan("#define WIFI_PASSWORD \"XXXXXXXXXXXX\" // yours here\n").is_empty());
+    // A sketch's lower-case name, a phrase as its value; a name that only contains the word
+    // ("compass") holds none.
+    assert_eq!(
+        *scan("#define password      \"dusk owl\"\n")[0].value,
+        "dusk owl"
+    );
+    assert!(scan("#define compass_heading \"north-east\"\n").is_empty());
     assert_eq!(
         *scan("RTSP_READUSER: cam\nRTSP_READPASS: lens2031x\n")[0].value,
         "lens2031x"
