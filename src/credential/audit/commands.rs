@@ -28,7 +28,7 @@ pub(super) fn user_host(line: &str) -> (bool, bool) {
 pub(super) fn login_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r#"(?i)(?:^|[^\p{L}._$])(?:(?:log|sign)\s*-?in(?:\s+(?:to|at|on)\s+\S+)?\s+with|connecte[zr]?-vous\s+avec|anmelden\s+mit|inicia\s+sesi[oó]n\s+con|accedi\s+con|log\s+in\s+met|log\s*-?in\s+(?:credentials?|details|data|info(?:rmation)?)|login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|account|konto|compte|cuenta|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)(?-u:\b)(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-]?\s*['"`]?([A-Za-z0-9_@\\-][A-Za-z0-9_.@\\-]*)['"`]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+|(\s))\s*"#)
+        super::pattern::regex(r#"(?i)(?:^|[^\p{L}._$])(?:(?:log|sign)\s*-?in(?:\s+(?:to|at|on)\s+\S+)?\s+with|connecte[zr]?-vous\s+avec|anmelden\s+mit|inicia\s+sesi[oó]n\s+con|accedi\s+con|log\s+in\s+met|log\s*-?in\s+(?:credentials?|details|data|info(?:rmation)?)|login|log-in|logon|credentials?|creds|zugangsdaten|zugang|anmeldedaten|identifiants?|credenciales|credenziali|inloggegevens|account|konto|compte|cuenta|user\s*/\s*pass(?:word)?|username\s*/\s*password|user\s*/\s*pw|u/p|benutzer(?:name)?\s*/\s*passwort)(?-u:\b)(?:\s+(?:is|are|sind|sont|son|sono|zijn))?\s*[:=\-(]?\s*['"`]?([A-Za-z0-9_@\\-][A-Za-z0-9_.@\\-]*)['"`]?\s*(?:/|:|,|\s+and\s+|\s+und\s+|\s+et\s+|\s+y\s+|\s+e\s+|\s+en\s+|(\s))\s*"#)
             .expect("built-in pattern")
     })
 }

@@ -345,6 +345,11 @@ fn a_value_a_verb_puts_as_the_password_and_writeups_wording() {
             "Kq8mWz2Lp",
         ),
         ("dan password nya adalah \"#4^5Kq()\"", "#4^5Kq()"),
+        // A pair in brackets after the word for credentials.
+        (
+            "They were also given some user credentials (Gonzo:Kq8mWzLp).",
+            "Kq8mWzLp",
+        ),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
     }
@@ -354,6 +359,8 @@ fn a_value_a_verb_puts_as_the_password_and_writeups_wording() {
         "Log in with the password below:",
         "use this as the password",
         "login with the correct password and it works",
+        "the credentials (see the wiki) are in the vault",
+        "you need an account (user:pass) to comment",
         // A template's number slot: the group's name with crosses.
         "Al intentar ingresar con la contraseña grupoXX me aparece un error",
     ] {
