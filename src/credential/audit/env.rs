@@ -58,6 +58,15 @@ fn setting_about_a_secret(name: &str, v: &str) -> bool {
         || name.ends_with("_PATH")
 }
 
+/// Whether `v` is a word of its setting's name: `POSTGRES_PASSWORD=postgres`,
+/// `RABBITMQ_PASS=rabbitmq`, a local stack's fill-in, not a secret.
+pub(super) fn a_word_of_its_name(name: &str, v: &str) -> bool {
+    name.contains('_')
+        && name
+            .split('_')
+            .any(|w| w.len() >= 4 && w.eq_ignore_ascii_case(v))
+}
+
 /// The secrets `.env` lines and YAML settings in `text` give.
 pub(super) fn settings(text: &str) -> Vec<Hit> {
     let mut out = Vec::new();
@@ -109,6 +118,7 @@ pub(super) fn settings(text: &str) -> Vec<Hit> {
         || setting_about_a_secret(name, v)
         // A value that spells its setting's name: `SSH_PRIVATE_KEY=ssh_private_key_string`.
         || v.to_lowercase().contains(&name.to_lowercase())
+        || a_word_of_its_name(name, v)
         // A token's or secret's value in lower-case words is the name of where it is kept
         // (`OPENVPN_AUTH_SECRET=ovpn_auth`, a compose file's secret).
         || !password

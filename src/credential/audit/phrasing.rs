@@ -108,6 +108,16 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 f.value = f.value[1..f.value.len() - 1].to_string();
             }
         }
+        // A setting's value that is a word of its name (`POSTGRES_PASSWORD=postgres`).
+        let key = f
+            .label
+            .trim_end_matches(|c: char| !c.is_alphanumeric() && c != '_')
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or("");
+        if super::env::a_word_of_its_name(key, &f.value) {
+            return;
+        }
         if !out.iter().any(|g| g.value == f.value) {
             out.push(f);
         }

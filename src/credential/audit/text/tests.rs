@@ -86,6 +86,14 @@ fn finds_and_masks() {
         "dusk owl"
     );
     assert!(scan("#define compass_heading \"north-east\"\n").is_empty());
+    // A local stack's setting whose value is a word of its name.
+    let compose =
+        "environment:\n  - RABBITMQ_DEFAULT_PASS=rabbitmq\n  \"POSTGRES_PASSWORD=postgres\",\n";
+    assert!(scan(compose).is_empty(), "{:?}", scan(compose));
+    assert_eq!(
+        *scan("  - POSTGRES_PASSWORD=Kq8mWz2Lp\n")[0].value,
+        "Kq8mWz2Lp"
+    );
     assert_eq!(
         *scan("RTSP_READUSER: cam\nRTSP_READPASS: lens2031x\n")[0].value,
         "lens2031x"
