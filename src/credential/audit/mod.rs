@@ -14,6 +14,7 @@
 
 mod answers;
 mod around;
+mod both;
 mod calls;
 mod code;
 mod codes;

@@ -283,6 +283,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         if let Some((label, v)) = as_password(line, &lc) {
             push(here(label, v, "phrase"));
         }
+        // "username and password (both "X")".
+        if let Some((label, v)) = super::both::same_value(line, &lc) {
+            push(login_found(label, v));
+        }
         // A passphrase of plain words: "Passphrase: lantern orchid velvet quarry".
         if lc.has("phrase") || lc.has("satz") {
             if let Some((at, v)) = passphrase::find(line) {
