@@ -1,7 +1,7 @@
 //! Passwords in the protocol sessions people paste when a login fails: an SMTP `AUTH LOGIN`
 //! or `AUTH PLAIN` (in Base64, so the writer does not see the password in it), an HTTP
 //! `Authorization: Basic` header, an IMAP `LOGIN`, POP3's and FTP's `USER`/`PASS`, and a
-//! `redis-cli` prompt's `auth`. Debug logs of mail programs, servers and libraries print these
+//! `redis-cli` prompt's `auth`, IRC's `NickServ IDENTIFY`. Debug logs of mail programs, servers and libraries print these
 //! lines as they went over the wire, and bug reports quote those logs whole. An FTP client's
 //! saved sites (FileZilla's `sitemanager.xml`) keep the password in Base64 the same way.
 
@@ -53,6 +53,11 @@ fn rules() -> &'static RuleSet {
             // 8: what a scripted session types at a password prompt: expect's `send "X\r"`,
             // pexpect's `sendline('X')` (the prompt is looked for on its line or the two above).
             r#"(?m)(?-u:\b)(?:exp_)?send(?:line)?[ \t]*(?:--[ \t]*)?\(?[ \t]*["“']([^"”'\n$]{1,100}?)(?:\\r|\\n)?["”']"#,
+            // 9: IRC's NickServ login as a client sends or a log or a client's settings show it
+            // (`/msg NickServ identify X`, mIRC's `.msg`, `/ns identify account X`, `PRIVMSG NickServ
+            // :IDENTIFY X`, irssi's `autosendcmd = "/msg nickserv identify X ;wait 2000"`); the
+            // line ends after the value: "identify with your password" is prose.
+            r#"(?im)(?:(?:[/.]msg[ \t]+nickserv|/ns|/nickserv|/quote[ \t]+nickserv)[ \t]+|privmsg[ \t]+nickserv[ \t]+:[ \t]*)identify[ \t]+([^\s"';<]+)(?:[ \t]+([^\s"';<]+))?[ \t]*(?:[;"'<].*)?$"#,
         ])
     })
 }
@@ -86,6 +91,8 @@ static SIGNS: Signs = Signs::new(&[
     "send -- \"",
     "sendline(",
     "send\"",
+    "dentify ",
+    "DENTIFY ",
 ]);
 
 /// Every password given in a protocol session in `text`.
@@ -186,6 +193,22 @@ pub(super) fn find(text: &str) -> Vec<Said> {
                             "send (at a password prompt)",
                             pw,
                         ));
+                    }
+                }
+            }
+            9 => {
+                for c in re.captures_iter(text) {
+                    // (With two words, the first names the account.)
+                    let v = c
+                        .get(2)
+                        .unwrap_or_else(|| c.get(1).expect("group 1"))
+                        .as_str();
+                    let v = v.trim_end_matches([')', ',', '.']);
+                    // (A format's slot or a script's variable: `%s\r\n`, `$password`.)
+                    let code = v.contains(['%', '\\', '$', '{']);
+                    if !code && taken(v) && !values::placeholder(v) {
+                        let pw = Zeroizing::new(v.to_string());
+                        out.push(said("password", "irc-identify", "NickServ IDENTIFY", pw));
                     }
                 }
             }
@@ -418,6 +441,33 @@ mod tests {
             "\t} \"*?assword\" { send \"$PASS\\r\" }\n\texpect \">\" { send \"powershell close-smbsession -force\\r\" }",
         ] {
             assert!(values(t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn an_irc_login_to_nickserv() {
+        for (t, v) in [
+            ("/msg NickServ identify Quill-Harbour7", "Quill-Harbour7"),
+            ("/ns identify gonzo Quill-Harbour7", "Quill-Harbour7"),
+            ("PRIVMSG NickServ :IDENTIFY tidewater42", "tidewater42"),
+            (".msg NickServ IDENTIFY gonzo tidewater42", "tidewater42"),
+            (
+                "    autosendcmd = \"/msg nickserv identify tidewater42 ;wait 2000\";",
+                "tidewater42",
+            ),
+        ] {
+            assert_eq!(values(t), [v], "{t}");
+        }
+        for t in [
+            "Usage: /msg NickServ IDENTIFY [username] <password>",
+            "type /msg NickServ identify with your password to log in",
+            "params.identifyCommand = \"/msg NickServ identify %pass%\";",
+            "writer.WriteLine( \"/msg nickserv identify {0}\", this.Config.Password );",
+            "say $irc \"PRIVMSG NickServ :identify \", $password;",
+            "s.send(('/msg nickserv identify %s\\r\\n' % password).encode())",
+            "<code>/ns identify PASSWORT</code><br>",
+        ] {
+            assert!(values(t).is_empty(), "{t}: {:?}", values(t));
         }
     }
 }

@@ -152,6 +152,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         || (v.starts_with('!') && v[1..].chars().all(|c| c.is_ascii_alphabetic()))
         || (l.chars().count() >= 3 && l.chars().all(|c| "eoc•●*·.0".contains(c)))
         || v.starts_with("${")
+        // A client's command or a path's first part: "/quote", "/join", "/etc".
+        || (v.len() > 2 && v.starts_with('/') && v[1..].chars().all(|c| c.is_ascii_alphabetic()))
         || v.starts_with("$(")
         // A command's output: "`cat /run/secrets/pw`".
         || (v.len() > 2 && v.starts_with('`') && (v.ends_with('`') || v.contains(' ')))
