@@ -88,6 +88,16 @@ pub(super) fn command_rules() -> &'static RuleSet {
             // varies), .NET's `NetworkCredential("user", "X")`.
             r#"(?i)ConvertTo-SecureString\s+(?:-AsPlainText\s+|-Force\s+)*(?:-String\s+)?["']([^"'\s]{4,})["']"#,
             r#"(?i)NetworkCredential(?:\]::new)?\s*\(\s*["'][^"']*["']\s*,\s*["']([^"'\s]{4,})["']"#,
+            // Java's key stores: `keytool ... -storepass X`, `jarsigner -keypass X`.
+            r#"(?i)\s-(?:src|dest)?(?:storepass|keypass)\s+['"]?([^\s'"-][^\s'"]*)"#,
+            // A server board's BMC: `ipmitool -I lanplus -H host -U ADMIN -P X`.
+            r#"(?i)(?-u:\b)ipmitool(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#,
+            // SNMPv3's authentication and privacy passphrases: `snmpwalk -v3 ... -A X -X Y`.
+            r#"(?-u:\b)snmp\w+(?-u:\b)[^\n]*?\s-[AX]\s+['"]?([^\s'"-][^\s'"]*)"#,
+            // lftp's `-u user,password`.
+            r#"(?i)(?-u:\b)lftp(?-u:\b)[^\n]*?\s-u\s+['"]?[^\s,'"]+,([^\s'"]+)"#,
+            // Windows: `net user NAME X /add` sets an account's password.
+            r#"(?i)(?-u:\b)net\s+user\s+(?:"[^"\n]+"|[^\s/"]+)\s+['"]?([^\s'"/*][^\s'"]*)['"]?(?:\s+/\w+[^\n]*)?$"#,
             // SQL: `CREATE USER ... IDENTIFIED BY 'X'`.
             r#"(?i)(?-u:\b)(?:user|role|login)(?-u:\b)[^\n]*?(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#,
         ])

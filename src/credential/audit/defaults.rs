@@ -155,6 +155,11 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     if !well_known(v) && !given_as_user(text, v) {
         return false;
     }
+    // A product's own default says whose it is without the word: Dell's iDRAC `calvin`,
+    // OpenBMC's `0penBmc`, Ubiquiti's `ubnt`, Raspberry Pi OS's `raspberry`.
+    if ["calvin", "0penbmc", "ubnt", "raspberry"].contains(&v.to_lowercase().as_str()) {
+        return true;
+    }
     // (One place told as the default is enough: "admin/superSecure" earlier in the text, then
     // "it should default to the password "admin"" names the same well-known value.)
     whole_places(text, v).into_iter().any(|i| {
@@ -344,6 +349,8 @@ mod tests {
                 "Default settings are:\nUser: User name: user, Password: <serial number>\nAdministrator: User name: administrator, Password: admin",
                 "admin",
             ),
+            // A product's own default needs no word for it.
+            ("ipmitool -I lan -H 192.168.200.132 -U root -P 0penBmc raw 6 4", "0penBmc"),
         ] {
             assert!(documented_default(text, v), "{text}");
         }

@@ -102,6 +102,14 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         if f.value.len() > 2 && f.value.starts_with('(') && f.value.ends_with(')') {
             f.value = f.value[1..f.value.len() - 1].to_string();
         }
+        // So is one that closes a bracket its label opened: "(vnc password X)".
+        if f.value.len() > 1
+            && f.value.ends_with(')')
+            && !f.value.contains('(')
+            && f.label.matches('(').count() > f.label.matches(')').count()
+        {
+            f.value.pop();
+        }
         // So is a value in quotes: `password "X"`.
         for q in ['"', '\''] {
             if f.value.len() > 2 && f.value.starts_with(q) && f.value.ends_with(q) {
@@ -185,6 +193,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             || lc.has("identified")
             || lc.has("authinfo")
             || lc.has("networkcredential")
+            || lc.has("net user")
         {
             command_rules().matching(line)
         } else {
