@@ -93,7 +93,7 @@ pub(super) fn command_rules() -> &'static RuleSet {
             // A server board's BMC: `ipmitool -I lanplus -H host -U ADMIN -P X`.
             r#"(?i)(?-u:\b)ipmitool(?-u:\b)[^\n]*?\s-P\s+['"]?([^\s'"-][^\s'"]*)"#,
             // SNMPv3's authentication and privacy passphrases: `snmpwalk -v3 ... -A X -X Y`.
-            r#"(?-u:\b)snmp\w+(?-u:\b)[^\n]*?\s-[AX]\s+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?-u:\b)snmp(?:\w+|\s+(?:get|getnext|walk|bulkget|bulkwalk|set|trap))(?-u:\b)[^\n]*?\s-[AX]\s+['"]?([^\s'"-][^\s'"]*)"#,
             // lftp's `-u user,password`.
             r#"(?i)(?-u:\b)lftp(?-u:\b)[^\n]*?\s-u\s+['"]?[^\s,'"]+,([^\s'"]+)"#,
             // Windows: `net user NAME X /add` sets an account's password.

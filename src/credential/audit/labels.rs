@@ -387,7 +387,7 @@ pub(super) fn shown_as_example(lines: &[&str], i: usize, memo: &mut [Above]) -> 
                 t.ends_with(':') || t.ends_with("...") || t.ends_with('…') || t.starts_with('#');
             memo[j] = if t.is_empty() {
                 Above::Blank
-            } else if t.len() <= 120 && heading && example_before(t) {
+            } else if t.len() <= 120 && heading && example_before(t) && !own_shown(t) {
                 Above::Introduces
             } else {
                 Above::Other
@@ -400,6 +400,15 @@ pub(super) fn shown_as_example(lines: &[&str], i: usize, memo: &mut [Above]) -> 
         }
     }
     false
+}
+
+/// Whether a heading shows the writer's own data the way it is: "The code to produce my
+/// credentials object looks like this:", "our config looks like this:" (not an example).
+fn own_shown(heading: &str) -> bool {
+    let l = heading.to_lowercase();
+    l.contains("like this")
+        && l.split(|c: char| !c.is_alphanumeric())
+            .any(|w| ["my", "our", "mine", "ours"].contains(&w))
 }
 
 /// What a line is to the lines below it (`shown_as_example`).

@@ -345,6 +345,11 @@ fn a_value_a_verb_puts_as_the_password_and_writeups_wording() {
             "Kq8mWz2Lp",
         ),
         ("dan password nya adalah \"#4^5Kq()\"", "#4^5Kq()"),
+        // The writer's own code "looks like this": no example.
+        (
+            "The code to produce my credentials object looks like this:\n      auth_pass: \"M3ekvc5oscYvUuO309\",",
+            "M3ekvc5oscYvUuO309",
+        ),
         // A pair in brackets after the word for credentials.
         (
             "They were also given some user credentials (Gonzo:Kq8mWzLp).",

@@ -35,6 +35,20 @@ pub(super) fn stand_in_name(l: &str, original: &str) -> bool {
     // (And in other languages: "mon-mdp", "mein_passwort".)
     // (Numbered too: "mySecurePassword123", a sample in a README's command.)
     let unnumbered = l.trim_end_matches(|c: char| c.is_ascii_digit());
+    // SNMPv3's two secrets by their names: "authkey1", "privpass" (a demo agent's documented
+    // users have them).
+    if [
+        "authkey",
+        "privkey",
+        "authpass",
+        "privpass",
+        "authpassword",
+        "privpassword",
+    ]
+    .contains(&unnumbered)
+    {
+        return true;
+    }
     let owned = ["my", "your", "mon", "votre", "mein", "dein", "mi"]
         .iter()
         .any(|p| {
