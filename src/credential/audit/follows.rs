@@ -195,6 +195,8 @@ pub(super) fn value_after(
     let in_string = after_quote || rest.starts_with(['"', '\'']);
     // The key's closing quote or bracket: `"password": "x"`, `['password'] = 'x'`.
     rest = rest.trim_start_matches(['"', '\'', ']', '`']);
+    // An attribute's value that closes its tag: `<property name="db.password">X</property>`.
+    let after_tag = after_tag || in_string && rest.starts_with('>');
     // A quoted word closed by the call around it: `login(app, 'wrong-password')).res`.
     if rest.starts_with(')') && !rest[1..].trim_start().starts_with([':', '=', '-', '{']) {
         return None;

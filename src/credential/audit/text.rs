@@ -116,6 +116,8 @@ fn rules() -> &'static [Rule] {
             r("credential-block", "connection-string", r"(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
             // The same without a scheme, to an address: `admin:X@10.0.0.5`.
             r("credential-block", "connection-string", r"(?:^|[\s(`'\x22])[A-Za-z][\w.-]*:([^\s@:/`'\x22]{4,})@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)", 1),
+            // Go's MySQL driver's form: `user:X@tcp(db01:3306)/shop`.
+            r("credential-block", "connection-string", r"(?:^|[\s(`'\x22])[A-Za-z_][\w.-]*:([^\s@:/`'\x22]{3,})@(?:tcp|udp|unix)\(", 1),
             // A Cisco device's configuration with a password in clear (type 0 or none; the
             // hashed types 5, 7, 8 and 9 have their number before the value).
             r("password", "device-config", r"(?im)^[ \t]*(?:\S+\(config[\w-]*\)#[ \t]*)?(?:enable[ \t]+(?:secret|password)|username[ \t]+\S+(?:[ \t]+privilege[ \t]+\d+)?[ \t]+(?:secret|password))[ \t]+(?:0[ \t]+)?([^\s\[<{$]\S{3,})[ \t]*$", 1),

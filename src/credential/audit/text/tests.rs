@@ -86,6 +86,12 @@ fn finds_and_masks() {
         "dusk owl"
     );
     assert!(scan("#define compass_heading \"north-east\"\n").is_empty());
+    // Go's MySQL driver's form of a login; its template stays clean.
+    assert_eq!(
+        *scan("db, err := sql.Open(\"mysql\", \"app:Tide4412x@tcp(db01:3306)/shop\")\n")[0].value,
+        "Tide4412x"
+    );
+    assert!(scan("dsn := \"user:password@tcp(127.0.0.1:3306)/dbname\"\n").is_empty());
     // A local stack's setting whose value is a word of its name.
     let compose =
         "environment:\n  - RABBITMQ_DEFAULT_PASS=rabbitmq\n  \"POSTGRES_PASSWORD=postgres\",\n";
