@@ -149,11 +149,18 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
             .contains(&w.to_lowercase().as_str())
         })
     };
+    // (The verb's case asked only where "as" meets a password word: few lines have both.)
     let worth = line.contains(['"', '\'', '`', '”'])
         || line.bytes().any(|b| b.is_ascii_digit())
-        || ["using ", "use ", "entered "]
-            .iter()
-            .any(|w| lc.contains(w));
+        || [
+            " as the pass",
+            " as pass",
+            " as my pass",
+            " as the pw",
+            " as pw",
+        ]
+        .iter()
+        .any(|w| lc.has(w));
     if !worth {
         return None;
     }
