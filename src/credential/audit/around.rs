@@ -152,15 +152,16 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
     // (The verb's case asked only where "as" meets a password word: few lines have both.)
     let worth = line.contains(['"', '\'', '`', '”'])
         || line.bytes().any(|b| b.is_ascii_digit())
-        || [
-            " as the pass",
-            " as pass",
-            " as my pass",
-            " as the pw",
-            " as pw",
-        ]
-        .iter()
-        .any(|w| lc.has(w));
+        || lc.has(" as ")
+            && [
+                " as the pass",
+                " as pass",
+                " as my pass",
+                " as the pw",
+                " as pw",
+            ]
+            .iter()
+            .any(|w| lc.has(w));
     if !worth {
         return None;
     }
