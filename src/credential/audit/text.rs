@@ -116,6 +116,9 @@ fn rules() -> &'static [Rule] {
             r("credential-block", "connection-string", r"(?-u:\b)[a-z][a-z0-9+.-]{1,20}://[^\s:/@]+:([^\s@/]{3,})@[^\s/]+", 1),
             // The same without a scheme, to an address: `admin:X@10.0.0.5`.
             r("credential-block", "connection-string", r"(?:^|[\s(`'\x22])[A-Za-z][\w.-]*:([^\s@:/`'\x22]{4,})@(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)", 1),
+            // A method named for a password that returns a literal, as Android and Java
+            // samples keep a Wi-Fi key: `public String getWifiPass() {\n return "X";`.
+            r("password", "getter", r#"(?i)(?-u:\b)[a-z_]*(?:password|passwd|pass|pwd|passphrase|secret)[a-z_0-9]*\s*\(\s*\)\s*(?::\s*[a-z_<>?]+\s*)?\{\s*return\s+["']([^"'\n\\]+)["']"#, 1),
             // Go's MySQL driver's form: `user:X@tcp(db01:3306)/shop`.
             r("credential-block", "connection-string", r"(?:^|[\s(`'\x22])[A-Za-z_][\w.-]*:([^\s@:/`'\x22]{3,})@(?:tcp|udp|unix)\(", 1),
             // A Cisco device's configuration with a password in clear (type 0 or none; the

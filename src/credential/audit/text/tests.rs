@@ -92,6 +92,11 @@ fn finds_and_masks() {
         "Tide4412x"
     );
     assert!(scan("dsn := \"user:password@tcp(127.0.0.1:3306)/dbname\"\n").is_empty());
+    // A getter named for a password that returns a literal.
+    let getter = "    public String getWifiPass() {\n        return \"tide4412x\";\n    }\n";
+    assert_eq!(*scan(getter)[0].value, "tide4412x");
+    assert!(scan("String getPassword() { return \"\"; }\n").is_empty());
+    assert!(scan("String getPassword() {\n return \"<password>\";\n}\n").is_empty());
     // A local stack's setting whose value is a word of its name.
     let compose =
         "environment:\n  - RABBITMQ_DEFAULT_PASS=rabbitmq\n  \"POSTGRES_PASSWORD=postgres\",\n";
