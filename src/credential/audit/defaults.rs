@@ -147,7 +147,8 @@ fn well_known(v: &str) -> bool {
 
 /// Whether a place `v` stands in `text` comes after a word calling it the default
 /// ("default", "factory", "默认", "par défaut", "predeterminada", "predefinita",
-/// "standaard", "voreingestellt") in the same paragraph, within 200 bytes.
+/// "standaard", "voreingestellt") in the same paragraph, within 200 bytes, or after it within 160
+/// bytes and the next paragraph.
 pub(super) fn documented_default(text: &str, v: &str) -> bool {
     let v = v.trim_matches(QUOTES);
     // (Or the account's own name, as a manual gives it: "the default username and password
@@ -162,13 +163,22 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     }
     // (One place told as the default is enough: "admin/superSecure" earlier in the text, then
     // "it should default to the password "admin"" names the same well-known value.)
+    // (Or just after it, in its paragraph or a reply's next one: "admin / admin (the
+    // default)", "password: wordpress" then "The default creds are what you are using".)
     whole_places(text, v).into_iter().any(|i| {
         let before = last_bytes(&text[..i], 200);
-        let paragraph = before
-            .rsplit("\n\n")
-            .next()
-            .unwrap_or(before)
-            .to_lowercase();
+        let after = first_bytes(&text[i + v.len()..], 160);
+        let after = after
+            .splitn(3, "\n\n")
+            .take(2)
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let paragraph = format!(
+            "{} {}",
+            before.rsplit("\n\n").next().unwrap_or(before),
+            after
+        )
+        .to_lowercase();
         [
             "default",
             "factory",
@@ -188,6 +198,15 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
         .iter()
         .any(|w| paragraph.contains(w))
     })
+}
+
+/// The first `n` bytes of `s` or fewer, ending on a character's boundary.
+fn first_bytes(s: &str, n: usize) -> &str {
+    let mut to = n.min(s.len());
+    while !s.is_char_boundary(to) {
+        to -= 1;
+    }
+    &s[..to]
 }
 
 /// The last `n` bytes of `s` or fewer, starting on a character's boundary.
@@ -349,6 +368,12 @@ mod tests {
                 "Default settings are:\nUser: User name: user, Password: <serial number>\nAdministrator: User name: administrator, Password: admin",
                 "admin",
             ),
+            // The word after the value: in brackets, or in a reply's next paragraph.
+            ("log in with admin / admin (the default) and change it", "admin"),
+            (
+                "  creds:\n    user: wordpress\n    password: wordpress\n\nI would remove the creds section. The default creds are what you are using anyway.",
+                "wordpress",
+            ),
             // A product's own default needs no word for it.
             ("ipmitool -I lan -H 192.168.200.132 -U root -P 0penBmc raw 6 4", "0penBmc"),
         ] {
@@ -361,6 +386,11 @@ mod tests {
                 "Welcome2026!",
             ),
             ("the password for the NAS is admin123", "admin123"),
+            // (A default named two paragraphs further on is another matter's.)
+            (
+                "the password is admin123\n\nok\n\nThe default gateway is 10.0.0.1.",
+                "admin123",
+            ),
             // (A user named like the password, but nothing called a default.)
             ("user: wordpress\npassword: wordpress", "wordpress"),
             (
