@@ -194,6 +194,15 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
             "standaard",
             "voreingestellt",
             "werkseinstellung",
+            // The first login's: "When you log in for the first time you will be asked to
+            // change your password."
+            "first time",
+            "first login",
+            "initial",
+            "erste anmeldung",
+            "première connexion",
+            "primer inicio",
+            "primo accesso",
         ]
         .iter()
         .any(|w| paragraph.contains(w))
@@ -366,6 +375,11 @@ mod tests {
             ),
             (
                 "Default settings are:\nUser: User name: user, Password: <serial number>\nAdministrator: User name: administrator, Password: admin",
+                "admin",
+            ),
+            // A first login's: the manual asks to change it.
+            (
+                "User name is admin and password is admin. When you log in for the first time you will be asked to change your password.",
                 "admin",
             ),
             // The word after the value: in brackets, or in a reply's next paragraph.
