@@ -121,6 +121,7 @@ fn well_known(v: &str) -> bool {
         "private",
         "changeme",
         "calvin",
+        "cisco",
         "0penbmc",
         "ubnt",
         "raspberry",
@@ -157,8 +158,8 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
         return false;
     }
     // A product's own default says whose it is without the word: Dell's iDRAC `calvin`,
-    // OpenBMC's `0penBmc`, Ubiquiti's `ubnt`, Raspberry Pi OS's `raspberry`.
-    if ["calvin", "0penbmc", "ubnt", "raspberry"].contains(&v.to_lowercase().as_str()) {
+    // OpenBMC's `0penBmc`, Ubiquiti's `ubnt`, Raspberry Pi OS's `raspberry`, Cisco's `cisco`.
+    if ["calvin", "0penbmc", "ubnt", "raspberry", "cisco"].contains(&v.to_lowercase().as_str()) {
         return true;
     }
     // (One place told as the default is enough: "admin/superSecure" earlier in the text, then
@@ -390,6 +391,7 @@ mod tests {
             ),
             // A product's own default needs no word for it.
             ("ipmitool -I lan -H 192.168.200.132 -U root -P 0penBmc raw 6 4", "0penBmc"),
+            ("instead of `login local` I am using `password cisco` and then `login`", "cisco"),
         ] {
             assert!(documented_default(text, v), "{text}");
         }
