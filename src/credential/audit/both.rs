@@ -12,7 +12,7 @@ use super::values::{placeholder, plausible, read_value, strong};
 fn both_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r#"(?i)\b(?:user(?:\s*name)?|login|benutzer(?:name)?|utilisateur|usuario|utente)\s*(?:and|&|/|und|et|y|e)\s*(?:password|passwort|pass|pw|mot de passe|contraseña)\b[^.\n]{0,24}?\b(?:both|beide|tous\s+les\s+deux|ambos|entrambi)\b\s*(?:are\s+|sind\s+|:\s*)?"#)
+        super::pattern::regex(r#"(?i)(?-u:\b)(?:user(?:\s*name)?|login|benutzer(?:name)?|utilisateur|usuario|utente)\s*(?:and|&|/|und|et|y|e)\s*(?:password|passwort|pass|pw|mot de passe|contraseña)(?-u:\b)[^.\n]{0,24}?(?-u:\b)(?:both|beide|tous\s+les\s+deux|ambos|entrambi)(?-u:\b)\s*(?:are\s+|sind\s+|:\s*)?"#)
             .expect("built-in pattern")
     })
 }

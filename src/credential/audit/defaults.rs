@@ -103,6 +103,10 @@ fn container_sample(text: &str, v: &str) -> bool {
     })
 }
 
+/// Products' own defaults, which say whose they are: Dell's iDRAC `calvin`, OpenBMC's
+/// `0penBmc`, Ubiquiti's `ubnt`, Raspberry Pi OS's `raspberry`, Cisco's `cisco`.
+const PRODUCT_DEFAULTS: &[&str] = &["calvin", "0penbmc", "ubnt", "raspberry", "cisco"];
+
 /// Values manuals and images ship as their defaults, and a role's word with digits
 /// ("admin123", "test123456").
 fn well_known(v: &str) -> bool {
@@ -120,11 +124,6 @@ fn well_known(v: &str) -> bool {
         "public",
         "private",
         "changeme",
-        "calvin",
-        "cisco",
-        "0penbmc",
-        "ubnt",
-        "raspberry",
         "system",
         "manager",
         "support",
@@ -139,6 +138,7 @@ fn well_known(v: &str) -> bool {
     ];
     let word = l.trim_end_matches(|c: char| c.is_ascii_digit());
     WORDS.contains(&l.as_str())
+        || PRODUCT_DEFAULTS.contains(&l.as_str())
         || word.len() < l.len()
             && [
                 "admin", "test", "demo", "user", "guest", "root", "pass", "password",
@@ -157,9 +157,8 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     if !well_known(v) && !given_as_user(text, v) {
         return false;
     }
-    // A product's own default says whose it is without the word: Dell's iDRAC `calvin`,
-    // OpenBMC's `0penBmc`, Ubiquiti's `ubnt`, Raspberry Pi OS's `raspberry`, Cisco's `cisco`.
-    if ["calvin", "0penbmc", "ubnt", "raspberry", "cisco"].contains(&v.to_lowercase().as_str()) {
+    // A product's own default says whose it is without the word.
+    if PRODUCT_DEFAULTS.contains(&v.to_lowercase().as_str()) {
         return true;
     }
     // (One place told as the default is enough: "admin/superSecure" earlier in the text, then

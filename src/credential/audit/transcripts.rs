@@ -199,10 +199,10 @@ pub(super) fn find(text: &str) -> Vec<Said> {
             9 => {
                 for c in re.captures_iter(text) {
                     // (With two words, the first names the account.)
-                    let v = c
-                        .get(2)
-                        .unwrap_or_else(|| c.get(1).expect("group 1"))
-                        .as_str();
+                    let Some(v) = c.get(2).or_else(|| c.get(1)) else {
+                        continue;
+                    };
+                    let v = v.as_str();
                     let v = v.trim_end_matches([')', ',', '.']);
                     // (A format's slot or a script's variable: `%s\r\n`, `$password`.)
                     let code = v.contains(['%', '\\', '$', '{']);
