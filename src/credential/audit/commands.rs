@@ -87,6 +87,9 @@ pub(super) fn command_rules() -> &'static RuleSet {
             // PowerShell: `ConvertTo-SecureString "X" -AsPlainText -Force` (the string's place
             // varies), .NET's `NetworkCredential("user", "X")`.
             r#"(?i)ConvertTo-SecureString\s+(?:-AsPlainText\s+|-Force\s+)*(?:-String\s+)?["']([^"'\s]{4,})["']"#,
+            // PowerShell's error when a plain string reaches a SecureString parameter: "Cannot
+            // bind parameter 'Password'. Cannot convert the "X" value of type ...".
+            r#"(?i)cannot\s+bind\s+parameter\s+'\w*pass\w*'\.\s+cannot\s+convert\s+the\s+"([^"\n]{4,})"\s+value"#,
             r#"(?i)NetworkCredential(?:\]::new)?\s*\(\s*["'][^"']*["']\s*,\s*["']([^"'\s]{4,})["']"#,
             // Java's key stores: `keytool ... -storepass X`, `jarsigner -keypass X`.
             r#"(?i)\s-(?:src|dest)?(?:storepass|keypass)\s+['"]?([^\s'"-][^\s'"]*)"#,
@@ -98,8 +101,9 @@ pub(super) fn command_rules() -> &'static RuleSet {
             r#"(?i)(?-u:\b)lftp(?-u:\b)[^\n]*?\s-u\s+['"]?[^\s,'"]+,([^\s'"]+)"#,
             // Windows: `net user NAME X /add` sets an account's password.
             r#"(?i)(?-u:\b)net\s+user\s+(?:"[^"\n]+"|[^\s/"]+)\s+['"]?([^\s'"/*][^\s'"]*)['"]?(?:\s+/\w+[^\n]*)?$"#,
-            // SQL: `CREATE USER ... IDENTIFIED BY 'X'`.
-            r#"(?i)(?-u:\b)(?:user|role|login)(?-u:\b)[^\n]*?(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#,
+            // SQL: `CREATE USER ... IDENTIFIED BY 'X'`, MySQL 5's `GRANT ... TO 'u'@'%' IDENTIFIED
+            // BY 'X'`.
+            r#"(?i)(?-u:\b)(?:user|role|login|to)(?-u:\b)[^\n]*?(?-u:\b)identified\s+(?:with\s+\w+\s+)?by\s+['"]([^'"]{4,})['"]"#,
         ])
     })
 }

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::values::is_cjk;
 use super::words::{LABELS, PREFIXES};
 
 pub(super) fn label_re() -> &'static Regex {
@@ -13,6 +14,57 @@ pub(super) fn label_re() -> &'static Regex {
     R.get_or_init(|| {
         super::pattern::regex(&format!(r"(?i){PREFIXES}(?:{LABELS})")).expect("built-in pattern")
     })
+}
+
+/// Whether the password word `line[start..end]` is a word of its own: "compass", "passport"
+/// and "pinned" hold none. A long password word may have a name glued in front when a
+/// separator follows ("ANYpassword=X"), German glues compounds ("Standardkennwort"), an
+/// acronym glues its camel-case password (Metasploit's `SMBPass`, a setting's `FTPPwd`), and
+/// Chinese, Japanese and Korean write no spaces between words.
+pub(super) fn whole_label(line: &str, start: usize, end: usize) -> bool {
+    let word = &line[start..end];
+    if word.chars().next().is_some_and(is_cjk) {
+        return true;
+    }
+    let glued_before = line[..start]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphabetic);
+    let compound = glued_before && {
+        let l = word.to_lowercase();
+        l == "kennwort" || l == "passwort"
+    };
+    // (Not a word in capitals: "MYPASSPHRASE" is a slot's name.)
+    let acronym = glued_before
+        && word.starts_with('P')
+        && word[1..].starts_with(|c: char| c.is_ascii_lowercase())
+        && {
+            let head = line[..start]
+                .trim_end_matches(|c: char| c.is_ascii_uppercase())
+                .len();
+            (2..=5).contains(&(start - head))
+                && !line[..head]
+                    .chars()
+                    .next_back()
+                    .is_some_and(char::is_alphanumeric)
+        };
+    let glued_ok = compound
+        || acronym
+        || (word.len() >= 6
+            && glued_before
+            && line[end..]
+                .trim_start_matches(['"', '\''])
+                .starts_with([':', '=']));
+    let starts = glued_ok
+        || !line[..start]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric);
+    let ends = !line[end..]
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    starts && ends
 }
 
 /// Separators between a password word (and what qualifies it) and the value.

@@ -20,8 +20,8 @@ use super::context::one_time;
 use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::labels::{
-    camel_assign_re, content, example_before, label_re, shown_as_example, trigger_re, wifi_key_re,
-    wifi_label_only, wifi_re, Above,
+    camel_assign_re, content, example_before, label_re, shown_as_example, trigger_re, whole_label,
+    wifi_key_re, wifi_label_only, wifi_re, Above,
 };
 use super::logins;
 use super::lower::Lower;
@@ -44,10 +44,6 @@ pub(super) struct Found {
     pub user: bool,
     /// Whether the same line or command names a host.
     pub host: bool,
-}
-
-fn word_start(c: char) -> bool {
-    c.is_alphanumeric()
 }
 
 /// The last 40 characters of `s`: a label as findings show it.
@@ -180,7 +176,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         let lc = Lower::new(line);
         // Every command line rule has an option after a space (or starting the line), an
         // assignment, a path with a colon, or a word of its own (SQL's IDENTIFIED BY,
-        // sendmail's AuthInfo, .NET's NetworkCredential, PowerShell's SecureString, ...).
+        // sendmail's AuthInfo, .NET's NetworkCredential, PowerShell's SecureString and its
+        // binding error, ...).
         let option = line
             .match_indices('-')
             .any(|(j, _)| j == 0 || line[..j].ends_with(char::is_whitespace));
@@ -194,6 +191,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             || lc.has("authinfo")
             || lc.has("networkcredential")
             || lc.has("net user")
+            || lc.has("cannot bind")
         {
             command_rules().matching(line)
         } else {
@@ -329,43 +327,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             .into_iter()
             .flatten();
         for (g, need_strong) in label_re().find_iter(line).map(|g| (g, false)).chain(keys) {
-            // The word must start here too: "compass" is no label; a long password word may
-            // have a name glued in front when a separator follows ("ANYpassword=X").
-            let glued_before = line[..g.start()]
-                .chars()
-                .next_back()
-                .is_some_and(|c| c.is_alphabetic());
-            // German writes compounds: "Standardkennwort", "Geräteadministratorpasswort".
-            let compound = glued_before && {
-                let l = g.as_str().to_lowercase();
-                l == "kennwort" || l == "passwort"
-            };
-            let glued_ok = compound
-                || (g.as_str().len() >= 6
-                    && line[g.end()..]
-                        .trim_start_matches(['"', '\''])
-                        .starts_with([':', '='])
-                    && glued_before);
-            // Chinese, Japanese and Korean write no spaces between words.
+            if !whole_label(line, g.start(), g.end()) {
+                continue;
+            }
             let cjk = g.as_str().chars().next().is_some_and(is_cjk);
-            if !glued_ok
-                && !cjk
-                && line[..g.start()]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric())
-            {
-                continue;
-            }
-            // The word must end here: "passport", "passed", "pinned" are not labels.
-            if !cjk
-                && line[g.end()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| word_start(c) || c == '_')
-            {
-                continue;
-            }
             if !cjk && not_a_label(line, g.start(), g.end()) {
                 continue;
             }

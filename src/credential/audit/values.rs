@@ -94,6 +94,8 @@ fn stand_in_words(l: &str) -> bool {
     const WORDS: &[&str] = &[
         "host", "hostname", "server", "domain", "port", "user", "username", "login", "pass",
         "password", "passwd", "pwd", "secret", "token", "foo", "bar", "baar", "baz", "qux",
+        // ("foo 123": a stand-in and a count.)
+        "123", "1234", "12345",
     ];
     let mut words = l.split([' ', ':', '@', '/']).filter(|w| !w.is_empty());
     let first = words.next();
@@ -281,6 +283,22 @@ const WELL_KNOWN_SAMPLES: &[&str] = &[
 
 /// Whether `v` is a password hash or digest as logs and databases show them.
 pub(super) fn hash_like(v: &str) -> bool {
+    // A compose file doubles each `$` ("foo:$$apr1$$..."); an htpasswd line names its user
+    // before the hash (`foo:$apr1$...`).
+    if v.contains("$$") {
+        return hash_like(&v.replace("$$", "$"));
+    }
+    if let Some((user, hash)) = v.split_once(':') {
+        if hash.starts_with('$')
+            && !user.is_empty()
+            && user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c))
+            && hash_like(hash)
+        {
+            return true;
+        }
+    }
     // A digest's hex: checked by hand, as counted repeats are slow to compile.
     if [32, 40, 56, 64, 96, 128].contains(&v.len()) && v.bytes().all(|b| b.is_ascii_hexdigit()) {
         return true;

@@ -416,3 +416,32 @@ fn an_answer_files_configuration_pass_is_no_password() {
     }
     assert_eq!(values("<server pass=\"Summer2024\">"), vec!["Summer2024"]);
 }
+
+#[test]
+fn acronyms_passwords_grants_and_binding_errors() {
+    for (t, v) in [
+        // Metasploit's options and their echo.
+        ("msf6 exploit(windows/smb/psexec) > set SMBPass \"Tq8vLm2xZ\"", "Tq8vLm2xZ"),
+        ("FTPPwd => Wr5kLq9zN", "Wr5kLq9zN"),
+        // MySQL 5's grant that creates its user.
+        (
+            "grant all privileges on app.* to 'app'@'%' identified by 'Vb7kLq2wz'",
+            "Vb7kLq2wz",
+        ),
+        // PowerShell shows the string it could not bind.
+        (
+            "Cannot bind parameter 'Password'. Cannot convert the \"Rt5!kLm9q\" value of type",
+            "Rt5!kLm9q",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "grant all PRIVILEGES on *.* to username identified by 'password'",
+        "Cannot bind parameter 'Password'. Cannot convert the \"<My password here>\" value of type",
+        "The BYPass option skips it: BYPass => true",
+        "a compass: North",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}

@@ -168,3 +168,21 @@ fn masks_alphabets_field_names_and_described_values_are_stand_ins() {
         assert!(!scan(t).is_empty(), "{t}");
     }
 }
+
+#[test]
+fn hashes_slots_and_stand_ins_as_settings_escape_them() {
+    for t in [
+        // An htpasswd line in a compose file, each `$` doubled.
+        "    environment:\n      - HTPASSWD='foo:$$apr1$$odHl5EJN$$KbxMfo86Qdve2FH4owePn.'",
+        "monitor:$apr1$FerATXZB$etcABM8QKzQlDfPbXdf3d/",
+        // Markdown's escaped tags around a stand-in.
+        "\\<username>my-user-name\\</username>\n\\<password>my-password\\</password>",
+        // A stand-in and a count.
+        "docker run -d -P -e VNC_PW=\"foo 123\" --name=foo img",
+        // Slots in capitals glued to a short password word.
+        "./check.pl -H 1.1.1.1 -l MyUSR -x MYPWD -X MYPASSPHRASE -L md5,aes",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    assert!(!scan("\\<password>Hq3mZt8wL\\</password>").is_empty());
+}

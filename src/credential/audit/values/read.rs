@@ -92,8 +92,9 @@ pub(in super::super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
         v = &v[..i];
     }
     // Cut at what cannot be part of it: HTML left-overs, the next key of a key=value list.
+    // (Markdown's escaped tag too: `\<password>X\</password>`.)
     if let Some(i) = v.find('<') {
-        v = &v[..i];
+        v = v[..i].strip_suffix('\\').unwrap_or(&v[..i]);
     }
     for sep in [';', '&', ','] {
         if let Some(i) = v.find(sep) {
