@@ -87,6 +87,9 @@ pub(super) fn command_rules() -> &'static RuleSet {
             // PowerShell: `ConvertTo-SecureString "X" -AsPlainText -Force` (the string's place
             // varies), .NET's `NetworkCredential("user", "X")`.
             r#"(?i)ConvertTo-SecureString\s+(?:-AsPlainText\s+|-Force\s+)*(?:-String\s+)?["']([^"'\s]{4,})["']"#,
+            // Metasploit's login scanners report what worked: `[+] 10.0.0.5:445 - Success:
+            // '.\Administrator:X' Administrator`, `Success: 'root:X' 'uid=0(root) ...'`.
+            r#"(?i)\[\+\][^\n]*?(?-u:\b)success:\s+'(?:[^'\s:\\]*\\)?[^'\s:]+:([^'\n]{4,})'"#,
             // PowerShell's error when a plain string reaches a SecureString parameter: "Cannot
             // bind parameter 'Password'. Cannot convert the "X" value of type ...".
             r#"(?i)cannot\s+bind\s+parameter\s+'\w*pass\w*'\.\s+cannot\s+convert\s+the\s+"([^"\n]{4,})"\s+value"#,

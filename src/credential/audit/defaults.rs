@@ -148,7 +148,7 @@ fn well_known(v: &str) -> bool {
 
 /// Whether a place `v` stands in `text` comes after a word calling it the default
 /// ("default", "factory", "默认", "par défaut", "predeterminada", "predefinita",
-/// "standaard", "voreingestellt") in the same paragraph, within 200 bytes, or after it within 160
+/// "standaard", "voreingestellt") or a guess at it ("tried") in the same paragraph, within 200 bytes, or after it within 160
 /// bytes and the next paragraph.
 pub(super) fn documented_default(text: &str, v: &str) -> bool {
     let v = v.trim_matches(QUOTES);
@@ -203,6 +203,16 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
             "première connexion",
             "primer inicio",
             "primo accesso",
+            // A guess at the defaults, tried and refused: "Also tried username: `admin` and
+            // password: `admin`", "Try admin/password".
+            "tried",
+            "try ",
+            "trying",
+            "versucht",
+            "essayé",
+            "probado",
+            "provato",
+            "geprobeerd",
         ]
         .iter()
         .any(|w| paragraph.contains(w))
@@ -391,6 +401,11 @@ mod tests {
             // A product's own default needs no word for it.
             ("ipmitool -I lan -H 192.168.200.132 -U root -P 0penBmc raw 6 4", "0penBmc"),
             ("instead of `login local` I am using `password cisco` and then `login`", "cisco"),
+            // A guess at the defaults, tried and refused.
+            (
+                "Also tried username: `admin` and  password: `admin`\nBoth of them not working.",
+                "admin",
+            ),
         ] {
             assert!(documented_default(text, v), "{text}");
         }

@@ -142,6 +142,17 @@ pub(super) fn value_after(
     after_tag: bool,
 ) -> Option<(usize, String)> {
     let mut rest = &line[at..];
+    // "without password and ... is welcome": there is none to follow.
+    let word_before = line[..at]
+        .trim_end_matches(|c: char| c.is_alphabetic())
+        .trim_end()
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if ["without", "ohne", "sans", "sin", "senza", "zonder"].contains(&word_before.as_str()) {
+        return None;
+    }
     // A link's user part ("user:password@host", "<user>:<password>@host"): the rule for
     // connection strings reads it.
     if rest

@@ -177,7 +177,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         // Every command line rule has an option after a space (or starting the line), an
         // assignment, a path with a colon, or a word of its own (SQL's IDENTIFIED BY,
         // sendmail's AuthInfo, .NET's NetworkCredential, PowerShell's SecureString and its
-        // binding error, ...).
+        // binding error, Metasploit's "Success:", ...).
         let option = line
             .match_indices('-')
             .any(|(j, _)| j == 0 || line[..j].ends_with(char::is_whitespace));
@@ -192,6 +192,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             || lc.has("networkcredential")
             || lc.has("net user")
             || lc.has("cannot bind")
+            || lc.has("success:")
         {
             command_rules().matching(line)
         } else {

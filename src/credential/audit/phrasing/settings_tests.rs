@@ -421,12 +421,20 @@ fn an_answer_files_configuration_pass_is_no_password() {
 fn acronyms_passwords_grants_and_binding_errors() {
     for (t, v) in [
         // Metasploit's options and their echo.
-        ("msf6 exploit(windows/smb/psexec) > set SMBPass \"Tq8vLm2xZ\"", "Tq8vLm2xZ"),
+        (
+            "msf6 exploit(windows/smb/psexec) > set SMBPass \"Tq8vLm2xZ\"",
+            "Tq8vLm2xZ",
+        ),
         ("FTPPwd => Wr5kLq9zN", "Wr5kLq9zN"),
         // MySQL 5's grant that creates its user.
         (
             "grant all privileges on app.* to 'app'@'%' identified by 'Vb7kLq2wz'",
             "Vb7kLq2wz",
+        ),
+        // Metasploit's login scanners report what worked.
+        (
+            "[+] 10.0.0.5:445 - Success: '.\\Administrator:Qz4!mWp8' Administrator",
+            "Qz4!mWp8",
         ),
         // PowerShell shows the string it could not bind.
         (
@@ -441,6 +449,10 @@ fn acronyms_passwords_grants_and_binding_errors() {
         "Cannot bind parameter 'Password'. Cannot convert the \"<My password here>\" value of type",
         "The BYPass option skips it: BYPass => true",
         "a compass: North",
+        "[-] 10.0.0.5:445 - Failed: '.\\test:Qz4!mWp8',",
+        // "Without password" announces none; "clean" means empty.
+        "root and without password and it is not ... any suggestion is welcome",
+        "By default: login - admin, password is clean.",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
