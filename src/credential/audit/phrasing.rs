@@ -353,15 +353,16 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             let found = value_after(line, g.end(), after_quote, after_tag)
                 .or_else(|| wifi_hex_key(line, g.end(), g.as_str()));
             // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
-            // Under a user's line, "pass:" is the user's password ("username: admin\npass: X").
+            // Under a user's line, "pass:" is the user's password ("username: admin\npass: X"),
+            // and after a user's label on its own line ("user: bob, pass: X").
             if g.as_str().eq_ignore_ascii_case("pass")
                 && found.as_ref().is_some_and(|(at, v)| {
                     v.chars().all(|c| c.is_lowercase())
                         && !line[*at..].trim_start().starts_with(['"', '\'', '`'])
                 })
-                && !(g.start() == 0
-                    && line[g.end()..].trim_start().starts_with([':', '-'])
-                    && under_user_line(&lines[..i]))
+                && !(line[g.end()..].trim_start().starts_with([':', '-'])
+                    && (g.start() == 0 && under_user_line(&lines[..i])
+                        || g.start() > 0 && super::commands::user_host(&line[..g.start()]).0))
             {
                 continue;
             }

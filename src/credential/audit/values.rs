@@ -9,7 +9,7 @@ use regex::Regex;
 use super::code::{code_expression, is_variable};
 use super::words::{PLACEHOLDERS, STOPWORDS};
 
-pub(super) use read::read_value;
+pub(super) use read::{aside, read_value};
 
 mod names;
 mod read;

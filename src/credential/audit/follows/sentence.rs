@@ -3,6 +3,7 @@
 //! password is like ("is required"), the end of a sentence, a name from code. `follows` asks
 //! these before it takes a word for the value.
 
+use super::super::values::aside;
 use super::super::words::PREDICATES;
 
 /// The labels' short forms need a little care: "pass" is also "boarding pass", "pin" also
@@ -122,7 +123,10 @@ pub(super) fn ends_sentence(line: &str, v_at: usize) -> bool {
         ]
         .contains(&w)
     });
-    !t[..end].ends_with(':') && (rest.is_empty() || t[..end].ends_with(['.', '!']) || opener)
+    // (Or the user's half of the login, or how long it holds: "is sunshine and the user is
+    // bob", "to marigold for now".)
+    !t[..end].ends_with(':')
+        && (rest.is_empty() || t[..end].ends_with(['.', '!']) || opener || aside(rest))
 }
 
 /// A name in code that holds a password rather than being one: `adminSenha`, `userPassword`,

@@ -372,3 +372,24 @@ fn a_value_a_verb_puts_as_the_password_and_writeups_wording() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn a_plain_word_before_the_users_half_or_a_time() {
+    for (t, v) in [
+        ("the password is sunshine and the user is bob", "sunshine"),
+        ("I set the password to marigold for now.", "marigold"),
+        // "pass:" after a user's label on its line.
+        ("user: bob, pass: bluebird", "bluebird"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "the password is stored for now",
+        "the password is required and the user must exist",
+        "the password is correct and the username is admin",
+        "the pass is open until June",
+        "we crossed the pass: beautiful",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}

@@ -142,8 +142,31 @@ pub(in super::super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
     let continues = after
         .chars()
         .next()
-        .is_some_and(|c| c.is_alphanumeric() || "(\"'`“„«".contains(c));
+        .is_some_and(|c| c.is_alphanumeric() || "(\"'`“„«".contains(c))
+        && !aside(after);
     Some((v.to_string(), false, continues))
+}
+
+/// Whether the words after a value end its sentence's point rather than carry it on: the
+/// user's half of the login ("and the user is bob", "and username bob") or how long it holds
+/// ("for now", "until Monday").
+pub(in super::super) fn aside(after: &str) -> bool {
+    let l = after.to_lowercase();
+    let l = l.strip_prefix("and ").map_or(l.as_str(), str::trim_start);
+    let l = l.strip_prefix("the ").unwrap_or(l);
+    ["user ", "username ", "user name ", "login ", "account "]
+        .iter()
+        .any(|w| l.starts_with(w))
+        && after.len() > l.len()
+        || [
+            "for now",
+            "for the time being",
+            "for the moment",
+            "until ",
+            "till ",
+        ]
+        .iter()
+        .any(|w| l.starts_with(w))
 }
 
 /// The words between a Markdown emphasis mark at the start of `s` and its closing mark on
