@@ -146,6 +146,19 @@ fn well_known(v: &str) -> bool {
             .contains(&word)
 }
 
+/// Words of a guess at the defaults, tried and refused: "Also tried username: `admin` and
+/// password: `admin`", "Try admin/password".
+const GUESSED: &[&str] = &[
+    "tried",
+    "try ",
+    "trying",
+    "versucht",
+    "essayé",
+    "probado",
+    "provato",
+    "geprobeerd",
+];
+
 /// Whether a place `v` stands in `text` comes after a word calling it the default
 /// ("default", "factory", "默认", "par défaut", "predeterminada", "predefinita",
 /// "standaard", "voreingestellt") or a guess at it ("tried") in the same paragraph, within 200 bytes, or after it within 160
@@ -179,43 +192,37 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
             after
         )
         .to_lowercase();
-        [
-            "default",
-            "factory",
-            "默认",
-            "預設",
-            "par défaut",
-            "por defecto",
-            "padrão",
-            "padrao",
-            "standard",
-            "predeterminad",
-            "predefinit",
-            "standaard",
-            "voreingestellt",
-            "werkseinstellung",
-            // The first login's: "When you log in for the first time you will be asked to
-            // change your password."
-            "first time",
-            "first login",
-            "initial",
-            "erste anmeldung",
-            "première connexion",
-            "primer inicio",
-            "primo accesso",
-            // A guess at the defaults, tried and refused: "Also tried username: `admin` and
-            // password: `admin`", "Try admin/password".
-            "tried",
-            "try ",
-            "trying",
-            "versucht",
-            "essayé",
-            "probado",
-            "provato",
-            "geprobeerd",
-        ]
-        .iter()
-        .any(|w| paragraph.contains(w))
+        // (A guess is a word: "I just made the password 1234" is the writer's own.)
+        let guessed =
+            v.chars().any(char::is_alphabetic) && GUESSED.iter().any(|w| paragraph.contains(w));
+        guessed
+            || [
+                "default",
+                "factory",
+                "默认",
+                "預設",
+                "par défaut",
+                "por defecto",
+                "padrão",
+                "padrao",
+                "standard",
+                "predeterminad",
+                "predefinit",
+                "standaard",
+                "voreingestellt",
+                "werkseinstellung",
+                // The first login's: "When you log in for the first time you will be asked to
+                // change your password."
+                "first time",
+                "first login",
+                "initial",
+                "erste anmeldung",
+                "première connexion",
+                "primer inicio",
+                "primo accesso",
+            ]
+            .iter()
+            .any(|w| paragraph.contains(w))
     })
 }
 
