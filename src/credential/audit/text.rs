@@ -81,9 +81,12 @@ fn rules() -> &'static [Rule] {
             r(
                 "token",
                 "labelled",
-                r#"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]{16,200}))"#,
+                r#"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?(?:access[ _-]?)?key|client[ _-]?secret|app[ _-]?secret|private[ _-]?token|bearer[ _-]?token|personal[ _-]access[ _-]token|webhook[ _-]secret|signing[ _-]secret|license[ _-]key)(?-u:\b)["']?\s*(?:is|:|=|=>)\s*["']?((?-i:[A-Za-z0-9_\-./+=]{16,200}))"#,
                 1,
             ),
+            // A secret key's or a client secret's quoted literal in code, shorter than the
+            // above (`secretAccessKey: 'A5H44QX7UTA'`, `client_secret = "Kq8vLm2xQpR7"`).
+            r("token", "secret-literal", r#"(?i)(?-u:\b)(?:secret[ _-]?access[ _-]?key|client[ _-]?secret|app[ _-]?secret|consumer[ _-]?secret)["']?\s*(?::|=|=>)\s*["']((?-i:[A-Za-z0-9_\-./+=]*[0-9][A-Za-z0-9_\-./+=]*))["']"#, 1),
             // A token after its name with only a space between: "twilio auth token 8f3e...".
             // (Letters, digits, `_` and `-` only, 24 or more: no path, no sentence.)
             r("token", "labelled", r"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|bot[ _-]?token)[ \t]+((?-i:[A-Za-z0-9_\-]{24,200}))(?:[\s.,;]|$)", 1),
@@ -344,6 +347,16 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                     && !weak_to_real
                 || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
+                // (Drawn at random, not a word with a number: digits among the letters, no
+                // word spelt out.)
+                || (rule.detail == "secret-literal"
+                    && !(secret.len() >= 8
+                        && secret
+                            .trim_start_matches(|c: char| !c.is_ascii_digit())
+                            .contains(|c: char| c.is_ascii_alphabetic())
+                        && secret
+                            .split(|c: char| !c.is_ascii_lowercase())
+                            .all(|w| w.len() <= 4)))
                 || (rule.detail == "comment-label" && !values::strong(secret) && !mixed(secret))
                 // (Six to 64 characters: checked here, as a counted repeat compiles slowly.)
                 || (rule.detail == "comment-label" && !(6..=64).contains(&secret.chars().count()))

@@ -186,3 +186,21 @@ fn hashes_slots_and_stand_ins_as_settings_escape_them() {
     }
     assert!(!scan("\\<password>Hq3mZt8wL\\</password>").is_empty());
 }
+
+#[test]
+fn a_secret_keys_literal_in_code() {
+    for t in [
+        "var publisher = awspublish.create({\n  accessKeyId: 'VXBNhyvNBSrqA0E8VfSH',\n  secretAccessKey: 'A5H44QX7UTA'\n});",
+        "oauth = OAuth(client_id='web', client_secret=\"Kq8vLm2xQpR7tZ\")",
+    ] {
+        assert!(scan(t).iter().any(|h| h.kind == "token"), "{t}");
+    }
+    for t in [
+        "client_secret = \"secret123\"",
+        "consumer_secret='abc123'",
+        "clientSecret: \"v1-client-secret\"",
+        "client_secret = \"YOUR_CLIENT_SECRET\"",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
