@@ -219,6 +219,8 @@ fn pem_body(after: &str) -> bool {
         .filter(|l| !l.is_empty() && !l.contains(": "))
         .take_while(|l| !l.starts_with("-----"))
         .next()
+        // (A key flattened onto one line keeps spaces between its lines: its first is read.)
+        .and_then(|l| l.split_whitespace().next())
         .is_some_and(|l| {
             l.len() >= 40
                 && l.bytes()

@@ -204,3 +204,15 @@ fn a_secret_keys_literal_in_code() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn a_key_flattened_onto_one_line() {
+    let t = "key = \"\"\"-----BEGIN RSA PRIVATE KEY----- MIIEogIBAAKCAQEAjjSRHj2RixSemhxJtts+AGE0TbTbDA7iQGPNrvoi/LjUI88U zP0Ma37HUr7HLRg/U+KNRWfdYXe7bKNlpS+k4EJthjb33TZVILLW6hIFlba+WTpT -----END RSA PRIVATE KEY-----\"\"\"";
+    assert!(
+        scan(t).iter().any(|h| h.kind == "private-key"),
+        "{:?}",
+        scan(t)
+    );
+    // The header named in a sentence is still no key.
+    assert!(scan("not having RSA in -----BEGIN RSA PRIVATE KEY-----. It applies").is_empty());
+}
