@@ -433,6 +433,22 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     {
         return false;
     }
+    // How it is kept, in a compound: "base64-encoded", "AES-encrypted", "bcrypt-hashed".
+    if bare.rsplit_once('-').is_some_and(|(_, w)| {
+        [
+            "encoded",
+            "encrypted",
+            "hashed",
+            "salted",
+            "protected",
+            "generated",
+            "masked",
+            "redacted",
+        ]
+        .contains(&w)
+    }) {
+        return false;
+    }
     let letters = v.chars().filter(|c| c.is_alphabetic()).count();
     let wordlike = letters == n
         || (letters + 2 >= n

@@ -389,6 +389,8 @@ fn a_plain_word_before_the_users_half_or_a_time() {
         "the password is correct and the username is admin",
         "the pass is open until June",
         "we crossed the pass: beautiful",
+        // How it is kept, in a compound.
+        "The password is base64-encoded by running the following in a terminal",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
