@@ -425,6 +425,12 @@ const EXAMPLE_WORDS: &[&str] = &[
     // "This will result in something like `Authorization: Basic ...`"; "Example: `...`".
     "something like",
     "example:",
+    // A comparison's examples: "passphrases as complex as: MyRestaurant2017".
+    "as complex as",
+    "as simple as",
+    "as easy as",
+    "as weak as",
+    "as obvious as",
 ];
 
 /// Whether line `i` stands in a block that a line above introduces as an example ("It's

@@ -391,6 +391,8 @@ fn a_plain_word_before_the_users_half_or_a_time() {
         "we crossed the pass: beautiful",
         // How it is kept, in a compound.
         "The password is base64-encoded by running the following in a terminal",
+        // A comparison's examples.
+        "I have come across passphrases as complex as:\n\n– MyRestaurant2017\n– The owner's number",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
