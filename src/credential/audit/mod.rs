@@ -21,6 +21,7 @@ mod codes;
 mod commands;
 mod context;
 mod defaults;
+mod demo;
 mod documents;
 mod env;
 mod follows;

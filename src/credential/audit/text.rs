@@ -17,7 +17,8 @@ use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
 use super::{
-    calls, codes, commands, defaults, env, hosted, logins, numbers, phrasing, transcripts, values,
+    calls, codes, commands, defaults, demo, env, hosted, logins, numbers, phrasing, transcripts,
+    values,
 };
 
 /// One secret found in a text.
@@ -464,6 +465,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             label,
             value,
             how: "login",
+            user: true,
+            host: true,
+        });
+    }
+    for (label, value) in demo::logins(&plain) {
+        passwords.push(phrasing::Found {
+            label,
+            value,
+            how: "demo-login",
             user: true,
             host: true,
         });
