@@ -88,6 +88,10 @@ fn rules() -> &'static [Rule] {
             // A secret key's or a client secret's quoted literal in code, shorter than the
             // above (`secretAccessKey: 'A5H44QX7UTA'`, `client_secret = "Kq8vLm2xQpR7"`).
             r("token", "secret-literal", r#"(?i)(?-u:\b)(?:secret[ _-]?access[ _-]?key|client[ _-]?secret|app[ _-]?secret|consumer[ _-]?secret)["']?\s*(?::|=|=>)\s*["']((?-i:[A-Za-z0-9_\-./+=]*[0-9][A-Za-z0-9_\-./+=]*))["']"#, 1),
+            // Thirty-two random bytes in Base64 (an application's key) on a line about a key:
+            // "paste your D3Dv...gIovM= into the .env under app_key".
+            r("token", "base64-key", r#"(?i)(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)[^\n]{0,100}?(?:^|[\s'"`=:])([A-Za-z0-9+/]{43}=)(?:[\s'"`,.;)]|$)"#, 1),
+            r("token", "base64-key", r#"(?i)(?:^|[\s'"`=:(])([A-Za-z0-9+/]{43}=)[\s'"`,.;)][^\n]{0,60}?(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)"#, 1),
             // A token after its name with only a space between: "twilio auth token 8f3e...".
             // (Letters, digits, `_` and `-` only, 24 or more: no path, no sentence.)
             r("token", "labelled", r"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|bot[ _-]?token)[ \t]+((?-i:[A-Za-z0-9_\-]{24,200}))(?:[\s.,;]|$)", 1),
@@ -350,6 +354,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                     && !weak_to_real
                 || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
+                // (A public key, a digest or a fingerprint is no secret: WireGuard's `PublicKey
+                // = ...=`, an `sha256-...=` integrity.)
+                || (rule.detail == "base64-key"
+                    && (!token_shaped(secret)
+                        || !secret.contains(|c: char| c.is_ascii_uppercase())
+                        || !secret.contains(|c: char| c.is_ascii_lowercase())
+                        || ["public", "pubkey", "sha", "fingerprint", "digest", "hash", "checksum", "integrity", "preshared"]
+                            .iter()
+                            .any(|w| whole.to_lowercase().contains(w))))
                 // (Drawn at random, not a word with a number: digits among the letters, no
                 // word spelt out.)
                 || (rule.detail == "secret-literal"

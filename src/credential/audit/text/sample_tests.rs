@@ -216,3 +216,20 @@ fn a_key_flattened_onto_one_line() {
     // The header named in a sentence is still no key.
     assert!(scan("not having RSA in -----BEGIN RSA PRIVATE KEY-----. It applies").is_empty());
 }
+
+#[test]
+fn thirty_two_random_bytes_on_a_line_about_a_key() {
+    for t in [
+        "if not paste your D3DvOYzKZSq37IsqENXLNAGb3UKVm23nn5LTT+gIovM= into the .env under app_key",
+        "my token: D3DvOYzKZSq37IsqENXLNAGb3UKVm23nn5LTT+gIovM=",
+    ] {
+        assert!(scan(t).iter().any(|h| h.kind == "token"), "{t}");
+    }
+    for t in [
+        "PublicKey = xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=",
+        "\"integrity\": \"sha256-D3DvOYzKZSq37IsqENXLNAGb3UKVm23nn5LTT+gIovM=\"",
+        "host key fingerprint SHA256:D3DvOYzKZSq37IsqENXLNAGb3UKVm23nn5LTT+gIovM=",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
