@@ -88,10 +88,6 @@ fn rules() -> &'static [Rule] {
             // A secret key's or a client secret's quoted literal in code, shorter than the
             // above (`secretAccessKey: 'A5H44QX7UTA'`, `client_secret = "Kq8vLm2xQpR7"`).
             r("token", "secret-literal", r#"(?i)(?-u:\b)(?:secret[ _-]?access[ _-]?key|client[ _-]?secret|app[ _-]?secret|consumer[ _-]?secret)["']?\s*(?::|=|=>)\s*["']((?-i:[A-Za-z0-9_\-./+=]*[0-9][A-Za-z0-9_\-./+=]*))["']"#, 1),
-            // Thirty-two random bytes in Base64 (an application's key) on a line about a key:
-            // "paste your D3Dv...gIovM= into the .env under app_key".
-            r("token", "base64-key", r#"(?i)(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)[^\n]{0,100}?(?:^|[\s'"`=:])([A-Za-z0-9+/]{43}=)(?:[\s'"`,.;)]|$)"#, 1),
-            r("token", "base64-key", r#"(?i)(?:^|[\s'"`=:(])([A-Za-z0-9+/]{43}=)[\s'"`,.;)][^\n]{0,60}?(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)"#, 1),
             // A token after its name with only a space between: "twilio auth token 8f3e...".
             // (Letters, digits, `_` and `-` only, 24 or more: no path, no sentence.)
             r("token", "labelled", r"(?i)(?-u:\b)(?:api[ _-]?key|api[ _-]?token|access[ _-]?token|auth[ _-]?token|secret[ _-]?key|client[ _-]?secret|bearer[ _-]?token|bot[ _-]?token)[ \t]+((?-i:[A-Za-z0-9_\-]{24,200}))(?:[\s.,;]|$)", 1),
@@ -132,6 +128,11 @@ fn rules() -> &'static [Rule] {
             // A Cisco device's configuration with a password in clear (type 0 or none; the
             // hashed types 5, 7, 8 and 9 have their number before the value).
             r("password", "device-config", r"(?im)^[ \t]*(?:\S+\(config[\w-]*\)#[ \t]*)?(?:enable[ \t]+(?:secret|password)|username[ \t]+\S+(?:[ \t]+privilege[ \t]+\d+)?[ \t]+(?:secret|password))[ \t]+(?:0[ \t]+)?([^\s\[<{$]\S{3,})[ \t]*$", 1),
+            // Thirty-two random bytes in Base64 (an application's key) on a line about a key (last: the
+            // formats' own rules, WireGuard's and Azure's, name such keys first):
+            // "paste your D3Dv...gIovM= into the .env under app_key".
+            r("token", "base64-key", r#"(?i)(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)[^\n]{0,100}?(?:^|[\s'"`=:])([A-Za-z0-9+/]{43}=)(?:[\s'"`,.;)]|$)"#, 1),
+            r("token", "base64-key", r#"(?i)(?:^|[\s'"`=:(])([A-Za-z0-9+/]{43}=)[\s'"`,.;)][^\n]{0,60}?(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)"#, 1),
         ]
     })
 }
