@@ -168,7 +168,17 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     // (Or the account's own name, as a manual gives it: "the default username and password
     // ... u: wordpress p: wordpress".)
     if !well_known(v) && !given_as_user(text, v) {
-        return false;
+        // (Any value a product's readme gives its administrator as the default.)
+        return whole_places(text, v)
+            .into_iter()
+            // (The value may hold the account too: "admin/admincenturion".)
+            .any(|i| {
+                admins_default(&format!(
+                    "{} {}",
+                    paragraph_around(text, i, v.len()),
+                    v.to_lowercase()
+                ))
+            });
     }
     // A product's own default says whose it is without the word.
     if PRODUCT_DEFAULTS.contains(&v.to_lowercase().as_str()) {
@@ -179,19 +189,7 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     // (Or just after it, in its paragraph or a reply's next one: "admin / admin (the
     // default)", "password: wordpress" then "The default creds are what you are using".)
     whole_places(text, v).into_iter().any(|i| {
-        let before = last_bytes(&text[..i], 200);
-        let after = first_bytes(&text[i + v.len()..], 160);
-        let after = after
-            .splitn(3, "\n\n")
-            .take(2)
-            .collect::<Vec<_>>()
-            .join("\n\n");
-        let paragraph = format!(
-            "{} {}",
-            before.rsplit("\n\n").next().unwrap_or(before),
-            after
-        )
-        .to_lowercase();
+        let paragraph = paragraph_around(text, i, v.len());
         // (A guess is a word: "I just made the password 1234" is the writer's own.)
         let guessed =
             v.chars().any(char::is_alphabetic) && GUESSED.iter().any(|w| paragraph.contains(w));
@@ -224,6 +222,45 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
             .iter()
             .any(|w| paragraph.contains(w))
     })
+}
+
+/// The paragraph around a value at `at` (`len` bytes), in lower case: 200 bytes before it in
+/// its paragraph, 160 after it in its paragraph and the next.
+fn paragraph_around(text: &str, at: usize, len: usize) -> String {
+    let before = last_bytes(&text[..at], 200);
+    let after = first_bytes(&text[at + len..], 160);
+    let after = after
+        .splitn(3, "\n\n")
+        .take(2)
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    format!(
+        "{} {}",
+        before.rsplit("\n\n").next().unwrap_or(before),
+        after
+    )
+    .to_lowercase()
+}
+
+/// Whether a paragraph gives a product's administrator account and its default: "The default
+/// username is `admin` and the default password is `voiduser`", "The default login/password
+/// is: admin/admincenturion". (Not a default handed to someone: "your default password".)
+fn admins_default(paragraph: &str) -> bool {
+    static ADMIN: OnceLock<Regex> = OnceLock::new();
+    let admin = ADMIN.get_or_init(|| {
+        super::pattern::regex(r#"(?:user(?:\s?name)?|login|account)[^.\n]{0,25}?(?-u:\b)(?:admin|administrator|root)(?-u:\b)|(?-u:\b)(?:admin|administrator|root)[`'"]?[ \t]*/"#)
+            .expect("built-in pattern")
+    });
+    // (The word, not a name in code: "DefaultConnection".)
+    let default_word = paragraph.match_indices("default").any(|(i, w)| {
+        let after = paragraph[i + w.len()..].trim_start_matches('s');
+        !paragraph[..i].ends_with(|c: char| c.is_alphanumeric())
+            && !after.starts_with(|c: char| c.is_alphanumeric())
+    });
+    default_word
+        && !paragraph.contains("your")
+        && !paragraph.contains(" you ")
+        && admin.is_match(paragraph)
 }
 
 /// The first `n` bytes of `s` or fewer, ending on a character's boundary.
@@ -407,6 +444,16 @@ mod tests {
                 "  creds:\n    user: wordpress\n    password: wordpress\n\nI would remove the creds section. The default creds are what you are using anyway.",
                 "wordpress",
             ),
+            // A product's administrator and its default, whatever the value.
+            (
+                "The default username is `admin` and the default password is `voiduser`.",
+                "voiduser",
+            ),
+            ("The default login/password is: admin/admincenturion", "admin/admincenturion"),
+            (
+                "The default username for admin: admin\nPassword: Jaiddaks",
+                "Jaiddaks",
+            ),
             // A product's own default needs no word for it.
             ("ipmitool -I lan -H 192.168.200.132 -U root -P 0penBmc raw 6 4", "0penBmc"),
             ("instead of `login local` I am using `password cisco` and then `login`", "cisco"),
@@ -425,6 +472,15 @@ mod tests {
                 "Welcome2026!",
             ),
             ("the password for the NAS is admin123", "admin123"),
+            // (A default handed to someone, or a name in code, is no product's.)
+            (
+                "Your admin account is ready: user admin, your default password is Kx7!rTq2",
+                "Kx7!rTq2",
+            ),
+            (
+                "\"DefaultConnection\": \"Server=tcp:db;User ID=admin;Password=p@ssw0rd;\"",
+                "p@ssw0rd",
+            ),
             // (A default named two paragraphs further on is another matter's.)
             (
                 "the password is admin123\n\nok\n\nThe default gateway is 10.0.0.1.",
