@@ -94,7 +94,7 @@ pub(super) const STOPWORDS: &[&str] = &[
     "case", "sensitive", "attached", "below", "above", "following", "enclosed", "included",
     "stored", "saved", "kept", "written", "known", "shared", "protected", "encrypted", "hashed",
     "set", "ok", "okay", "fine", "good", "bad", "unchanged", "changed", "reset", "expired",
-    "required", "optional", "missing", "needed", "empty", "blank", "clean", "clear", "see", "sent", "coming",
+    "required", "optional", "missing", "needed", "empty", "blank", "clean", "clear", "becomes", "become", "became", "see", "sent", "coming",
     "pending", "unknown", "updated", "new", "old", "one", "same.", "here", "there", "what",
     "which", "who", "how", "why", "when", "where", "please", "thanks", "thank", "separately",
     "later", "tomorrow", "soon", "below:", "above:", "following:", "enabled", "disabled", "true",
