@@ -104,8 +104,17 @@ fn container_sample(text: &str, v: &str) -> bool {
 }
 
 /// Products' own defaults, which say whose they are: Dell's iDRAC `calvin`, OpenBMC's
-/// `0penBmc`, Ubiquiti's `ubnt`, Raspberry Pi OS's `raspberry`, Cisco's `cisco`.
-const PRODUCT_DEFAULTS: &[&str] = &["calvin", "0penbmc", "ubnt", "raspberry", "cisco"];
+/// `0penBmc`, Ubiquiti's `ubnt`, Raspberry Pi OS's `raspberry`, Cisco's `cisco`, and the chip
+/// makers' names boards' firmware ships as root's password (`rockchip`, `broadcom`).
+const PRODUCT_DEFAULTS: &[&str] = &[
+    "calvin",
+    "0penbmc",
+    "ubnt",
+    "raspberry",
+    "cisco",
+    "rockchip",
+    "broadcom",
+];
 
 /// Values manuals and images ship as their defaults, and a role's word with digits
 /// ("admin123", "test123456").
@@ -457,6 +466,7 @@ mod tests {
             // A product's own default needs no word for it.
             ("ipmitool -I lan -H 192.168.200.132 -U root -P 0penBmc raw 6 4", "0penBmc"),
             ("instead of `login local` I am using `password cisco` and then `login`", "cisco"),
+            ("Try this:\nLogin: `root`\nPassword: `rockchip`", "rockchip"),
             // A guess at the defaults, tried and refused.
             (
                 "Also tried username: `admin` and  password: `admin`\nBoth of them not working.",
