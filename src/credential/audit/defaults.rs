@@ -251,10 +251,9 @@ fn paragraph_around(text: &str, at: usize, len: usize) -> String {
     .to_lowercase()
 }
 
-/// Whether a paragraph gives a product's administrator account and its default or first login:
-/// "The default username is `admin` and the default password is `voiduser`", "First access to
-/// panel is: administrator / 12345678!". (Not a default handed to someone: "your default
-/// password".)
+/// Whether a paragraph gives a product's administrator account and its default: "The default
+/// username is `admin` and the default password is `voiduser`", "The default login/password
+/// is: admin/admincenturion". (Not a default handed to someone: "your default password".)
 fn admins_default(paragraph: &str) -> bool {
     static ADMIN: OnceLock<Regex> = OnceLock::new();
     let admin = ADMIN.get_or_init(|| {
@@ -267,10 +266,7 @@ fn admins_default(paragraph: &str) -> bool {
         !paragraph[..i].ends_with(|c: char| c.is_alphanumeric())
             && !after.starts_with(|c: char| c.is_alphanumeric())
     });
-    let first_login = ["first access", "first login", "first time"]
-        .iter()
-        .any(|w| paragraph.contains(w));
-    (default_word || first_login)
+    default_word
         && !paragraph.contains("your")
         && !paragraph.contains(" you ")
         && admin.is_match(paragraph)
@@ -471,7 +467,6 @@ mod tests {
             ("ipmitool -I lan -H 192.168.200.132 -U root -P 0penBmc raw 6 4", "0penBmc"),
             ("instead of `login local` I am using `password cisco` and then `login`", "cisco"),
             ("Try this:\nLogin: `root`\nPassword: `rockchip`", "rockchip"),
-            ("First access to panel is: administrator / 12345678!", "12345678!"),
             // A guess at the defaults, tried and refused.
             (
                 "Also tried username: `admin` and  password: `admin`\nBoth of them not working.",
