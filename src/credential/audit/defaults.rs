@@ -177,17 +177,20 @@ pub(super) fn documented_default(text: &str, v: &str) -> bool {
     // (Or the account's own name, as a manual gives it: "the default username and password
     // ... u: wordpress p: wordpress".)
     if !well_known(v) && !given_as_user(text, v) {
-        // (Any value a product's readme gives its administrator as the default.)
-        return whole_places(text, v)
-            .into_iter()
-            // (The value may hold the account too: "admin/admincenturion".)
-            .any(|i| {
-                admins_default(&format!(
-                    "{} {}",
-                    paragraph_around(text, i, v.len()),
-                    v.to_lowercase()
-                ))
-            });
+        // (Any value a product's readme gives its administrator as the default; not a strong
+        // one, as an organisation sets: "User: administrator / PW: Welcome2024!, the default
+        // until you change it".)
+        return !super::values::strong(v)
+            && whole_places(text, v)
+                .into_iter()
+                // (The value may hold the account too: "admin/admincenturion".)
+                .any(|i| {
+                    admins_default(&format!(
+                        "{} {}",
+                        paragraph_around(text, i, v.len()),
+                        v.to_lowercase()
+                    ))
+                });
     }
     // A product's own default says whose it is without the word.
     if PRODUCT_DEFAULTS.contains(&v.to_lowercase().as_str()) {
@@ -482,6 +485,10 @@ mod tests {
                 "Welcome2026!",
             ),
             ("the password for the NAS is admin123", "admin123"),
+            (
+                "Server: 192.168.10.25\nUser: administrator\nPW: Welcome2024!\nThe default stays until changed.",
+                "Welcome2024!",
+            ),
             // (A default handed to someone, or a name in code, is no product's.)
             (
                 "Your admin account is ready: user admin, your default password is Kx7!rTq2",
