@@ -116,6 +116,7 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
         "fake",
         "not real",
         "not a real",
+        "not the real",
         "sample values",
         "example values",
     ];
@@ -130,6 +131,7 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
         "FAKE",
         "ot real",
         "ot a real",
+        "ot the real",
         "OT REAL",
         "OT A REAL",
         "ample values",
@@ -139,22 +141,42 @@ pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
     }
     let mut at = 0;
     let mut open: Option<usize> = None;
+    // Where the run of settings and comments the line stands in began (for a comment that
+    // speaks of the lines above it).
+    let mut run: Option<usize> = None;
     for line in text.split_inclusive('\n') {
         let t = line.trim();
         let comment = ["#", "//", "--", ";", "<!--", "/*", "*"]
             .iter()
             .any(|c| t.starts_with(c));
-        if open.is_some() && !(t.is_empty() || comment || setting_line(t)) {
+        let part_of_block = t.is_empty() || comment || setting_line(t);
+        if open.is_some() && !part_of_block {
             if let Some(start) = open.take() {
                 out.push(start..at);
             }
         }
         if open.is_none() && comment {
-            let t = t.to_lowercase();
-            if SAYS.iter().any(|w| t.contains(w)) {
-                open = Some(at + line.len());
+            let l = t.to_lowercase();
+            if SAYS.iter().any(|w| l.contains(w)) {
+                // ("//Disclaimer: The information on top is not the real connection details.")
+                if ["above", "on top", "preceding", "previous"]
+                    .iter()
+                    .any(|w| l.contains(w))
+                {
+                    out.push(run.unwrap_or(at)..at);
+                } else {
+                    open = Some(at + line.len());
+                }
             }
         }
+        // (A line of code around the settings, `$config = array(`, keeps the run going.)
+        run =
+            if part_of_block || t.ends_with(['(', '[', '{', ',']) || t.starts_with([')', ']', '}'])
+            {
+                run.or(Some(at))
+            } else {
+                None
+            };
         at += line.len();
     }
     if let Some(start) = open {

@@ -233,3 +233,12 @@ fn thirty_two_random_bytes_on_a_line_about_a_key() {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
 }
+
+#[test]
+fn a_comment_below_that_says_the_settings_above_are_not_real() {
+    let t = "$GLOBALS['config'] = array(\n\t'mysql' => array(\n\t\t'host' => '127.0.0.1',\n\t\t'username' => 'root',\n\t\t'password' => 'wampstack',\n\t),\n\t//Disclaimer  :  The information on top is not the real connection details of my server.\n);";
+    assert!(scan(t).is_empty(), "{:?}", scan(t));
+    // A comment that speaks of nothing above leaves the settings be.
+    let t = "'password' => 'wampstack',\n// the real one is in the vault\n";
+    assert!(!scan(t).is_empty());
+}
