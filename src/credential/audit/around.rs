@@ -139,15 +139,22 @@ const STAND_INS: &[&str] = &[
 /// passwords in general ("as password manager").
 pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
     // The value is quoted or strong (with a digit), or a verb puts it: most lines have none.
+    // (Or the user's half just before it: "'jdoe@x.org' as user and aaa123 as password".)
     let put = |before: &str| {
-        let mut words = before.rsplit(char::is_whitespace);
-        words.next();
-        words.next().is_some_and(|w| {
-            [
-                "using", "use", "used", "entered", "enter", "typed", "type", "with",
-            ]
-            .contains(&w.to_lowercase().as_str())
-        })
+        let mut words = before
+            .rsplit(char::is_whitespace)
+            .skip(1)
+            .map(str::to_lowercase);
+        let w = words.next().unwrap_or_default();
+        [
+            "using", "use", "used", "entered", "enter", "typed", "type", "with",
+        ]
+        .contains(&w.as_str())
+            || w == "and"
+                && words
+                    .next()
+                    .is_some_and(|u| ["user", "username", "login"].contains(&u.as_str()))
+                && words.next().is_some_and(|a| a == "as")
     };
     // (The verb's case asked only where "as" meets a password word: few lines have both.)
     let worth = line.contains(['"', '\'', '`', '”'])

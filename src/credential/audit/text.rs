@@ -128,6 +128,10 @@ fn rules() -> &'static [Rule] {
             // A Cisco device's configuration with a password in clear (type 0 or none; the
             // hashed types 5, 7, 8 and 9 have their number before the value).
             r("password", "device-config", r"(?im)^[ \t]*(?:\S+\(config[\w-]*\)#[ \t]*)?(?:enable[ \t]+(?:secret|password)|username[ \t]+\S+(?:[ \t]+privilege[ \t]+\d+)?[ \t]+(?:secret|password))[ \t]+(?:0[ \t]+)?([^\s\[<{$]\S{3,})[ \t]*$", 1),
+            // A mail server's account files: docker-mailserver's `user@domain|password`, a
+            // Dovecot passwd-file's password in clear (`{PLAIN}X`, `{CLEARTEXT}X`).
+            r("credential-block", "accounts-file", r"(?m)^[ \t]*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\|([^\s|{$][^\s|]{3,})[ \t]*$", 1),
+            r("password", "passwd-file", r"(?i)\{(?:PLAIN|CLEARTEXT|CLEAR)\}([^\s:{}]{3,})", 1),
             // Thirty-two random bytes in Base64 (an application's key) on a line about a key (last: the
             // formats' own rules, WireGuard's and Azure's, name such keys first):
             // "paste your D3Dv...gIovM= into the .env under app_key".

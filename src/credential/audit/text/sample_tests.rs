@@ -242,3 +242,21 @@ fn a_comment_below_that_says_the_settings_above_are_not_real() {
     let t = "'password' => 'wampstack',\n// the real one is in the vault\n";
     assert!(!scan(t).is_empty());
 }
+
+#[test]
+fn a_mail_servers_account_files() {
+    for t in [
+        "I am using this in the accounts.cf:\nteste@testemail.com|aaa123\n",
+        "jdoe@example.com:{PLAIN}Kq8vLm2xQ::::::",
+        "and using the whole email 'x@y.com' as user and aaa123 as password in my email client",
+    ] {
+        assert!(!scan(t).is_empty(), "{t}");
+    }
+    for t in [
+        "jdoe@corp.example|{SHA512-CRYPT}$6$abc$def",
+        "default_pass_scheme = PLAIN",
+        "The OpenSMTPD auth file format (`user:password`) works fine.",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
