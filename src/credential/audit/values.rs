@@ -89,7 +89,8 @@ fn key_management(u: &str) -> bool {
     ["PSK", "EAP", "SAE"].iter().any(|k| u.contains(k)) && u.split('-').all(|p| PARTS.contains(&p))
 }
 
-/// Whether `v` is made of stand-in words only: "host user:pass", "user:password", "foo baar".
+/// Whether `v` is made of stand-in words only: "host user:pass", "user:password", "foo baar",
+/// "foo-bar-baz".
 fn stand_in_words(l: &str) -> bool {
     const WORDS: &[&str] = &[
         "host", "hostname", "server", "domain", "port", "user", "username", "login", "pass",
@@ -97,9 +98,9 @@ fn stand_in_words(l: &str) -> bool {
         // ("foo 123": a stand-in and a count.)
         "123", "1234", "12345",
     ];
-    let mut words = l.split([' ', ':', '@', '/']).filter(|w| !w.is_empty());
+    let mut words = l.split([' ', ':', '@', '/', '-']).filter(|w| !w.is_empty());
     let first = words.next();
-    first.is_some() && l.contains([' ', ':', '@', '/']) && {
+    first.is_some() && l.contains([' ', ':', '@', '/', '-']) && {
         let all = std::iter::once(first.unwrap_or("")).chain(words);
         all.clone().all(|w| WORDS.contains(&w)) && all.count() >= 2
     }

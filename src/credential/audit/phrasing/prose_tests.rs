@@ -391,6 +391,8 @@ fn a_plain_word_before_the_users_half_or_a_time() {
         "we crossed the pass: beautiful",
         // How it is kept, in a compound.
         "The password is base64-encoded by running the following in a terminal",
+        // Stand-in words joined by dashes.
+        "Password used for logging in is foo-bar-baz.",
         // A verb in quotes is no value.
         "2. Your temporary password \"becomes\" your original password once it has been issued.",
         // A comparison's examples.
