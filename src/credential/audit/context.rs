@@ -106,8 +106,10 @@ fn setting_line(t: &str) -> bool {
 
 /// The parts of `text` its author marks as samples: the settings after a comment that says so
 /// ("# Placeholders for the check builds; nothing here is a real key", "// dummy values for
-/// the tests"), up to the first line that is neither a setting nor a comment. (Blank lines do
-/// not end it: an HTML body puts one after every line.)
+/// the tests"), up to the first line that is neither a setting nor a comment, or the settings
+/// above one that speaks of them ("//Disclaimer: The information on top is not the real
+/// connection details"). (Blank lines do not end them: an HTML body puts one after every
+/// line.)
 pub(super) fn declared_samples(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     const SAYS: &[&str] = &[

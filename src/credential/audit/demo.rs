@@ -39,8 +39,10 @@ const LOGIN_WORDS: &[&str] = &[
 
 /// The logins a text gives for a demo: (label, value).
 pub(super) fn logins(text: &str) -> Vec<(String, String)> {
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains("demo") {
+    // (One look for the word, in any case, before anything is read: most texts lack it.)
+    static DEMO: OnceLock<Regex> = OnceLock::new();
+    let demo = DEMO.get_or_init(|| super::pattern::regex("(?i)demo").expect("built-in pattern"));
+    if !demo.is_match(text) {
         return Vec::new();
     }
     static PAIRS: OnceLock<[Regex; 3]> = OnceLock::new();

@@ -14,6 +14,7 @@
 
 mod answers;
 mod around;
+mod b64key;
 mod both;
 mod calls;
 mod code;

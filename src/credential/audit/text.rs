@@ -17,8 +17,8 @@ use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
 use super::{
-    calls, codes, commands, defaults, demo, env, hosted, logins, numbers, phrasing, transcripts,
-    values,
+    b64key, calls, codes, commands, defaults, demo, env, hosted, logins, numbers, phrasing,
+    transcripts, values,
 };
 
 /// One secret found in a text.
@@ -132,11 +132,6 @@ fn rules() -> &'static [Rule] {
             // Dovecot passwd-file's password in clear (`{PLAIN}X`, `{CLEARTEXT}X`).
             r("credential-block", "accounts-file", r"(?m)^[ \t]*[\w.+-]+@[\w-]+(?:\.[\w-]+)+\|([^\s|{$][^\s|]{3,})[ \t]*$", 1),
             r("password", "passwd-file", r"(?i)\{(?:PLAIN|CLEARTEXT|CLEAR)\}([^\s:{}]{3,})", 1),
-            // Thirty-two random bytes in Base64 (an application's key) on a line about a key (last: the
-            // formats' own rules, WireGuard's and Azure's, name such keys first):
-            // "paste your D3Dv...gIovM= into the .env under app_key".
-            r("token", "base64-key", r#"(?i)(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)[^\n]{0,100}?(?:^|[\s'"`=:])([A-Za-z0-9+/]{43}=)(?:[\s'"`,.;)]|$)"#, 1),
-            r("token", "base64-key", r#"(?i)(?:^|[\s'"`=:(])([A-Za-z0-9+/]{43}=)[\s'"`,.;)][^\n]{0,60}?(?-u:\b)(?:[a-z_]*key|secret|token)(?-u:\b)"#, 1),
         ]
     })
 }
@@ -359,15 +354,6 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                     && !weak_to_real
                 || (rule.kind == "password" && !values::plausible(secret, true, false))
                 || (rule.detail == "labelled" && !token_shaped(secret))
-                // (A public key, a digest or a fingerprint is no secret: WireGuard's `PublicKey
-                // = ...=`, an `sha256-...=` integrity.)
-                || (rule.detail == "base64-key"
-                    && (!token_shaped(secret)
-                        || !secret.contains(|c: char| c.is_ascii_uppercase())
-                        || !secret.contains(|c: char| c.is_ascii_lowercase())
-                        || ["public", "pubkey", "sha", "fingerprint", "digest", "hash", "checksum", "integrity", "preshared"]
-                            .iter()
-                            .any(|w| whole.to_lowercase().contains(w))))
                 // (Drawn at random, not a word with a number: digits among the letters, no
                 // word spelt out.)
                 || (rule.detail == "secret-literal"
@@ -421,6 +407,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     }
     for h in env::settings(text) {
         push(h);
+    }
+    // (After the formats' own rules, WireGuard's and Azure's, which name such keys first.)
+    for (label, v) in b64key::find(text) {
+        push(Hit {
+            kind: "token",
+            detail: "base64-key".into(),
+            excerpt: label_excerpt(&label, &v),
+            value: Zeroizing::new(v),
+        });
     }
     if text.contains("#define") {
         for c in define_re().captures_iter(text) {
