@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::defaults::{first_bytes, last_bytes};
+
 /// The words that make a line about a secret key.
 const KEY_WORDS: &[&str] = &["key", "secret", "token"];
 
@@ -42,18 +44,9 @@ pub(super) fn find(text: &str) -> Vec<(String, String)> {
         let line_end = text[m.end()..]
             .find('\n')
             .map_or(text.len(), |i| m.end() + i);
-        let before = text[line_start..m.start()].to_ascii_lowercase();
-        let after = text[m.end()..line_end].to_ascii_lowercase();
         // (Within 100 bytes before and 60 after, on characters' boundaries.)
-        let mut from = before.len().saturating_sub(100);
-        while !before.is_char_boundary(from) {
-            from += 1;
-        }
-        let mut to = after.len().min(60);
-        while !after.is_char_boundary(to) {
-            to -= 1;
-        }
-        let (before, after) = (&before[from..], &after[..to]);
+        let before = last_bytes(&text[line_start..m.start()], 100).to_ascii_lowercase();
+        let after = first_bytes(&text[m.end()..line_end], 60).to_ascii_lowercase();
         let keyed = KEY_WORDS
             .iter()
             .any(|w| before.contains(w) || after.contains(w));

@@ -276,7 +276,7 @@ fn admins_default(paragraph: &str) -> bool {
 }
 
 /// The first `n` bytes of `s` or fewer, ending on a character's boundary.
-fn first_bytes(s: &str, n: usize) -> &str {
+pub(super) fn first_bytes(s: &str, n: usize) -> &str {
     let mut to = n.min(s.len());
     while !s.is_char_boundary(to) {
         to -= 1;
@@ -285,7 +285,7 @@ fn first_bytes(s: &str, n: usize) -> &str {
 }
 
 /// The last `n` bytes of `s` or fewer, starting on a character's boundary.
-fn last_bytes(s: &str, n: usize) -> &str {
+pub(super) fn last_bytes(s: &str, n: usize) -> &str {
     let mut from = s.len().saturating_sub(n);
     while !s.is_char_boundary(from) {
         from += 1;
