@@ -151,13 +151,20 @@ pub(in super::super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
 /// user's half of the login ("and the user is bob", "and username bob") or how long it holds
 /// ("for now", "until Monday").
 pub(in super::super) fn aside(after: &str) -> bool {
-    let l = after.to_lowercase();
-    let l = l.strip_prefix("and ").map_or(l.as_str(), str::trim_start);
+    // (Only the words just after matter: the line's start in lower case, not all of it.)
+    let mut to = after.len().min(32);
+    while !after.is_char_boundary(to) {
+        to -= 1;
+    }
+    let head = after[..to].to_ascii_lowercase();
+    let l = head
+        .strip_prefix("and ")
+        .map_or(head.as_str(), str::trim_start);
     let l = l.strip_prefix("the ").unwrap_or(l);
     ["user ", "username ", "user name ", "login ", "account "]
         .iter()
         .any(|w| l.starts_with(w))
-        && after.len() > l.len()
+        && head.len() > l.len()
         || [
             "for now",
             "for the time being",
