@@ -362,11 +362,13 @@ pub(super) fn example_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Whether the text is a meeting invitation as Zoom, Teams, Webex, GoToMeeting and Meet write
-/// them ("Meeting ID: 845 1234 5678", a join link).
+/// them ("Meeting ID: 845 1234 5678", a join link), or a telephone conference's as assistants
+/// write them ("Dial-in: 1-800-...", "the conference bridge", "call-in number", or just a
+/// North American telephone number beside the passcode).
 pub(super) fn meeting_text(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id")
+        super::pattern::regex(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id|dial[- ]?in\b|call[- ]?in (?:number|no|#|info)|conference (?:call|bridge|line|number|phone)|(?:audio|tele)[- ]?conferenc|bridge (?:number|line)|participants? (?:dial|code|pin|passcode)|einwahl|numéro d'appel|número de acceso|(?-u:\b)1?[ (.-]*[2-9]\d\d[ ).\/-]+\d{3}[ .-]\d{4}(?-u:\b)")
             .expect("built-in pattern")
     })
     .is_match(text)
@@ -374,9 +376,30 @@ pub(super) fn meeting_text(text: &str) -> bool {
 
 /// Whether a password's label names a meeting's passcode: every invitation carries one, for
 /// all invitees, and it opens nothing but the meeting (a choice, like one-time codes: no
-/// leak to rotate). "Meeting password" says so itself; "Passcode", "Kenncode" and a join
-/// link's `pwd=` only in an invitation.
+/// leak to rotate). "Meeting password" says so itself; "Passcode", "Kenncode", an "access
+/// code", a "PIN" and a join link's `pwd=` only in an invitation, and not the host's or
+/// leader's own ("Host PIN", "PIN for Alan only") nor a personal one (a voicemail's, a
+/// card's, an alarm's). A pager's PIN is its number for callers.
 pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    static PAGER: OnceLock<Regex> = OnceLock::new();
+    if PAGER
+        .get_or_init(|| {
+            super::pattern::regex(r"(?i)\bpager\b.{0,40}\bpin\b").expect("built-in pattern")
+        })
+        .is_match(label)
+    {
+        return true;
+    }
+    if HOST
+        .get_or_init(|| {
+            super::pattern::regex(r"(?i)\b(?:host|leader|chair(?:person)?|moderator|organi[sz]er|only|voice\s?mail|mailbox|card|bank|atm|alarm|safe)\b")
+                .expect("built-in pattern")
+        })
+        .is_match(label)
+    {
+        return false;
+    }
     static OWN: OnceLock<Regex> = OnceLock::new();
     static IN: OnceLock<Regex> = OnceLock::new();
     OWN.get_or_init(|| {
@@ -387,7 +410,7 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
         || invitation
             && IN
                 .get_or_init(|| {
-                    super::pattern::regex(r"(?i)pass\s?code|kenncode|code secret|code d'acc[èe]s|c[óo]digo de acceso|[?&]pwd=")
+                    super::pattern::regex(r"(?i)pass\s?code|kenncode|code secret|code d'acc[èe]s|c[óo]digo de acceso|[?&]pwd=|access\s+code|participant\s+(?:code|pin)|\bpin\b")
                         .expect("built-in pattern")
                 })
                 .is_match(label)

@@ -1,7 +1,9 @@
 //! Passwords given apart from the line a password word opens: a default within three lines of
 //! a password question ("What is the login password?" ... "the default is X", "默认是X"), and
-//! what a password was set, changed or reset to in Chinese ("把密码修改为 X"). Both read the
-//! whole text, not one line, so they run once per text after phrasing's per-line rules.
+//! what a password was set, changed or reset to, after the account's name in English ("The
+//! password for your account:P0050 has been reset to:12271196", as SAP's notices write it) or
+//! in Chinese ("把密码修改为 X"). They read the whole text, not one line, so they run once per
+//! text after phrasing's per-line rules.
 
 use std::sync::OnceLock;
 
@@ -25,6 +27,17 @@ fn set_to_re() -> &'static Regex {
     R.get_or_init(|| {
         super::pattern::regex(r"(?:设置|設置|修改|重置|改|设|設)(?:成|为|為)\s*[:：]?\s*")
             .expect("built-in pattern")
+    })
+}
+
+/// "has been reset to:", "was changed to": the value follows.
+fn reset_to_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        super::pattern::regex(
+            r"(?i)(?-u:\b)(?:has\s+been|was|is\s+now)\s+(?:reset|changed|set)\s+to\s*:\s*",
+        )
+        .expect("built-in pattern")
     })
 }
 
@@ -76,6 +89,28 @@ pub(super) fn given_values(text: &str, lines: &[&str]) -> Vec<(String, String)> 
             && v.chars().any(char::is_alphabetic);
         if (mixed || strong(&v)) && plausible(&v, quoted, continues) {
             out.push((label(from, m.end()), v));
+        }
+    }
+    // "The password for your account:P00500661 has been reset to:12271196": the password word
+    // earlier in the sentence, the value after the colon (letters with digits, or strong).
+    if text.contains(" to:") || text.contains(" to :") {
+        for m in reset_to_re().find_iter(text) {
+            let Some((_, from)) = line_at(m.start()) else {
+                continue;
+            };
+            let sentence = text[from..m.start()]
+                .rsplit(['.', '!', '?'])
+                .next()
+                .unwrap_or("");
+            if !label_re().is_match(sentence) {
+                continue;
+            }
+            if let Some((v, quoted, continues)) = read_value(&text[m.end()..]) {
+                let digits = v.chars().any(|c| c.is_ascii_digit());
+                if (digits || strong(&v)) && plausible(&v, quoted, continues) {
+                    out.push((label(from, m.end()), v));
+                }
+            }
         }
     }
     // The password word in the same clause before the verb: "把密码修改为 X", "管理员密码已重置为

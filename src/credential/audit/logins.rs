@@ -214,7 +214,7 @@ pub(super) fn user_and_value(
     }
     // "credentials for the demo site:" / "test@example.org" / "X": a login's label, then
     // the account and its password alone on the next two lines.
-    if line.ends_with(':') {
+    if line.ends_with(':') || lc.has("password") {
         if let Some(v) = login_block_below(line, &lines[i + 1..]) {
             out.push((line.to_string(), v));
         }
@@ -393,15 +393,22 @@ fn answer_below(below: &[&str]) -> Option<String> {
     ok.then(|| v.to_string())
 }
 
-/// The value of a login given as a block: `line` names credentials and ends with a colon, the
-/// next line is one account (a name or an address), the one after it one plausible value.
+/// The value of a login given as a block: `line` names credentials and ends with a colon (or
+/// names IDs and passwords: "The following are id's and passwords for FLOASIS"), the next
+/// line is one account (a name or an address), the one after it one plausible value.
 fn login_block_below(line: &str, below: &[&str]) -> Option<String> {
     static R: OnceLock<Regex> = OnceLock::new();
+    static IDS: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
         super::pattern::regex(r"(?i)(?:^|[^\p{L}])(?:credentials?|creds|login(?:\s+(?:details|data|info))?|log-?in\s+details|zugangsdaten|anmeldedaten|identifiants|credenciales|credenziali|inloggegevens)(?:\s+[^:]{0,40})?:$")
             .expect("built-in pattern")
     });
-    if line.len() > 80 || !re.is_match(line) {
+    let ids = IDS.get_or_init(|| {
+        super::pattern::regex(r"(?i)(?:^|[^\p{L}])(?:id'?s|ids|user\s?ids?|user\s?names?|logins?|log-?ons?)\s+(?:and|&)\s+passwords?(?:\s+(?:for|to|of)\s+[^:.]{1,40})?(?:\s+(?:is|are))?\s*:?$")
+            .expect("built-in pattern")
+    });
+    let line = line.trim_end();
+    if line.len() > 80 || !(re.is_match(line) || ids.is_match(line)) {
         return None;
     }
     let mut next = below
@@ -456,6 +463,9 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
         && (!loose || strong(&v))
         && u.chars().count() <= 64
         && !STOPWORDS.contains(&lu.as_str())
+        // "Login ID: vweldon", "Logon name: jdoe": the word names the field; what follows is
+        // the account, not its password.
+        && !["id", "ids", "name", "names", "number", "no", "nr", "#"].contains(&lu.as_str())
         // "credentials aws_access_key: X": a secret setting's name, not an account.
         && !(lu.contains(['_', '-'])
             && ["key", "token", "secret", "pass", "pwd", "password"]

@@ -46,6 +46,16 @@ pub(super) struct Found {
     pub host: bool,
 }
 
+/// Whether the word at `start` stands inside a link: its run of non-blank characters has a
+/// scheme, a `www.` host or a query's `?` before it.
+fn in_link(line: &str, start: usize) -> bool {
+    let run = line[..start]
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    run.contains("://") || run.contains('?') || run.to_ascii_lowercase().starts_with("www.")
+}
+
 /// The last 40 characters of `s`: a label as findings show it.
 fn last_chars(s: &str) -> String {
     let from = s.char_indices().rev().nth(39).map_or(0, |(j, _)| j);
@@ -319,6 +329,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     .find_iter(line)
                     // A "code" is the key only on a line about the network ("le code wifi").
                     .filter(move |g| wifi || !g.as_str().to_lowercase().starts_with('c'))
+                    // A link's `?key=` or `/Key=` is a mailing's tracking number or a page's
+                    // parameter, not a secret someone wrote (services' API keys have their
+                    // own shapes and rules).
+                    .filter(move |g| !in_link(line, g.start()))
                     .map(move |g| {
                         let psk_setting = g.as_str().eq_ignore_ascii_case("psk")
                             && line[g.end()..].trim_start().starts_with(['=', ':']);
@@ -397,10 +411,23 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 continue;
             }
             // A PIN is digits, or a strong value set right after the word ("PIN:Xy7#q"):
-            // "pin diameter = 2.5mm", "Pin=-34.99dBm", "GPIO pin B205" are electronics.
+            // "pin diameter = 2.5mm", "Pin=-34.99dBm", "GPIO pin B205" are electronics, "Pin
+            // Oak Park - 4848" an address. Only words like "number", "for your card" or "is"
+            // may come between.
             if pin_word
                 && !found.as_ref().is_some_and(|(at, v)| {
-                    v.chars().all(|c| c.is_ascii_digit())
+                    line[g.end()..*at]
+                        .split(|c: char| !c.is_alphabetic())
+                        .filter(|w| !w.is_empty())
+                        .all(|w| {
+                            [
+                                "number", "no", "nr", "code", "is", "was", "will", "be", "for",
+                                "the", "your", "my", "our", "card", "new", "nummer", "ist",
+                                "lautet", "numero", "est", "es",
+                            ]
+                            .contains(&w.to_lowercase().as_str())
+                        })
+                        && v.chars().all(|c| c.is_ascii_digit())
                         || strong(v)
                             && line[g.end()..*at]
                                 .trim()

@@ -557,3 +557,6 @@ mod tests;
 
 #[cfg(test)]
 mod sample_tests;
+
+#[cfg(test)]
+mod office_tests;

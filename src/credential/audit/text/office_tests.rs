@@ -1,0 +1,84 @@
+//! The text rules on what office mail carries besides passwords: telephone conferences'
+//! passcodes, pagers' PINs, newsletters' tracking links, a survey's login ID; and what a
+//! system's notice gives ("has been reset to:"). Shaped like the corporate mail of the early
+//! 2000s read in the Enron corpus; our own names, numbers and values.
+
+use super::*;
+
+#[test]
+fn telephone_conference_codes_are_no_leak() {
+    for t in [
+        "Dial-in:\t888-555-0140\n\nPasscode:\t40871",
+        "The dial in number is 800-555-0199 passcode 5521907.",
+        "Please note that a conference call is scheduled today.  Call 612-555-0117 and use passcode 771204.",
+        "CONFERENCE CALL WITH THE PORTFOLIO MANAGER\nPhone #:   888-555-0102\n\nPass Code:   3912260",
+        "All participants dial:         1-800-555-0155\nAccess Code:                  31907#",
+        "Call-In Number:\t(877) 555-0160\n\nPin #:\t\t480211",
+        "Conference Number 1-888-555-0123\nPasscode 611940",
+        "Phone number: US: 800-555-0119\n  Int'l: 847-555-0139\n\nPasscode:  6711205#",
+        // A pager's PIN is the number callers key in to reach it.
+        "pager - 800-555-0188 / Pin 7041829",
+        "Pager ID/Pin:\t8005550137 (Please verify if I need to use all 10 digits)",
+        // "Pin Oak" is a street's name.
+        "My new place is at Crescent Pin Oak Park - 4712 Pin Oak Park #1203.",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // The host's own code, and a password in the same mail, are findings.
+    for t in [
+        "Dial-in: 888-555-0140\nPasscode: 40871\nHost PIN: 7720194",
+        "Dial-in: 888-555-0140\nThe shared drive's password is Kr7mz!q2",
+    ] {
+        assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
+    }
+    // Without a telephone conference a PIN is one, and a voicemail's beside its number.
+    for t in [
+        "Your new PIN: 7720194",
+        "Call 713-555-0162 from any phone; your voicemail passcode is 480213.",
+    ] {
+        assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
+    }
+}
+
+#[test]
+fn links_and_field_names_are_no_leak() {
+    for t in [
+        "<A HREF=\"http://football7.fantasy.example.com/mp/elink?script=players&league=big01&owner=6714.8&random=1680&key=12484&\"><B>Sam Carter</B></A>",
+        "http://www.mailings.example.com/redirect.cfm?key=7B23206DB0F14EB88C646E6612B481-25532-1239&redirect=www.example.com",
+        "please visit: http://info.example.com/data/24D27Y0/Key=16387.LdbK.J.Ln4vPz",
+        "Full Name:        V. Carl Wendell\n\nLogin ID:  \tcwendell\n\nExtension:  57229",
+        "Logon name: cwendell",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // A key given as a setting stays one.
+    let t = "the key for the share is Xq7#mPz2Lk";
+    assert_eq!(scan(t).len(), 1, "{:?}", scan(t));
+}
+
+#[test]
+fn system_notices_reset_values() {
+    let t = "THIS IS A GENERATED EMAIL - DO NOT REPLY!\n\nThe password for your account:P00708812 has been reset to:40918833";
+    let found = scan(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(&*found[0].value, "40918833");
+    // A notice without the value says nothing.
+    let t = "The password for your account has been reset to: the one you chose.";
+    assert!(scan(t).is_empty(), "{:?}", scan(t));
+}
+
+#[test]
+fn logins_listed_under_their_heading() {
+    let t =
+        "The following are id's and passwords for ORCHARD\n\njwendell1\nsprqtl\n\nmgarza\nkoltam";
+    let found = scan(t);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(&*found[0].value, "sprqtl");
+    // A heading over a request or a policy is none.
+    for t in [
+        "Your user IDs and passwords for ORCHARD\nwill be sent in separate emails.",
+        "Login and password\n\nPlease keep them safe.",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}
