@@ -381,7 +381,6 @@ pub(super) fn meeting_text(text: &str) -> bool {
 /// leader's own ("Host PIN", "PIN for Alan only") nor a personal one (a voicemail's, a
 /// card's, an alarm's). A pager's PIN is its number for callers.
 pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
-    static HOST: OnceLock<Regex> = OnceLock::new();
     static PAGER: OnceLock<Regex> = OnceLock::new();
     if PAGER
         .get_or_init(|| {
@@ -391,13 +390,7 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
     {
         return true;
     }
-    if HOST
-        .get_or_init(|| {
-            super::pattern::regex(r"(?i)\b(?:host|leader|chair(?:person)?|moderator|organi[sz]er|only|voice\s?mail|mailbox|card|bank|atm|alarm|safe)\b")
-                .expect("built-in pattern")
-        })
-        .is_match(label)
-    {
+    if meeting_code_host(label) {
         return false;
     }
     static OWN: OnceLock<Regex> = OnceLock::new();
@@ -414,6 +407,38 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
                         .expect("built-in pattern")
                 })
                 .is_match(label)
+}
+
+/// Whether a plain "password" in an invitation is the meeting's: its own line or the one
+/// above speaks of the call ("The webcast can be accessed via ... the password is X", a
+/// Webex link over "The password is: X"), and it is no host's or leader's.
+pub(super) fn meeting_password(text: &str, label: &str) -> bool {
+    static CALL: OnceLock<Regex> = OnceLock::new();
+    let label = label.trim();
+    let Some(at) = (!label.is_empty()).then(|| text.find(label)).flatten() else {
+        return false;
+    };
+    let mut above = text[..at].rsplit('\n');
+    let own = above.next().unwrap_or("");
+    let previous = above.find(|l| !l.trim().is_empty()).unwrap_or("");
+    let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
+    let lines = format!("{previous}\n{own}{}", &text[at..line_end]);
+    CALL.get_or_init(|| {
+        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|meeting|dial[- ]?in|call[- ]?in|bridge|gotomeeting|zoom")
+            .expect("built-in pattern")
+    })
+    .is_match(&lines)
+        && !meeting_code_host(label)
+}
+
+/// Whether a code's label names the host's, the leader's or a personal one.
+fn meeting_code_host(label: &str) -> bool {
+    static HOST: OnceLock<Regex> = OnceLock::new();
+    HOST.get_or_init(|| {
+        super::pattern::regex(r"(?i)\b(?:host|leader|chair(?:person)?|moderator|organi[sz]er|only|voice\s?mail|mailbox|card|bank|atm|alarm|safe|admin(?:istrator)?|account)\b")
+            .expect("built-in pattern")
+    })
+    .is_match(label)
 }
 
 /// Whether the password word names a one-time password, as services mail them for a login or

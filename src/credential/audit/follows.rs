@@ -243,6 +243,13 @@ pub(super) fn value_after(
     loop {
         let tail = &line[pos..];
         let trimmed = tail.trim_start_matches([' ', '\u{a0}']);
+        // Tabs align a label's separator as well as a table's columns: "Password\t= X".
+        let aligned = trimmed.trim_start_matches([' ', '\t']);
+        let trimmed = if aligned.starts_with(['=', ':']) {
+            aligned
+        } else {
+            trimmed
+        };
         pos += tail.len() - trimmed.len();
         if trimmed.is_empty() {
             return None;

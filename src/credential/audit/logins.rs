@@ -262,7 +262,7 @@ fn lone_answer_below(below: &[&str]) -> Option<String> {
 fn bracketed_pair(line: &str, lc: &Lower) -> Option<(usize, String)> {
     static R: OnceLock<Regex> = OnceLock::new();
     let re = R.get_or_init(|| {
-        super::pattern::regex(r"(?i)\(([^\s()]+)\)[^()]{0,60}?(?:password|passwort|passwd|kennwort|mot de passe|contraseña|wachtwoord|parola)\s*\(([^\s()]+)\)")
+        super::pattern::regex(r"(?i)\(\s*([^\s()]+)\s*\)[^()]{0,60}?(?:password|passwort|passwd|kennwort|mot de passe|contraseña|wachtwoord|parola)\s*\(\s*([^\s()]+)\s*\)")
             .expect("built-in pattern")
     });
     // (Two to 64 characters, then three to 64: checked here, as counted repeats of a
@@ -286,6 +286,11 @@ fn bracketed_pair(line: &str, lc: &Lower) -> Option<(usize, String)> {
         "acceso",
         "inlog",
         "accedi",
+        // "The UserID ( jdoe ) and password ( X ) has been activated".
+        "userid",
+        "user id",
+        "username",
+        "activated",
     ]
     .iter()
     .any(|w| lc.has(w));

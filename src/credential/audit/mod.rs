@@ -42,6 +42,7 @@ mod pattern;
 mod phrasing;
 mod powerpoint;
 mod ruleset;
+mod same;
 mod tables;
 mod text;
 mod tnef;

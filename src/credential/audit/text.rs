@@ -10,14 +10,14 @@ use regex::Regex;
 use zeroize::Zeroizing;
 
 use super::context::{
-    example_host, expected_value, meeting_code, meeting_text, names_a_hash, public_host,
-    template_text,
+    example_host, expected_value, meeting_code, meeting_password, meeting_text, names_a_hash,
+    public_host, template_text,
 };
 use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
 use super::{
-    b64key, calls, codes, commands, defaults, demo, env, hosted, logins, numbers, phrasing,
+    b64key, calls, codes, commands, defaults, demo, env, hosted, logins, numbers, phrasing, same,
     transcripts, values,
 };
 
@@ -491,6 +491,15 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             host: true,
         });
     }
+    for (label, value) in same::logins(&plain) {
+        passwords.push(phrasing::Found {
+            label,
+            value,
+            how: "same-as-user",
+            user: true,
+            host: false,
+        });
+    }
     for (label, value) in hosted::weak_logins(&plain) {
         passwords.push(phrasing::Found {
             label,
@@ -512,7 +521,10 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             }
             // (Numbered samples are taken out with every rule's findings, in
             // `defaults::drop_public`.)
-            if meeting_code(&f.label, meeting) || expected_value(text, &f.value) {
+            if meeting_code(&f.label, meeting)
+                || meeting && meeting_password(text, &f.label)
+                || expected_value(text, &f.value)
+            {
                 continue;
             }
             let block = (f.user || user) && (f.host || host);

@@ -18,6 +18,9 @@ fn telephone_conference_codes_are_no_leak() {
         "Phone number: US: 800-555-0119\n  Int'l: 847-555-0139\n\nPasscode:  6711205#",
         // A pager's PIN is the number callers key in to reach it.
         "pager - 800-555-0188 / Pin 7041829",
+        // A webcast's or a Webex meeting's password, beside its link or the call's words.
+        "Conference Call Simulcast\nThe companies will simulcast the call live via the Internet. The webcast can be accessed via example.com. The login number is 4365632 and the password is Orchard.",
+        "Meeting Invitation from Dana Whitfield\nclick this URL:\n\nhttp://acme.webex.com/webex/e.php?AT=JE&EventID=408266\n\nThe password is: keyspan",
         "Pager ID/Pin:\t8005550137 (Please verify if I need to use all 10 digits)",
         // "Pin Oak" is a street's name.
         "My new place is at Crescent Pin Oak Park - 4712 Pin Oak Park #1203.",
@@ -27,7 +30,7 @@ fn telephone_conference_codes_are_no_leak() {
     // The host's own code, and a password in the same mail, are findings.
     for t in [
         "Dial-in: 888-555-0140\nPasscode: 40871\nHost PIN: 7720194",
-        "Dial-in: 888-555-0140\nThe shared drive's password is Kr7mz!q2",
+        "Dial-in: 888-555-0140\nPasscode: 40871\n\nSeparately: the shared drive's password is Kr7mz!q2",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
@@ -81,4 +84,21 @@ fn logins_listed_under_their_heading() {
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
+}
+
+#[test]
+fn office_logins_as_written() {
+    // Our own accounts and values, in the shapes the corpus has them.
+    for (t, v) in [
+        ("login:  dwhit\npword: russ17dune", "russ17dune"),
+        ("credentials:\n\n\tUser ID\t= guest\n\tPassword\t= viewsoon", "viewsoon"),
+        ("The UserID (  dwhitfield  )  and password ( orchid ) has been activated to Power Risk.", "orchid"),
+    ] {
+        let found = scan(t);
+        assert_eq!(found.len(), 1, "{t}: {found:?}");
+        assert_eq!(&*found[0].value, v, "{t}");
+    }
+    // A column of tabs is no separator.
+    let t = "Password\tExpires\tOwner";
+    assert!(scan(t).is_empty(), "{:?}", scan(t));
 }
