@@ -16,7 +16,7 @@ mod read;
 
 use names::{
     camel_description, capitals_at_random, describes_itself, length_of_one, names_itself,
-    snake_stand_in, stand_in_name, stand_in_with_digits, word_at_digits,
+    slot_in_capitals, snake_stand_in, stand_in_name, stand_in_with_digits, word_at_digits,
 };
 
 /// `v` without the quotes and punctuation around it.
@@ -140,7 +140,8 @@ pub(super) fn placeholder(v: &str) -> bool {
     // "ADDRESS", "LISTNAME": documentation's name for what goes there.
     let named_slot = v.chars().count() >= 4
         && v.chars().all(|c| c.is_ascii_uppercase())
-        && !capitals_at_random(v);
+        && !capitals_at_random(v)
+        && slot_in_capitals(v);
     l.chars().all(masked)
         || numbered_x
         || crossed_slot
@@ -448,6 +449,13 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
         ]
         .contains(&w)
     }) {
+        return false;
+    }
+    // A question's last word: "Think user IDs and passwords are adequate?"
+    if !quoted
+        && v.strip_suffix('?')
+            .is_some_and(|w| !w.is_empty() && w.chars().all(char::is_alphabetic))
+    {
         return false;
     }
     let letters = v.chars().filter(|c| c.is_alphabetic()).count();

@@ -102,3 +102,33 @@ fn office_logins_as_written() {
     let t = "Password\tExpires\tOwner";
     assert!(scan(t).is_empty(), "{:?}", scan(t));
 }
+
+#[test]
+fn office_values_with_notes() {
+    for (t, v) in [
+        (
+            "enter your eMail Address and Password (password: orchid) in the specified boxes.",
+            "orchid",
+        ),
+        (
+            "UserName:  MARKET (all caps)\nPassword:  HARBOR (all caps)",
+            "HARBOR",
+        ),
+        ("User ID:  DWHITFIELD\nPass Word: LIGURIA", "LIGURIA"),
+        (
+            "login:        dwhit5\n   pswrd:      orchid5dw",
+            "orchid5dw",
+        ),
+    ] {
+        let found = scan(t);
+        assert_eq!(found.len(), 1, "{t}: {found:?}");
+        assert_eq!(&*found[0].value, v, "{t}");
+    }
+    for t in [
+        "Think user IDs and passwords are adequate?",
+        "Password: ADDRESS",
+        "Password: REDACTED",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+}

@@ -277,14 +277,91 @@ pub(super) fn describes_itself(original: &str) -> bool {
 /// prints its management password, rather than documentation's name for a slot in capitals
 /// ("LISTNAME", "DBPASSWORD", "HOSTNAME"): few vowels or a long run without one, and no word
 /// that names a slot.
-pub(super) fn capitals_at_random(v: &str) -> bool {
-    const SLOT: &[&str] = &[
-        "PASS", "PWD", "NAME", "USER", "KEY", "TOKEN", "SECRET", "HOST", "ADDR", "LIST", "SERV",
-        "PORT", "DB", "DATA", "API", "VALUE", "YOUR", "HERE", "MY", "ID", "MAIL", "DOMAIN", "URL",
-        "PATH", "FILE", "ACCOUNT", "CODE", "PIN", "SSID", "PSK", "WPA", "NET", "APP", "CLIENT",
-        "TENANT", "PROJECT", "REGION", "BUCKET", "PHONE", "NUMBER", "IP", "GROUP", "ROLE", "ADMIN",
-        "ROOT", "LOGIN", "AUTH", "CERT", "SMTP", "HTTP", "SQL", "FTP", "SSH", "CRED",
+/// Words in capitals that name a slot rather than fill it ("DBPASSWORD", "LISTNAME").
+const SLOT: &[&str] = &[
+    "PASS", "PWD", "NAME", "USER", "KEY", "TOKEN", "SECRET", "HOST", "ADDR", "LIST", "SERV",
+    "PORT", "DB", "DATA", "API", "VALUE", "YOUR", "HERE", "MY", "ID", "MAIL", "DOMAIN", "URL",
+    "PATH", "FILE", "ACCOUNT", "CODE", "PIN", "SSID", "PSK", "WPA", "NET", "APP", "CLIENT",
+    "TENANT", "PROJECT", "REGION", "BUCKET", "PHONE", "NUMBER", "IP", "GROUP", "ROLE", "ADMIN",
+    "ROOT", "LOGIN", "AUTH", "CERT", "SMTP", "HTTP", "SQL", "FTP", "SSH", "CRED",
+];
+
+/// Whether a word in capitals is documentation's name for a slot or a stand-in: it holds a
+/// slot's word ("ADDRESS", "HOSTNAME", "MYPASS") or is one of the words written where a value
+/// is withheld ("REDACTED", "HIDDEN", "TEST"). Not an office's password in capitals, as
+/// systems that ignore case printed them ("ITALIA", "ENRONT", "MAKER").
+pub(super) fn slot_in_capitals(v: &str) -> bool {
+    const STAND_INS: &[&str] = &[
+        "REDACTED",
+        "HIDDEN",
+        "MASKED",
+        "CENSORED",
+        "REMOVED",
+        "SOMETHING",
+        "WHATEVER",
+        "FOOBAR",
+        "FOO",
+        "BAR",
+        "BAZ",
+        "TEST",
+        "TESTING",
+        "EXAMPLE",
+        "SAMPLE",
+        "DUMMY",
+        "BLANK",
+        "NONE",
+        "EMPTY",
+        "NULL",
+        "SAME",
+        "CHANGEME",
+        "DEFAULT",
+        "PLACEHOLDER",
+        "TODO",
+        "TBD",
+        "UNKNOWN",
+        "SECURE",
+        "STRONG",
+        "RANDOM",
+        "GENERATED",
+        "PRIVATE",
+        "CUSTOM",
+        "OTHER",
+        "ANY",
+        "SOME",
+        "THIS",
+        "THAT",
+        "HERE",
+        "THERE",
+        "WHAT",
+        "XYZ",
+        "ABC",
+        "ABCD",
+        "QWERTY",
+        "SETTING",
+        "OPTION",
+        "ENV",
+        "VAR",
+        "VARIABLE",
+        "CONFIG",
+        "PARAM",
+        "ARG",
+        "FIELD",
+        "ENTRY",
+        "STRING",
+        "TEXT",
+        "WORD",
+        "INPUT",
+        "OUTPUT",
+        "HASH",
+        "SALT",
+        "ENCRYPTED",
+        "PLAIN",
+        "CLEAR",
     ];
+    STAND_INS.contains(&v) || SLOT.iter().any(|w| v.contains(w))
+}
+
+pub(super) fn capitals_at_random(v: &str) -> bool {
     let vowel = |c: char| "AEIOU".contains(c);
     let n = v.chars().count();
     let vowels = v.chars().filter(|&c| vowel(c)).count();

@@ -139,18 +139,35 @@ pub(in super::super) fn read_value(s: &str) -> Option<(String, bool, bool)> {
         _ => v,
     };
     let after = s[end..].trim_start();
+    // A bracket closed right after it closes the clause it was given in: "(password: enron) in
+    // the specified boxes".
+    let closes = s[..end]
+        .trim_end_matches(['.', ',', ';', ':'])
+        .ends_with([')', ']'])
+        && !v.contains(['(', '[']);
     let continues = after
         .chars()
         .next()
         .is_some_and(|c| c.is_alphanumeric() || "(\"'`“„«".contains(c))
+        && !closes
         && !aside(after);
     Some((v.to_string(), false, continues))
 }
 
 /// Whether the words after a value end its sentence's point rather than carry it on: the
-/// user's half of the login ("and the user is bob", "and username bob") or how long it holds
-/// ("for now", "until Monday").
+/// user's half of the login ("and the user is bob", "and username bob"), how long it holds
+/// ("for now", "until Monday") or how to type it ("(all caps)", "(case sensitive)").
 pub(in super::super) fn aside(after: &str) -> bool {
+    if let Some(note) = after.strip_prefix('(').and_then(|r| r.split_once(')')) {
+        let note = note.0.to_ascii_lowercase();
+        if note.len() <= 24
+            && ["case", "caps", "capital", "quotes", "sensitive"]
+                .iter()
+                .any(|w| note.contains(w))
+        {
+            return true;
+        }
+    }
     // (Only the words just after matter: the line's start in lower case, not all of it.)
     let mut to = after.len().min(32);
     while !after.is_char_boundary(to) {
