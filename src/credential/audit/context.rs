@@ -409,9 +409,10 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
                 .is_match(label)
 }
 
-/// Whether a plain "password" in an invitation is the meeting's: its own line or the one
-/// above speaks of the call ("The webcast can be accessed via ... the password is X", a
-/// Webex link over "The password is: X"), and it is no host's or leader's.
+/// Whether a plain "password" in an invitation is the meeting's: its own line or one of the
+/// three above speaks of the call ("The webcast can be accessed via ... the password is X", a
+/// Webex link over "The password is: X", "Call Details" over the number, the leader and
+/// "Password: X"), and it is no host's or leader's.
 pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     static CALL: OnceLock<Regex> = OnceLock::new();
     let label = label.trim();
@@ -420,11 +421,11 @@ pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     };
     let mut above = text[..at].rsplit('\n');
     let own = above.next().unwrap_or("");
-    let previous = above.find(|l| !l.trim().is_empty()).unwrap_or("");
+    let previous: Vec<&str> = above.filter(|l| !l.trim().is_empty()).take(3).collect();
     let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
-    let lines = format!("{previous}\n{own}{}", &text[at..line_end]);
+    let lines = format!("{}\n{own}{}", previous.join("\n"), &text[at..line_end]);
     CALL.get_or_init(|| {
-        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|meeting|dial[- ]?in|call[- ]?in|bridge|gotomeeting|zoom")
+        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|meeting|dial[- ]?in|call[- ]?in|call details|bridge|gotomeeting|zoom")
             .expect("built-in pattern")
     })
     .is_match(&lines)

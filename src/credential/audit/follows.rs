@@ -218,7 +218,7 @@ pub(super) fn value_after(
     }
     let first_word = rest
         .trim_start()
-        .split(|c: char| c.is_whitespace() || ":=|".contains(c))
+        .split(|c: char| c.is_whitespace() || ":=|/".contains(c))
         .next()
         .unwrap_or("")
         .trim_matches(|c: char| !c.is_alphanumeric())

@@ -53,7 +53,11 @@ fn in_link(line: &str, start: usize) -> bool {
         .rsplit(char::is_whitespace)
         .next()
         .unwrap_or("");
-    run.contains("://") || run.contains('?') || run.to_ascii_lowercase().starts_with("www.")
+    run.contains("://")
+        || run.contains('?')
+        || run.to_ascii_lowercase().starts_with("www.")
+        // (A link wrapped onto the next line keeps its query's "a=b&" before the key.)
+        || run.ends_with('&') && run.contains('=')
 }
 
 /// The last 40 characters of `s`: a label as findings show it.
@@ -371,7 +375,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             // and after a user's label on its own line ("user: bob, pass: X").
             if g.as_str().eq_ignore_ascii_case("pass")
                 && found.as_ref().is_some_and(|(at, v)| {
-                    v.chars().all(|c| c.is_lowercase())
+                    (v.chars().all(|c| c.is_lowercase())
+                        // ("PASS - PassOnline": a name that repeats the word.)
+                        || v.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("pass"))
+                            && v.chars().all(char::is_alphabetic))
                         && !line[*at..].trim_start().starts_with(['"', '\'', '`'])
                 })
                 && !(line[g.end()..].trim_start().starts_with([':', '-'])

@@ -451,6 +451,25 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     }) {
         return false;
     }
+    // Alternatives of a form's or a list's: "was changed/canceled", "enabled/disabled".
+    if !quoted
+        && v.split_once('/').is_some_and(|(a, b)| {
+            a.len() >= 4
+                && a.ends_with("ed")
+                && a.chars().all(|c| c.is_ascii_lowercase())
+                && !b.is_empty()
+                && b.chars().all(|c| c.is_ascii_lowercase())
+        })
+    {
+        return false;
+    }
+    // A price: "COLORADO PASS: $299 adults".
+    if v.strip_prefix(['$', '€', '£']).is_some_and(|p| {
+        p.starts_with(|c: char| c.is_ascii_digit())
+            && p.chars().all(|c| c.is_ascii_digit() || ",.".contains(c))
+    }) {
+        return false;
+    }
     // A question's last word: "Think user IDs and passwords are adequate?"
     if !quoted
         && v.strip_suffix('?')

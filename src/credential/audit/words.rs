@@ -90,6 +90,7 @@ pub(super) const STOPWORDS: &[&str] = &[
     "not", "no", "yes", "will", "was", "be", "been", "being", "has", "have", "had", "must",
     "should", "can", "could", "may", "might", "and", "or", "but", "as", "if", "also", "still",
     "now", "then", "only", "just", "too", "very", "same", "different", "wrong", "incorrect",
+    "similar", "identical", "equal",
     "invalid", "correct", "valid", "strong", "weak", "secure", "insecure", "long", "short",
     "case", "sensitive", "attached", "below", "above", "following", "enclosed", "included",
     "stored", "saved", "kept", "written", "known", "shared", "protected", "encrypted", "hashed",

@@ -20,6 +20,7 @@ fn telephone_conference_codes_are_no_leak() {
         "pager - 800-555-0188 / Pin 7041829",
         // A webcast's or a Webex meeting's password, beside its link or the call's words.
         "Conference Call Simulcast\nThe companies will simulcast the call live via the Internet. The webcast can be accessed via example.com. The login number is 4365632 and the password is Orchard.",
+        "Call Details\nPhone Number: 888-555-0174\nGroup Leader: Dana Whitfield\nPassword:  Insolvency",
         "Meeting Invitation from Dana Whitfield\nclick this URL:\n\nhttp://acme.webex.com/webex/e.php?AT=JE&EventID=408266\n\nThe password is: keyspan",
         "Pager ID/Pin:\t8005550137 (Please verify if I need to use all 10 digits)",
         // "Pin Oak" is a street's name.
@@ -30,7 +31,7 @@ fn telephone_conference_codes_are_no_leak() {
     // The host's own code, and a password in the same mail, are findings.
     for t in [
         "Dial-in: 888-555-0140\nPasscode: 40871\nHost PIN: 7720194",
-        "Dial-in: 888-555-0140\nPasscode: 40871\n\nSeparately: the shared drive's password is Kr7mz!q2",
+        "Dial-in: 888-555-0140\nPasscode: 40871\n\nSee you then.\nDana\n\nPS: the shared drive's password is Kr7mz!q2",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
@@ -51,6 +52,11 @@ fn links_and_field_names_are_no_leak() {
         "please visit: http://info.example.com/data/24D27Y0/Key=16387.LdbK.J.Ln4vPz",
         "Full Name:        V. Carl Wendell\n\nLogin ID:  \tcwendell\n\nExtension:  57229",
         "Logon name: cwendell",
+        "rs&league=big01&owner=6714&random=892&key=1335&\"><B>Sam Carter</B></A>",
+        "PASS - PassOnline\nCPE for Certified Public Accountants",
+        "*** COLORADO PASS:  $299 adults; $129 kids",
+        "- EBB password was changed/canceled (if applicable)",
+        "It has been noted that many users have passwords which match or are similar\nto their User ID's.",
     ] {
         assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
     }
