@@ -1,7 +1,12 @@
 //! A password word that ends its line and the value alone on the next: "Password:" /
 //! "Xk29!fq0", "Passwort" / "Sommer2024!", and a program's announcement ("Here is the
 //! password for the next level:") with the generated value below it, the lines of a pasted
-//! session keeping their common prefix (`remote: `).
+//! session keeping their common prefix (`remote: `). And a note's two lines laid out alike
+//! without signs, the user's over the password's ("ID cgerman" / "Pword clg03mar").
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use super::around::next_lines;
 use super::labels::{
@@ -102,6 +107,35 @@ fn announced_hex(line: &str, v: &str) -> bool {
         && !["hash", "digest", "md5", "sha", "ntlm", "crypt", "salt"]
             .iter()
             .any(|w| l.contains(w))
+}
+
+/// The value after a password word and a space alone, when the line above gives the user the
+/// same way: "ID cgerman" / "Pword clg03mar", "user jdoe" / "pass Xy7qpL2". Each line is its
+/// word and one token; the value has a digit or is strong.
+pub(super) fn under_user_line(lines: &[&str], i: usize, line: &str) -> Option<String> {
+    static USER: OnceLock<Regex> = OnceLock::new();
+    static PASS: OnceLock<Regex> = OnceLock::new();
+    let pass = PASS.get_or_init(|| {
+        super::pattern::regex(r"(?i)^(?:password|passwd|pword|pwd|pw|pass)\s+(\S+)$")
+            .expect("built-in pattern")
+    });
+    let user = USER.get_or_init(|| {
+        super::pattern::regex(
+            r"(?i)^(?:user(?:\s?name|\s?id)?|id|login|logon|account)\s+[A-Za-z0-9._@\\-]{2,64}$",
+        )
+        .expect("built-in pattern")
+    });
+    let v = pass.captures(content(line).trim())?.get(1)?.as_str();
+    let above = lines[..i]
+        .iter()
+        .rev()
+        .map(|l| content(l).trim())
+        .find(|l| !l.is_empty())?;
+    let (v, quoted, continues) = read_value(v)?;
+    (user.is_match(above)
+        && (v.chars().any(|c| c.is_ascii_digit()) || strong(&v))
+        && plausible(&v, quoted, continues))
+    .then_some(v)
 }
 
 #[cfg(test)]

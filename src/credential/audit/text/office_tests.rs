@@ -122,6 +122,10 @@ fn office_values_with_notes() {
         ),
         ("User ID:  DWHITFIELD\nPass Word: LIGURIA", "LIGURIA"),
         (
+            "ID dwhit\nPword dlw07apr\n\tEnron North America Corp.",
+            "dlw07apr",
+        ),
+        (
             "login:        dwhit5\n   pswrd:      orchid5dw",
             "orchid5dw",
         ),
@@ -132,6 +136,8 @@ fn office_values_with_notes() {
     }
     for t in [
         "Think user IDs and passwords are adequate?",
+        "User ID dwhit\nPassword reset",
+        "Account 4471\nPassword policy2 applies",
         "Password: ADDRESS",
         "Password: REDACTED",
     ] {
