@@ -131,9 +131,14 @@ pub(super) fn under_user_line(lines: &[&str], i: usize, line: &str) -> Option<St
         .rev()
         .map(|l| content(l).trim())
         .find(|l| !l.is_empty())?;
+    // (Columns aligned with runs of spaces or tabs on both lines will do for a plain word:
+    // "USER ID          joestep" / "PASSWORD            seminoles".)
+    let aligned = |l: &str| l.contains("  ") || l.contains('\t');
     let (v, quoted, continues) = read_value(v)?;
     (user.is_match(above)
-        && (v.chars().any(|c| c.is_ascii_digit()) || strong(&v))
+        && (v.chars().any(|c| c.is_ascii_digit())
+            || strong(&v)
+            || aligned(above) && aligned(content(line).trim()))
         && plausible(&v, quoted, continues))
     .then_some(v)
 }

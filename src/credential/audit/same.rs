@@ -17,11 +17,11 @@ fn same_re() -> &'static Regex {
     })
 }
 
-/// "Username: jdoe", "User ID = jdoe": an account given after its label.
+/// "Username: jdoe", "User ID = jdoe", "Your new ID is jdoe": an account given after its label.
 fn labelled_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r"(?i)(?-u:\b)(?:user\s?-?(?:name|id)|login(?:\s+(?:name|id))?|logon\s+id)\s*[:=]\s*([A-Za-z][A-Za-z0-9._-]{2,31})(?-u:\b)")
+        super::pattern::regex(r"(?i)(?-u:\b)(?:user\s?-?(?:name|id)|login(?:\s+(?:name|id))?|logon\s+id|id)(?:\s*[:=]|\s+is)\s*([A-Za-z][A-Za-z0-9._-]{2,31})(?-u:\b)")
             .expect("built-in pattern")
     })
 }
@@ -82,6 +82,7 @@ mod tests {
             ("Dana's accounts are:\n\taccess to all:\t\tsimdesk4\n\taccess to gas only:\tsimdesk7, simdesk8\n\nIn each case, the password is the same as the username.", "simdesk4"),
             ("The following are the user ids (password is same as user id) for the portal.\n\n  User\t\t\tUser id\nRae Whitman \t\trwhitm3\nLee Okafor \t \tlokaf2", "rwhitm3"),
             ("Username: fieldops\nThe password is the same as the username.", "fieldops"),
+            ("Your new Reports ID is dwhitfield.  Your password is the same as your ID.", "dwhitfield"),
         ] {
             let found = logins(t);
             assert_eq!(found.len(), 1, "{t}: {found:?}");

@@ -463,6 +463,11 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     {
         return false;
     }
+    // A date's format: "your birth date (format: YYYYMMDD)".
+    if n >= 6 && v.chars().all(|c| "YMDymd/-.".contains(c)) && v.to_ascii_uppercase().contains("YY")
+    {
+        return false;
+    }
     // A price: "COLORADO PASS: $299 adults".
     if v.strip_prefix(['$', '€', '£']).is_some_and(|p| {
         p.starts_with(|c: char| c.is_ascii_digit())

@@ -126,6 +126,11 @@ fn office_values_with_notes() {
             "dlw07apr",
         ),
         (
+            "USER ID          dwhit\nPASSWORD            seminary",
+            "seminary",
+        ),
+        ("Pool ID#: 3583\nPassword: ORCHARDCO", "ORCHARDCO"),
+        (
             "login:        dwhit5\n   pswrd:      orchid5dw",
             "orchid5dw",
         ),
@@ -136,6 +141,7 @@ fn office_values_with_notes() {
     }
     for t in [
         "Think user IDs and passwords are adequate?",
+        "You will need your ID and password: your password is your birthdate (format: YYYYMMDD).",
         "User ID dwhit\nPassword reset",
         "Account 4471\nPassword policy2 applies",
         "Password: ADDRESS",

@@ -358,7 +358,16 @@ pub(super) fn slot_in_capitals(v: &str) -> bool {
         "PLAIN",
         "CLEAR",
     ];
-    STAND_INS.contains(&v) || SLOT.iter().any(|w| v.contains(w))
+    // (A slot's two-letter word counts at the end only: "CLIENTID", "HOSTIP"; "IDACORP" is a
+    // company's name.)
+    STAND_INS.contains(&v)
+        || SLOT.iter().any(|w| {
+            if w.len() <= 2 {
+                v.ends_with(w)
+            } else {
+                v.contains(w)
+            }
+        })
 }
 
 pub(super) fn capitals_at_random(v: &str) -> bool {
