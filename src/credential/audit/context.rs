@@ -368,7 +368,7 @@ pub(super) fn example_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
 pub(super) fn meeting_text(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id|dial[- ]?in\b|call[- ]?in (?:number|no|#|info)|conference (?:call|bridge|line|number|phone)|(?:audio|tele)[- ]?conferenc|bridge (?:number|line)|participants? (?:dial|code|pin|passcode)|einwahl|numéro d'appel|número de acceso|(?-u:\b)1?[ (.-]*[2-9]\d\d[ ).\/-]+\d{3}[ .-]\d{4}(?-u:\b)")
+        super::pattern::regex(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number\s*[:#(]?\s*\d|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id|dial[- ]?in\b|call[- ]?in (?:number|no|#|info)|conference (?:call|bridge|line|number|phone)|(?:audio|tele)[- ]?conferenc|bridge (?:number|line)|participants? (?:dial|code|pin|passcode)|einwahl|numéro d'appel|número de acceso|(?-u:\b)1?[ (.-]*[2-9]\d\d[ ).\/-]+\d{3}[ .-]\d{4}(?-u:\b)")
             .expect("built-in pattern")
     })
     .is_match(text)
@@ -425,7 +425,7 @@ pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
     let lines = format!("{}\n{own}{}", previous.join("\n"), &text[at..line_end]);
     CALL.get_or_init(|| {
-        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|meeting|dial[- ]?in|call[- ]?in|call details|bridge|gotomeeting|zoom")
+        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|dial[- ]?in|call[- ]?in|call details|bridge|gotomeeting|zoom")
             .expect("built-in pattern")
     })
     .is_match(&lines)

@@ -35,6 +35,11 @@ fn telephone_conference_codes_are_no_leak() {
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
+    // A password near words about meetings and numbers is no conference's.
+    let t = "Budget report laptop numbers meeting next order call numbers morning.\n\nSent from my phone\n\nPassword: Bench!7844";
+    assert_eq!(scan(t).len(), 1, "{:?}", scan(t));
+    let t = "Team meeting numbers are up.\nThe meeting is at 10.\nPassword: Orchid!7844";
+    assert_eq!(scan(t).len(), 1, "{:?}", scan(t));
     // Without a telephone conference a PIN is one, and a voicemail's beside its number.
     for t in [
         "Your new PIN: 7720194",
