@@ -214,7 +214,11 @@ pub(super) fn user_and_value(
     }
     // "credentials for the demo site:" / "test@example.org" / "X": a login's label, then
     // the account and its password alone on the next two lines.
-    if line.ends_with(':') || lc.has("password") {
+    if line.ends_with(':')
+        || lc.has("password")
+            && (lc.has(" and ") || lc.has("&"))
+            && (lc.has("id") || lc.has("user") || lc.has("log"))
+    {
         if let Some(v) = login_block_below(line, &lines[i + 1..]) {
             out.push((line.to_string(), v));
         }

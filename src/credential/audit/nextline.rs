@@ -125,6 +125,10 @@ pub(super) fn under_user_line(lines: &[&str], i: usize, line: &str) -> Option<St
         )
         .expect("built-in pattern")
     });
+    // (Two words on the line, or no such layout: most password lines have more.)
+    if line.split_whitespace().count() != 2 {
+        return None;
+    }
     let v = pass.captures(content(line).trim())?.get(1)?.as_str();
     let above = lines[..i]
         .iter()
