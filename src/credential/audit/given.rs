@@ -93,7 +93,7 @@ pub(super) fn given_values(text: &str, lines: &[&str]) -> Vec<(String, String)> 
     }
     // "The password for your account:P00500661 has been reset to:12271196": the password word
     // earlier in the sentence, the value after the colon (letters with digits, or strong).
-    if text.contains(" to:") || text.contains(" to :") {
+    if text.contains(" to:") {
         for m in reset_to_re().find_iter(text) {
             let Some((_, from)) = line_at(m.start()) else {
                 continue;

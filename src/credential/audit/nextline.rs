@@ -125,8 +125,10 @@ pub(super) fn under_user_line(lines: &[&str], i: usize, line: &str) -> Option<St
         )
         .expect("built-in pattern")
     });
-    // (Two words on the line, or no such layout: most password lines have more.)
-    if line.split_whitespace().count() != 2 {
+    // (A line that starts with the word and holds two words, or no such layout: most
+    // password lines are longer.)
+    let l = line.trim_start_matches(['>', ' ', '\t']);
+    if !l.starts_with(['p', 'P']) || l.len() > 80 || l.split_whitespace().count() != 2 {
         return None;
     }
     let v = pass.captures(content(line).trim())?.get(1)?.as_str();

@@ -56,8 +56,8 @@ fn in_link(line: &str, start: usize) -> bool {
     run.contains("://")
         || run.contains('?')
         || run.to_ascii_lowercase().starts_with("www.")
-        // (A link wrapped onto the next line keeps its query's "a=b&" before the key.)
-        || run.ends_with('&') && run.contains('=')
+        // (A link wrapped onto the next line keeps its query's "&" before the key.)
+        || run.contains('&')
 }
 
 /// The last 40 characters of `s`: a label as findings show it.
@@ -407,6 +407,11 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         && between.split_whitespace().count() <= 5
                         // (Code's names: `<key>lo_offset</key>`, "key x3xx_pwr_rx1".)
                         && !snake_name(v)
+                        // ("hit a key 3-pointer": a count and a word.)
+                        && !v.split_once('-').is_some_and(|(a, b)| {
+                            a.chars().all(|c| c.is_ascii_digit())
+                                && b.chars().all(|c| c.is_ascii_lowercase())
+                        })
                         // ("Using controller key 'E31XRadio'": a name; a key given without a
                         // separator has a sign in it.)
                         && (set

@@ -58,6 +58,8 @@ fn links_and_field_names_are_no_leak() {
         "Full Name:        V. Carl Wendell\n\nLogin ID:  \tcwendell\n\nExtension:  57229",
         "Logon name: cwendell",
         "rs&league=big01&owner=6714&random=892&key=1335&\"><B>Sam Carter</B></A>",
+        "&key=235031&\"><B>Sam Carter</B></A>, RB PHI - Free Agent",
+        "Marcus Barnes hit a key 3-pointer in the second overtime",
         "PASS - PassOnline\nCPE for Certified Public Accountants",
         "*** COLORADO PASS:  $299 adults; $129 kids",
         "- EBB password was changed/canceled (if applicable)",
