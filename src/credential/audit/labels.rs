@@ -1,6 +1,6 @@
 //! The words and shapes around a password in a line: the password words themselves, the
 //! separators after them, the sentences that announce a value on the next line, and the quick
-//! looks (trigger, Wi-Fi, "admin /", "log in as") that keep the careful rules off most lines.
+//! looks (trigger, Wi-Fi, "admin /", "log in as") that keep the careful rules off most lines, and whether a word stands inside a link.
 
 use std::sync::OnceLock;
 
@@ -281,6 +281,20 @@ pub(super) fn wifi_key_re() -> &'static Regex {
         )
         .expect("built-in pattern")
     })
+}
+
+/// Whether the word at `start` stands inside a link: its run of non-blank characters has a
+/// scheme, a `www.` host or a query's `?` before it.
+pub(super) fn in_link(line: &str, start: usize) -> bool {
+    let run = line[..start]
+        .rsplit(char::is_whitespace)
+        .next()
+        .unwrap_or("");
+    run.contains("://")
+        || run.contains('?')
+        || run.to_ascii_lowercase().starts_with("www.")
+        // (A link wrapped onto the next line keeps its query's "&" before the key.)
+        || run.contains('&')
 }
 
 /// Strips what mail and chat put in front of a line: quote marks, bullets, list numbers.

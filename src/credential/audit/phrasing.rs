@@ -20,8 +20,8 @@ use super::context::one_time;
 use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::labels::{
-    camel_assign_re, content, example_before, label_re, shown_as_example, trigger_re, whole_label,
-    wifi_key_re, wifi_label_only, wifi_re, Above,
+    camel_assign_re, content, example_before, in_link, label_re, shown_as_example, trigger_re,
+    whole_label, wifi_key_re, wifi_label_only, wifi_re, Above,
 };
 use super::logins;
 use super::lower::Lower;
@@ -44,20 +44,6 @@ pub(super) struct Found {
     pub user: bool,
     /// Whether the same line or command names a host.
     pub host: bool,
-}
-
-/// Whether the word at `start` stands inside a link: its run of non-blank characters has a
-/// scheme, a `www.` host or a query's `?` before it.
-fn in_link(line: &str, start: usize) -> bool {
-    let run = line[..start]
-        .rsplit(char::is_whitespace)
-        .next()
-        .unwrap_or("");
-    run.contains("://")
-        || run.contains('?')
-        || run.to_ascii_lowercase().starts_with("www.")
-        // (A link wrapped onto the next line keeps its query's "&" before the key.)
-        || run.contains('&')
 }
 
 /// The last 40 characters of `s`: a label as findings show it.
