@@ -1,6 +1,7 @@
 //! The words and shapes around a password in a line: the password words themselves, the
-//! separators after them, the sentences that announce a value on the next line, and the quick
-//! looks (trigger, Wi-Fi, "admin /", "log in as") that keep the careful rules off most lines, and whether a word stands inside a link.
+//! separators after them, the sentences that announce a value on the next line, the quick
+//! looks (trigger, Wi-Fi, "admin /", "log in as") that keep the careful rules off most lines,
+//! and whether a word stands inside a link.
 
 use std::sync::OnceLock;
 
