@@ -482,32 +482,19 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             host: true,
         });
     }
-    for (label, value) in demo::logins(&plain) {
-        passwords.push(phrasing::Found {
+    // Logins the whole text gives with their user: (rule, how, whether it names the host).
+    for (found, how, host) in [
+        (demo::logins(&plain), "demo-login", true),
+        (same::logins(&plain), "same-as-user", false),
+        (hosted::weak_logins(&plain), "weak-login", true),
+    ] {
+        passwords.extend(found.into_iter().map(|(label, value)| phrasing::Found {
             label,
             value,
-            how: "demo-login",
+            how,
             user: true,
-            host: true,
-        });
-    }
-    for (label, value) in same::logins(&plain) {
-        passwords.push(phrasing::Found {
-            label,
-            value,
-            how: "same-as-user",
-            user: true,
-            host: false,
-        });
-    }
-    for (label, value) in hosted::weak_logins(&plain) {
-        passwords.push(phrasing::Found {
-            label,
-            value,
-            how: "weak-login",
-            user: true,
-            host: true,
-        });
+            host,
+        }));
     }
     if !passwords.is_empty() {
         let (user, host) = names_user_and_host(text);
