@@ -364,11 +364,11 @@ pub(super) fn example_blocks(text: &str) -> Vec<std::ops::Range<usize>> {
 /// Whether the text is a meeting invitation as Zoom, Teams, Webex, GoToMeeting and Meet write
 /// them ("Meeting ID: 845 1234 5678", a join link), or a telephone conference's as assistants
 /// write them ("Dial-in: 1-800-...", "the conference bridge", "call-in number", or just a
-/// North American telephone number beside the passcode).
+/// North American telephone number beside the passcode, also spaced: "1- 312 - 555 - 0153").
 pub(super) fn meeting_text(text: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number\s*[:#(]?\s*\d|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id|dial[- ]?in\b|call[- ]?in (?:number|no|#|info)|conference (?:call|bridge|line|number|phone)|(?:audio|tele)[- ]?conferenc|bridge (?:number|line)|participants? (?:dial|code|pin|passcode)|einwahl|numéro d'appel|número de acceso|(?-u:\b)1?[ (.-]*[2-9]\d\d[ ).\/-]+\d{3}[ .-]\d{4}(?-u:\b)")
+        super::pattern::regex(r"(?i)zoom\.us/[jsw]/|teams\.microsoft\.com/l/meetup|teams\.live\.com/meet|\.webex\.com/|gotomeeting\.com|gotomeet\.me|meet\.google\.com/|meeting[ -]id|meeting number\s*[:#(]?\s*\d|besprechungs-id|id de (?:la )?r[ée]union|id de la reuni[óo]n|id (?:della )?riunione|vergader-id|dial[- ]?in\b|call[- ]?in (?:number|no|#|info)|conference (?:call|bridge|line|number|phone)|(?:audio|tele)[- ]?conferenc|bridge (?:number|line)|participants? (?:dial|code|pin|passcode)|einwahl|numéro d'appel|número de acceso|(?-u:\b)1?[ (.-]*[2-9]\d\d[ ).\/-]+\d{3}(?:[ .-]| - )\d{4}(?-u:\b)")
             .expect("built-in pattern")
     })
     .is_match(text)
@@ -412,7 +412,9 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
 /// Whether a plain "password" in an invitation is the meeting's: its own line or one of the
 /// three above speaks of the call ("The webcast can be accessed via ... the password is X", a
 /// Webex link over "The password is: X", "Call Details" over the number, the leader and
-/// "Password: X"), and it is no host's or leader's.
+/// "Password: X", "please dial one of the following numbers with the password of X"), and it
+/// is no host's or leader's. Whole words: "subscribers calling from abroad" and "dialing"
+/// speak of a help line, not of a call to join.
 pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     static CALL: OnceLock<Regex> = OnceLock::new();
     let label = label.trim();
@@ -425,7 +427,7 @@ pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
     let lines = format!("{}\n{own}{}", previous.join("\n"), &text[at..line_end]);
     CALL.get_or_init(|| {
-        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|dial[- ]?in|call[- ]?in|call details|bridge|gotomeeting|zoom")
+        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|dial[- ]?in\b|\bdial (?:one|the|this|in|into|any)\b|call[- ]?in\b|\bcallers\b|call details|bridge|gotomeeting|zoom")
             .expect("built-in pattern")
     })
     .is_match(&lines)
