@@ -43,6 +43,7 @@ mod phrasing;
 mod powerpoint;
 mod ruleset;
 mod same;
+mod short;
 mod tables;
 mod text;
 mod tnef;

@@ -18,7 +18,7 @@ use super::ruleset::RuleSet;
 use super::tables::tables;
 use super::{
     b64key, calls, codes, commands, defaults, demo, env, hosted, logins, numbers, phrasing, same,
-    transcripts, values,
+    short, transcripts, values,
 };
 
 /// One secret found in a text.
@@ -486,6 +486,7 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     for (found, how, host) in [
         (demo::logins(&plain), "demo-login", true),
         (same::logins(&plain), "same-as-user", false),
+        (short::logins(&plain), "short-login", false),
         (hosted::weak_logins(&plain), "weak-login", true),
     ] {
         passwords.extend(found.into_iter().map(|(label, value)| phrasing::Found {
