@@ -30,11 +30,12 @@ fn account_re() -> &'static Regex {
     })
 }
 
-/// The four-letter words documentation and forms write where a value goes.
+/// The four-letter words documentation and forms write where a value goes, and systems'
+/// published defaults (Kali's `kali`, Ubiquiti's `ubnt`, `toor`).
 const STAND_INS: &[&str] = &[
-    "pass", "test", "demo", "user", "root", "none", "null", "same", "temp", "guest", "abcd",
-    "qwer", "word", "text", "name", "blah", "asdf", "mine", "your", "that", "this", "here",
-    "below", "blank", "empty", "unset", "auto", "open", "free", "nope", "todo",
+    "pass", "test", "demo", "user", "root", "none", "null", "same", "temp", "abcd", "qwer", "word",
+    "text", "name", "blah", "asdf", "mine", "your", "that", "this", "here", "auto", "open", "free",
+    "nope", "todo", "toor", "ubnt", "kali",
 ];
 
 /// Whether `v`, an account's name, is a real one and not a word of the sentence ("ID: your P
@@ -51,45 +52,43 @@ fn an_account(v: &str) -> bool {
 /// The four-letter passwords given beside their account: (label, value).
 pub(super) fn logins(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut above = "";
-    for line in text.lines() {
-        // (Most lines hold no password word: one cheap look first.)
-        let lc = line.to_ascii_lowercase();
-        if !(lc.contains("pw") || lc.contains("pass") || lc.contains("pswrd")) {
-            if !line.trim().is_empty() {
-                above = line;
-            }
+    for c in short_re().captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let m = c.get(1).expect("value");
+        let v = m.as_str();
+        let lv = v.to_lowercase();
+        let line_start = text[..whole.start()].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[whole.end()..]
+            .find('\n')
+            .map_or(text.len(), |i| whole.end() + i);
+        // It ends its line or its clause: "Pwd: rapp", "Pwd: pass).", not "none required".
+        let rest = text[whole.end()..line_end].trim_start();
+        let ends = rest.is_empty()
+            || rest.starts_with([')', ';', ','])
+            || rest.starts_with('.') && !rest[1..].starts_with(|c: char| c.is_alphanumeric());
+        if !ends
+            || STAND_INS.contains(&lv.as_str())
+            || STOPWORDS.contains(&lv.as_str())
+            || PREDICATES.contains(&lv.as_str())
+            || PLACEHOLDERS.contains(&lv.as_str())
+            || placeholder(v)
+        {
             continue;
         }
-        for c in short_re().captures_iter(line) {
-            let m = c.get(1).expect("value");
-            let v = m.as_str();
-            let lv = v.to_lowercase();
-            // It ends its line or its clause: "Pwd: rapp", "Pwd: pass).", not "none required".
-            let rest = line[c.get(0).expect("match").end()..].trim_start();
-            let ends = rest.is_empty()
-                || rest.starts_with([')', ';', ','])
-                || rest.starts_with('.') && !rest[1..].starts_with(|c: char| c.is_alphanumeric());
-            if !ends
-                || STAND_INS.contains(&lv.as_str())
-                || STOPWORDS.contains(&lv.as_str())
-                || PREDICATES.contains(&lv.as_str())
-                || PLACEHOLDERS.contains(&lv.as_str())
-                || placeholder(v)
-            {
-                continue;
-            }
-            let before = &line[..m.start()];
-            let paired = account_re()
-                .captures_iter(before)
-                .chain(account_re().captures_iter(above))
-                .any(|a| an_account(&a[1]));
-            if paired {
-                let label = line[c.get(0).expect("match").start()..m.start()].trim();
-                out.push((label.to_string(), v.to_string()));
-            }
+        let before = &text[line_start..m.start()];
+        let above = text[..line_start]
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("");
+        let paired = account_re()
+            .captures_iter(before)
+            .chain(account_re().captures_iter(above))
+            .any(|a| an_account(&a[1]));
+        if paired {
+            let label = text[whole.start()..m.start()].trim();
+            out.push((label.to_string(), v.to_string()));
         }
-        above = line;
     }
     out
 }
@@ -127,6 +126,7 @@ mod tests {
             "Your password is rook",
             "username: admin, password: pass",
             "User: root\nPassword: test",
+            "Username: kali\nPassword: kali",
             "Login: your P number\nPassword: none",
             "User ID: dwhit\nPassword: none required until Monday",
             "ID: dwhit\nThe password is also needed for the portal.",
