@@ -414,9 +414,12 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
 /// Webex link over "The password is: X", "Call Details" over the number, the leader and
 /// "Password: X", "please dial one of the following numbers with the password of X"), and it
 /// is no host's or leader's. Whole words: "subscribers calling from abroad" and "dialing"
-/// speak of a help line, not of a call to join.
+/// speak of a help line, not of a call to join. Not a password under its account ("username:
+/// x" on the line above: a site's login, whatever number is called) nor a voicemail's ("dial
+/// the phone number ... and the password is X" for the voice mail).
 pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     static CALL: OnceLock<Regex> = OnceLock::new();
+    static OWN: OnceLock<Regex> = OnceLock::new();
     let label = label.trim();
     let Some(at) = (!label.is_empty()).then(|| text.find(label)).flatten() else {
         return false;
@@ -427,11 +430,17 @@ pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
     let lines = format!("{}\n{own}{}", previous.join("\n"), &text[at..line_end]);
     CALL.get_or_init(|| {
-        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|dial[- ]?in\b|\bdial (?:one|the|this|in|into|any)\b|call[- ]?in\b|\bcallers\b|call details|bridge|gotomeeting|zoom")
+        super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|dial[- ]?in\b|\bdial (?:one|the|this|in|into|any)\b|call[- ]?in(?:to)?\b|\bcallers\b|call details|bridge|gotomeeting|zoom")
             .expect("built-in pattern")
     })
     .is_match(&lines)
         && !meeting_code_host(label)
+        && !OWN
+            .get_or_init(|| {
+                super::pattern::regex(r"(?i)voice\s?mail|(?-u:\b)(?:user\s?-?(?:name|id)|log(?:in|on)(?:\s?(?:name|id))?)\s*(?:[:=-]|\bis\b)\s*\S")
+                    .expect("built-in pattern")
+            })
+            .is_match(&format!("{}\n{own}", previous.first().copied().unwrap_or("")))
 }
 
 /// Whether a code's label names the host's, the leader's or a personal one.

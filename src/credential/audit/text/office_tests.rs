@@ -21,6 +21,7 @@ fn telephone_conference_codes_are_no_leak() {
         // A webcast's or a Webex meeting's password, beside its link or the call's words.
         "Conference Call Simulcast\nThe companies will simulcast the call live via the Internet. The webcast can be accessed via example.com. The login number is 4365632 and the password is Orchard.",
         "Call Details\nPhone Number: 888-555-0174\nGroup Leader: Dana Whitfield\nPassword:  Insolvency",
+        "Effective tomorrow please call the below number to call into the daily morning meeting.\n\n1-800-555-0160\nPassword:  476724",
         "If you wish to join, please dial one of the following numbers with the password of \"Harbor\" 5 minutes before the call:\n\nALL Callers -- 1- 312 - 555 - 0153 password \"Harbor\"",
         "Meeting Invitation from Dana Whitfield\nclick this URL:\n\nhttp://acme.webex.com/webex/e.php?AT=JE&EventID=408266\n\nThe password is: keyspan",
         "Pager ID/Pin:\t8005550137 (Please verify if I need to use all 10 digits)",
@@ -41,8 +42,12 @@ fn telephone_conference_codes_are_no_leak() {
     assert_eq!(scan(t).len(), 1, "{:?}", scan(t));
     let t = "Team meeting numbers are up.\nThe meeting is at 10.\nPassword: Orchid!7844";
     assert_eq!(scan(t).len(), 1, "{:?}", scan(t));
-    // A help line's number ("calling from abroad") makes no call of a subscription's login.
+    // A help line's number ("calling from abroad") makes no call of a subscription's login,
+    // nor a number to call into of a site's login under its user name; a voicemail's password
+    // is its owner's.
     for t in [
+        "We will need a number to call into.  The username and password are the same as before:\n\nusername:  acme\npassword:  tern00 (zero zero)",
+        "To get into the voice mail just dial the phone number  713-555-0151 ....and the password is 4719.",
         "Here is your User Name and Password for The Daily Ledger Online. Please call Customer Service at 1-800-555-0134 from 7am-Midnight ET.  Subscribers calling from outside the United States can find toll-free numbers on our web page.\n\nYour User Name is: dkemp2001\nYour New Password is:  771930468",
         "For some great tips, access WellPath by calling 800-555-0106 or visit\n www.wellpath.example (company id: acme, password: 2000).",
     ] {
