@@ -16,7 +16,7 @@ use super::words::{PLACEHOLDERS, PREDICATES, STOPWORDS};
 fn short_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r#"(?i)(?-u:\b)(?:pass\s?words?|passwd|pwd|pw|pword|pswrd)\s*(?:[:=]|\bis\b:?)\s*["']?([A-Za-z]{4})["']?"#)
+        super::pattern::regex(r#"(?i)(?-u:\b)(?:pass\s?words?|passwd|pwd|pw|pword|pswrd)\s*(?:[:=]|(?-u:\b)is(?-u:\b):?)\s*["']?([A-Za-z]{4})["']?"#)
             .expect("built-in pattern")
     })
 }
@@ -25,7 +25,7 @@ fn short_re() -> &'static Regex {
 fn account_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r#"(?i)(?-u:\b)(?:user\s?-?(?:name|id)?|log(?:in|on)(?:\s+(?:name|id))?|member\s+id|account|id)\s*(?:[:=]|\bis\b:?)\s*["']?([A-Za-z0-9][A-Za-z0-9._@-]{2,})"#)
+        super::pattern::regex(r#"(?i)(?-u:\b)(?:user\s?-?(?:name|id)?|log(?:in|on)(?:\s+(?:name|id))?|member\s+id|account|id)\s*(?:[:=]|(?-u:\b)is(?-u:\b):?)\s*["']?([A-Za-z0-9][A-Za-z0-9._@-]{2,})"#)
             .expect("built-in pattern")
     })
 }
