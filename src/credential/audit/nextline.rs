@@ -14,6 +14,7 @@ use super::labels::{
     label_then_colon, wifi_key_only,
 };
 use super::values::{plausible, read_value, strong};
+use super::words::LABELS;
 
 /// The value on the line after `line` (the `i`th of `lines`) when `line` ends with a password
 /// word or its label.
@@ -56,6 +57,41 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
         && !example_before(line)
         && (plausible(&v, quoted, continues) || announced_hex(line, &v)))
     .then_some(v)
+}
+
+/// A sentence wrapped between its password word and its value, joined again: "your password"
+/// / "is oberon.", "your password is" / "oberon." (mail wrapped at 72 columns breaks where
+/// it may). Only "is", "are" and "will be" may stand at the break, on either side of it;
+/// a line ending in a colon is `value_below`'s.
+pub(super) fn wrapped(lines: &[&str], i: usize) -> Option<String> {
+    static END: OnceLock<Regex> = OnceLock::new();
+    let line = content(lines[i]).trim_end();
+    let next = content(lines.get(i + 1)?).trim();
+    if next.is_empty() || line.len() < 4 {
+        return None;
+    }
+    let m = END
+        .get_or_init(|| {
+            super::pattern::regex(&format!(
+                r"(?i)(?:{LABELS})(\s+(?:is|are|will\s+be|is\s+now))?$"
+            ))
+            .expect("built-in pattern")
+        })
+        .captures(line)?;
+    let start = m.get(0)?.start();
+    let end = m.get(1).map_or(line.len(), |v| v.start());
+    // ("pass" and "pin" are also a mountain's and a connector's.)
+    let word = line[start..end].to_lowercase();
+    if !super::labels::whole_label(line, start, end)
+        || ["pass", "pin", "pincode"].contains(&word.as_str())
+        || word.starts_with("pin ")
+    {
+        return None;
+    }
+    let verb_next = ["is ", "are ", "will be "]
+        .iter()
+        .any(|w| next.starts_with(w));
+    (m.get(1).is_some() != verb_next).then(|| format!("{line} {next}"))
 }
 
 /// "Here is the password for the next level:", "here's your new password:": a line that

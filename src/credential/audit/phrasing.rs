@@ -541,6 +541,20 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
         }
     }
+    // A sentence wrapped between its password word and its value, read joined again.
+    for i in (0..lines.len().saturating_sub(1)).filter(|&i| touched[i]) {
+        if let Some(joined) = nextline::wrapped(&lines, i) {
+            let label = last_chars(content(lines[i]).trim());
+            for f in find(&joined) {
+                if !out.iter().any(|g| g.value == f.value) {
+                    out.push(Found {
+                        label: label.clone(),
+                        ..f
+                    });
+                }
+            }
+        }
+    }
     // Values given apart from the line's own rules: a default under a password question, a
     // password set to a value ("把密码修改为 X").
     // And values given without a password word: an answer after one, a log-in line's value.

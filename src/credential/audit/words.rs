@@ -7,7 +7,7 @@
 /// Password words: the labels in English, German, French, Spanish, Italian, Dutch and a few
 /// more (Nordic, Slavic, Turkish, Romanian, Greek, Indonesian, Vietnamese, Chinese, Japanese,
 /// Korean), with OCR's usual misreadings of "password".
-pub(super) const LABELS: &str = r"passwords?|passw[o0]rd|paa?ss?w(?:or|ro)d|p/w|pass?wort|kennwort|passwd|passphrase|passcode|p-?word|pswr?d|pwd|pw|pass|wachtwoord|mot\s+de\s+passe|mdp|contrase(?:ñ|n|fi|ni|ri)a|clave|senha|parola\s+d'ordine|l[öo]senord|passord|adgangskode|salasana|has[łl]o|heslo|jelsz[óo]|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密[码碼]?|口令|パスワード|비밀번호|[şs]ifre(?:si)?|parol[aă]|kata\s+sandi|m[ậa]t\s+kh[ẩa]u|κωδικός|pin|pin\s+code|pincode";
+pub(super) const LABELS: &str = r"passwords?|passw[o0]rd|paa?ss?w(?:or|ro)d|p/w|pass?wort|kennwort|passwd|passphrase|passcode|p-?word|psw(?:r?d)?|pwd|pw|pass|wachtwoord|mot\s+de\s+passe|mdp|contrase(?:ñ|n|fi|ni|ri)a|clave|senha|parola\s+d'ordine|l[öo]senord|passord|adgangskode|salasana|has[łl]o|heslo|jelsz[óo]|пароль|парола|密码|密碼|[帐账賬][号號户戶]?密[码碼]?|口令|パスワード|비밀번호|[şs]ifre(?:si)?|parol[aă]|kata\s+sandi|m[ậa]t\s+kh[ẩa]u|κωδικός|pin|pin\s+code|pincode";
 
 /// Words glued to a password word without a space or hyphen: "Datenbankpasswort", "rootpw"
 /// ("WLAN-Passwort" and "db_password" need none: a hyphen or underscore ends a word).

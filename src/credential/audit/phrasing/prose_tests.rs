@@ -401,3 +401,35 @@ fn a_plain_word_before_the_users_half_or_a_time() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn a_sentence_wrapped_at_its_password() {
+    // Mail wrapped at 72 columns breaks where it may: before "is", or after it.
+    for (t, v) in [
+        (
+            "As a reminder, your username is jdoe7 and your password\nis lanterns.  Keep this mail.",
+            "lanterns",
+        ),
+        (
+            "As a reminder, your username is jdoe7 and your password is\nlanterns.  Keep this mail.",
+            "lanterns",
+        ),
+        ("> the new pwd will be\n> Quill42x for now", "Quill42x"),
+        ("P00512345\npswd:  harbor", "harbor"),
+        ("PSW: Tk72mqz", "Tk72mqz"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    // The same words wrapped around talk about a password stay clean, and a line that only
+    // follows one is no continuation.
+    for t in [
+        "The password\nis stored in the vault.",
+        "Your password\nis required to log in.",
+        "your password is\nyour birth date",
+        "Forgot your password\nClick here to reset it",
+        "the mountain pass\nis closed today",
+        "Enter your password\n\nis the first step",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
