@@ -399,6 +399,39 @@ pub(super) fn value_after(
             if t.trim_start()[..token].contains([';', '=']) {
                 return None;
             }
+            // A sentence that ends after the turned-down word ends the search, unless the
+            // next one goes on about the password ("is expired. The new one is X"), not
+            // about something else ("The password is empty. The directory is libtool.").
+            if t.trim_start()[..token].ends_with(['.', '!', '?'])
+                && !line[v_at + skipped + token..]
+                    .split_whitespace()
+                    .take(3)
+                    .take_while(|w| !w.starts_with([':', '=']) && !w.eq_ignore_ascii_case("is"))
+                    .all(|w| {
+                        [
+                            "the",
+                            "new",
+                            "one",
+                            "a",
+                            "your",
+                            "it",
+                            "this",
+                            "my",
+                            "our",
+                            "now",
+                            "right",
+                            "correct",
+                            "real",
+                            "actual",
+                            "current",
+                            "temporary",
+                        ]
+                        .contains(&w.to_lowercase().as_str())
+                            || w.to_lowercase().contains("pass")
+                    })
+            {
+                return None;
+            }
             pos = v_at + skipped + token;
             words += 1;
             continue;

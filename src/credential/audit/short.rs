@@ -16,7 +16,7 @@ use super::words::{PLACEHOLDERS, PREDICATES, STOPWORDS};
 fn short_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        super::pattern::regex(r#"(?i)(?-u:\b)(?:pass\s?words?|passwd|pwd|pw|pword|pswrd)\s*(?:[:=]|(?-u:\b)is(?-u:\b):?)\s*["']?([A-Za-z]{4})["']?"#)
+        super::pattern::regex(r#"(?i)(?-u:\b)(?:pass\s?words?|passwd|pwd|pw|pword|pswr?d)(?:\s*[:=]|\s*(?-u:\b)is(?-u:\b):?|\s+-)\s*["']?([A-Za-z]{4})["']?"#)
             .expect("built-in pattern")
     })
 }
@@ -81,10 +81,16 @@ pub(super) fn logins(text: &str) -> Vec<(String, String)> {
             .rev()
             .find(|l| !l.trim().is_empty())
             .unwrap_or("");
-        let paired = account_re()
-            .captures_iter(before)
-            .chain(account_re().captures_iter(above))
-            .any(|a| an_account(&a[1]));
+        // A line that is the label and the value alone ("password - fast") hands the value
+        // over as much as one beside its account.
+        let alone = rest.is_empty()
+            && before.trim_start_matches(['>', ' ', '\t']).len() == m.start() - whole.start()
+            && !c[0].to_lowercase().contains(" is");
+        let paired = alone
+            || account_re()
+                .captures_iter(before)
+                .chain(account_re().captures_iter(above))
+                .any(|a| an_account(&a[1]));
         if paired {
             let label = text[whole.start()..m.start()].trim();
             out.push((label.to_string(), v.to_string()));
@@ -115,6 +121,10 @@ mod tests {
             ),
             ("login: okafor\npassword: fenn", "fenn"),
             ("User ID:  rwhit3\nPW:        tarn", "tarn"),
+            // A line of the label and the value alone.
+            ("Password: kemp", "kemp"),
+            ("Thanks\n  password - fenn\n", "fenn"),
+            ("ID - 001076B\nPassword - tarn", "tarn"),
         ] {
             let found = logins(t);
             assert_eq!(found.len(), 1, "{t}: {found:?}");
@@ -122,8 +132,13 @@ mod tests {
         }
         // Without an account, with a stand-in, or inside a sentence: none.
         for t in [
-            "Password: kemp",
             "Your password is rook",
+            "Password is: rook",
+            "Password: none",
+            "> Password: same",
+            "password - blank",
+            "Password: kemp, as before",
+            "new password - rook on Monday",
             "username: admin, password: pass",
             "User: root\nPassword: test",
             "Username: kali\nPassword: kali",

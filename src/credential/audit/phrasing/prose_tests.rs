@@ -433,3 +433,26 @@ fn a_sentence_wrapped_at_its_password() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn a_sentence_ends_the_search_for_a_value() {
+    for (t, v) in [
+        (
+            "Your old password is expired. The new one is Kq7mZ2xp",
+            "Kq7mZ2xp",
+        ),
+        (
+            "the password is wrong! the right one is Kq7mZ2xp",
+            "Kq7mZ2xp",
+        ),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    // The next sentence is about something else (GNU libtool's NEWS on its anonymous CVS).
+    for t in [
+        "The password is empty.  The directory is libtool.  Check our home-page",
+        "The password is blank. Our server is hostel7 at the moment.",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
