@@ -155,6 +155,8 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
                     .next()
                     .is_some_and(|u| ["user", "username", "login"].contains(&u.as_str()))
                 && words.next().is_some_and(|a| a == "as")
+            // "jdoe7 is my login name and X is the password".
+            || w == "and" && account_given_before(before)
     };
     // (The verb's case asked only where "as" meets a password word: few lines have both.)
     let worth = line.contains(['"', '\'', '`', '”'])
@@ -168,7 +170,8 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
                 " as pw",
             ]
             .iter()
-            .any(|w| lc.has(w));
+            .any(|w| lc.has(w))
+        || lc.has(" and ") && [" is the pass", " is my pass"].iter().any(|w| lc.has(w));
     if !worth {
         return None;
     }
@@ -248,6 +251,17 @@ pub(super) fn as_password(line: &str, lc: &Lower) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// Whether `before` (up to a value) ends with an account given the same way, value first:
+/// "jdoe7 is my login name and", "J4178 is the user id, and".
+fn account_given_before(before: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        super::pattern::regex(r"(?i)[A-Za-z0-9][A-Za-z0-9._@-]{2,}\s+is\s+(?:my|the|your|his|her|our)\s+(?:log[- ]?[io]n|user|user\s?name|user\s?id|account|id)(?:\s+(?:name|id))?,?\s+and\s+\S+$")
+            .expect("built-in pattern")
+    })
+    .is_match(before)
 }
 
 /// Whether the last line with something on it names a user ("username: admin", "Login:

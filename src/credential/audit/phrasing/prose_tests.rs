@@ -456,3 +456,28 @@ fn a_sentence_ends_the_search_for_a_value() {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
 }
+
+#[test]
+fn a_login_and_its_password_given_value_first() {
+    for (t, v) in [
+        (
+            "Okafor4471 is my login name and lanterns is the password.",
+            "lanterns",
+        ),
+        (
+            "jdoe is my login name and harbor is the password.",
+            "harbor",
+        ),
+        ("rwhit3 is the user id, and quill is my password", "quill"),
+    ] {
+        assert_eq!(values(t), vec![v.to_string()], "{t}");
+    }
+    for t in [
+        "jdoe is my login and blah is the password",
+        "Monday is my login day and Friday is the password reset day",
+        "jdoe is my login and password is the same",
+        "sunshine is the password.",
+    ] {
+        assert!(values(t).is_empty(), "{t}: {:?}", values(t));
+    }
+}
