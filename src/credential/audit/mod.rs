@@ -12,6 +12,7 @@
 //! out in mailbox order. mbox files are read one message at a time: memory does not grow with
 //! the mailbox.
 
+mod addressed;
 mod answers;
 mod around;
 mod b64key;

@@ -17,8 +17,8 @@ use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
 use super::{
-    b64key, calls, codes, commands, defaults, demo, env, hosted, logins, numbers, phrasing, same,
-    short, transcripts, values,
+    addressed, b64key, calls, codes, commands, defaults, demo, env, hosted, logins, numbers,
+    phrasing, same, short, transcripts, values,
 };
 
 /// One secret found in a text.
@@ -172,7 +172,7 @@ fn label_excerpt(label: &str, secret: &str) -> String {
     let label = if secret.is_empty() {
         label.to_string()
     } else {
-        label.replace(secret, &mask(secret))
+        mask_in_label(label, secret)
     };
     let label = label.trim();
     let n = label.chars().count();
@@ -184,6 +184,39 @@ fn label_excerpt(label: &str, secret: &str) -> String {
     format!("{} {}", label.trim(), mask(secret))
         .trim()
         .to_string()
+}
+
+/// `label` with each copy of `secret` masked, except inside the password word itself (a
+/// password `pass` in "Your password is:").
+fn mask_in_label(label: &str, secret: &str) -> String {
+    let mut out = String::new();
+    let mut from = 0;
+    for (at, _) in label.match_indices(secret) {
+        if at < from {
+            continue;
+        }
+        let start = label[..at]
+            .rfind(|c: char| !c.is_alphanumeric())
+            .map_or(0, |i| {
+                i + label[i..].chars().next().map_or(1, char::len_utf8)
+            });
+        let end = label[at..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(label.len(), |i| at + i);
+        let word = &label[start..end];
+        let label_word = word.len() > secret.len()
+            && super::labels::label_re()
+                .find(word)
+                .is_some_and(|g| g.start() == 0 && g.end() == word.len());
+        out.push_str(&label[from..at]);
+        out.push_str(if label_word { secret } else { "" });
+        if !label_word {
+            out.push_str(&mask(secret));
+        }
+        from = at + secret.len();
+    }
+    out.push_str(&label[from..]);
+    out
 }
 
 /// A "token=" inside a link's query: reset, unsubscribe and tracking links carry one in every
@@ -487,6 +520,7 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
         (demo::logins(&plain), "demo-login", true),
         (same::logins(&plain), "same-as-user", false),
         (short::logins(&plain), "short-login", false),
+        (addressed::logins(&plain), "your-login", false),
         (hosted::weak_logins(&plain), "weak-login", true),
     ] {
         passwords.extend(found.into_iter().map(|(label, value)| phrasing::Found {
