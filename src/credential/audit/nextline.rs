@@ -61,8 +61,9 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
 
 /// A sentence wrapped between its password word and its value, joined again: "your password"
 /// / "is oberon.", "your password is" / "oberon." (mail wrapped at 72 columns breaks where
-/// it may). Only "is", "are" and "will be" may stand at the break, on either side of it;
-/// a line ending in a colon is `value_below`'s.
+/// it may). Only "is", "are" and "will be" may stand at the break, on either side of it,
+/// or a colon after a few words of the sentence ("using the login: jdoe, password:" /
+/// "harbor. This is our trial").
 pub(super) fn wrapped(lines: &[&str], i: usize) -> Option<String> {
     static END: OnceLock<Regex> = OnceLock::new();
     let line = content(lines[i]).trim_end();
@@ -73,7 +74,7 @@ pub(super) fn wrapped(lines: &[&str], i: usize) -> Option<String> {
     let m = END
         .get_or_init(|| {
             super::pattern::regex(&format!(
-                r"(?i)(?:{LABELS})(\s+(?:is|are|will\s+be|is\s+now))?$"
+                r"(?i)(?:{LABELS})(\s+(?:is|are|will\s+be|is\s+now)|\s*:)?$"
             ))
             .expect("built-in pattern")
         })
@@ -85,6 +86,13 @@ pub(super) fn wrapped(lines: &[&str], i: usize) -> Option<String> {
     if !super::labels::whole_label(line, start, end)
         || ["pass", "pin", "pincode"].contains(&word.as_str())
         || word.starts_with("pin ")
+    {
+        return None;
+    }
+    // A colon at the break belongs to a sentence only after a few words of it ("using the
+    // login: jdoe, password:"); alone on its line it is `value_below`'s label.
+    if m.get(1).is_some_and(|c| c.as_str().ends_with(':'))
+        && (line[..start].split_whitespace().count() < 3 || next.split_whitespace().count() < 2)
     {
         return None;
     }

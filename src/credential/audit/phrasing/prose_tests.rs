@@ -416,6 +416,10 @@ fn a_sentence_wrapped_at_its_password() {
         ),
         ("> the new pwd will be\n> Quill42x for now", "Quill42x"),
         ("P00512345\npswd:  harbor", "harbor"),
+        (
+            "over the web using the login: okafor, password: \nlanterns. This is our trial",
+            "lanterns",
+        ),
         ("PSW: Tk72mqz", "Tk72mqz"),
     ] {
         assert_eq!(values(t), vec![v.to_string()], "{t}");
@@ -429,6 +433,9 @@ fn a_sentence_wrapped_at_its_password() {
         "Forgot your password\nClick here to reset it",
         "the mountain pass\nis closed today",
         "Enter your password\n\nis the first step",
+        "To get in you will need your user name and password:\nthe ones you got from IT.",
+        "To get in you will need the following password:\nWelcome to the site, please log in.",
+        "Please send me your login id and password:\nI will set up the account tomorrow.",
     ] {
         assert!(values(t).is_empty(), "{t}: {:?}", values(t));
     }
