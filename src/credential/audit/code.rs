@@ -163,11 +163,19 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     // The shell's `pwd` in a command substitution: "$cwd = `pwd 2>/dev/null`", "$(pwd)".
     let shell_pwd =
         word.eq_ignore_ascii_case("pwd") && (before.ends_with('`') || before.ends_with("$("));
-    // A file: "/etc/passwd", "~/.pgpass".
+    // A file: "/etc/passwd", "~/.pgpass", `"/etc/passwd"` in a system call's trace.
     let path = before
         .rsplit(char::is_whitespace)
         .next()
+        .map(|t| t.trim_start_matches(['"', '\'', '`', '(', '<', '[']))
         .is_some_and(|t| t.starts_with(['/', '~']) && t.ends_with(['/', '.']));
+    // Glued into a run of base64 ("...TxYdTK+pW +n..."), or a short word glued into a name: a
+    // devicetree's `fanin0_pin:`, a path's `mtk-mdp`.
+    let glued = before.ends_with('+')
+        || ["pin", "mdp"].contains(&word.to_lowercase().as_str())
+            && before.ends_with(['_', '-', '/', '.']);
+    // The passwd map of the name service in a daemon's log (`nslcd: <passwd="jdoe">`).
+    let nss_map = word == "passwd" && before.ends_with('<') && after.starts_with('=');
     // An XML attribute of an element that is no login (`<settings pass="oobeSystem">`, the
     // configuration pass of a Windows answer file).
     let attribute = word.eq_ignore_ascii_case("pass")
@@ -179,6 +187,8 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
             before.contains('<') && !t.contains('>') && !t.to_lowercase().contains("user")
         });
     kebab
+        || glued
+        || nss_map
         || compound
         || attribute
         || member

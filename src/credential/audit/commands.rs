@@ -72,10 +72,10 @@ pub(super) fn command_rules() -> &'static RuleSet {
             r#"(?-u:\b)(?:PGPASSWORD|MYSQL_PWD|REDISCLI_AUTH|SSHPASS|PGPASS|RCLONE_CONFIG_PASS)=['"]?([^\s'"]+)"#,
             r#"(?i)(?-u:\b)impacket-\w+\s+[^\s:/]+/[^\s:]+:([^\s@]+)@"#,
             // Any tool given a user and a password: `-u bob -p 'X'`, `--username bob -p X`.
-            r#"(?:^|\s)(?:-u|-U|--user(?:name)?)[\s=]+['"]?[^\s'"-][^\s'"]*['"]?\s(?:.*?\s)?-p[\s=]+['"]?([^\s'"-][^\s'"]*)"#,
-            r#"(?:^|\s)-p[\s=]+['"]?([^\s'"-][^\s'"]*)['"]?\s(?:.*?\s)?(?:-u|-U|--user(?:name)?)[\s=]+\S"#,
+            r#"(?:^|\s)(?:-u|-U|--user(?:name)?)[\s=]+['"]?[^\s'"-][^\s'"]*['"]?\s(?:[^\n]{0,120}?\s)?-p[\s=]+['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?:^|\s)-p[\s=]+['"]?([^\s'"-][^\s'"]*)['"]?\s(?:[^\n]{0,120}?\s)?(?:-u|-U|--user(?:name)?)[\s=]+\S"#,
             // MySQL's way, whatever runs it: `-uroot -pS3cret` (both glued to their option).
-            r#"(?:^|\s)-u[\s=]?['"]?[A-Za-z_][\w.@-]*['"]?\s(?:.*?\s)?-p['"]?([^\s'"-][^\s'"]*)"#,
+            r#"(?:^|\s)-u[\s=]?['"]?[A-Za-z_][\w.@-]*['"]?\s(?:[^\n]{0,120}?\s)?-p['"]?([^\s'"-][^\s'"]*)"#,
             // A quoted `-p` on a line with user@host.
             r#"(?-u:\b)[\w.-]+@[\w.-]+(?-u:\b).*?\s-p\s+'([^'\s]{6,})'"#,
             // Windows and Kerberos accounts: `corp.example.com/alice:X`, `CORP\alice:X`.
@@ -198,4 +198,32 @@ pub(super) fn postgres_prompt(before: &str, lc: &Lower) -> bool {
         ]
         .iter()
         .any(|w| lc.has(w))
+}
+
+/// Whether the option's value at `line[at..]`, `v`, is something else than a password: a
+/// port or a port mapping after `-p` ("-p 2222", "-p 8080:80"), MySQL's database after a bare
+/// `-p`, psql's prompt, or a program whose `-p` means another thing (`mkdir -p dir`).
+pub(super) fn no_password_option(line: &str, at: usize, v: &str, lc: &Lower) -> bool {
+    // A port or a port mapping after `-p` ("-p 2222", "-p 8080:80").
+    let port = (v.contains(':') || v.len() <= 5)
+        && v.chars()
+            .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+    // MySQL asks for the password after a bare `-p`: "mysql -u root -p mydb" names
+    // the database.
+    let database = line[..at].trim_end_matches(['\'', '"']).ends_with(' ')
+        && line[..at].trim_end().ends_with("-p")
+        && (lc.has("mysql") || lc.has("mariadb"));
+    let prompt = postgres_prompt(&line[..at], lc);
+    // A program whose `-p` is no password's: `mkdir -p dir`, `cp -p`, `patch -p1`.
+    let other_p = line[..at]
+        .trim_end_matches(['\'', '"', ' ', '='])
+        .strip_suffix("-p")
+        .and_then(|b| b.split_whitespace().next_back())
+        .is_some_and(|prog| {
+            [
+                "mkdir", "cp", "install", "patch", "ls", "ps", "sed", "read", "perl",
+            ]
+            .contains(&prog.rsplit('/').next().unwrap_or(prog))
+        });
+    port || database || prompt || other_p
 }

@@ -396,7 +396,7 @@ pub(super) fn meeting_code(label: &str, invitation: bool) -> bool {
     static OWN: OnceLock<Regex> = OnceLock::new();
     static IN: OnceLock<Regex> = OnceLock::new();
     OWN.get_or_init(|| {
-        super::pattern::regex(r"(?i)meeting[- ]password|meeting[- ]passcode|meeting[- ]kennwort|besprechungs-?kennwort|mot de passe (?:de la )?r[ée]union|contrase[ñn]a de la reuni[óo]n|password (?:della )?riunione|wachtwoord van de vergadering")
+        super::pattern::regex(r"(?i)meeting[- ]password|meeting[- ]passcode|meeting\s+(?:info(?:rmation)?|details)\W{0,3}(?:password|passcode)|meeting[- ]kennwort|besprechungs-?kennwort|mot de passe (?:de la )?r[ée]union|contrase[ñn]a de la reuni[óo]n|password (?:della )?riunione|wachtwoord van de vergadering")
             .expect("built-in pattern")
     })
     .is_match(label)
@@ -428,7 +428,18 @@ pub(super) fn meeting_password(text: &str, label: &str) -> bool {
     let own = above.next().unwrap_or("");
     let previous: Vec<&str> = above.filter(|l| !l.trim().is_empty()).take(3).collect();
     let line_end = text[at..].find('\n').map_or(text.len(), |e| at + e);
-    let lines = format!("{}\n{own}{}", previous.join("\n"), &text[at..line_end]);
+    // (And the two lines after it: "Meeting Info (password: X)" over the meeting's link.)
+    let following: Vec<&str> = text[line_end..]
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(2)
+        .collect();
+    let lines = format!(
+        "{}\n{own}{}\n{}",
+        previous.join("\n"),
+        &text[at..line_end],
+        following.join("\n")
+    );
     CALL.get_or_init(|| {
         super::pattern::regex(r"(?i)conference|webex|webcast|simulcast|dial[- ]?in\b|\bdial (?:one|the|this|in|into|any)\b|call[- ]?in(?:to)?\b|\bcallers\b|call details|bridge|gotomeeting|zoom")
             .expect("built-in pattern")

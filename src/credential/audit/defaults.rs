@@ -68,8 +68,32 @@ pub(super) fn names_public_server(text: &str) -> bool {
     link.captures_iter(text).any(|c| {
         let host = c[1].rsplit('@').next().unwrap_or("");
         let name = host.split(':').next().unwrap_or("");
-        public_host(host) || ip.captures(name).is_some_and(|c| public_ip(&c))
+        public_host(host) && !code_or_docs_host(name)
+            || ip.captures(name).is_some_and(|c| public_ip(&c))
     }) || ip.captures_iter(text).any(|c| public_ip(&c))
+}
+
+/// Whether `host` serves code, documentation or discussion ("See
+/// https://github.com/openbmc/docs"): a link there names no server a default was left on.
+fn code_or_docs_host(host: &str) -> bool {
+    let host = host.to_lowercase();
+    [
+        "github.com",
+        "github.io",
+        "githubusercontent.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "sourceforge.net",
+        "googlesource.com",
+        "kernel.org",
+        "readthedocs.io",
+        "stackoverflow.com",
+        "stackexchange.com",
+        "wikipedia.org",
+        "youtube.com",
+    ]
+    .iter()
+    .any(|d| host == *d || host.ends_with(&format!(".{d}")))
 }
 
 /// Whether `text` names a machine on a local network by its address (`192.168.100.7`,
@@ -174,6 +198,13 @@ const GUESSED: &[&str] = &[
 /// bytes and the next paragraph.
 pub(super) fn documented_default(text: &str, v: &str) -> bool {
     let v = v.trim_matches(QUOTES);
+    // (A login read whole, "root/0penBmc": its password is the product's.)
+    if v.split_once('/').is_some_and(|(user, pw)| {
+        ["root", "admin", "administrator"].contains(&user.to_lowercase().as_str())
+            && PRODUCT_DEFAULTS.contains(&pw.trim_end_matches('.').to_lowercase().as_str())
+    }) {
+        return true;
+    }
     // (Or the account's own name, as a manual gives it: "the default username and password
     // ... u: wordpress p: wordpress".)
     if !well_known(v) && !given_as_user(text, v) {
@@ -363,11 +394,23 @@ pub(super) fn drop_public(text: &str, out: &mut Vec<Hit>) {
     // A manual's default ("the factory default password is admin") and an account whose
     // password is its own name (`-D cn=admin -w admin`).
     // (Not on a server the text names on the internet: a default left there is a leak.)
-    let mut public = None;
+    // (The server is named near the value: a mailing list's footer or a project's link
+    // elsewhere in the mail is no server the default was left on.)
+    let near_public = |v: &str| {
+        let places = whole_places(text, v);
+        if places.is_empty() {
+            return names_public_server(text);
+        }
+        places.into_iter().any(|i| {
+            let before = last_bytes(&text[..i], 300);
+            let after = first_bytes(&text[i..], 200);
+            names_public_server(&format!("{before}{after}"))
+        })
+    };
     // (An account named like its password on a machine of a local network is a real one:
     // "address = '192.168.100.7'", "username = 'newman'", "password = 'newman'".)
     out.retain(|h| {
-        let mut kept = || *public.get_or_insert_with(|| names_public_server(text));
+        let kept = || near_public(&h.value);
         // (A hosted demo's login is given to be used: its well-known words open it.)
         !matches!(h.kind, "password" | "credential-block")
             || h.detail == "demo-login"

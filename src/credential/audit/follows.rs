@@ -11,8 +11,8 @@ use super::words::{ABOUT, FILLERS, FILLER_PAIRS, POST_ADJECTIVES, STOP_VERBS};
 
 mod sentence;
 
-pub(super) use sentence::excluded_label;
-use sentence::{ends_sentence, label_is_pin, names_a_variable, ordinary_word, predicate_word};
+use sentence::{ends_sentence, label_is_pin, names_a_variable};
+pub(super) use sentence::{excluded_label, ordinary_word, predicate_word};
 
 /// Whether the password word follows "with" (and an article): "with password", "with the
 /// password", "mit Passwort", "avec le mot de passe", "con la contraseña", "met wachtwoord".

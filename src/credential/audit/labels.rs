@@ -511,3 +511,17 @@ fn said_if(sentence: &str) -> bool {
                     && [" was ", " were "].iter().any(|w| rest.contains(w)))
     })
 }
+
+/// A Wi-Fi network's key as 64 hex digits (the PSK wpa_passphrase derives, which nmcli and
+/// wpa_supplicant take as they take the passphrase) after a password word at `at`, on a line
+/// about the network (`nmcli d wifi connect B8:6A:.. password 345c...`) or after a `psk`
+/// setting (wpa_supplicant.conf's `psk=b757...`). Elsewhere 64 hex digits are a digest.
+pub(super) fn wifi_hex_key(line: &str, at: usize, label: &str) -> Option<(usize, String)> {
+    let rest = line[at..].trim_start_matches(|c: char| c.is_whitespace() || "=:\"'".contains(c));
+    let v = rest
+        .split(|c: char| c.is_whitespace() || "\"'".contains(c))
+        .next()?;
+    let about_wifi = label.to_ascii_lowercase().ends_with("psk") || wifi_re().is_match(line);
+    (v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) && about_wifi)
+        .then(|| (line.len() - rest.len(), v.to_string()))
+}

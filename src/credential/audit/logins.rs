@@ -472,6 +472,9 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
         && (!loose || strong(&v))
         && u.chars().count() <= 64
         && !STOPWORDS.contains(&lu.as_str())
+        // ("change the login password, the ...": the field's word, no account.)
+        && !["password", "passwd", "pwd", "pw", "pass", "passcode", "passwort"]
+            .contains(&lu.as_str())
         // "Login ID: vweldon", "Logon name: jdoe": the word names the field; what follows is
         // the account, not its password.
         && !["id", "ids", "name", "names", "number", "no", "nr", "#"].contains(&lu.as_str())

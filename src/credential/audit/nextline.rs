@@ -50,8 +50,31 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
     // setting (an empty `password:` in YAML).
     let account =
         ["admin", "administrator", "root", "guest", "user"].contains(&v.to_lowercase().as_str());
+    // A shell's prompt after ssh asked for the password: "root@bmc:~#", "[jdoe@host ~]$".
+    if (v.contains('@') || v.contains(":~")) && v.ends_with(['#', '$', '>', ']']) {
+        return None;
+    }
+    // A PIN is digits: "pin" over "pout1" is a list of a sensor's labels.
+    let pin_word = line
+        .trim()
+        .trim_end_matches(':')
+        .trim()
+        .eq_ignore_ascii_case("pin");
+    if pin_word && !v.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // After "is" at the end of a line of prose, an ordinary word that says what the password
+    // is like, or that the sentence goes on after, is wrapped prose: "the passwords on the BMC
+    // is" / "insufficiently" / "obfuscated."
+    let prose = !line.trim_end().ends_with(':')
+        && super::follows::ordinary_word(&v)
+        && (super::follows::predicate_word(&v)
+            || next_lines(&lines[i + 1..], 2)
+                .get(1)
+                .is_some_and(|l| l.starts_with(char::is_lowercase)));
     (single
         && !account
+        && !prose
         && !label_only(next)
         && !next.trim_end().ends_with(':')
         && !example_before(line)

@@ -15,13 +15,13 @@ use super::around::{
     paired_value, strong_near, tried_value, under_user_line,
 };
 use super::code::{not_a_label, python_pass, snake_name};
-use super::commands::{command_rules, net_use, postgres_prompt, user_host, user_p_re};
+use super::commands::{command_rules, net_use, no_password_option, user_host, user_p_re};
 use super::context::one_time;
 use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::labels::{
     camel_assign_re, content, example_before, in_link, label_re, shown_as_example, trigger_re,
-    whole_label, wifi_key_re, wifi_label_only, wifi_re, Above,
+    whole_label, wifi_hex_key, wifi_key_re, wifi_label_only, wifi_re, Above,
 };
 use super::logins;
 use super::lower::Lower;
@@ -29,6 +29,7 @@ use super::nextline;
 use super::none_near::no_value_near;
 use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
+use super::words::KEY_KINDS;
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -204,21 +205,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 let v = v
                     .trim_end_matches(['.', ',', ';', ')'])
                     .trim_matches(['\'', '"']);
-                // A port or a port mapping after `-p` ("-p 2222", "-p 8080:80").
-                let port = (v.contains(':') || v.len() <= 5)
-                    && v.chars()
-                        .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
                 let at = m.get(1).map(|m| m.start()).unwrap_or(0);
-                // MySQL asks for the password after a bare `-p`: "mysql -u root -p mydb" names
-                // the database.
-                let database = line[..at].trim_end_matches(['\'', '"']).ends_with(' ')
-                    && line[..at].trim_end().ends_with("-p")
-                    && (lc.has("mysql") || lc.has("mariadb"));
-                let prompt = postgres_prompt(&line[..at], &lc);
                 if v.chars().count() >= 4
-                    && !port
-                    && !database
-                    && !prompt
+                    && !no_password_option(line, at, v, &lc)
                     && !placeholder(v)
                     && !hash_like(v)
                 {
@@ -387,9 +376,16 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 && !found.as_ref().is_some_and(|(at, v)| {
                     let between = &line[g.end()..*at];
                     let set = between.contains([':', '=']) || between.contains(" is ");
+                    // ("host key algorithms: rsa-sha2-256", "private key (a.priv,RSA-1024)":
+                    // what kind of key, or a list.)
+                    let kind = between.split_whitespace().next().is_some_and(|w| {
+                        KEY_KINDS.contains(&w.trim_end_matches(':').to_lowercase().as_str())
+                    });
                     strong(v)
+                        && !kind
                         && !v.contains(char::is_whitespace)
-                        && !v.contains(':')
+                        && !v.contains([':', ','])
+                        && (!v.starts_with('(') || set)
                         && between.split_whitespace().count() <= 5
                         // (Code's names: `<key>lo_offset</key>`, "key x3xx_pwr_rx1".)
                         && !snake_name(v)
@@ -586,17 +582,3 @@ mod settings_tests;
 
 #[cfg(test)]
 mod prose_tests;
-
-/// A Wi-Fi network's key as 64 hex digits (the PSK wpa_passphrase derives, which nmcli and
-/// wpa_supplicant take as they take the passphrase) after a password word at `at`, on a line
-/// about the network (`nmcli d wifi connect B8:6A:.. password 345c...`) or after a `psk`
-/// setting (wpa_supplicant.conf's `psk=b757...`). Elsewhere 64 hex digits are a digest.
-fn wifi_hex_key(line: &str, at: usize, label: &str) -> Option<(usize, String)> {
-    let rest = line[at..].trim_start_matches(|c: char| c.is_whitespace() || "=:\"'".contains(c));
-    let v = rest
-        .split(|c: char| c.is_whitespace() || "\"'".contains(c))
-        .next()?;
-    let about_wifi = label.to_ascii_lowercase().ends_with("psk") || wifi_re().is_match(line);
-    (v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) && about_wifi)
-        .then(|| (line.len() - rest.len(), v.to_string()))
-}

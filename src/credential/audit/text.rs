@@ -594,3 +594,6 @@ mod sample_tests;
 
 #[cfg(test)]
 mod office_tests;
+
+#[cfg(test)]
+mod list_tests;

@@ -108,9 +108,15 @@ fn stand_in_words(l: &str) -> bool {
 
 /// Whether `v` stands in for a password rather than being one.
 pub(super) fn placeholder(v: &str) -> bool {
-    // A template's variable escaped for a shell or a heredoc: `\${password}`.
+    // A template's variable escaped for a shell or a heredoc: `\${password}`; or spliced into
+    // a single-quoted argument (`'{"Password":"'${pw}'"}'`).
     let v = v
         .strip_prefix('\\')
+        .filter(|r| r.starts_with('$'))
+        .unwrap_or(v);
+    let v = v
+        .strip_prefix('\'')
+        .and_then(|r| r.strip_suffix('\''))
         .filter(|r| r.starts_with('$'))
         .unwrap_or(v);
     // (A value quoted from C keeps its escape: `--password=pass\n`.)

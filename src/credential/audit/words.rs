@@ -53,6 +53,8 @@ pub(super) const ABOUT: &[&str] = &[
     "required", "minimum", "maximum", "min", "max", "requirements:", "policy:", "stealer",
     "stealers", "spreadsheet", "file", "files", "list", "lists", "database", "protect", "managed",
     "management", "authenticated", "authenticator", "less.",
+    // ipmitool's "Bad Password Threshold : Not Available".
+    "threshold",
 ];
 
 /// Words that end the search for a value: the line talks about the password.
@@ -134,6 +136,9 @@ pub(super) const PREDICATES: &[&str] = &[
     "issue", "issues", "problem", "problems", "culprit", "cause", "reason", "bug", "fix",
     "solution", "trick", "mistake", "error",
     "right", "wrong", "fine", "weak", "strong", "long", "short", "easy", "hard", "simple",
+    // Comparatives: "the problem gets worse when the password is longer".
+    "longer", "shorter", "stronger", "weaker", "simpler", "harder", "easier", "safer", "better",
+    "worse", "bigger", "smaller", "larger",
     "complex", "unique", "secret", "null", "none", "gone", "broken", "stale", "obsolete",
     "correct", "incorrect", "invalid", "valid", "expired", "public", "private", "common",
     "weird", "strange", "odd", "silly", "stupid", "dumb", "terrible", "awful", "great",
@@ -174,4 +179,11 @@ pub(super) const POST_ADJECTIVES: &[&str] = &[
     "padrão", "padrao", "inicial", "provisória", "provisoria", "temporária", "temporaria",
     "nova", "temporal", "provisional", "nueva", "provisoire", "temporaire", "initiale",
     "nouveau", "provvisoria", "temporanea", "iniziale", "nuova",
+];
+
+/// The words after "key" that say what kind of key it is, not which.
+#[rustfmt::skip]
+pub(super) const KEY_KINDS: &[&str] = &[
+    "algorithm", "algorithms", "type", "types", "exchange", "fingerprint", "size", "length",
+    "usage", "format", "id", "ids", "file", "files", "name", "path", "bits", "pair", "store",
 ];

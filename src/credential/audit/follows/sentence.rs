@@ -82,7 +82,7 @@ pub(super) fn label_is_pin(before: &str) -> bool {
 
 /// An ordinary word in lower case ("onjuist", "requis", "case-sensitive"): after "is" and its
 /// kin it tells what the password is like, not what it is.
-pub(super) fn ordinary_word(v: &str) -> bool {
+pub(in super::super) fn ordinary_word(v: &str) -> bool {
     let mut chars = v.trim_end_matches(['!', '?']).chars();
     chars.next().is_some_and(char::is_alphabetic)
         && chars.all(|c| c.is_lowercase() || c == '-' || c == '\'')
@@ -92,13 +92,15 @@ pub(super) fn ordinary_word(v: &str) -> bool {
 /// adjective, or the endings of adjectives and participles in the six languages ("obligatoire",
 /// "requerida", "verschlüsselt", "changed"). A word that ends the sentence and is neither is
 /// the password itself: "das Passwort lautet cisco", "the password is raspberry".
-pub(super) fn predicate_word(v: &str) -> bool {
+pub(in super::super) fn predicate_word(v: &str) -> bool {
     const ENDINGS: &[&str] = &[
         "ed", "ing", "able", "ible", "ful", "less", "ive", "ous", "al", "ent", "ant", "ary", "ory",
         "ic", "ig", "lich", "isch", "bar", "los", "sam", "haft", "iert", "é", "ée", "és", "ées",
         "if", "aire", "ide", "eux", "euse", "ado", "ada", "ido", "ida", "oria", "orio", "ato",
         "ata", "ito", "ita", "uto", "uta", "osa", "oso", "cto", "cta", "lijk", "ória", "ório",
         "tion", "ment", "ness", "ity", "ung", "heit", "keit", "ível", "ável", "eta", "eto",
+        // Adverbs: "is insufficiently obfuscated", "is currently".
+        "ently", "antly", "ously", "ally", "ively", "fully", "ably", "ibly", "ingly", "edly",
     ];
     let v = v.trim_end_matches(['.', '!', '?']);
     PREDICATES.contains(&v)
