@@ -425,7 +425,11 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
     {
         return None;
     }
-    let m = label_re().find_iter(line).last()?;
+    // (A password word of its own: "for passing PTS test cases:" holds none.)
+    let m = label_re()
+        .find_iter(line)
+        .filter(|m| super::labels::whole_label(line, m.start(), m.end()))
+        .last()?;
     let between = line[m.end()..].trim_end_matches([':', '：']);
     let lc = between.to_lowercase();
     let first = lc

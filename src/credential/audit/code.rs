@@ -161,8 +161,14 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let a_value = before.ends_with('=')
         && (after.is_empty() || after.starts_with([',', ';', ' ', ')', '\'', '"']));
     // The shell's `pwd` in a command substitution: "$cwd = `pwd 2>/dev/null`", "$(pwd)".
-    let shell_pwd =
-        word.eq_ignore_ascii_case("pwd") && (before.ends_with('`') || before.ends_with("$("));
+    // (And a command's word in a quoted argument list: `"root@10.0.0.9" "pwd"]`, not a
+    // JSON key's `"pwd": "X"`.)
+    let shell_pwd = word.eq_ignore_ascii_case("pwd")
+        && (before.ends_with('`')
+            || before.ends_with("$(")
+            || before.ends_with('"')
+                && after.starts_with('"')
+                && !after[1..].trim_start().starts_with(':'));
     // A file: "/etc/passwd", "~/.pgpass", `"/etc/passwd"` in a system call's trace.
     let path = before
         .rsplit(char::is_whitespace)
@@ -322,4 +328,37 @@ pub(super) fn python_pass(lines: &[&str], i: usize) -> bool {
             .rev()
             .find(|l| !l.trim().is_empty())
             .is_some_and(|l| l.trim_end().ends_with(':'))
+}
+
+/// Whether the "PASS" at `line[at..]`, the `i`th of `lines`, is a test's result as automake,
+/// TAP or a CI bot prints it ("PASS: unit/test-uuid" among "FAIL:" and "SKIP:" lines), not a
+/// login's field.
+pub(super) fn test_result(lines: &[&str], i: usize, line: &str, at: usize) -> bool {
+    if !line[at..].starts_with("PASS") {
+        return false;
+    }
+    // (A program's own: `(strcmp(a, b) ? FAIL : PASS)`.)
+    if line
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w == "FAIL")
+    {
+        return true;
+    }
+    if at != 0 || !line[4..].trim_start().starts_with(':') {
+        return false;
+    }
+    // (A test program's path: "PASS: unit/test-bass".)
+    let name = line[4..].trim_start()[1..].trim_start();
+    if name.contains('/') && name.to_lowercase().contains("test") {
+        return true;
+    }
+    let near = lines[i.saturating_sub(3)..lines.len().min(i + 4)].iter();
+    near.enumerate()
+        .filter(|&(k, _)| k + i.saturating_sub(3) != i)
+        .any(|(_, l)| {
+            let l = l.trim_start_matches(['>', ' ', '+']);
+            ["PASS:", "FAIL:", "SKIP:", "XFAIL:", "XPASS:", "ERROR:"]
+                .iter()
+                .any(|w| l.starts_with(w))
+        })
 }

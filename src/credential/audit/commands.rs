@@ -167,6 +167,14 @@ pub(super) fn pgpass_values(text: &str) -> Vec<(String, String)> {
         })
         .filter_map(|l| {
             let l = l.trim().trim_matches('`');
+            // (A hardware address is hex pairs between colons: "00:00:00:00:5a:ad".)
+            let mac = l
+                .trim_end_matches('.')
+                .split(':')
+                .all(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_hexdigit()));
+            if mac {
+                return None;
+            }
             let c = re.captures(l)?;
             let v = c.get(1)?.as_str();
             let at = c.get(1)?.start();

@@ -320,6 +320,19 @@ pub(super) fn content(line: &str) -> &str {
     if line.starts_with("```") || line.starts_with("~~~") {
         return "";
     }
+    // (Nor is a line of a git binary patch: base85, with signs no link or JSON has alone.)
+    if line.len() >= 60
+        && !line
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b"\"':/.,".contains(&b))
+        && line
+            .bytes()
+            .filter(|b| b"{}|~^`<>;!()*$%&#?@".contains(b))
+            .count()
+            >= 3
+    {
+        return "";
+    }
     line
 }
 

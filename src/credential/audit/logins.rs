@@ -62,7 +62,14 @@ pub(super) fn user_and_value(
     .flatten()
     // Without an ID/PW label, an inventory line is no login: "10.0.0.5 web01 Ubuntu22.04"
     // names a host and its system.
-    .filter(|c| labelled || !version_shaped(&c[1]));
+    .filter(|c| labelled || !version_shaped(&c[1]))
+    // (Nor is a log's sentence: "address record for 127.0.0.1 on lo.IPv4.".)
+    .filter(|c| {
+        let at = c.get(1).map_or(0, |m| m.start());
+        let user = line[..at].trim_end_matches(['/', ' ']);
+        let user = user.rsplit([' ', '/']).next().unwrap_or("");
+        labelled || !STOPWORDS.contains(&user.to_lowercase().as_str())
+    });
     // "admin / X", "RDP: host / administrator / X": a well-known account and a strong value.
     // ("Admin: admin@example.com / X": the role's label, then the account and its value.)
     let admin_slash = (line.contains('/')
@@ -80,6 +87,14 @@ pub(super) fn user_and_value(
     })
     .and_then(|c| c.get(1))
     .map(|m| m.start())
+    // (Two names alike are a list: "iso-tester / l2cap-tester".)
+    .filter(|&at| {
+        let value = line[at..].split_whitespace().next().unwrap_or("");
+        let before = line[..at].trim_end().trim_end_matches('/').trim_end();
+        let account = before.rsplit(' ').next().unwrap_or("");
+        let tail = |w: &str| w.rsplit_once('-').map(|(_, t)| t.to_lowercase());
+        !(tail(value).is_some_and(|t| t.len() >= 3) && tail(value) == tail(account))
+    })
     .and_then(|at| {
         let account = line[at..].split_whitespace().next().unwrap_or("");
         if account.contains('@') && account.contains('.') {
@@ -104,7 +119,8 @@ pub(super) fn user_and_value(
         && ["login", "log in", "cred", "account", "zugang"]
             .iter()
             .any(|w| before_items.contains(w));
-    let quoted_pair = (slash || and)
+    // ("Take into account the "appearance" and "local-name"": the idiom.)
+    let quoted_pair = ((slash || and) && !lc.has("into account"))
         .then(|| quoted_pair_re().captures(line))
         .flatten();
     // "jdoe@example.org : X": an address and a strong value.
@@ -490,6 +506,11 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
             "provider", "type", "types", "handling", "support", "caches",
         ]
         .contains(&lu.as_str())
+        // "Credential Encryption/Decryption": two terms, not an account and its value.
+        && !(u.chars().all(char::is_alphabetic)
+            && v.chars().all(char::is_alphabetic)
+            && super::follows::predicate_word(&lu)
+            && super::follows::predicate_word(&v.to_lowercase()))
         // "log in with login "jdoe.x"", "with username X": the word names the field, and the
         // value after a space is the account's name.
         && !(c.get(2).is_some() && names_user_field(u))

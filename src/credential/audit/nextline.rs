@@ -50,6 +50,10 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
     // setting (an empty `password:` in YAML).
     let account =
         ["admin", "administrator", "root", "guest", "user"].contains(&v.to_lowercase().as_str());
+    // A link is no value: a CI bot's "PW" over "Link:https://patchwork...".
+    if next.contains("://") {
+        return None;
+    }
     // A shell's prompt after ssh asked for the password: "root@bmc:~#", "[jdoe@host ~]$".
     if (v.contains('@') || v.contains(":~")) && v.ends_with(['#', '$', '>', ']']) {
         return None;

@@ -14,7 +14,7 @@ use super::around::{
     announced_value, as_password, describes_password, in_your_case, listed_pairs, next_lines,
     paired_value, strong_near, tried_value, under_user_line,
 };
-use super::code::{not_a_label, python_pass, snake_name};
+use super::code::{not_a_label, python_pass, snake_name, test_result};
 use super::commands::{command_rules, net_use, no_password_option, user_host, user_p_re};
 use super::context::one_time;
 use super::follows::{excluded_label, value_after};
@@ -328,7 +328,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             if !cjk && not_a_label(line, g.start(), g.end()) {
                 continue;
             }
-            if excluded_label(g.as_str(), &line[..g.start()]) {
+            if excluded_label(g.as_str(), &line[..g.start()])
+                || test_result(&lines, i, line, g.start())
+            {
                 continue;
             }
             // The key's opening quote may stand before a compound: `'DB_PASSWORD'`.
@@ -340,7 +342,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 .as_str()
                 .get(..3)
                 .is_some_and(|p| p.eq_ignore_ascii_case("pin"));
-            if !need_strong && !pin_word {
+            // (The last look is not for "pass": a test's "BuildKernel32   PASS   25.57 seconds".)
+            if !need_strong && !pin_word && !g.as_str().eq_ignore_ascii_case("pass") {
                 label_at.get_or_insert((g.start(), g.end()));
             }
             let found = value_after(line, g.end(), after_quote, after_tag)
@@ -350,7 +353,13 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             // and after a user's label on its own line ("user: bob, pass: X").
             if g.as_str().eq_ignore_ascii_case("pass")
                 && found.as_ref().is_some_and(|(at, v)| {
-                    (v.chars().all(|c| c.is_lowercase())
+                    // ("application pass PCMs16 data to kernel": the verb, the sentence goes
+                    // on after its object.)
+                    let verb = line[g.end()..*at].trim().is_empty()
+                        && line[*at + v.len()..]
+                            .trim_start()
+                            .starts_with(|c: char| c.is_lowercase());
+                    (verb || v.chars().all(|c| c.is_lowercase())
                         // ("PASS - PassOnline": a name that repeats the word.)
                         || v.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("pass"))
                             && v.chars().all(char::is_alphabetic))
@@ -381,10 +390,22 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                     let kind = between.split_whitespace().next().is_some_and(|w| {
                         KEY_KINDS.contains(&w.trim_end_matches(':').to_lowercase().as_str())
                     });
+                    // ("M.2 key E modules this is the W_DISABLE2#": the sentence's own
+                    // subject is what "is" gives.)
+                    let subject = between.split_whitespace().any(|w| {
+                        ["this", "it", "that", "which", "there"]
+                            .contains(&w.to_lowercase().as_str())
+                    });
                     strong(v)
                         && !kind
+                        && !subject
                         && !v.contains(char::is_whitespace)
-                        && !v.contains([':', ','])
+                        && !v.contains([':', ',', '[', '('])
+                        && !v.starts_with('.')
+                        && !v.contains("+0x")
+                        // (gdb's `key=key@entry=0x...`; the Bluetooth base UUID.)
+                        && !v.trim_end_matches('=').contains('=')
+                        && !v.to_lowercase().ends_with("-0000-1000-8000-00805f9b34fb")
                         && (!v.starts_with('(') || set)
                         && between.split_whitespace().count() <= 5
                         // (Code's names: `<key>lo_offset</key>`, "key x3xx_pwr_rx1".)
