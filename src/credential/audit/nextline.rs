@@ -13,8 +13,9 @@ use super::labels::{
     bare_field_name, content, example_before, label_ends_line, label_only, label_re,
     label_then_colon, wifi_key_only,
 };
+use super::phrasing::{find, last_chars, Found};
 use super::values::{plausible, read_value, strong};
-use super::words::LABELS;
+use super::words::{ABOUT, LABELS};
 
 /// The value on the line after `line` (the `i`th of `lines`) when `line` ends with a password
 /// word or its label.
@@ -55,7 +56,8 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
         return None;
     }
     // A shell's prompt after ssh asked for the password: "root@bmc:~#", "[jdoe@host ~]$".
-    if (v.contains('@') || v.contains(":~")) && v.ends_with(['#', '$', '>', ']']) {
+    let shell = next.trim_end();
+    if (shell.contains('@') || shell.contains(":~")) && shell.ends_with(['#', '$', '>', ']']) {
         return None;
     }
     // A PIN is digits: "pin" over "pout1" is a list of a sensor's labels.
@@ -127,6 +129,26 @@ pub(super) fn wrapped(lines: &[&str], i: usize) -> Option<String> {
         .iter()
         .any(|w| next.starts_with(w));
     (m.get(1).is_some() != verb_next).then(|| format!("{line} {next}"))
+}
+
+/// The values of the sentences `wrapped` joins, on the lines the quick look touched, each
+/// labelled with its first line's end.
+pub(super) fn wrapped_found(lines: &[&str], touched: &[bool]) -> Vec<Found> {
+    let mut out: Vec<Found> = Vec::new();
+    for i in (0..lines.len().saturating_sub(1)).filter(|&i| touched[i]) {
+        if let Some(joined) = wrapped(lines, i) {
+            let label = last_chars(content(lines[i]).trim());
+            for f in find(&joined) {
+                if !out.iter().any(|g| g.value == f.value) {
+                    out.push(Found {
+                        label: label.clone(),
+                        ..f
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 /// "Here is the password for the next level:", "here's your new password:": a line that
@@ -218,6 +240,103 @@ pub(super) fn under_user_line(lines: &[&str], i: usize, line: &str) -> Option<St
             || aligned(above) && aligned(content(line).trim()))
         && plausible(&v, quoted, continues))
     .then_some(v)
+}
+
+/// A line that announces a password and ends with a colon, the value alone on the next line,
+/// as programs print it: "Please use the following password to proceed to installation:"
+/// (Jenkins), "Password for the elastic user (reset with ...):" (Elasticsearch). The words
+/// between the password word and the colon are few and not about passwords in general, and
+/// the value must look generated: strong, long hex, or letters with digits. A log's prefix
+/// ("jenkins  | ") on the announcing line is taken off the lines after it too.
+pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
+    let raw = lines[i].trim_end();
+    let prefix = compose_prefix(raw);
+    let line = content(&raw[prefix.len()..]);
+    // People announce it too: "You can find the following password that worked in ...".
+    let following = line.ends_with(['.', '…'])
+        && line.contains("ollowing")
+        && label_re().find_iter(line).any(|m| {
+            line[..m.start()]
+                .trim_end()
+                .to_lowercase()
+                .ends_with("following")
+        });
+    if !(line.ends_with([':', '：']) || following && line.ends_with(['.', '…']))
+        || line.len() > 240
+        || example_before(line)
+    {
+        return None;
+    }
+    // (A password word of its own: "for passing PTS test cases:" holds none.)
+    let m = label_re()
+        .find_iter(line)
+        .filter(|m| super::labels::whole_label(line, m.start(), m.end()))
+        .last()?;
+    let between = line[m.end()..].trim_end_matches([':', '：']);
+    let lc = between.to_lowercase();
+    let first = lc
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("");
+    if between.split_whitespace().count() > 8 && !following
+        || ABOUT.contains(&first)
+        || line
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| {
+                ["hash", "md5", "digest", "length", "policy"]
+                    .iter()
+                    .any(|p| w.starts_with(p))
+                    // ("sha1", "sha256": not "shared".)
+                    || w.strip_prefix("sha").is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+            })
+    {
+        return None;
+    }
+    let next = lines[i + 1..]
+        .iter()
+        .take(4)
+        .map(|l| {
+            let l = l.trim_end();
+            content(if !prefix.is_empty() {
+                l.strip_prefix(prefix).unwrap_or(l)
+            } else {
+                l
+            })
+        })
+        .find(|l| !l.is_empty())?;
+    // (One word, and no shell's prompt after ssh asked: "root@bmc7:~#".)
+    if next.split_whitespace().count() != 1
+        || next.contains('@') && next.ends_with(['#', '$', '>', ']'])
+    {
+        return None;
+    }
+    let (v, quoted, _) = read_value(next)?;
+    let hex = v.len() >= 16 && v.chars().all(|c| c.is_ascii_hexdigit());
+    let mixed = v.chars().count() >= 8
+        && v.chars().any(|c| c.is_ascii_digit())
+        && v.chars().any(char::is_alphabetic);
+    let sequence = v.to_lowercase().starts_with("a1b2c3") || v.starts_with("123456");
+    (!sequence && ((strong(&v) || mixed) && plausible(&v, quoted, false) || hex)).then_some(v)
+}
+
+/// A log's container prefix: "jenkins  | ", "web_1  | ".
+fn compose_prefix(line: &str) -> &str {
+    let Some(bar) = line.find('|') else {
+        return "";
+    };
+    let name = &line[..bar];
+    let word = name.trim_end();
+    if word.len() < name.len()
+        && !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    {
+        &line[..bar + 1]
+    } else {
+        ""
+    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@
 //! link", "must have 12 characters", "I changed the password") has no value and stays clean.
 
 use super::around::{
-    announced_value, as_password, describes_password, in_your_case, listed_pairs, next_lines,
-    paired_value, strong_near, tried_value, under_user_line,
+    as_password, describes_password, in_your_case, listed_pairs, next_lines, paired_value,
+    strong_near, tried_value, under_user_line,
 };
 use super::code::{not_a_label, python_pass, snake_name, test_result};
 use super::commands::{command_rules, net_use, no_password_option, user_host, user_p_re};
@@ -48,7 +48,7 @@ pub(super) struct Found {
 }
 
 /// The last 40 characters of `s`: a label as findings show it.
-fn last_chars(s: &str) -> String {
+pub(super) fn last_chars(s: &str) -> String {
     let from = s.char_indices().rev().nth(39).map_or(0, |(j, _)| j);
     s[from..].to_string()
 }
@@ -534,7 +534,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // A program's announcement and the value on the next line (Jenkins, Elasticsearch).
         if given.get() == given_before {
-            if let Some(v) = announced_value(&lines, i) {
+            if let Some(v) = nextline::announced_value(&lines, i) {
                 push(here(last_chars(line), v, "next-line"));
             }
         }
@@ -559,17 +559,9 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
     }
     // A sentence wrapped between its password word and its value, read joined again.
-    for i in (0..lines.len().saturating_sub(1)).filter(|&i| touched[i]) {
-        if let Some(joined) = nextline::wrapped(&lines, i) {
-            let label = last_chars(content(lines[i]).trim());
-            for f in find(&joined) {
-                if !out.iter().any(|g| g.value == f.value) {
-                    out.push(Found {
-                        label: label.clone(),
-                        ..f
-                    });
-                }
-            }
+    for f in nextline::wrapped_found(&lines, &touched) {
+        if !out.iter().any(|g| g.value == f.value) {
+            out.push(f);
         }
     }
     // Values given apart from the line's own rules: a default under a password question, a

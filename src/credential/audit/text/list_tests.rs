@@ -40,6 +40,7 @@ fn a_developers_list_is_no_leak() {
         "> >/>   When the user needs to change the login password, the/\n> >/> current way",
         // ssh's prompt for the password, then the shell's.
         "ssh root@10.0.0.8\nroot@10.0.0.8's password:\nroot@bmc7:~#",
+        "root@10.0.0.8<mailto:root@10.0.0.8>'s password:\nroot@bmc7<mailto:root@bmc7>:~#",
         // Wrapped prose: an adverb, a comparative.
         ">>> by which we are storing the IPMI passwords on the BMC is\n>>> insufficiently\n>>> obfuscated.",
         "The problem gets lots worse quickly when the password is longer. Even a",
