@@ -16,6 +16,7 @@ mod addressed;
 mod answers;
 mod around;
 mod b64key;
+mod bare;
 mod both;
 mod calls;
 mod code;

@@ -17,7 +17,7 @@ use super::labels::example_before;
 use super::ruleset::RuleSet;
 use super::tables::tables;
 use super::{
-    addressed, b64key, calls, codes, commands, defaults, demo, env, hosted, logins, numbers,
+    addressed, b64key, bare, calls, codes, commands, defaults, demo, env, hosted, numbers,
     phrasing, same, short, transcripts, values,
 };
 
@@ -506,7 +506,7 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
     let pgpass = commands::pgpass_values(&plain)
         .into_iter()
         .filter(|(_, v)| values::plausible(v, false, false));
-    for (label, value) in logins::bare_block(&plain).into_iter().chain(pgpass) {
+    for (label, value) in bare::bare_block(&plain).into_iter().chain(pgpass) {
         passwords.push(phrasing::Found {
             label,
             value,
