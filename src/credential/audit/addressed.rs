@@ -66,8 +66,11 @@ fn own_account(v: &str) -> bool {
 /// The passwords said to the reader beside the reader's account: (label, value).
 pub(super) fn logins(text: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    // (Most texts never say "password is": one look first.)
-    if !(text.contains("assword is") || text.contains("ASSWORD IS") || text.contains("wd is")) {
+    // (Most texts hold no password word the pattern could start from: one look first.)
+    if !["assword", "ASSWORD", "wd", "WD", "pw", "PW", "Pw"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
         return out;
     }
     for c in yours_re().captures_iter(text) {
@@ -118,6 +121,11 @@ mod tests {
                 "password",
             ),
             ("your username is rwhit3, your password is test", "test"),
+            ("Your user ID is KMP07\nYour PW is: pass", "pass"),
+            (
+                "Your username will be kmp07 and your password will be harbor.",
+                "harbor",
+            ),
             // (A plain word the other rules read as a description: "is fried".)
             (
                 "Your username is okafor and your password is fried",
