@@ -209,8 +209,9 @@ fn mask_in_label(label: &str, secret: &str) -> String {
                 .find(word)
                 .is_some_and(|g| g.start() == 0 && g.end() == word.len());
         out.push_str(&label[from..at]);
-        out.push_str(if label_word { secret } else { "" });
-        if !label_word {
+        if label_word {
+            out.push_str(secret);
+        } else {
             out.push_str(&mask(secret));
         }
         from = at + secret.len();
