@@ -352,11 +352,10 @@ pub(super) fn test_result(lines: &[&str], i: usize, line: &str, at: usize) -> bo
     if name.contains('/') && name.to_lowercase().contains("test") {
         return true;
     }
-    let near = lines[i.saturating_sub(3)..lines.len().min(i + 4)].iter();
-    near.enumerate()
-        .filter(|&(k, _)| k + i.saturating_sub(3) != i)
-        .any(|(_, l)| {
-            let l = l.trim_start_matches(['>', ' ', '+']);
+    (i.saturating_sub(3)..lines.len().min(i + 4))
+        .filter(|&k| k != i)
+        .any(|k| {
+            let l = lines[k].trim_start_matches(['>', ' ', '+']);
             ["PASS:", "FAIL:", "SKIP:", "XFAIL:", "XPASS:", "ERROR:"]
                 .iter()
                 .any(|w| l.starts_with(w))

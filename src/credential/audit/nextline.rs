@@ -55,9 +55,8 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
     if next.contains("://") {
         return None;
     }
-    // A shell's prompt after ssh asked for the password: "root@bmc:~#", "[jdoe@host ~]$".
-    let shell = next.trim_end();
-    if (shell.contains('@') || shell.contains(":~")) && shell.ends_with(['#', '$', '>', ']']) {
+    // A shell's prompt after ssh asked for the password.
+    if shell_prompt(next) {
         return None;
     }
     // A PIN is digits: "pin" over "pout1" is a list of a sensor's labels.
@@ -306,9 +305,7 @@ pub(super) fn announced_value(lines: &[&str], i: usize) -> Option<String> {
         })
         .find(|l| !l.is_empty())?;
     // (One word, and no shell's prompt after ssh asked: "root@bmc7:~#".)
-    if next.split_whitespace().count() != 1
-        || next.contains('@') && next.ends_with(['#', '$', '>', ']'])
-    {
+    if next.split_whitespace().count() != 1 || shell_prompt(next) {
         return None;
     }
     let (v, quoted, _) = read_value(next)?;
@@ -337,6 +334,13 @@ fn compose_prefix(line: &str) -> &str {
     } else {
         ""
     }
+}
+
+/// Whether `line` is a shell's prompt, as ssh leaves it under its password question:
+/// "root@bmc:~#", "[jdoe@host ~]$".
+fn shell_prompt(line: &str) -> bool {
+    let line = line.trim_end();
+    (line.contains('@') || line.contains(":~")) && line.ends_with(['#', '$', '>', ']'])
 }
 
 #[cfg(test)]
