@@ -180,8 +180,24 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let glued = before.ends_with('+')
         || ["pin", "mdp"].contains(&word.to_lowercase().as_str())
             && before.ends_with(['_', '-', '/', '.']);
-    // The passwd map of the name service in a daemon's log (`nslcd: <passwd="jdoe">`).
-    let nss_map = word == "passwd" && before.ends_with('<') && after.starts_with('=');
+    // The passwd map of the name service in a daemon's log (`nslcd: <passwd="jdoe">`); a PAM
+    // service and its stage (`pam_cifscreds(gdm-password:session)`).
+    let nss_map = word == "passwd" && before.ends_with('<') && after.starts_with('=')
+        || before.ends_with('-')
+            && [":session", ":auth", ":account", ":password"]
+                .iter()
+                .any(|t| after.starts_with(t));
+    // A message's text in a logging call: `pr_info("trusted_key: TSS failure")`,
+    // `#define pr_fmt(fmt) "trusted_key: " fmt`.
+    let log_text = before.rsplit_once('(').is_some_and(|(call, arg)| {
+        let call = call
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '_')
+            .next()
+            .unwrap_or("");
+        arg.trim_start().starts_with('"')
+            && arg.matches('"').count() == 1
+            && (call.starts_with("pr_") || call.starts_with("dev_") || call.contains("print"))
+    }) || before.contains("pr_fmt(");
     // An XML attribute of an element that is no login (`<settings pass="oobeSystem">`, the
     // configuration pass of a Windows answer file).
     let attribute = word.eq_ignore_ascii_case("pass")
@@ -193,6 +209,7 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
             before.contains('<') && !t.contains('>') && !t.to_lowercase().contains("user")
         });
     kebab
+        || log_text
         || glued
         || nss_map
         || compound
@@ -320,14 +337,24 @@ pub(super) fn snake_name(v: &str) -> bool {
 }
 
 /// Python's `pass` under `except:`, the `i`th of `lines`: a statement, not a label.
+/// (Also quoted in a reply: `>             pass`.)
 pub(super) fn python_pass(lines: &[&str], i: usize) -> bool {
-    lines[i].trim() == "pass"
-        && lines[i].starts_with(char::is_whitespace)
+    let line = lines[i].trim_start_matches('>');
+    line.trim() == "pass"
+        && line.starts_with(char::is_whitespace)
         && lines[..i]
             .iter()
             .rev()
             .find(|l| !l.trim().is_empty())
             .is_some_and(|l| l.trim_end().ends_with(':'))
+}
+
+/// "All 7 tests pass:" over a list of tests' names: the verb, not a label.
+pub(super) fn tests_pass(line: &str) -> bool {
+    let l = line.to_ascii_lowercase();
+    ["tests pass", "test pass", "checks pass", "all pass"]
+        .iter()
+        .any(|w| l.contains(w))
 }
 
 /// Whether the "PASS" at `line[at..]`, the `i`th of `lines`, is a test's result as automake,
@@ -336,6 +363,10 @@ pub(super) fn python_pass(lines: &[&str], i: usize) -> bool {
 pub(super) fn test_result(lines: &[&str], i: usize, line: &str, at: usize) -> bool {
     if !line[at..].starts_with("PASS") {
         return false;
+    }
+    // (A selftest's line: `test_test_lsm:PASS:skel_load 0 nsec`.)
+    if line[..at].ends_with(':') && line[at + 4..].starts_with(':') {
+        return true;
     }
     // (A program's own: `(strcmp(a, b) ? FAIL : PASS)`.)
     if line

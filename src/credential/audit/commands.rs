@@ -233,5 +233,30 @@ pub(super) fn no_password_option(line: &str, at: usize, v: &str, lc: &Lower) -> 
             ]
             .contains(&prog.rsplit('/').next().unwrap_or(prog))
         });
-    port || database || prompt || other_p
+    // A container image's tag (`docker.io/archlinux:base-devel`) or a source file's place
+    // (`dmesg.kernel/pid.c:#suspicious_rcu...`), not `realm/account:password`.
+    let word = line[..at]
+        .trim_end_matches(['\'', ':'])
+        .rsplit([' ', '\t', '`', '"', '\''])
+        .next()
+        .unwrap_or("");
+    let image_or_source = word.split_once('/').is_some_and(|(host, path)| {
+        let host = host.to_ascii_lowercase();
+        [
+            "docker.io",
+            "ghcr.io",
+            "quay.io",
+            "gcr.io",
+            "mcr.microsoft.com",
+            "public.ecr.aws",
+        ]
+        .contains(&host.as_str())
+            || host.starts_with("registry.")
+            || host.ends_with(".azurecr.io")
+            || host.ends_with(".pkg.dev")
+            || path.rsplit_once('.').is_some_and(|(_, ext)| {
+                (1..=2).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_lowercase())
+            })
+    }) || v.starts_with('#');
+    port || database || prompt || other_p || image_or_source
 }

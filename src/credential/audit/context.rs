@@ -554,3 +554,17 @@ pub(super) fn names_a_hash(name: &str) -> bool {
     .iter()
     .any(|w| name.contains(w))
 }
+
+/// A "token=" in a link's query (reset and tracking links carry one), or an audit rule's filter
+/// key (`auditctl ... -F key=testsuite-1628`): no pasted secret.
+pub(super) fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
+    let Some(m) = m else { return false };
+    let before = &text[..m.start()];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let word_start = before[line_start..]
+        .rfind(|c: char| c.is_whitespace() || "\"'<(".contains(c))
+        .map_or(line_start, |i| line_start + i + 1);
+    let word = &text[word_start..m.start()];
+    word.contains("://") && word.contains('?') && before.ends_with(['?', '&', ';'])
+        || super::keyvalue::lookup_key(&before[line_start..], "")
+}

@@ -203,6 +203,16 @@ pub(super) fn user_and_value(
         {
             continue;
         }
+        // Two identifiers of one family: "`get_cred`/`put_cred`", "test_progs /
+        // test_progs-no_alu32".
+        // (Nor a directory: "(cd root/x86_64; ...".)
+        let cd = line[..at]
+            .trim_end_matches([' ', '/'])
+            .strip_suffix(account)
+            .is_some_and(|b| b.trim_end().rsplit([' ', '(', ';', '&', '|']).next() == Some("cd"));
+        if identifiers_alike(account, &v) || mixed_enough && cd {
+            continue;
+        }
         // ("administrator / 12345678!": digits and a sign will do; dates are no values.)
         let mixed = mixed_enough
             && v.chars().count() >= 6
@@ -433,7 +443,8 @@ fn login_block_below(line: &str, below: &[&str]) -> Option<String> {
             .expect("built-in pattern")
     });
     let line = line.trim_end();
-    if line.len() > 80 || !(re.is_match(line) || ids.is_match(line)) {
+    // (A sentence that introduces a list ends "to:": "makes the creds available to:".)
+    if line.len() > 80 || line.ends_with(" to:") || !(re.is_match(line) || ids.is_match(line)) {
         return None;
     }
     let mut next = below
@@ -517,6 +528,18 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
         // "les identifiants E020001, E020003, E020022": a list of numbers of one shape.
         && !listed_alike(u, &v, line[m.end()..].trim_start().get(v.len()..).unwrap_or(""));
     ok.then(|| (m.as_str().trim().to_string(), v))
+}
+
+/// Whether two words are identifiers of one family (both written with `_`, sharing the last
+/// part or one beginning the other): functions or test programs named side by side.
+fn identifiers_alike(a: &str, b: &str) -> bool {
+    let a = a.trim_matches(['`', '\'', '"', '(', ')']);
+    let b = b.trim_matches(['`', '\'', '"', '(', ')', '.', ',']);
+    let tail = |w: &str| w.rsplit(['_', '-']).next().map(str::to_lowercase);
+    a.contains('_')
+        && b.contains('_')
+        && (tail(a).is_some_and(|t| t.len() >= 3) && tail(a) == tail(b)
+            || b.len() > a.len() && b.starts_with(a) && b[a.len()..].starts_with(['-', '_']))
 }
 
 /// Whether `user` and `value` have one shape (letters and digits in the same places) and a

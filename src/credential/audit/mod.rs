@@ -30,6 +30,7 @@ mod env;
 mod follows;
 mod given;
 mod hosted;
+mod keyvalue;
 mod labels;
 mod logins;
 mod lower;

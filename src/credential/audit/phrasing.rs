@@ -14,11 +14,12 @@ use super::around::{
     as_password, describes_password, in_your_case, listed_pairs, next_lines, paired_value,
     strong_near, tried_value, under_user_line,
 };
-use super::code::{not_a_label, python_pass, snake_name, test_result};
+use super::code::{not_a_label, python_pass, test_result, tests_pass};
 use super::commands::{command_rules, net_use, no_password_option, user_host, user_p_re};
 use super::context::one_time;
 use super::follows::{excluded_label, value_after};
 use super::given::given_values;
+use super::keyvalue;
 use super::labels::{
     camel_assign_re, content, example_before, in_link, label_re, shown_as_example, trigger_re,
     whole_label, wifi_hex_key, wifi_key_re, wifi_label_only, wifi_re, Above,
@@ -29,7 +30,6 @@ use super::nextline;
 use super::none_near::no_value_near;
 use super::passphrase;
 use super::values::{hash_like, is_cjk, placeholder, plausible, read_value, strong};
-use super::words::KEY_KINDS;
 
 /// A password found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -383,44 +383,8 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             // "change from "quic key" to "quicv2 key"" or a listing's fifth column.)
             if need_strong
                 && !found.as_ref().is_some_and(|(at, v)| {
-                    let between = &line[g.end()..*at];
-                    let set = between.contains([':', '=']) || between.contains(" is ");
-                    // ("host key algorithms: rsa-sha2-256", "private key (a.priv,RSA-1024)":
-                    // what kind of key, or a list.)
-                    let kind = between.split_whitespace().next().is_some_and(|w| {
-                        KEY_KINDS.contains(&w.trim_end_matches(':').to_lowercase().as_str())
-                    });
-                    // ("M.2 key E modules this is the W_DISABLE2#": the sentence's own
-                    // subject is what "is" gives.)
-                    let subject = between.split_whitespace().any(|w| {
-                        ["this", "it", "that", "which", "there"]
-                            .contains(&w.to_lowercase().as_str())
-                    });
-                    strong(v)
-                        && !kind
-                        && !subject
-                        && !v.contains(char::is_whitespace)
-                        && !v.contains([':', ',', '[', '('])
-                        && !v.starts_with('.')
-                        && !v.contains("+0x")
-                        // (gdb's `key=key@entry=0x...`; the Bluetooth base UUID.)
-                        && !v.trim_end_matches('=').contains('=')
-                        && !v.to_lowercase().ends_with("-0000-1000-8000-00805f9b34fb")
-                        && (!v.starts_with('(') || set)
-                        && between.split_whitespace().count() <= 5
-                        // (Code's names: `<key>lo_offset</key>`, "key x3xx_pwr_rx1".)
-                        && !snake_name(v)
-                        // ("hit a key 3-pointer": a count and a word.)
-                        && !v.split_once('-').is_some_and(|(a, b)| {
-                            a.chars().all(|c| c.is_ascii_digit())
-                                && b.chars().all(|c| c.is_ascii_lowercase())
-                        })
-                        // ("Using controller key 'E31XRadio'": a name; a key given without a
-                        // separator has a sign in it.)
-                        && (set
-                            || v.trim_matches(['\'', '"', '`'])
-                                .chars()
-                                .any(|c| !c.is_alphanumeric()))
+                    let prev = i.checked_sub(1).map_or("", |k| lines[k]);
+                    keyvalue::given(line, prev, (g.start(), g.end()), *at, v, after_tag)
                 })
             {
                 continue;
@@ -515,7 +479,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // The value alone on the next line: "Password:" / "Xk29!fq0"; or after the word with
         // no sign, under the user's line laid out alike ("ID cgerman" / "Pword clg03mar").
-        if !python_pass(&lines, i) {
+        if !python_pass(&lines, i) && !tests_pass(line) {
             if let Some(v) = nextline::value_below(&lines, i, line)
                 .or_else(|| nextline::under_user_line(&lines, i, line))
             {

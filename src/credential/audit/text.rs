@@ -10,8 +10,8 @@ use regex::Regex;
 use zeroize::Zeroizing;
 
 use super::context::{
-    example_host, expected_value, meeting_code, meeting_password, meeting_text, names_a_hash,
-    public_host, template_text,
+    example_host, expected_value, in_link_query, meeting_code, meeting_password, meeting_text,
+    names_a_hash, public_host, template_text,
 };
 use super::labels::example_before;
 use super::ruleset::RuleSet;
@@ -218,19 +218,6 @@ fn mask_in_label(label: &str, secret: &str) -> String {
     }
     out.push_str(&label[from..]);
     out
-}
-
-/// A "token=" inside a link's query: reset, unsubscribe and tracking links carry one in every
-/// such mail; the link rule's business, not a pasted secret.
-fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
-    let Some(m) = m else { return false };
-    let before = &text[..m.start()];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let word_start = before[line_start..]
-        .rfind(|c: char| c.is_whitespace() || "\"'<(".contains(c))
-        .map_or(line_start, |i| line_start + i + 1);
-    let word = &text[word_start..m.start()];
-    word.contains("://") && word.contains('?') && before.ends_with(['?', '&', ';'])
 }
 
 /// A `.netrc` entry from documentation: its machine is an example's, or its password repeats
@@ -457,7 +444,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
             let upper = name.to_uppercase();
             // (A digest under a secret's name is the secret: an IoT hub's signed password, a
             // hex key. Only a name that says it holds a hash holds one.)
-            if values::placeholder(v) || values::hash_like(v) && names_a_hash(&upper) {
+            // (Nor is a path: `#define TOKEN_FS "/bpf-token-fs"`.)
+            if values::placeholder(v)
+                || v.starts_with('/')
+                || values::hash_like(v) && names_a_hash(&upper)
+            {
                 continue;
             }
             let password = ["PASS", "PWD", "PSK"].iter().any(|p| upper.contains(p));

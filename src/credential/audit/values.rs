@@ -63,6 +63,65 @@ fn mechanism(v: &str) -> bool {
     ]
     .contains(&u.as_str())
         || key_management(&u)
+        || algorithm(&u)
+}
+
+/// A C library error's name, as code maps other errors to them: "EACCES", "EKEYREJECTED".
+fn errno(v: &str) -> bool {
+    [
+        "EACCES",
+        "EPERM",
+        "EINVAL",
+        "EIO",
+        "ENOENT",
+        "EKEYREJECTED",
+        "EKEYEXPIRED",
+        "EKEYREVOKED",
+        "ENOKEY",
+        "EAGAIN",
+        "EBUSY",
+        "EEXIST",
+        "ENOMEM",
+        "ENOSPC",
+        "ENOSYS",
+        "EOPNOTSUPP",
+        "ETIMEDOUT",
+        "ECONNREFUSED",
+        "ECONNRESET",
+        "EHOSTDOWN",
+        "ENOTSUPP",
+        "EBADMSG",
+        "EPROTO",
+        "ENODATA",
+        "ERANGE",
+        "EFAULT",
+        "ENXIO",
+        "EROFS",
+        "ESTALE",
+    ]
+    .contains(&v.trim_matches(['"', '\'', ',', ')']))
+}
+
+/// A cipher's or a digest's name with its size and mode: "AES-128-GCM", "RSA-2048",
+/// "HMAC-SHA256", "ChaCha20-Poly1305" ("the random key itself is AES-128").
+fn algorithm(u: &str) -> bool {
+    const FAMILIES: &[&str] = &[
+        "AES", "DES", "3DES", "TDES", "RSA", "DSA", "ECDSA", "ECDH", "ED25519", "ED448", "X25519",
+        "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA", "SHA2", "SHA3", "MD5", "HMAC",
+        "CHACHA20", "POLY1305", "BLOWFISH", "CAMELLIA", "SM4", "RC4", "ARIA",
+    ];
+    const MODES: &[&str] = &[
+        "GCM", "CBC", "CTR", "ECB", "XTS", "CCM", "OFB", "CFB", "SIV", "OAEP", "PSS", "PKCS1",
+    ];
+    let mut parts = u.split(['-', '_']);
+    parts.next().is_some_and(|f| FAMILIES.contains(&f))
+        && u.contains(['-', '_'])
+        && parts.all(|p| {
+            !p.is_empty()
+                && (p.chars().all(|c| c.is_ascii_digit())
+                    || FAMILIES.contains(&p)
+                    || MODES.contains(&p))
+        })
 }
 
 /// A Wi-Fi network's key management, as wpa_supplicant and NetworkManager log it:
@@ -366,8 +425,9 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     }) {
         return false;
     }
-    // An authentication mechanism's name, as SASL lists them: "DIGEST-MD5", "SCRAM-SHA-256".
-    if mechanism(v) {
+    // An authentication mechanism's name, as SASL lists them: "DIGEST-MD5", "SCRAM-SHA-256";
+    // an error's ("STATUS_WRONG_PASSWORD" mapped to "EACCES").
+    if mechanism(v) || errno(v) {
         return false;
     }
     // A measurement or a formula: "-34.99dBm", "-174+ENR", "2.5mm".

@@ -53,8 +53,8 @@ pub(super) const ABOUT: &[&str] = &[
     "required", "minimum", "maximum", "min", "max", "requirements:", "policy:", "stealer",
     "stealers", "spreadsheet", "file", "files", "list", "lists", "database", "protect", "managed",
     "management", "authenticated", "authenticator", "less.",
-    // ipmitool's "Bad Password Threshold : Not Available".
-    "threshold",
+    // ipmitool's "Bad Password Threshold : Not Available"; "password db are 0700".
+    "threshold", "db",
 ];
 
 /// Words that end the search for a value: the line talks about the password.
@@ -92,7 +92,7 @@ pub(super) const STOPWORDS: &[&str] = &[
     "not", "no", "yes", "will", "was", "be", "been", "being", "has", "have", "had", "must",
     "should", "can", "could", "may", "might", "and", "or", "but", "as", "if", "also", "still",
     "now", "then", "only", "just", "too", "very", "same", "different", "wrong", "incorrect",
-    "similar", "identical", "equal",
+    "similar", "identical", "equal", "of", "available", "work", "works",
     "invalid", "correct", "valid", "strong", "weak", "secure", "insecure", "long", "short",
     "case", "sensitive", "attached", "below", "above", "following", "enclosed", "included",
     "stored", "saved", "kept", "written", "known", "shared", "protected", "encrypted", "hashed",
@@ -186,4 +186,5 @@ pub(super) const POST_ADJECTIVES: &[&str] = &[
 pub(super) const KEY_KINDS: &[&str] = &[
     "algorithm", "algorithms", "type", "types", "exchange", "fingerprint", "size", "length",
     "usage", "format", "id", "ids", "file", "files", "name", "path", "bits", "pair", "store",
+    "identifier", "identifiers", "handle", "serial",
 ];

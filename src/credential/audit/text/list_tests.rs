@@ -3,8 +3,10 @@
 //! system call traces, base64 and base85 runs, a learning series' meeting, a product's
 //! published default beside a link to its code, wrapped prose, a CI bot's test summary, test
 //! harnesses' results, debuggers' and lock checkers' output, Bluetooth's base UUID, hardware
-//! addresses. Shaped like what the OpenBMC and linux-bluetooth lists' first runs flagged; our
-//! own names and values.
+//! addresses; kernel selftests' output, ciphers' and errors' names, logging calls' text, audit
+//! rules' keys, container images, lookups' keys in a radio's log, Python's `pass` quoted.
+//! Shaped like what the OpenBMC, linux-bluetooth, linux-security-module, linux-cifs and
+//! usrp-users lists flagged; our own names and values.
 
 use super::*;
 
@@ -83,6 +85,61 @@ fn a_developers_list_is_no_leak() {
         "{\"pwd\": \"Kq7!mZ2x\"}",
         "db1:5432:app:jdoe:Kq7mZ2xp",
         "the key is Kq7!mZ2x==",
+    ] {
+        assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
+    }
+}
+
+#[test]
+fn kernel_and_radio_lists_are_no_leak() {
+    for t in [
+        // Tests' output: a selftest's lines, "tests pass:" over their names.
+        "test_test_lsm:PASS:skel_load 0 nsec\ntest_test_lsm:PASS:attach 0 nsec",
+        "All 7 tests pass:\ntest_file_open_ok",
+        // A cipher's name, a key's identifier, a filter key, a lookup's key.
+        "The random key itself is AES-128-GCM and is never exported.",
+        "\t__be32 keyid;\t\t/* IMA key identifier - not X509/PGP specific */",
+        "-a always,exit -F arch=b64 -S bpf -F key=suite-1628714321-QbTrZxWv",
+        "KeyError: Calibration Data not found for: key=31F94F0#0, serial=x3xx_rx",
+        "[TRACE] cal data found for key x3xx_pwr_tx+rx, key x3xx_pwr_tx+rx, serial 30ED045#0",
+        "IP license key 'ten_gig_eth_pcs@2015.04' is enabled with a Design_Linking license.",
+        "      <key>gain_dB_ch0</key>",
+        // The same wrapped, and an audit record's key.
+        "> KeyError: Calibration Data not found for: \n> key=31F94F0#0, serial=x3xx_rx|",
+        "[TRACE] cal data found for key \nx3xx_pwr_tx+rx, key x3xx_pwr_tx+rx, serial 30ED045#0",
+        "    op=add_rule key=suite-1589392525-QbTrZxWv list=exit res=yes",
+        // Code: a logging call's text, a macro, a system call's comments, a path, errors.
+        "+\t\tpr_info(\"trusted_key: TSS failure %d\\n\", rc);",
+        "\trcu_assign_pointer((KEY)->payload.rcu_data0, (PAYLOAD));",
+        "  syscall(__NR_fsconfig, /*fd=*/r[0], /*cmd=*/1ul, /*key=*/0x20000640ul,",
+        "#0  foo (c=<optimized out>, key=@0x7ffd5a3c2b10) at x.cpp:12",
+        " #define TOKEN_FS_CUSTOM \"/bpf-token-fs\"",
+        "    [\"STATUS_WRONG_PASSWORD\", \"EACCES\"],",
+        "gdm-password][3362]: pam_cifscreds(gdm-password:session): credential",
+        "And smb.conf and password db are 0700 - similar to",
+        // Prose about credentials; identifiers and directories side by side.
+        "* `struct cred` is refcounted with `get_cred`/`put_cred`.",
+        "the change log explaining why creds work and task_structs don't.",
+        "using the credentials of /bin/bash process",
+        "This additionally makes the creds available to:\n\n\tfsnotify\n\teventpoll",
+        "the selftest throws a WARN in test_progs / test_progs-no_alu32",
+        "$ (cd root/x86_64; KARGS=quiet ./run-qemu.sh)",
+        // A container image, a source file's place, a timer in a trace.
+        "     docker.io/archlinux:base-devel",
+        "  6:6     dmesg.kernel/pid.c:#suspicious_rcu_dereference_check()usage",
+        "function: 0xffffffff89da5be0, expires: 376111885722141, softexpires: 376111885722141,",
+        // Python's pass, quoted in a reply.
+        ">         except:\n>             pass\n>         self.layout = Qt.QVBoxLayout()",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // Their relatives with a value are findings.
+    for t in [
+        "mount -t cifs //10.0.0.8/share /mnt -o username=qa,password=Harbor2291",
+        "The key for the share is Kq7!mZ2x",
+        "corp.example.com/alice:Kq7!mZ2x",
+        "login: admin / admin_2291x",
+        "Password: Kq7!mZ2x",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
