@@ -208,7 +208,21 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         && before.rsplit('<').next().is_some_and(|t| {
             before.contains('<') && !t.contains('>') && !t.to_lowercase().contains("user")
         });
+    // A key management's name around the word (`key_mgmt=WPA-PSK-SHA256`), a country's code in
+    // the regulatory database ("country PW: DFS-FCC"), a kernel trace's event
+    // (`wpa_supplicant-961 [003] 6456.120287: rdev_add_key: phy1`).
+    let token_start = before
+        .rfind(|c: char| c.is_whitespace() || "=:,\"'([]".contains(c))
+        .map_or(0, |k| k + 1);
+    let token_end = after
+        .find(|c: char| c.is_whitespace() || ":,\"')[]".contains(c))
+        .unwrap_or(after.len());
+    let token = format!("{}{word}{}", &before[token_start..], &after[..token_end]);
+    let named = token.len() > word.len() && super::values::mechanism(token.trim_end_matches('.'))
+        || word.eq_ignore_ascii_case("pw") && before.trim_end().ends_with("country")
+        || trace_event().is_match(before);
     kebab
+        || named
         || log_text
         || glued
         || nss_map
@@ -301,12 +315,22 @@ pub(super) fn code_name_ends_statement(v: &str, rest: &str) -> bool {
         && tail.chars().all(|c| ",;)".contains(c))
 }
 
+/// The start of a kernel trace's line up to its event's name: `task-961  [003]  6456.120287:
+/// rdev_add_`.
+fn trace_event() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        super::pattern::regex(r"\[\d{3}\]\s+(?:\S+\s+)?\d+\.\d{6}:\s+\w*$")
+            .expect("built-in pattern")
+    })
+}
+
 /// C's arrow to a member: `->prepare_write()`, `->server;`.
 pub(super) fn arrow_call() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         super::pattern::regex(
-            r"^->[A-Za-z_]\w*(?:\(|->|\.|;|,|\)|\[|$|\s*(?:[!=<>]=?|&&|\|\||[+*/-])\s)",
+            r"^->[A-Za-z_]\w*(?:\(|->|\.|;|,|\)|\[|$|\+\+|--|\s*(?:[!=<>]=?|&&|\|\||[+*/-])\s)",
         )
         .expect("built-in pattern")
     })
@@ -364,8 +388,24 @@ pub(super) fn test_result(lines: &[&str], i: usize, line: &str, at: usize) -> bo
     if !line[at..].starts_with("PASS") {
         return false;
     }
-    // (A selftest's line: `test_test_lsm:PASS:skel_load 0 nsec`.)
-    if line[..at].ends_with(':') && line[at + 4..].starts_with(':') {
+    // (A selftest's line: `test_test_lsm:PASS:skel_load 0 nsec`, `end_test "PASS: vlan"`; a
+    // count's: "Regdomain:  9/9 PASS (5 GHz: 26->24)".)
+    let before = line[..at].trim_end();
+    let count = before.rsplit(' ').next().is_some_and(|w| {
+        w.split_once('/').is_some_and(|(a, b)| {
+            !a.is_empty() && !b.is_empty() && (a.to_owned() + b).chars().all(|c| c.is_ascii_digit())
+        })
+    });
+    // (A test runner's line: "PASS dpp_qr_code_auth 0.52 2021-02-03 ...".)
+    let mut words = line[at + 4..].split_whitespace();
+    let runner = before.is_empty()
+        && words.next().is_some_and(snake_name)
+        && words.next().is_some_and(|w| w.parse::<f64>().is_ok());
+    if before.ends_with(':') && line[at + 4..].starts_with(':')
+        || runner
+        || before.ends_with('"') && before.to_lowercase().contains("test")
+        || count
+    {
         return true;
     }
     // (A program's own: `(strcmp(a, b) ? FAIL : PASS)`.)

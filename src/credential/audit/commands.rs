@@ -257,6 +257,6 @@ pub(super) fn no_password_option(line: &str, at: usize, v: &str, lc: &Lower) -> 
             || path.rsplit_once('.').is_some_and(|(_, ext)| {
                 (1..=2).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_lowercase())
             })
-    }) || v.starts_with('#');
+    }) || v.starts_with(['#', '%']);
     port || database || prompt || other_p || image_or_source
 }

@@ -75,7 +75,34 @@ pub(super) fn settings(text: &str) -> Vec<Hit> {
         // C's `case RXGK_BAD_TOKEN:` labels a branch; a test suite's result words (`TPASS:`,
         // pytest's `XPASS`) are no settings.
         let at = c.get(1).map_or(0, |m| m.start());
-        if text[..at].ends_with("case ") || ["TPASS", "XPASS"].contains(&name) {
+        // Nor is a name whose "PASS" is a piece of another word (`MAC_RF_BYPASS0`,
+        // `WMI_TLV_SERVICE_PASSIVE_SCAN`, `MT_BCN_BYPASS_MASK`).
+        let other_word = |p: &str| {
+            name.match_indices(p).all(|(k, _)| {
+                const WORDS: &[&str] = &[
+                    "BYPASS",
+                    "COMPASS",
+                    "PASSIVE",
+                    "PASSAGE",
+                    "PASSENGER",
+                    "PASSTHROUGH",
+                    "PASSTHRU",
+                    "PASSED",
+                    "PASSES",
+                    "PASSING",
+                    "SURPASS",
+                    "ENCOMPASS",
+                ];
+                WORDS.iter().any(|w| {
+                    let off = w.find(p).unwrap_or(0);
+                    k >= off && name[k - off..].starts_with(w)
+                })
+            })
+        };
+        if text[..at].ends_with("case ")
+            || ["TPASS", "XPASS"].contains(&name)
+            || name.contains("PASS") && !name.contains("PWD") && other_word("PASS")
+        {
             continue;
         }
         let password = ["PASSWORD", "PASSWD", "PASS", "PWD"]

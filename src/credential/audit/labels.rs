@@ -260,6 +260,45 @@ pub(super) fn wifi_re() -> &'static Regex {
     })
 }
 
+/// The text of `line` from `n` characters before `start` to `n` after `end`.
+pub(super) fn near_chars(line: &str, start: usize, end: usize, n: usize) -> &str {
+    let from = line[..start]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(k, _)| k);
+    let to = line[end..]
+        .char_indices()
+        .nth(n)
+        .map_or(line.len(), |(k, _)| end + k);
+    &line[from..to]
+}
+
+/// Whether the line is about a wireless network: one of `wifi_re`'s words is a word of its own
+/// (not `rtlwifi`, `nxpwifi_ie` or `wpa_dbus`; `wlan0` is) and no patch subject's subsystem
+/// (`wifi: rtw89: Move code`).
+pub(super) fn about_wifi(line: &str) -> bool {
+    wifi_re().find_iter(line).any(|m| {
+        let word_start = !line[..m.start()]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let after = &line[m.end()..];
+        // (Nor inside an identifier: `wpa_dbus_dict_get_entry`.)
+        let word_end = !after.starts_with(|c: char| c.is_alphabetic() || c == '_');
+        let subsystem = after.strip_prefix(": ").is_some_and(|r| {
+            r.split_whitespace().next().is_some_and(|w| {
+                w.len() > 1
+                    && w.ends_with(':')
+                    && w[..w.len() - 1]
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_-".contains(c))
+            })
+        });
+        word_start && word_end && !subsystem
+    })
+}
+
 /// A wireless network's name and its key after a slash: "WLAN: Gast / X", "Wi-Fi: Office-5G /
 /// X" (the key's start is the capture).
 pub(super) fn wifi_slash_re() -> &'static Regex {
@@ -534,7 +573,7 @@ pub(super) fn wifi_hex_key(line: &str, at: usize, label: &str) -> Option<(usize,
     let v = rest
         .split(|c: char| c.is_whitespace() || "\"'".contains(c))
         .next()?;
-    let about_wifi = label.to_ascii_lowercase().ends_with("psk") || wifi_re().is_match(line);
+    let about_wifi = label.to_ascii_lowercase().ends_with("psk") || about_wifi(line);
     (v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()) && about_wifi)
         .then(|| (line.len() - rest.len(), v.to_string()))
 }

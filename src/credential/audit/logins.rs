@@ -8,8 +8,8 @@
 use super::around::file_name;
 use super::context::public_host;
 use super::labels::{
-    address_colon_re, address_glued_re, admin_slash_re, id_pw_re, label_re, log_in_as_re,
-    quoted_pair_re, wifi_re, wifi_slash_re,
+    about_wifi, address_colon_re, address_glued_re, admin_slash_re, id_pw_re, label_re,
+    log_in_as_re, quoted_pair_re, wifi_slash_re,
 };
 use std::sync::OnceLock;
 
@@ -155,7 +155,7 @@ pub(super) fn user_and_value(
             })
     });
     // "WLAN: Gast / X": a wireless network's name and its key.
-    let wifi_slash = (line.contains(" / ") && wifi_re().is_match(line))
+    let wifi_slash = (line.contains(" / ") && about_wifi(line))
         .then(|| wifi_slash_re().captures(line))
         .flatten();
     let start = |c: Option<regex::Captures<'_>>| c.and_then(|c| c.get(1)).map(|m| m.start());
@@ -536,10 +536,18 @@ fn identifiers_alike(a: &str, b: &str) -> bool {
     let a = a.trim_matches(['`', '\'', '"', '(', ')']);
     let b = b.trim_matches(['`', '\'', '"', '(', ')', '.', ',']);
     let tail = |w: &str| w.rsplit(['_', '-']).next().map(str::to_lowercase);
-    a.contains('_')
-        && b.contains('_')
-        && (tail(a).is_some_and(|t| t.len() >= 3) && tail(a) == tail(b)
-            || b.len() > a.len() && b.starts_with(a) && b[a.len()..].starts_with(['-', '_']))
+    // ("'radio'/'radio_idx'": a name and its field, lower-case letters after the underscore.)
+    let field = |a: &str, b: &str| {
+        a.len() >= 3
+            && b.strip_prefix(a)
+                .and_then(|r| r.strip_prefix('_'))
+                .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_lowercase()))
+    };
+    field(a, b)
+        || a.contains('_')
+            && b.contains('_')
+            && (tail(a).is_some_and(|t| t.len() >= 3) && tail(a) == tail(b)
+                || b.len() > a.len() && b.starts_with(a) && b[a.len()..].starts_with(['-', '_']))
 }
 
 /// Whether `user` and `value` have one shape (letters and digits in the same places) and a

@@ -21,8 +21,8 @@ use super::follows::{excluded_label, value_after};
 use super::given::given_values;
 use super::keyvalue;
 use super::labels::{
-    camel_assign_re, content, example_before, in_link, label_re, shown_as_example, trigger_re,
-    whole_label, wifi_hex_key, wifi_key_re, wifi_label_only, wifi_re, Above,
+    about_wifi, camel_assign_re, content, example_before, in_link, label_re, near_chars,
+    shown_as_example, trigger_re, whole_label, wifi_hex_key, wifi_key_re, wifi_label_only, Above,
 };
 use super::logins;
 use super::lower::Lower;
@@ -299,7 +299,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         let any_key = ["key", "psk", "schl", "code", "digo", "codice"]
             .iter()
             .any(|w| lc.has(w));
-        let wifi = any_key && wifi_re().is_match(line);
+        let wifi = any_key && about_wifi(line);
         let keys = any_key
             // (A "psk" setting is a Wi-Fi key wherever it stands: `psk="..."` in
             // wpa_supplicant.conf.)
@@ -307,7 +307,12 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                 wifi_key_re()
                     .find_iter(line)
                     // A "code" is the key only on a line about the network ("le code wifi").
-                    .filter(move |g| wifi || !g.as_str().to_lowercase().starts_with('c'))
+                    // (A "code" beside the network's word: "code wifi", "Wi-Fi code"; "error
+                    // code -EBUSY" on a line about Wi-Fi is none.)
+                    .filter(move |g| {
+                        !g.as_str().to_lowercase().starts_with('c')
+                            || wifi && about_wifi(near_chars(line, g.start(), g.end(), 12))
+                    })
                     // A link's `?key=` or `/Key=` is a mailing's tracking number or a page's
                     // parameter, not a secret someone wrote (services' API keys have their
                     // own shapes and rules).

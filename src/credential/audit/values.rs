@@ -42,7 +42,7 @@ const SETTING_WORDS: &[&str] = &[
 
 /// An authentication mechanism's name: SASL's (`PLAIN LOGIN CRAM-MD5 DIGEST-MD5`), NTLM's,
 /// Kerberos'.
-fn mechanism(v: &str) -> bool {
+pub(super) fn mechanism(v: &str) -> bool {
     let u = v.to_ascii_uppercase();
     [
         "CRAM-MD5",
@@ -144,6 +144,11 @@ fn key_management(u: &str) -> bool {
         "192",
         "IEEE8021X",
         "NONE",
+        "CCMP",
+        "TKIP",
+        "GCMP",
+        "CCMP256",
+        "GCMP256",
     ];
     ["PSK", "EAP", "SAE"].iter().any(|k| u.contains(k)) && u.split('-').all(|p| PARTS.contains(&p))
 }
@@ -427,7 +432,10 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     }
     // An authentication mechanism's name, as SASL lists them: "DIGEST-MD5", "SCRAM-SHA-256";
     // an error's ("STATUS_WRONG_PASSWORD" mapped to "EACCES").
-    if mechanism(v) || errno(v) {
+    // (And a debug log's dump in its place: "PSK - hexdump(len=8): [REMOVED]"; a negated call:
+    // `check_pass = !strcmp(a, b)`.)
+    if mechanism(v) || errno(v) || v.starts_with("hexdump") || v.starts_with('!') && v.contains('(')
+    {
         return false;
     }
     // A measurement or a formula: "-34.99dBm", "-174+ENR", "2.5mm".

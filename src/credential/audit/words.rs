@@ -53,8 +53,9 @@ pub(super) const ABOUT: &[&str] = &[
     "required", "minimum", "maximum", "min", "max", "requirements:", "policy:", "stealer",
     "stealers", "spreadsheet", "file", "files", "list", "lists", "database", "protect", "managed",
     "management", "authenticated", "authenticator", "less.",
-    // ipmitool's "Bad Password Threshold : Not Available"; "password db are 0700".
-    "threshold", "db",
+    // ipmitool's "Bad Password Threshold : Not Available"; "password db are 0700"; dmidecode's
+    // "Power-On Password Status: Not Implemented"; SAE's "Password Identifier".
+    "threshold", "db", "status", "identifier",
 ];
 
 /// Words that end the search for a value: the line talks about the password.

@@ -4,9 +4,10 @@
 //! published default beside a link to its code, wrapped prose, a CI bot's test summary, test
 //! harnesses' results, debuggers' and lock checkers' output, Bluetooth's base UUID, hardware
 //! addresses; kernel selftests' output, ciphers' and errors' names, logging calls' text, audit
-//! rules' keys, container images, lookups' keys in a radio's log, Python's `pass` quoted.
-//! Shaped like what the OpenBMC, linux-bluetooth, linux-security-module, linux-cifs and
-//! usrp-users lists flagged; our own names and values.
+//! rules' keys, container images, lookups' keys in a radio's log, Python's `pass` quoted; Wi-Fi
+//! drivers' patch subjects, key managements' names, debug dumps, test runners' lines, traces.
+//! Shaped like what the OpenBMC, linux-bluetooth, linux-security-module, linux-cifs, usrp-users
+//! and linux-wireless lists flagged; our own names and values.
 
 use super::*;
 
@@ -140,6 +141,51 @@ fn kernel_and_radio_lists_are_no_leak() {
         "corp.example.com/alice:Kq7!mZ2x",
         "login: admin / admin_2291x",
         "Password: Kq7!mZ2x",
+    ] {
+        assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
+    }
+}
+
+#[test]
+fn a_wireless_list_is_no_leak() {
+    for t in [
+        // A driver's patch subject and code: "wifi:" names the subsystem, "code" is source code.
+        "Subject: [PATCH 1/3] wifi: rtlwifi: Move code from rtl8192de to rtl8192d-common",
+        "request after wifi reset gets error code -EBUSY from mac80211 and",
+        "+\tstruct nxpwifi_ietypes_domain_code *domain_code;",
+        "+\t\tif (enc_key->key_len == WLAN_KEY_LEN_CCMP) {",
+        "\tkey->dot11RSNAStatsCCMPReplays++;",
+        "MAC_RF_BYPASS0=rt2800_rfcsr_write",
+        "\t\t\t\t\"FC::if_id[%d] Insuff.Credits/Qlen:%d/%u\",",
+        "+\t\tcheck_pass = !strcmp(a, b);",
+        // Key managements' names, a scan's flags, a debug log's dumps, D-Bus's entries.
+        "using key_mgmt=WPA-PSK-SHA256.",
+        "0:00:03:00\t2412\t-30\t[WPA2-PSK-CCMP][ESS]\tlab-net-5g",
+        "PSK (ASCII passphrase) - hexdump_ascii(len=8): [REMOVED]",
+        "wpa_supplicant[376]: SAE: password - hexdump(len=8): [REMOVED]",
+        "1759401148.261442: wpa_dbus_dict_get_entry: dict entry key: Driver",
+        "ieee80211w=2 controlled SAE association with Password Identifier",
+        "Power-On Password Status: Not Implemented",
+        // Tests' results, the regulatory database, a kernel trace, a lock checker.
+        "  end_test \"PASS: macsec_vlan\"",
+        "    Regdomain (CA/US/CA):     9/9 PASS (5 GHz: 26->24->26)",
+        "PASS dpp_qr_code_auth_broadcast 0.523411 2021-02-03 12:00:01.123456",
+        "@@ -1621,12 +1621,15 @@ country PW: DFS-FCC",
+        "wpa_supplicant-961  [003]  6456.120287: rdev_add_key:  phy1, netdev:wlan0(6), key_index: 0",
+        "[ 10.24]  ... key      at: [<ffffffffc111f0c0>] __key.69825+0x0/0xfffe2f40 [iwlwifi]",
+        "here: given that 'radio'/'radio_idx' is passed in",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // A test network's key as people paste it, and the network's own words, are findings.
+    for t in [
+        "network={\n  ssid=\"lab-5g\"\n  psk=\"harbor2291\"\n}",
+        "wpa_passphrase=harbor2291",
+        "Le code wifi est Kq7mZ2xLp4",
+        "WiFi code: 48213377",
+        "PSK: Kq7mZ2xLp4",
+        "RTSP_READPASS: lens2031x",
+        "PASS Kq7mZ2xLp4",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
