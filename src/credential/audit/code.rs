@@ -154,8 +154,17 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     // A longer name: "pw-bot:", "password-store".
     let compound =
         after.starts_with('-') && after[1..].starts_with(|c: char| c.is_ascii_lowercase());
+    // (Also an arrow a wrapped line split: "pw- >pw_gid);".)
     let member = (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_alphabetic()))
-        || after.starts_with("->") && arrow_call().is_match(after);
+        || after.starts_with("->") && arrow_call().is_match(after)
+        || after
+            .strip_prefix("- >")
+            .is_some_and(|r| r.starts_with(|c: char| c.is_alphabetic() || c == '_'));
+    // A test vector's field in C, its bytes escaped: `.key = "\x2b\x7e\x15..."`.
+    let test_vector = before.trim_start_matches(['+', '-', ' ', '\t']) == "."
+        && after
+            .trim_start_matches([' ', '\t', '='])
+            .starts_with("\"\\x");
     // An argument: `EM(cache_access_pin, ...)`, `DR(key, constant)`.
     let passed_on = before.ends_with(['_', '(']) && after.starts_with(',');
     let a_value = before.ends_with('=')
@@ -222,6 +231,7 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         || word.eq_ignore_ascii_case("pw") && before.trim_end().ends_with("country")
         || trace_event().is_match(before);
     kebab
+        || test_vector
         || named
         || log_text
         || glued
