@@ -158,8 +158,14 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let member = (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_alphabetic()))
         || after.starts_with("->") && arrow_call().is_match(after)
         || after
-            .strip_prefix("- >")
+            .strip_prefix('-')
+            .and_then(|r| r.trim_start().strip_prefix('>'))
             .is_some_and(|r| r.starts_with(|c: char| c.is_alphabetic() || c == '_'));
+    // The working directory in sudo's log line: "TTY=pts/2 ; PWD=/home/jdoe ; USER=root".
+    let cwd = word.eq_ignore_ascii_case("pwd")
+        && after
+            .strip_prefix('=')
+            .is_some_and(|v| v.starts_with(['/', '~']));
     // A test vector's field in C, its bytes escaped: `.key = "\x2b\x7e\x15..."`.
     let test_vector = before.trim_start_matches(['+', '-', ' ', '\t']) == "."
         && after
@@ -221,16 +227,17 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     // the regulatory database ("country PW: DFS-FCC"), a kernel trace's event
     // (`wpa_supplicant-961 [003] 6456.120287: rdev_add_key: phy1`).
     let token_start = before
-        .rfind(|c: char| c.is_whitespace() || "=:,\"'([]".contains(c))
+        .rfind(|c: char| c.is_whitespace() || "=:,\"'([]/".contains(c))
         .map_or(0, |k| k + 1);
     let token_end = after
-        .find(|c: char| c.is_whitespace() || ":,\"')[]".contains(c))
+        .find(|c: char| c.is_whitespace() || ":,\"')[]/".contains(c))
         .unwrap_or(after.len());
     let token = format!("{}{word}{}", &before[token_start..], &after[..token_end]);
     let named = token.len() > word.len() && super::values::mechanism(token.trim_end_matches('.'))
         || word.eq_ignore_ascii_case("pw") && before.trim_end().ends_with("country")
         || trace_event().is_match(before);
     kebab
+        || cwd
         || test_vector
         || named
         || log_text

@@ -36,7 +36,7 @@ pub(super) fn given(
     // `(KEY)->payload`; the Bluetooth base UUID; "hit a key 3-pointer": a count and a word.)
     let code = v.contains(char::is_whitespace)
         || v.contains([':', ',', '[', '('])
-        || v.starts_with(['.', '@', '*', '-', ')'])
+        || v.starts_with(['.', '@', '*', '-', ')', '%'])
         || v.contains("+0x")
         || v.trim_end_matches('=').contains('=')
         || v.to_lowercase().ends_with("-0000-1000-8000-00805f9b34fb")

@@ -204,13 +204,18 @@ pub(super) fn user_and_value(
             continue;
         }
         // Two identifiers of one family: "`get_cred`/`put_cred`", "test_progs /
-        // test_progs-no_alu32".
-        // (Nor a directory: "(cd root/x86_64; ...".)
+        // test_progs-no_alu32", "'ieee80211_find_x' and 'ieee80211_handle_x'". (Nor a directory:
+        // "(cd root/x86_64; ...".)
+        let item = line[..at]
+            .split_whitespace()
+            .rev()
+            .find(|w| !["and", "und", "et", "y", "e", "en", "/", "&"].contains(w))
+            .unwrap_or("");
         let cd = line[..at]
             .trim_end_matches([' ', '/'])
             .strip_suffix(account)
             .is_some_and(|b| b.trim_end().rsplit([' ', '(', ';', '&', '|']).next() == Some("cd"));
-        if identifiers_alike(account, &v) || mixed_enough && cd {
+        if identifiers_alike(account, &v) || identifiers_alike(item, &v) || mixed_enough && cd {
             continue;
         }
         // ("administrator / 12345678!": digits and a sign will do; dates are no values.)

@@ -421,7 +421,13 @@ fn ibans(text: &str, out: &mut Vec<Number>) {
                 break;
             }
         }
-        if value.len() != len || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        // (Written with spaces, an IBAN comes in groups of four: "MT7927 WFSYS reset" is words.)
+        let groups: Vec<&str> = text[start..end].split(' ').collect();
+        let grouped = groups.len() == 1 || groups[..groups.len() - 1].iter().all(|g| g.len() == 4);
+        if value.len() != len
+            || !grouped
+            || bytes.get(end).is_some_and(|b| b.is_ascii_alphanumeric())
+        {
             continue;
         }
         if !mod97(&value) || sample_iban(&value) {

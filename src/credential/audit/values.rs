@@ -60,8 +60,18 @@ pub(super) fn mechanism(v: &str) -> bool {
         "KERBEROS_V5",
         "ANONYMOUS",
         "EXTERNAL",
+        "TKIP",
+        "CCMP",
+        "GCMP",
+        "CCMP-256",
+        "GCMP-256",
+        "WEP",
+        "WEP40",
+        "WEP104",
     ]
     .contains(&u.as_str())
+        // ("PSK/SHA-256", "TKIP/CCMP": a list of them.)
+        || u.contains('/') && u.split('/').all(|p| !p.contains('/') && !p.is_empty() && mechanism(p))
         || key_management(&u)
         || algorithm(&u)
 }
@@ -434,7 +444,12 @@ pub(super) fn plausible(v: &str, quoted: bool, continues: bool) -> bool {
     // an error's ("STATUS_WRONG_PASSWORD" mapped to "EACCES").
     // (And a debug log's dump in its place: "PSK - hexdump(len=8): [REMOVED]"; a negated call:
     // `check_pass = !strcmp(a, b)`.)
-    if mechanism(v) || errno(v) || v.starts_with("hexdump") || v.starts_with('!') && v.contains('(')
+    // (An 802.11 MIB variable's name in hostapd.conf's comments: `dot11RSNAConfigPSKValue`.)
+    if mechanism(v)
+        || errno(v)
+        || v.starts_with("hexdump")
+        || v.starts_with("dot11")
+        || v.starts_with('!') && v.contains('(')
     {
         return false;
     }

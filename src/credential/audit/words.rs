@@ -54,8 +54,9 @@ pub(super) const ABOUT: &[&str] = &[
     "stealers", "spreadsheet", "file", "files", "list", "lists", "database", "protect", "managed",
     "management", "authenticated", "authenticator", "less.",
     // ipmitool's "Bad Password Threshold : Not Available"; "password db are 0700"; dmidecode's
-    // "Power-On Password Status: Not Implemented"; SAE's "Password Identifier".
-    "threshold", "db", "status", "identifier",
+    // "Power-On Password Status: Not Implemented"; SAE's "Password Identifier"; systemd's
+    // "Dispatch Password Requests to Console Directory Watch".
+    "threshold", "db", "status", "identifier", "requests", "request", "agent", "agents",
 ];
 
 /// Words that end the search for a value: the line talks about the password.

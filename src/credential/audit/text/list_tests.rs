@@ -174,6 +174,13 @@ fn a_wireless_list_is_no_leak() {
         "wpa_supplicant-961  [003]  6456.120287: rdev_add_key:  phy1, netdev:wlan0(6), key_index: 0",
         "[ 10.24]  ... key      at: [<ffffffffc111f0c0>] __key.69825+0x0/0xfffe2f40 [iwlwifi]",
         "here: given that 'radio'/'radio_idx' is passed in",
+        // Journals' unit names and sudo's working directory, suites listed, MIB names, names.
+        "Mar 28 20:26:30 z13 systemd[1]: Started Forward Password Requests to Wall Directory Watch.",
+        "Mar 28 20:26:30 z13 sudo[9095]:     jdoe : TTY=pts/2 ; PWD=/home/jdoe ; USER=root",
+        "\t\t * Authentication suites: PSK PSK/SHA-256 SAE",
+        "# wpa_psk (dot11RSNAConfigPSKValue)",
+        "+#define MT7927_PCIE2AP_REMAP_WF_0_54 0x18000",
+        "I want the functions 'ieee80211_find_pwr_constr' and 'ieee80211_handle_pwr_constr' to be",
         // (The linux-nfs list: an arrow a wrapped line split, a cipher's test vector.)
         ">> -       res = syscall(SYS_setresgid32, pw->pw_gid, pw- \n>> >pw_gid);",
         "+\t\t.key\t\t= \"\\x2b\\x7e\\x15\\x16\\x28\\xae\\xd2\\xa6\"",
@@ -190,6 +197,7 @@ fn a_wireless_list_is_no_leak() {
         "RTSP_READPASS: lens2031x",
         "PASS Kq7mZ2xLp4",
         "\t.key = \"Kq7mZ2xLp4\",",
+        "Account: MT84 MALT 0110 0001 2345 MTLC AST0 01S",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
