@@ -162,6 +162,9 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
             .and_then(|r| r.trim_start().strip_prefix('>'))
             .is_some_and(|r| r.starts_with(|c: char| c.is_alphabetic() || c == '_'));
     // The working directory in sudo's log line: "TTY=pts/2 ; PWD=/home/jdoe ; USER=root".
+    // s390's program status word in a crash dump: "Krnl PSW : 0704c00180000000".
+    let status_word = word.eq_ignore_ascii_case("psw")
+        && (before.trim_end().ends_with("Krnl") || before.trim_end().ends_with("User"));
     let cwd = word.eq_ignore_ascii_case("pwd")
         && after
             .strip_prefix('=')
@@ -237,6 +240,7 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         || word.eq_ignore_ascii_case("pw") && before.trim_end().ends_with("country")
         || trace_event().is_match(before);
     kebab
+        || status_word
         || cwd
         || test_vector
         || named
@@ -421,6 +425,9 @@ pub(super) fn test_result(lines: &[&str], i: usize, line: &str, at: usize) -> bo
     if before.ends_with(':') && line[at + 4..].starts_with(':')
         || runner
         || before.ends_with('"') && before.to_lowercase().contains("test")
+        || ["echo \"", "echo '", "printf \"", "# "]
+            .iter()
+            .any(|e| line[..at].ends_with(e))
         || count
     {
         return true;
@@ -437,13 +444,18 @@ pub(super) fn test_result(lines: &[&str], i: usize, line: &str, at: usize) -> bo
     }
     // (A test program's path: "PASS: unit/test-bass".)
     let name = line[4..].trim_start()[1..].trim_start();
-    if name.contains('/') && name.to_lowercase().contains("test") {
+    // (A kernel selftest's TAP line, its "# " before: "# PASS: ns1/ns2 connectivity".)
+    if name.contains('/') && name.to_lowercase().contains("test")
+        || lines[i]
+            .trim_start_matches(['>', ' ', '+'])
+            .starts_with("# PASS")
+    {
         return true;
     }
     (i.saturating_sub(3)..lines.len().min(i + 4))
         .filter(|&k| k != i)
         .any(|k| {
-            let l = lines[k].trim_start_matches(['>', ' ', '+']);
+            let l = lines[k].trim_start_matches(['>', ' ', '+', '#']);
             ["PASS:", "FAIL:", "SKIP:", "XFAIL:", "XPASS:", "ERROR:"]
                 .iter()
                 .any(|w| l.starts_with(w))

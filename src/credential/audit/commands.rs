@@ -258,5 +258,21 @@ pub(super) fn no_password_option(line: &str, at: usize, v: &str, lc: &Lower) -> 
                 (1..=2).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_lowercase())
             })
     }) || v.starts_with(['#', '%']);
-    port || database || prompt || other_p || image_or_source
+    // A protocol after `-p` (conntrack's, iptables'): `-p icmp`, `-p tcp`.
+    let protocol = [
+        "tcp",
+        "udp",
+        "icmp",
+        "icmpv6",
+        "ipv6-icmp",
+        "sctp",
+        "gre",
+        "dccp",
+        "udplite",
+        "esp",
+        "ah",
+        "all",
+    ]
+    .contains(&v.to_ascii_lowercase().as_str());
+    port || database || prompt || other_p || image_or_source || protocol
 }

@@ -76,13 +76,14 @@ pub(super) fn given(
 /// Whether the key is a lookup's, an audit rule's or a licence's name, from the text `before`
 /// it (on its line, or the line before when it starts one) and the text `after` its value:
 /// "found for key x3xx_pwr+rx", "not found for: key=31F94F0#0", `-F key=test-1628`, an audit
-/// record's `op=add_rule key=test-1628`, "license key 'ip_x@2015.04' is enabled".
+/// record's `op=add_rule key=test-1628` or `msg=audit(...) ... key="test-1628"`, "license key 'ip_x@2015.04' is enabled".
 pub(super) fn lookup_key(before: &str, after: &str) -> bool {
     let last = before.split_whitespace().next_back().unwrap_or("");
     last == "-F"
         || ["for", "for:"].contains(&last.to_lowercase().as_str())
         || before.to_lowercase().contains("for key ")
         || before.contains("op=") && before.contains("_rule")
+        || before.contains("msg=audit(")
         || [
             "is enabled",
             "is disabled",

@@ -9,8 +9,11 @@ use regex::Regex;
 use super::code::{code_expression, is_variable};
 use super::words::{PLACEHOLDERS, STOPWORDS};
 
+use kinds::errno;
+pub(super) use kinds::mechanism;
 pub(super) use read::{aside, read_value};
 
+mod kinds;
 mod names;
 mod read;
 
@@ -39,129 +42,6 @@ const SETTING_WORDS: &[&str] = &[
     "attribute",
     "property",
 ];
-
-/// An authentication mechanism's name: SASL's (`PLAIN LOGIN CRAM-MD5 DIGEST-MD5`), NTLM's,
-/// Kerberos'.
-pub(super) fn mechanism(v: &str) -> bool {
-    let u = v.to_ascii_uppercase();
-    [
-        "CRAM-MD5",
-        "DIGEST-MD5",
-        "SCRAM-SHA-1",
-        "SCRAM-SHA-256",
-        "SCRAM-SHA-1-PLUS",
-        "SCRAM-SHA-256-PLUS",
-        "GSSAPI",
-        "GSS-SPNEGO",
-        "NTLM",
-        "XOAUTH2",
-        "OAUTHBEARER",
-        "KERBEROS_V4",
-        "KERBEROS_V5",
-        "ANONYMOUS",
-        "EXTERNAL",
-        "TKIP",
-        "CCMP",
-        "GCMP",
-        "CCMP-256",
-        "GCMP-256",
-        "WEP",
-        "WEP40",
-        "WEP104",
-    ]
-    .contains(&u.as_str())
-        // ("PSK/SHA-256", "TKIP/CCMP": a list of them.)
-        || u.contains('/') && u.split('/').all(|p| !p.contains('/') && !p.is_empty() && mechanism(p))
-        || key_management(&u)
-        || algorithm(&u)
-}
-
-/// A C library error's name, as code maps other errors to them: "EACCES", "EKEYREJECTED".
-fn errno(v: &str) -> bool {
-    [
-        "EACCES",
-        "EPERM",
-        "EINVAL",
-        "EIO",
-        "ENOENT",
-        "EKEYREJECTED",
-        "EKEYEXPIRED",
-        "EKEYREVOKED",
-        "ENOKEY",
-        "EAGAIN",
-        "EBUSY",
-        "EEXIST",
-        "ENOMEM",
-        "ENOSPC",
-        "ENOSYS",
-        "EOPNOTSUPP",
-        "ETIMEDOUT",
-        "ECONNREFUSED",
-        "ECONNRESET",
-        "EHOSTDOWN",
-        "ENOTSUPP",
-        "EBADMSG",
-        "EPROTO",
-        "ENODATA",
-        "ERANGE",
-        "EFAULT",
-        "ENXIO",
-        "EROFS",
-        "ESTALE",
-    ]
-    .contains(&v.trim_matches(['"', '\'', ',', ')']))
-}
-
-/// A cipher's or a digest's name with its size and mode: "AES-128-GCM", "RSA-2048",
-/// "HMAC-SHA256", "ChaCha20-Poly1305" ("the random key itself is AES-128").
-fn algorithm(u: &str) -> bool {
-    const FAMILIES: &[&str] = &[
-        "AES", "DES", "3DES", "TDES", "RSA", "DSA", "ECDSA", "ECDH", "ED25519", "ED448", "X25519",
-        "SHA1", "SHA224", "SHA256", "SHA384", "SHA512", "SHA", "SHA2", "SHA3", "MD5", "HMAC",
-        "CHACHA20", "POLY1305", "BLOWFISH", "CAMELLIA", "SM4", "RC4", "ARIA",
-    ];
-    const MODES: &[&str] = &[
-        "GCM", "CBC", "CTR", "ECB", "XTS", "CCM", "OFB", "CFB", "SIV", "OAEP", "PSS", "PKCS1",
-    ];
-    let mut parts = u.split(['-', '_']);
-    parts.next().is_some_and(|f| FAMILIES.contains(&f))
-        && u.contains(['-', '_'])
-        && parts.all(|p| {
-            !p.is_empty()
-                && (p.chars().all(|c| c.is_ascii_digit())
-                    || FAMILIES.contains(&p)
-                    || MODES.contains(&p))
-        })
-}
-
-/// A Wi-Fi network's key management, as wpa_supplicant and NetworkManager log it:
-/// "WPA-PSK", "WPA-PSK-SHA256", "FT-PSK", "SAE", "WPA-EAP".
-fn key_management(u: &str) -> bool {
-    const PARTS: &[&str] = &[
-        "WPA",
-        "WPA2",
-        "WPA3",
-        "PSK",
-        "EAP",
-        "SAE",
-        "FT",
-        "OWE",
-        "FILS",
-        "SHA256",
-        "SHA384",
-        "SUITE",
-        "B",
-        "192",
-        "IEEE8021X",
-        "NONE",
-        "CCMP",
-        "TKIP",
-        "GCMP",
-        "CCMP256",
-        "GCMP256",
-    ];
-    ["PSK", "EAP", "SAE"].iter().any(|k| u.contains(k)) && u.split('-').all(|p| PARTS.contains(&p))
-}
 
 /// Whether `v` is made of stand-in words only: "host user:pass", "user:password", "foo baar",
 /// "foo-bar-baz".

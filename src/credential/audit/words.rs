@@ -84,6 +84,8 @@ pub(super) const PLACEHOLDERS: &[&str] = &[
     "motdepasse", "contraseña", "wachtwoord", "kennwort",
     // The internet's joke password, from a chat log everybody quotes.
     "hunter2",
+    // C's getopt puts an option's argument there: `args.client_pw = optarg;`.
+    "optarg",
 ];
 
 /// Ordinary words that follow "password is" and friends without being the password.

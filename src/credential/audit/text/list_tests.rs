@@ -7,7 +7,8 @@
 //! rules' keys, container images, lookups' keys in a radio's log, Python's `pass` quoted; Wi-Fi
 //! drivers' patch subjects, key managements' names, debug dumps, test runners' lines, traces.
 //! Shaped like what the OpenBMC, linux-bluetooth, linux-security-module, linux-cifs, usrp-users,
-//! linux-wireless and linux-nfs lists flagged; our own names and values.
+//! linux-wireless, linux-nfs, linux-crypto and netfilter-devel lists flagged; our own names and
+//! values.
 
 use super::*;
 
@@ -181,6 +182,15 @@ fn a_wireless_list_is_no_leak() {
         "# wpa_psk (dot11RSNAConfigPSKValue)",
         "+#define MT7927_PCIE2AP_REMAP_WF_0_54 0x18000",
         "I want the functions 'ieee80211_find_pwr_constr' and 'ieee80211_handle_pwr_constr' to be",
+        // (The linux-crypto and netfilter-devel lists: a protocol after `-p`, tests' echoed
+        // results, an audit record's key, s390's status word, getopt's argument, a curve.)
+        "-D -w 11 -s 1.1.1.1 -d 2.2.2.2 -r 2.2.2.2 -q 1.1.1.1 -p icmp -u SEEN_REPLY",
+        "+\t[ $? -eq 0 ] && echo \"PASS: icmp connection with ftp helper\"",
+        "# PASS: ns1/ns2 connectivity with active broute rule",
+        "type=SYSCALL msg=audit(1606404280.226:174542): success=yes key=\"suite-1606-QbTrZxWv\"",
+        "[ 9463.223751] Krnl PSW : 0404c00180000000 000003ff8011c7ee (foo+0x36/0x48)",
+        "\t\t\targs.client_pw = optarg;",
+        "\ttristate \"Public key crypto: Curve25519 (NEON)\"",
         // (The linux-nfs list: an arrow a wrapped line split, a cipher's test vector.)
         ">> -       res = syscall(SYS_setresgid32, pw->pw_gid, pw- \n>> >pw_gid);",
         "+\t\t.key\t\t= \"\\x2b\\x7e\\x15\\x16\\x28\\xae\\xd2\\xa6\"",
@@ -198,6 +208,8 @@ fn a_wireless_list_is_no_leak() {
         "PASS Kq7mZ2xLp4",
         "\t.key = \"Kq7mZ2xLp4\",",
         "Account: MT84 MALT 0110 0001 2345 MTLC AST0 01S",
+        "mysql -u root -pKq7mZ2xLp4 db",
+        "PSW: Kq7mZ2xLp4",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
