@@ -229,9 +229,12 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     // A key management's name around the word (`key_mgmt=WPA-PSK-SHA256`), a country's code in
     // the regulatory database ("country PW: DFS-FCC"), a kernel trace's event
     // (`wpa_supplicant-961 [003] 6456.120287: rdev_add_key: phy1`).
+    // (A delimiter may be a no-break space, two bytes long.)
     let token_start = before
-        .rfind(|c: char| c.is_whitespace() || "=:,\"'([]/".contains(c))
-        .map_or(0, |k| k + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || "=:,\"'([]/".contains(c))
+        .map_or(0, |(k, c)| k + c.len_utf8());
     let token_end = after
         .find(|c: char| c.is_whitespace() || ":,\"')[]/".contains(c))
         .unwrap_or(after.len());

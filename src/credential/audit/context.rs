@@ -563,7 +563,14 @@ pub(super) fn in_link_query(text: &str, m: Option<regex::Match<'_>>) -> bool {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let word_start = before[line_start..]
         .rfind(|c: char| c.is_whitespace() || "\"'<(".contains(c))
-        .map_or(line_start, |i| line_start + i + 1);
+        .map_or(line_start, |i| {
+            line_start
+                + i
+                + before[line_start + i..]
+                    .chars()
+                    .next()
+                    .map_or(1, char::len_utf8)
+        });
     let word = &text[word_start..m.start()];
     word.contains("://") && word.contains('?') && before.ends_with(['?', '&', ';'])
         || super::keyvalue::lookup_key(&before[line_start..], "")
