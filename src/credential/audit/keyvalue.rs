@@ -55,7 +55,7 @@ pub(super) fn given(
     } else {
         before.to_string()
     };
-    let lookup = lookup_key(&before, &line[at + v.len()..]);
+    let lookup = lookup_key(&before, line.get(at + v.len()..).unwrap_or(""));
     // ("Using controller key 'E31XRadio'": a name; a key given without a separator has a sign
     // in it.)
     let signed = set
