@@ -215,7 +215,8 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         arg.trim_start().starts_with('"')
             && arg.matches('"').count() == 1
             && (call.starts_with("pr_") || call.starts_with("dev_") || call.contains("print"))
-    }) || before.contains("pr_fmt(");
+            || before.contains("pr_fmt(")
+    });
     // An XML attribute of an element that is no login (`<settings pass="oobeSystem">`, the
     // configuration pass of a Windows answer file).
     let attribute = word.eq_ignore_ascii_case("pass")
@@ -238,10 +239,10 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let token_end = after
         .find(|c: char| c.is_whitespace() || ":,\"')[]/".contains(c))
         .unwrap_or(after.len());
-    let token = format!("{}{word}{}", &before[token_start..], &after[..token_end]);
+    let token = &line[token_start..end + token_end];
     let named = token.len() > word.len() && super::values::mechanism(token.trim_end_matches('.'))
         || word.eq_ignore_ascii_case("pw") && before.trim_end().ends_with("country")
-        || trace_event().is_match(before);
+        || before.contains("] ") && trace_event().is_match(before);
     kebab
         || status_word
         || cwd

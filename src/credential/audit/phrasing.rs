@@ -484,9 +484,10 @@ pub(super) fn find(text: &str) -> Vec<Found> {
         }
         // The value alone on the next line: "Password:" / "Xk29!fq0"; or after the word with
         // no sign, under the user's line laid out alike ("ID cgerman" / "Pword clg03mar").
-        if !python_pass(&lines, i) && !tests_pass(line) {
+        if !python_pass(&lines, i) {
             if let Some(v) = nextline::value_below(&lines, i, line)
                 .or_else(|| nextline::under_user_line(&lines, i, line))
+                .filter(|_| !tests_pass(line))
             {
                 push(here(line.to_string(), v, "next-line"));
             }

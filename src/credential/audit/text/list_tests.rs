@@ -216,4 +216,3 @@ fn a_wireless_list_is_no_leak() {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }
 }
-
