@@ -87,14 +87,6 @@ pub(super) fn user_and_value(
     })
     .and_then(|c| c.get(1))
     .map(|m| m.start())
-    // (Two names alike are a list: "iso-tester / l2cap-tester".)
-    .filter(|&at| {
-        let value = line[at..].split_whitespace().next().unwrap_or("");
-        let before = line[..at].trim_end().trim_end_matches('/').trim_end();
-        let account = before.rsplit(' ').next().unwrap_or("");
-        let tail = |w: &str| w.rsplit_once('-').map(|(_, t)| t.to_lowercase());
-        !(tail(value).is_some_and(|t| t.len() >= 3) && tail(value) == tail(account))
-    })
     .and_then(|at| {
         let account = line[at..].split_whitespace().next().unwrap_or("");
         if account.contains('@') && account.contains('.') {
@@ -203,9 +195,9 @@ pub(super) fn user_and_value(
         {
             continue;
         }
-        // Two identifiers of one family: "`get_cred`/`put_cred`", "test_progs /
-        // test_progs-no_alu32", "'ieee80211_find_x' and 'ieee80211_handle_x'". (Nor a directory:
-        // "(cd root/x86_64; ...".)
+        // Two names of one family are a list: "iso-tester / l2cap-tester", "`get_cred`/`put_cred`",
+        // "test_progs / test_progs-no_alu32", "'ieee80211_find_x' and 'ieee80211_handle_x'". (Nor
+        // a directory: "(cd root/x86_64; ...".)
         let item = line[..at]
             .split_whitespace()
             .rev()
@@ -535,8 +527,9 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
     ok.then(|| (m.as_str().trim().to_string(), v))
 }
 
-/// Whether two words are identifiers of one family (both written with `_`, sharing the last
-/// part or one beginning the other): functions or test programs named side by side.
+/// Whether two words are names of one family (both written with `_` or `-`, sharing the last
+/// part or one beginning the other; or a name and its field): functions, test programs or
+/// tools named side by side.
 fn identifiers_alike(a: &str, b: &str) -> bool {
     let a = a.trim_matches(['`', '\'', '"', '(', ')']);
     let b = b.trim_matches(['`', '\'', '"', '(', ')', '.', ',']);
@@ -549,8 +542,8 @@ fn identifiers_alike(a: &str, b: &str) -> bool {
                 .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_lowercase()))
     };
     field(a, b)
-        || a.contains('_')
-            && b.contains('_')
+        || a.contains(['_', '-'])
+            && b.contains(['_', '-'])
             && (tail(a).is_some_and(|t| t.len() >= 3) && tail(a) == tail(b)
                 || b.len() > a.len() && b.starts_with(a) && b[a.len()..].starts_with(['-', '_']))
 }
