@@ -418,7 +418,7 @@ pub(super) fn test_result(lines: &[&str], i: usize, line: &str, at: usize) -> bo
     let before = line[..at].trim_end();
     let count = before.rsplit(' ').next().is_some_and(|w| {
         w.split_once('/').is_some_and(|(a, b)| {
-            !a.is_empty() && !b.is_empty() && (a.to_owned() + b).chars().all(|c| c.is_ascii_digit())
+            !a.is_empty() && !b.is_empty() && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
         })
     });
     // (A test runner's line: "PASS dpp_qr_code_auth 0.52 2021-02-03 ...".)

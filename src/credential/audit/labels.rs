@@ -253,7 +253,7 @@ pub(super) fn log_in_as_re() -> &'static Regex {
 }
 
 /// A line about a wireless network.
-pub(super) fn wifi_re() -> &'static Regex {
+fn wifi_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
         super::pattern::regex(r"(?i)wi-?fi|wlan|wpa|ssid|wireless").expect("built-in pattern")
