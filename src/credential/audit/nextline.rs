@@ -55,8 +55,8 @@ pub(super) fn value_below(lines: &[&str], i: usize, line: &str) -> Option<String
     if next.contains("://") {
         return None;
     }
-    // A shell's prompt after ssh asked for the password.
-    if shell_prompt(next) {
+    // A shell's prompt after ssh asked for the password; a command to run.
+    if shell_prompt(next) || quoted && command_below(&v) {
         return None;
     }
     // A PIN is digits: "pin" over "pout1" is a list of a sensor's labels.
@@ -336,11 +336,33 @@ fn compose_prefix(line: &str) -> &str {
     }
 }
 
-/// Whether `line` is a shell's prompt, as ssh leaves it under its password question:
-/// "root@bmc:~#", "[jdoe@host ~]$".
+/// Whether `line` is a shell's prompt, as ssh or su leaves it under its password question:
+/// "root@bmc:~#", "[jdoe@host ~]$", a NAS's "LC-NAS:/Data/admin#".
 fn shell_prompt(line: &str) -> bool {
     let line = line.trim_end();
-    (line.contains('@') || line.contains(":~")) && line.ends_with(['#', '$', '>', ']'])
+    let host_and_path = line.split_once(":/").is_some_and(|(host, path)| {
+        !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+            && path[..path.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
+    });
+    (line.contains('@') || line.contains(":~") || host_and_path)
+        && line.ends_with(['#', '$', '>', ']'])
+}
+
+/// Whether a value in quotes below a password word is a command to run, not the password:
+/// "The commands to reset the webadmin password are:" / "`sudo cp -p /var/x.xml /var/x.bak`".
+/// (A passphrase of words names no file and asks for no root.)
+fn command_below(v: &str) -> bool {
+    let words: Vec<&str> = v.split_whitespace().collect();
+    words.len() >= 3
+        && (words[0] == "sudo"
+            || words[1..]
+                .iter()
+                .any(|w| w.starts_with(['/', '~']) && w.len() > 2))
 }
 
 #[cfg(test)]
@@ -371,5 +393,15 @@ mod tests {
             None
         );
         assert_eq!(below("  password:\n\nproduction:\n  adapter: mysql2"), None);
+        // su's prompt under its question; commands that reset a password.
+        assert_eq!(below("Password:\nLC-NAS:/Data/admin#"), None);
+        assert_eq!(
+            below("The commands to reset the webadmin password are:\n`sudo cp -p /var/app/conf.xml /var/app/conf.xml.bak`"),
+            None
+        );
+        assert_eq!(
+            below("The new password is:\n`Kq7 harbor 9wz`").as_deref(),
+            Some("Kq7 harbor 9wz")
+        );
     }
 }

@@ -5,10 +5,11 @@
 //! harnesses' results, debuggers' and lock checkers' output, Bluetooth's base UUID, hardware
 //! addresses; kernel selftests' output, ciphers' and errors' names, logging calls' text, audit
 //! rules' keys, container images, lookups' keys in a radio's log, Python's `pass` quoted; Wi-Fi
-//! drivers' patch subjects, key managements' names, debug dumps, test runners' lines, traces.
+//! drivers' patch subjects, key managements' names, debug dumps, test runners' lines, traces;
+//! su's prompt, sshd's policy and reset commands in a project's support thread.
 //! Shaped like what the OpenBMC, linux-bluetooth, linux-security-module, linux-cifs, usrp-users,
-//! linux-wireless, linux-nfs, linux-crypto and netfilter-devel lists flagged; our own names and
-//! values.
+//! linux-wireless, linux-nfs, linux-crypto and netfilter-devel lists and GitHub issue threads
+//! flagged; our own names and values.
 
 use super::*;
 
@@ -212,6 +213,28 @@ fn a_wireless_list_is_no_leak() {
         "PSW: Kq7mZ2xLp4",
         // (A no-break space before the word is a delimiter two bytes long.)
         "title=\"3.449.\u{a0}wait_key\"> Password: Kq7mZ2xLp4",
+    ] {
+        assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
+    }
+}
+
+#[test]
+fn support_threads_are_no_leak() {
+    // What people paste into a project's support thread around a password word: su's prompt
+    // under its question, sshd's policy for root, commands that reset a password.
+    for t in [
+        "LC-NAS:~$ sudo su\n\nPassword:\nLC-NAS:/Data/admin#",
+        "i have also change the Line PermitRootLogin without-password to #PermitRootLogin without-password.",
+        "PermitRootLogin prohibit-password",
+        "The commands to reset the webadmin password are:\n`sudo cp -p /var/app/conf/app.xml /var/app/conf/app.xml.bak`",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // The same threads' credentials stay findings.
+    for t in [
+        "Password:\nKq7!mZ2x",
+        "user : app-admin\npassword : Kq7mZ2xWv9",
+        "The new password is:\n`Kq7 harbor 9wz`",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
     }

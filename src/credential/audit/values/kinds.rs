@@ -4,7 +4,7 @@
 //! Logs, settings and code name them beside password and key words; they are never a secret.
 
 /// An authentication mechanism's name: SASL's (`PLAIN LOGIN CRAM-MD5 DIGEST-MD5`), NTLM's,
-/// Kerberos'.
+/// Kerberos', sshd's policy for root.
 pub(in super::super) fn mechanism(v: &str) -> bool {
     let u = v.to_ascii_uppercase();
     [
@@ -31,6 +31,9 @@ pub(in super::super) fn mechanism(v: &str) -> bool {
         "WEP",
         "WEP40",
         "WEP104",
+        // sshd's policies for root's log-in (`PermitRootLogin without-password`).
+        "WITHOUT-PASSWORD",
+        "PROHIBIT-PASSWORD",
     ]
     .contains(&u.as_str())
         // ("PSK/SHA-256", "TKIP/CCMP": a list of them.)
