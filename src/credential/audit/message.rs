@@ -16,8 +16,11 @@ use super::text::{self, Hit};
 use super::tools::{Ocr, ToolError};
 use super::Options;
 
+mod html;
 mod programs;
 mod wrappers;
+
+use html::{html_text, same_lines, source_table};
 
 /// A secret found, with where it sits and what identifies its copies elsewhere.
 pub(super) struct Located {
@@ -101,53 +104,6 @@ fn calendar(ct: &str, name: &str) -> bool {
     ]
     .contains(&ct)
         || [".ics", ".vcs", ".vcf"].iter().any(|e| lower.ends_with(e))
-}
-
-/// HTML as text for the rules: block elements and `<br>` end lines, table cells are separated
-/// by `|`, `<pre>` keeps its lines; mail-parser then drops the tags and decodes entities.
-fn html_text(html: &str) -> String {
-    static PRE: OnceLock<Regex> = OnceLock::new();
-    static BLOCK: OnceLock<Regex> = OnceLock::new();
-    static CELL: OnceLock<Regex> = OnceLock::new();
-    let pre = PRE.get_or_init(|| {
-        super::pattern::regex(
-            r"(?is)<(pre|code|textarea)(?-u:\b)[^>]*>.*?</(?:pre|code|textarea)\s*>",
-        )
-        .expect("built-in pattern")
-    });
-    let block = BLOCK.get_or_init(|| {
-        super::pattern::regex(r"(?i)</?(?:div|tr|li|h[1-6]|table|tbody|thead|ul|ol|blockquote|section|article|header|footer|dt|dd|p|center|hr)(?-u:\b)[^>]*>").expect("built-in pattern")
-    });
-    let cell = CELL
-        .get_or_init(|| super::pattern::regex(r"(?i)</(?:td|th)\s*>").expect("built-in pattern"));
-    let html = pre.replace_all(html, |c: &regex::Captures<'_>| {
-        c[0].replace("\r\n", "<br>").replace('\n', "<br>")
-    });
-    // Each block tag gets a line break before it (by the match's bounds alone: no captures).
-    let mut broken = String::with_capacity(html.len() + html.len() / 8);
-    let mut last = 0;
-    for m in block.find_iter(&html) {
-        broken.push_str(&html[last..m.start()]);
-        broken.push_str("<br>");
-        broken.push_str(m.as_str());
-        last = m.end();
-    }
-    broken.push_str(&html[last..]);
-    let html = broken;
-    let html = cell.replace_all(&html, "</td> | ");
-    let text = mail_parser::decoders::html::html_to_text(&html);
-    // (Both spaces start with a byte plain text rarely has: one quick look first.)
-    if text.bytes().any(|b| b == 0xC2 || b == 0xE2) {
-        text.replace(['\u{a0}', '\u{200b}'], " ")
-    } else {
-        text
-    }
-}
-
-/// The table an HTML source shown as text makes, when the text holds one's cells.
-fn source_table(text: &str) -> Option<String> {
-    let has = |lower: &str, upper: &str| text.contains(lower) || text.contains(upper);
-    (has("</td>", "</TD>") && has("<tr", "<TR")).then(|| html_text(text))
 }
 
 fn is_screenshot_name(name: &str) -> bool {
@@ -273,6 +229,8 @@ impl Scanner {
 
     fn parts(&self, msg: &Message<'_>, prefix: &str, depth: usize, out: &mut Scanned) {
         let mut inline_images = 0;
+        // The plain bodies read, for an HTML alternative that repeats one.
+        let mut plain: Vec<&str> = Vec::new();
         for part in &msg.parts {
             let name = part.attachment_name().map(str::to_string);
             let ct = part
@@ -306,10 +264,14 @@ impl Scanner {
                         self.text(&calendar_text(t), &format!("{prefix}invitation"), None, out);
                     } else {
                         self.text(t, &format!("{prefix}body"), None, out);
+                        plain.push(t);
                     }
                 }
                 PartType::Html(h) if name.is_none() && !attached => {
-                    self.text(&html_text(h), &format!("{prefix}body"), None, out);
+                    let text = html_text(h);
+                    if !plain.iter().any(|p| same_lines(p, &text)) {
+                        self.text(&text, &format!("{prefix}body"), None, out);
+                    }
                 }
                 _ => {
                     let data = part.contents();
@@ -563,15 +525,4 @@ fn ocr_fold(v: &str) -> String {
             c => c,
         })
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_tables_html_source_shown_as_text_is_read_as_its_table() {
-        let source = "<table>\n<tr>\n<th>Service</th>\n<th>Password</th>\n</tr>\n<tr>\n<td>Vesta</td>\n<td>vQ7Fp1IYDi</td>\n</tr>\n</table>";
-        let table = super::source_table(source).expect("a table");
-        assert!(table.contains("Vesta| vQ7Fp1IYDi |"), "{table}");
-        assert!(super::source_table("Use <td> cells for data.").is_none());
-    }
 }

@@ -455,19 +455,26 @@ fn ibans(text: &str, out: &mut Vec<Number>) {
 /// (dates, times, phone numbers).
 fn long_digit_run(text: &str) -> usize {
     let (mut digits, mut gap, mut longest) = (0, 0, 0);
-    for b in text.bytes() {
-        if b.is_ascii_digit() {
-            digits += 1;
-            gap = 0;
-            longest = longest.max(digits);
-            if longest >= 12 {
-                return longest;
+    // (Most of a text has no digit: 32 bytes without one end any run, looked at together.)
+    for chunk in text.as_bytes().chunks(32) {
+        if !chunk.iter().fold(false, |any, b| any | b.is_ascii_digit()) {
+            (digits, gap) = (0, 0);
+            continue;
+        }
+        for &b in chunk {
+            if b.is_ascii_digit() {
+                digits += 1;
+                gap = 0;
+                longest = longest.max(digits);
+                if longest >= 12 {
+                    return longest;
+                }
+            } else if matches!(b, b' ' | b'-' | b'.') && digits > 0 && gap < 2 {
+                gap += 1;
+            } else {
+                digits = 0;
+                gap = 0;
             }
-        } else if matches!(b, b' ' | b'-' | b'.') && digits > 0 && gap < 2 {
-            gap += 1;
-        } else {
-            digits = 0;
-            gap = 0;
         }
     }
     longest
