@@ -32,10 +32,11 @@ pub(super) fn code_expression(v: &str) -> bool {
         t
     };
     // C's members and addresses (`ses->server`, `&lease_key`), a format with a length
-    // modifier (`0x%llx`), a call on a literal (`cpu_to_le32(0xC000006A)`, `BIT(1)`).
+    // modifier (`0x%llx`), a call on a literal (`cpu_to_le32(0xC000006A)`, `BIT(1)`,
+    // `mraa.Gpio(2)`).
     static C: OnceLock<Regex> = OnceLock::new();
     let c = C.get_or_init(|| {
-        super::pattern::regex(r#"^(?:[A-Za-z_][\w.]*->[A-Za-z_]|&[A-Za-z_]\w*(?:->|\.|\[|$)|(?:0x)?(?:%[-0-9.]*[lhzjt]*[A-Za-z]{1,3})+(?:[)"']|\\n)*$|[A-Za-z_]\w*\*?\(\)|[A-Za-z_]\w*\[[\w+-]*\]?;?$|[A-Za-z_]\w*\((?:0x[0-9A-Fa-f]+|\d+|[A-Z_][A-Z0-9_]*)\)?$)"#)
+        super::pattern::regex(r#"^(?:[A-Za-z_][\w.]*->[A-Za-z_]|&[A-Za-z_]\w*(?:->|\.|\[|$)|(?:0x)?(?:%[-0-9.]*[lhzjt]*[A-Za-z]{1,3})+(?:[)"']|\\n)*$|[A-Za-z_]\w*\*?\(\)|[A-Za-z_]\w*\[[\w+-]*\]?;?$|[A-Za-z_][\w.]*\((?:0x[0-9A-Fa-f]+|\d+|[A-Z_][A-Z0-9_]*)\)?$)"#)
             .expect("built-in pattern")
     });
     // (The value may have lost its call's closing parenthesis: `g_strdup(optarg`.)
@@ -205,6 +206,28 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
             && [":session", ":auth", ":account", ":password"]
                 .iter()
                 .any(|t| after.starts_with(t));
+    // The name service's switch (`passwd: files systemd`, `passwd:files`): where accounts
+    // are looked up, no password.
+    let nsswitch = word == "passwd"
+        && after.strip_prefix(':').is_some_and(|r| {
+            r.split_whitespace().next().is_some_and(|s| {
+                [
+                    "files",
+                    "compat",
+                    "nis",
+                    "nisplus",
+                    "ldap",
+                    "sss",
+                    "systemd",
+                    "db",
+                    "winbind",
+                    "extrausers",
+                    "cache",
+                    "hesiod",
+                ]
+                .contains(&s.trim_end_matches(['[', ','].as_slice()))
+            })
+        });
     // A message's text in a logging call: `pr_info("trusted_key: TSS failure")`,
     // `#define pr_fmt(fmt) "trusted_key: " fmt`.
     let log_text = before.rsplit_once('(').is_some_and(|(call, arg)| {
@@ -212,9 +235,17 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
             .rsplit(|c: char| !c.is_alphanumeric() && c != '_')
             .next()
             .unwrap_or("");
-        arg.trim_start().starts_with('"')
+        // (The text may follow a level's or a stream's name: `wpa_hexdump_key(MSG_DEBUG, "x`.)
+        let text = arg.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || "_, ".contains(c));
+        text.starts_with('"')
             && arg.matches('"').count() == 1
-            && (call.starts_with("pr_") || call.starts_with("dev_") || call.contains("print"))
+            && (call.starts_with("pr_")
+                || call.starts_with("dev_")
+                || call.to_ascii_lowercase().contains("print")
+                || call.split('_').any(|p| {
+                    ["log", "debug", "trace", "dump", "hexdump", "msg"]
+                        .contains(&p.to_ascii_lowercase().as_str())
+                }))
             || before.contains("pr_fmt(")
     });
     // An XML attribute of an element that is no login (`<settings pass="oobeSystem">`, the
@@ -244,6 +275,7 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         || word.eq_ignore_ascii_case("pw") && before.trim_end().ends_with("country")
         || before.contains("] ") && trace_event().is_match(before);
     kebab
+        || nsswitch
         || status_word
         || cwd
         || test_vector

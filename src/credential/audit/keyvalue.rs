@@ -56,6 +56,13 @@ pub(super) fn given(
         before.to_string()
     };
     let lookup = lookup_key(&before, line.get(at + v.len()..).unwrap_or(""));
+    // (A public key's field: `"pubkey": "untrusted comment: build key\nRWT..."`.)
+    let public = {
+        let b = before.to_lowercase();
+        ["pubkey", "public key", "public_key", "publickey"]
+            .iter()
+            .any(|w| b.contains(w))
+    };
     // ("Using controller key 'E31XRadio'": a name; a key given without a separator has a sign
     // in it.)
     let signed = set
@@ -68,6 +75,7 @@ pub(super) fn given(
         && !code
         && !name
         && !lookup
+        && !public
         && (!v.starts_with('(') || set)
         && between.split_whitespace().count() <= 5
         && signed

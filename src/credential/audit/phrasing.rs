@@ -353,6 +353,17 @@ pub(super) fn find(text: &str) -> Vec<Found> {
             }
             let found = value_after(line, g.end(), after_quote, after_tag)
                 .or_else(|| wifi_hex_key(line, g.end(), g.as_str()));
+            // A key's value that names another key: an option's type in a list
+            // (`'key:wpakey'`).
+            if g.as_str().eq_ignore_ascii_case("key")
+                && found.as_ref().is_some_and(|(_, v)| {
+                    v.len() > 3
+                        && v.to_ascii_lowercase().ends_with("key")
+                        && v.chars().all(|c| c.is_ascii_alphabetic())
+                })
+            {
+                continue;
+            }
             // "pass" is also a mountain's, a boarding card's: a plain word after it is none.
             // Under a user's line, "pass:" is the user's password ("username: admin\npass: X"),
             // and after a user's label on its own line ("user: bob, pass: X").
@@ -413,6 +424,7 @@ pub(super) fn find(text: &str) -> Vec<Found> {
                         })
                         && v.chars().all(|c| c.is_ascii_digit())
                         || strong(v)
+                            && !super::code::code_expression(v)
                             && line[g.end()..*at]
                                 .trim()
                                 .trim_matches(['"', '\''])

@@ -90,6 +90,7 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
         {
             j += 1;
         }
+        let mut cells: Vec<&str> = Vec::new();
         while let Some(row) = rows.get(j) {
             if blank[j] {
                 j += 1;
@@ -99,19 +100,26 @@ pub(super) fn tables(text: &str) -> Vec<phrasing::Found> {
                 break;
             }
             if let Some(v) = row.get(col) {
-                let v = v.trim_matches(['`', '"', '\'']);
-                if values::plausible(v, false, false) && !is_password_header(v) && !v.contains(' ')
-                {
-                    out.push(phrasing::Found {
-                        label: format!("{} column", header[col]),
-                        value: v.to_string(),
-                        how: "table",
-                        user,
-                        host,
-                    });
-                }
+                cells.push(v.trim_matches(['`', '"', '\'']));
             }
             j += 1;
+        }
+        // One plain word in every row is the column's status, not passwords: a breach
+        // report's "Password: Affected" for each leaked service.
+        let status = cells.len() >= 2
+            && cells
+                .iter()
+                .all(|v| *v == cells[0] && v.chars().all(char::is_alphabetic));
+        for v in cells.into_iter().filter(|_| !status) {
+            if values::plausible(v, false, false) && !is_password_header(v) && !v.contains(' ') {
+                out.push(phrasing::Found {
+                    label: format!("{} column", header[col]),
+                    value: v.to_string(),
+                    how: "table",
+                    user,
+                    host,
+                });
+            }
         }
         i = j;
     }

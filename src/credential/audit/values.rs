@@ -125,6 +125,8 @@ pub(super) fn placeholder(v: &str) -> bool {
         || v.starts_with("%(")
         || (v.starts_with('%') && v.ends_with('%') && v.len() > 2)
         || v.contains("{{")
+        // A shell's expansion inside it: `\$wlan${idx}_key`, "set x.key=${wlan_key}".
+        || v.contains("${")
         || v.starts_with("$_")
         || v.starts_with("os.")
         || v.starts_with("env.")

@@ -6,10 +6,11 @@
 //! addresses; kernel selftests' output, ciphers' and errors' names, logging calls' text, audit
 //! rules' keys, container images, lookups' keys in a radio's log, Python's `pass` quoted; Wi-Fi
 //! drivers' patch subjects, key managements' names, debug dumps, test runners' lines, traces;
-//! su's prompt, sshd's policy and reset commands in a project's support thread.
+//! su's prompt, sshd's policy and reset commands in a project's support thread; a router
+//! project's public keys, shell code, logging calls, GPIO pins and the name service's switch.
 //! Shaped like what the OpenBMC, linux-bluetooth, linux-security-module, linux-cifs, usrp-users,
-//! linux-wireless, linux-nfs, linux-crypto and netfilter-devel lists and GitHub issue threads
-//! flagged; our own names and values.
+//! linux-wireless, linux-nfs, linux-crypto, netfilter-devel and openwrt-devel lists and GitHub
+//! issue threads flagged; our own names and values.
 
 use super::*;
 
@@ -237,5 +238,37 @@ fn support_threads_are_no_leak() {
         "The new password is:\n`Kq7 harbor 9wz`",
     ] {
         assert_eq!(scan(t).len(), 1, "{t}: {:?}", scan(t));
+    }
+}
+
+#[test]
+fn a_router_developers_list_is_no_leak() {
+    // The openwrt-devel list's false alarms: a signing public key's field, shell code that
+    // builds a key from variables, a hexdump's label in a logging call, a GPIO pin in Python,
+    // the name service's switch, an option's type list, a breach report's status column.
+    for t in [
+        "+  \\t\"pubkey\": \"untrusted comment: Local build key\\\\nRWQx7kLmZp2aXv9wT3nBq8sYc4dHf6gJ1uE5rK0oPiL\\\\n\" (esc)",
+        "+\t\teval wlan_i_key=\\$wlan${devidx}_key",
+        "+\t\t\tuci_wlan_key=\"set wireless.default_radio${devidx}.key=${wlan_i_key}\"",
+        "- \t\twpa_hexdump_key(MSG_DEBUG, \"EAP-pwd: x_candidate\",",
+        "pin = mraa.Gpio(2)",
+        "-passwd:files",
+        "passwd:         files systemd",
+        " \tconfig_add_string mode ssid encryption 'key:wpakey'",
+        "Affected Service\tDate\tVerified\tAffected users\t Password\nCombolist\tJan. 2019\t\t1,247,433,080\t Affected\nUnknown (Collection #1-#5)\tJan. 2019\t\t2,191,498,885\t Affected",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // What the list's mail really leaks stays found: a box's TR-069 passphrase in its
+    // bootloader's environment, a test network's key, a list's membership reminder, and a
+    // column of different passwords.
+    for t in [
+        "tr069_passphrase      Qm7Xk2pLwR9z",
+        "network={\n\tssid=\"ibss-test\"\n\tpsk=\"Harbor2291\"\n}",
+        "This is a reminder, sent out once a month, about your membership.\nYour membership password is kestrel7.",
+        "pin = Kq7!mZ2x",
+        "User\tPassword\nalice\tKq7!mZ2x\nbob\tHarbor2291x",
+    ] {
+        assert!(!scan(t).is_empty(), "{t}");
     }
 }
