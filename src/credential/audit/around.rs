@@ -26,7 +26,7 @@ fn code_name(t: &str) -> bool {
 pub(super) fn strong_token(t: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     let shape = R.get_or_init(|| {
-        super::pattern::regex(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep|base)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
+        super::pattern::regex(r"(?i)^(?:v?\d+(?:[.\-_]\w+)+\+?|[A-Z][A-Z0-9]*-\d+|(?:sha|aes|rsa|md|pbkdf|hmac|des|ecdsa|ed|cv|x|tls|ssl|utf|iso|rfc|cve|wpa|wep|base)[\w+-]*\d[\w+-]*|\d+[a-z]{1,3}|[A-Z]{2,}v\d+(?:\.\d+)*|[a-z]+\d+-[a-z]+|[a-z]+\.[a-z]+\d*)$")
             .expect("built-in pattern")
     });
     strong(t)
@@ -38,6 +38,7 @@ pub(super) fn strong_token(t: &str) -> bool {
         ])
         && !code_name(t)
         && !file_name(t)
+        && !super::values::dotted_name(t)
         && !t.to_lowercase().contains("pass")
         // A name with the password word as a part (`reset-pw-header-v2`).
         && !t
@@ -51,6 +52,16 @@ pub(super) fn strong_token(t: &str) -> bool {
 /// A strong value within six words of the password word at `at` (see `strong_token`), not
 /// the password word itself.
 pub(super) fn strong_near(line: &str, at: usize) -> Option<String> {
+    // (A release's list of fixed bugs names products: "BUG 10635: Office365 azure Password
+    // Sync not working.")
+    let bug = line
+        .trim_start_matches(['*', '-', ' '])
+        .strip_prefix("BUG ")
+        .and_then(|r| r.split_once(':'))
+        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if bug {
+        return None;
+    }
     let words: Vec<(usize, &str)> = line
         .split_whitespace()
         .map(|w| (w.as_ptr() as usize - line.as_ptr() as usize, w))

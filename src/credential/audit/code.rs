@@ -153,8 +153,11 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
         && after.starts_with('-')
         && after[1..].starts_with(|c: char| c.is_alphanumeric());
     // A longer name: "pw-bot:", "password-store".
-    let compound =
-        after.starts_with('-') && after[1..].starts_with(|c: char| c.is_ascii_lowercase());
+    // (Also a capitalised one: PAM's "Password-Type: Primary".)
+    let compound = after.starts_with('-')
+        && (after[1..].starts_with(|c: char| c.is_ascii_lowercase())
+            || after[1..].starts_with(|c: char| c.is_ascii_uppercase())
+                && after[2..].starts_with(|c: char| c.is_ascii_lowercase()));
     // (Also an arrow a wrapped line split: "pw- >pw_gid);".)
     let member = (after.starts_with('.') && after[1..].starts_with(|c: char| c.is_alphabetic()))
         || after.starts_with("->") && arrow_call().is_match(after)
@@ -274,8 +277,13 @@ pub(super) fn not_a_label(line: &str, start: usize, end: usize) -> bool {
     let named = token.len() > word.len() && super::values::mechanism(token.trim_end_matches('.'))
         || word.eq_ignore_ascii_case("pw") && before.trim_end().ends_with("country")
         || before.contains("] ") && trace_event().is_match(before);
+    // A shell variable read, not set: `-U$USERNAME%$PASSWORD smb2.acls`.
+    let shell_variable = before.ends_with('$')
+        && !after.trim_start().starts_with(['=', ':'])
+        && word.chars().all(|c| c.is_ascii_uppercase() || c == '_');
     kebab
         || nsswitch
+        || shell_variable
         || status_word
         || cwd
         || test_vector

@@ -25,6 +25,10 @@ fn env_re() -> &'static Regex {
 /// A variable about a secret rather than holding one (`ALLOW_EMPTY_PASSWORD=yes`,
 /// `MYSQL_RANDOM_ROOT_PASSWORD=1`, `DB_PASSWORD_FILE=/run/secrets/db`), or a switch's value.
 fn setting_about_a_secret(name: &str, v: &str) -> bool {
+    // (A file's path: `NSS_WRAPPER_PASSWD=/home/x/st/etc/passwd`.)
+    if v.starts_with('/') && v[1..].contains('/') {
+        return true;
+    }
     let v = v.trim_end_matches(['.', ',', ';']).to_lowercase();
     [
         "yes", "no", "true", "false", "on", "off", "enabled", "disabled", "1", "0",

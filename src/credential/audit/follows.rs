@@ -316,6 +316,20 @@ pub(super) fn value_after(
                 return None;
             }
             let mut v_at = pos + len;
+            // After "to", an article starts a noun, not a value: "does not transmit the old
+            // password to the domain controller", "reset the password to the default".
+            let to = ["to", "auf", "à", "naar"].contains(&trimmed[..len].trim());
+            let rest = line[v_at..].trim_start();
+            if to
+                && [
+                    "the ", "a ", "an ", "den ", "die ", "das ", "le ", "la ", "de ",
+                ]
+                .iter()
+                .any(|a| rest.len() > a.len() && rest[..a.len()].eq_ignore_ascii_case(a))
+                && !rest.contains([':', '='])
+            {
+                return None;
+            }
             let mut negated = false;
             // "is now", "set to", "changed to", "is by default".
             loop {

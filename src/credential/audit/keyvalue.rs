@@ -38,6 +38,7 @@ pub(super) fn given(
         || v.contains([':', ',', '[', '('])
         || v.starts_with(['.', '@', '*', '-', ')', '%'])
         || v.contains("+0x")
+        || super::values::openpgp_key_id(v)
         || v.trim_end_matches('=').contains('=')
         || v.to_lowercase().ends_with("-0000-1000-8000-00805f9b34fb")
         || v.split_once('-').is_some_and(|(a, b)| {
@@ -92,6 +93,14 @@ pub(super) fn lookup_key(before: &str, after: &str) -> bool {
         || before.to_lowercase().contains("for key ")
         || before.contains("op=") && before.contains("_rule")
         || before.contains("msg=audit(")
+        // (A daemon's log line: `named[718]: ... key=3538531543.sig-addc1.fedora.loc`.)
+        || before.split_whitespace().any(|w| {
+            w.strip_suffix("]:")
+                .and_then(|t| t.split_once('['))
+                .is_some_and(|(name, pid)| {
+                    !name.is_empty() && !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit())
+                })
+        })
         || [
             "is enabled",
             "is disabled",

@@ -464,6 +464,22 @@ fn login_block_below(line: &str, below: &[&str]) -> Option<String> {
 
 /// A user and its value after a login word on one line ("log in with jdoe / X", "the following
 /// login credentials "jdoe" and "X"", "account: jdoe X" with a strong X): (label, value).
+/// Whether the login word's user and value are prose: a compound's second half ("such as
+/// logon-info and delegation-info"), or the word as a modifier of two plain words joined by
+/// "and" ("limiting credential lifetime and scope").
+fn prose_pair(line: &str, c: &regex::Captures<'_>, v: &str) -> bool {
+    let (Some(m), Some(u)) = (c.get(0), c.get(1)) else {
+        return false;
+    };
+    let before = &line[..u.start()];
+    let compound = before.ends_with('-')
+        && before[..before.len() - 1].ends_with(|ch: char| ch.is_alphabetic());
+    let plain = |w: &str| !w.is_empty() && w.chars().all(|ch| ch.is_ascii_lowercase());
+    let unlabelled = !line[m.start()..u.start()].contains([':', '=', '(', '\'', '"', '`']);
+    let and = line[u.end()..m.end()].trim() == "and";
+    compound || unlabelled && and && plain(u.as_str()) && plain(v)
+}
+
 pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String)> {
     const LOGIN_WORDS: &[&str] = &[
         "log", "cred", "zugang", "anmelde", "identif", "inlogg", "account", "konto", "compte",
@@ -523,7 +539,8 @@ pub(super) fn login_word_value(line: &str, lc: &Lower) -> Option<(String, String
         // value after a space is the account's name.
         && !(c.get(2).is_some() && names_user_field(u))
         // "les identifiants E020001, E020003, E020022": a list of numbers of one shape.
-        && !listed_alike(u, &v, line[m.end()..].trim_start().get(v.len()..).unwrap_or(""));
+        && !listed_alike(u, &v, line[m.end()..].trim_start().get(v.len()..).unwrap_or(""))
+        && !prose_pair(line, &c, &v);
     ok.then(|| (m.as_str().trim().to_string(), v))
 }
 

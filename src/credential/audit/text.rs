@@ -259,6 +259,7 @@ fn token_shaped(v: &str) -> bool {
         && v.chars().any(|c| c.is_ascii_alphabetic())
         && !values::placeholder(v)
         && !payment_object_id(v)
+        && !values::openpgp_key_id(v)
 }
 
 /// A payment provider's object id after "token:" or "source:" ("No such token:

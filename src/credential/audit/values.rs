@@ -10,7 +10,7 @@ use super::code::{code_expression, is_variable};
 use super::words::{PLACEHOLDERS, STOPWORDS};
 
 use kinds::errno;
-pub(super) use kinds::mechanism;
+pub(super) use kinds::{mechanism, openpgp_key_id};
 pub(super) use read::{aside, read_value};
 
 mod kinds;
@@ -246,6 +246,18 @@ const WELL_KNOWN_SAMPLES: &[&str] = &[
 ];
 
 /// Whether `v` is a password hash or digest as logs and databases show them.
+/// A dotted name of three parts or more in lower case, as code and test suites name things:
+/// `samba3.rpc.schannel_anon_setpw`, `samba3.smb2.compound.related5`.
+pub(super) fn dotted_name(v: &str) -> bool {
+    let v = v.trim_end_matches([',', '.', ';', ':']);
+    v.split('.').count() >= 3
+        && v.split('.').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+}
+
 pub(super) fn hash_like(v: &str) -> bool {
     // A compose file doubles each `$` ("foo:$$apr1$$..."); an htpasswd line names its user
     // before the hash (`foo:$apr1$...`).

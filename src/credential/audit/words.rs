@@ -190,5 +190,5 @@ pub(super) const POST_ADJECTIVES: &[&str] = &[
 pub(super) const KEY_KINDS: &[&str] = &[
     "algorithm", "algorithms", "type", "types", "exchange", "fingerprint", "size", "length",
     "usage", "format", "id", "ids", "file", "files", "name", "path", "bits", "pair", "store",
-    "identifier", "identifiers", "handle", "serial",
+    "identifier", "identifiers", "handle", "serial", "derivation",
 ];

@@ -7,10 +7,11 @@
 //! rules' keys, container images, lookups' keys in a radio's log, Python's `pass` quoted; Wi-Fi
 //! drivers' patch subjects, key managements' names, debug dumps, test runners' lines, traces;
 //! su's prompt, sshd's policy and reset commands in a project's support thread; a router
-//! project's public keys, shell code, logging calls, GPIO pins and the name service's switch.
+//! project's public keys, shell code, logging calls, GPIO pins and the name service's switch;
+//! a file server's release notes, test names, key IDs, hash schemes and daemon logs.
 //! Shaped like what the OpenBMC, linux-bluetooth, linux-security-module, linux-cifs, usrp-users,
-//! linux-wireless, linux-nfs, linux-crypto, netfilter-devel and openwrt-devel lists and GitHub
-//! issue threads flagged; our own names and values.
+//! linux-wireless, linux-nfs, linux-crypto, netfilter-devel, openwrt-devel and samba-technical
+//! lists and GitHub issue threads flagged; our own names and values.
 
 use super::*;
 
@@ -268,6 +269,44 @@ fn a_router_developers_list_is_no_leak() {
         "This is a reminder, sent out once a month, about your membership.\nYour membership password is kestrel7.",
         "pin = Kq7!mZ2x",
         "User\tPassword\nalice\tKq7!mZ2x\nbob\tHarbor2291x",
+    ] {
+        assert!(!scan(t).is_empty(), "{t}");
+    }
+}
+
+#[test]
+fn a_file_server_developers_list_is_no_leak() {
+    // The samba-technical list's false alarms: release notes' bug titles and crypto names, test
+    // suites' dotted names, gpg's key IDs, hash schemes' names, a key derivation function,
+    // prose about credentials, a compound's halves, PAM's conversation, a daemon's log key, a
+    // path in a setting, a shell variable read, a noun after "to the".
+    for t in [
+        "o  Andrew Bartlett <abartlet@example.org>\n    * BUG 10635: Office365 azure Password Sync not working.",
+        "[50(509)/370 at 5m38s, 1 errors] samba3.rpc.schannel_anon_setpw anonymous password set (schannel enforced server-side)(nt4_dc_schannel)",
+        "We already pass samba3.smb2.compound.related5, but mark related4 as knownfail.",
+        "New key: rsa4096/61AD3D98ECDF2C8E  9D8B E14E 3F2A 9DD7 9199  28F1 61AD 3D98 ECDF 2C8E",
+        "might need an alternate key derivation function: SP800-108.",
+        "   * BUG 14424: dsdb: Allow \"password hash userPassword schemes = CryptSHA256\"",
+        "eg set \"password hash userPassword schemes = CryptSHA512\"",
+        "encryption types. It also mitigates the effects of credential theft by\nlimiting credential lifetime and scope.",
+        "> (third) it update PAC buffers  such as logon-info and delegation-info",
+        "pam_winbind.so\nPassword-Type: Primary\nPassword:",
+        "named[718]: samba_dlz: allowing update of signer=dhcp\\@EXAMPLE.LOC name=w10.example.loc tcpaddr=127.0.0.1 type=A key=3538531543.sig-dc1.example.loc/160/0",
+        "NSS_WRAPPER_PASSWD=/home/jdoe/code/samba/st/ad_dc/etc/passwd",
+        "--target=samba3 //$SERVER/tmp -U$USERNAME%$PASSWORD smb2.acls 2>&1",
+        "reset, meaning it does not transmit the old password to the domain\ncontroller. Normally a password reset avoids password history and age",
+        " * *ARGON2I*: ARGON2i password scheme (v2.3.0+), needs libsodium",
+    ] {
+        assert!(scan(t).is_empty(), "{t}: {:?}", scan(t));
+    }
+    // The list's lab logins and their relatives stay found.
+    for t in [
+        "# mount //localhost/cifs ~/cifs -o user=root,password=Harbor2291,posix,vers=3.1.1",
+        "samba-tool domain provision --realm=example.net --adminpass=Kq7mZ2xW --function-level=2016",
+        "I reset the password to Kq7!mZ2x",
+        "credentials: jdoe and Sunflower7",
+        "$PASSWORD = \"Kq7!mZ2x\";",
+        "Password Kq7!mZ2x9 for the share",
     ] {
         assert!(!scan(t).is_empty(), "{t}");
     }

@@ -99,7 +99,27 @@ fn algorithm(u: &str) -> bool {
         "GCM", "CBC", "CTR", "ECB", "XTS", "CCM", "OFB", "CFB", "SIV", "OAEP", "PSS", "PKCS1",
     ];
     let mut parts = u.split(['-', '_']);
+    // Password hash schemes' names (Samba's "password hash userPassword schemes = CryptSHA256",
+    // Dovecot's `SHA512-CRYPT`).
+    const SCHEMES: &[&str] = &[
+        "CRYPTSHA256",
+        "CRYPTSHA512",
+        "SHA256-CRYPT",
+        "SHA512-CRYPT",
+        "MD5-CRYPT",
+        "BLF-CRYPT",
+        "BCRYPT",
+        "SCRYPT",
+        "YESCRYPT",
+        "ARGON2I",
+        "ARGON2ID",
+        "PBKDF2",
+        "SSHA",
+        "SSHA256",
+        "SSHA512",
+    ];
     CURVES.contains(&u)
+        || SCHEMES.contains(&u)
         || parts.next().is_some_and(|f| FAMILIES.contains(&f))
             && u.contains(['-', '_'])
             && parts.all(|p| {
@@ -137,4 +157,29 @@ fn key_management(u: &str) -> bool {
         "GCMP256",
     ];
     ["PSK", "EAP", "SAE"].iter().any(|k| u.contains(k)) && u.split('-').all(|p| PARTS.contains(&p))
+}
+
+/// An OpenPGP key's algorithm and ID as gpg prints them ("New key: rsa4096/61AD3D98ECDF2C8E"):
+/// which key, not a secret.
+pub(in super::super) fn openpgp_key_id(v: &str) -> bool {
+    v.split_once('/').is_some_and(|(algo, id)| {
+        let a = algo.to_ascii_lowercase();
+        let name = a.trim_end_matches(|c: char| c.is_ascii_digit());
+        [
+            "rsa",
+            "dsa",
+            "elg",
+            "ed",
+            "cv",
+            "nistp",
+            "brainpoolp",
+            "secp",
+        ]
+        .contains(&name)
+            && (8..=40).contains(&id.trim_start_matches("0x").len())
+            && id
+                .trim_start_matches("0x")
+                .chars()
+                .all(|c| c.is_ascii_hexdigit())
+    })
 }
