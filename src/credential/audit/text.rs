@@ -392,6 +392,11 @@ pub(super) fn scan(text: &str) -> Vec<Hit> {
                 // (Base32 has the digits 2 to 7: "this text here that" is no seed.)
                 || (rule.detail == "otp-seed" && !secret.contains(['2', '3', '4', '5', '6', '7']))
                 || (rule.detail == "labelled" && in_link_query(text, c.get(0)))
+                // (An API key is drawn at random, with digits and capitals: not words joined
+                // by dashes, as in a build robot's "member-sk-not-described-in-x_sk_free".)
+                || (rule.detail == "openai-key"
+                    && !(secret.chars().any(|c| c.is_ascii_digit())
+                        && secret.chars().any(|c| c.is_ascii_uppercase())))
             {
                 continue;
             }
