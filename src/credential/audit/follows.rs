@@ -325,7 +325,12 @@ pub(super) fn value_after(
                     "the ", "a ", "an ", "den ", "die ", "das ", "le ", "la ", "de ",
                 ]
                 .iter()
-                .any(|a| rest.len() > a.len() && rest[..a.len()].eq_ignore_ascii_case(a))
+                .any(|a| {
+                    rest.len() > a.len()
+                        && rest
+                            .get(..a.len())
+                            .is_some_and(|h| h.eq_ignore_ascii_case(a))
+                })
                 && !rest.contains([':', '='])
             {
                 return None;

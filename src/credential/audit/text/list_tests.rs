@@ -309,6 +309,8 @@ fn a_file_server_developers_list_is_no_leak() {
         "credentials: jdoe and Sunflower7",
         "$PASSWORD = \"Kq7!mZ2x\";",
         "Password Kq7!mZ2x9 for the share",
+        // (A value after "to" whose second letter is two bytes long: read, not cut in two.)
+        "I changed the password to açaí123 yesterday",
         "OPENAI_API_KEY: sk-Zq7mK2xWv9Lp3Rt8Yb4Nc6Hd1Fg5Js0Ke7Mn2Pq4Rs8Tu",
     ] {
         assert!(!scan(t).is_empty(), "{t}");
